@@ -1,0 +1,63 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install migrate demo run test test-fast lint format check-deploy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv>=0.5"
+
+# Re-install only when the lock files change, so a second `make run` works offline.
+$(VENV)/.installed: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Install Python and front-end dependencies
+
+migrate: install ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load territory, the WECARE programme and the demo data (idempotent)
+	$(MANAGE) load_demo
+
+run: demo ## Install, migrate, load WECARE and demo data, serve on http://127.0.0.1:8000
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest
+
+test-fast: install ## Tests without the browser
+	$(PY) -m pytest -m "not e2e"
+
+lint: install ## ruff, formatting, import layers, missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install ## Fix formatting and autofixable lint
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: install ## Django's deployment checklist with production settings
+	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=bandi.example.it \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean: ## Remove the local database, collected static files and virtualenvs
+	rm -rf db.sqlite3 staticfiles .tools

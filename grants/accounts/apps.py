@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_groups(sender, **kwargs):
+    from .roles import sync_staff_groups
+
+    sync_staff_groups()
+
+
+class AccountsConfig(AppConfig):
+    name = "grants.accounts"
+    label = "accounts"
+    verbose_name = _("Utenti e ruoli")
+
+    def ready(self):
+        # Permissions exist only after every app has migrated, so the groups are synced after migrate.
+        post_migrate.connect(_sync_groups, dispatch_uid="accounts_sync_staff_groups")

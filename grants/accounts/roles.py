@@ -1,0 +1,73 @@
+"""Staff roles are Django groups; each carries the model permissions its job needs in the back-office.
+
+Permissions are named as "app_label.codename" strings so that accounts never imports the apps it grants on.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import StaffRole
+
+_CONFIGURE_PROGRAMME = [
+    f"programme.{action}_{model}"
+    for model in (
+        "programme",
+        "fund",
+        "measure",
+        "measurephase",
+        "call",
+        "callphase",
+        "callreserve",
+        "costcategory",
+        "criterion",
+        "requireddocument",
+    )
+    for action in ("add", "change", "delete", "view")
+]
+_VIEW_PROGRAMME = [p for p in _CONFIGURE_PROGRAMME if p.split(".")[1].startswith("view_")]
+_VIEW_REGISTRY = ["registry.view_organisation", "registry.view_membership"]
+_VIEW_TERRITORY = [
+    f"territory.view_{model}"
+    for model in ("region", "province", "municipality", "socialservicebody", "cohesiondistrict")
+]
+_MANAGE_TERRITORY = [
+    f"territory.{action}_{model}"
+    for model in ("socialservicebody", "cohesiondistrict")
+    for action in ("add", "change")
+]
+
+ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
+    StaffRole.OFFICER: _CONFIGURE_PROGRAMME + _VIEW_REGISTRY + _VIEW_TERRITORY + _MANAGE_TERRITORY,
+    StaffRole.MANAGER: _CONFIGURE_PROGRAMME + _VIEW_REGISTRY + _VIEW_TERRITORY + _MANAGE_TERRITORY,
+    StaffRole.EVALUATOR: _VIEW_PROGRAMME,
+    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY,
+    StaffRole.ADMIN: _CONFIGURE_PROGRAMME
+    + _VIEW_REGISTRY
+    + [
+        "registry.add_organisation",
+        "registry.change_organisation",
+        "registry.add_membership",
+        "registry.change_membership",
+        "accounts.view_user",
+        "accounts.change_user",
+    ]
+    + _VIEW_TERRITORY
+    + _MANAGE_TERRITORY,
+}
+
+
+def sync_staff_groups() -> dict[str, int]:
+    """Create or update one group per staff role with exactly its permissions. Safe to run repeatedly."""
+    counts = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)
+        counts[role.value] = len(permissions)
+    return counts

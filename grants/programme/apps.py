@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeConfig(AppConfig):
+    name = "grants.programme"
+    label = "programme"
+    verbose_name = _("Programmi, misure e bandi")
