@@ -1,4 +1,6 @@
-"""Vocabulary shared by several contexts (DOMAIN.md): kept here so that calls (programme) can name the kinds of
+"""Vocabulary shared by several contexts (DOMAIN.md).
+
+Kept here so that calls (programme) can name the kinds of
 applicant they admit without importing the registry that holds the organisations."""
 
 from django.db import models
