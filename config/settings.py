@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "grants.programme",
     "grants.transparency",
     "grants.api",
+    "grants.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,122 @@
+"""Load everything `make run` shows: territory, the WECARE programme, and clearly marked demo records.
+
+Idempotent: every record is looked up by its natural key first, so a second run creates nothing.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from grants.accounts.models import StaffRole
+from grants.core.vocabulary import CompanySize, LegalForm
+from grants.programme.loader import load_programme_file
+from grants.registry.models import Membership, MembershipRole, Organisation
+from grants.territory.models import Municipality
+from grants.territory.services import load_territory
+
+from .identifiers import body_fiscal_code, person_fiscal_code
+
+DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
+PROGRAMME_FILES = [
+    settings.BASE_DIR / "programmes" / "wecare.yaml",
+    settings.BASE_DIR / "programmes" / "demo" / "wecare-demo-2026.yaml",
+]
+
+STAFF = [
+    ("funzionario@regione.demo", "Franca", "Funzionari", StaffRole.OFFICER),
+    ("valutatore@regione.demo", "Valerio", "Valutati", StaffRole.EVALUATOR),
+    ("controllore@regione.demo", "Carla", "Controlli", StaffRole.CONTROLLER),
+    ("responsabile@regione.demo", "Renato", "Responsabili", StaffRole.MANAGER),
+]
+
+# (serial, name, legal form, size, seat ISTAT code, representative e-mail, first, last, CF stem)
+ORGANISATIONS = [
+    (1, "[DEMO] Consorzio Socio-Assistenziale delle Colline", LegalForm.SOCIAL_SERVICE_BODY, "", "001272",
+     "direzione@consorzio-colline.demo", "Giulia", "Bianchi", "BNCGLI75C41L219"),
+    (2, "[DEMO] Cooperativa Sociale Il Ponte", LegalForm.SOCIAL_COOPERATIVE, "", "004078",
+     "presidenza@coop-ilponte.demo", "Marco", "Rossi", "RSSMRC80A01D205"),
+    (3, "[DEMO] Associazione Volontari Insieme ODV", LegalForm.VOLUNTEER_ASSOCIATION, "", "005005",
+     "info@volontari-insieme.demo", "Anna", "Verdi", "VRDNNA70E45A479"),
+    (4, "[DEMO] Meccanica Subalpina S.r.l.", LegalForm.COMPANY, CompanySize.SMALL, "003106",
+     "amministrazione@meccanica-subalpina.demo", "Luca", "Ferrero", "FRRLCU68H12F952"),
+    (5, "[DEMO] Fondazione Comunità Solidale ETS", LegalForm.THIRD_SECTOR, "", "096004",
+     "segreteria@comunita-solidale.demo", "Paola", "Gallo", "GLLPLA82S50A859"),
+]
+
+
+@dataclass
+class DemoReport:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def _user(email: str, first: str, last: str, **extra):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        email=email, defaults={"first_name": first, "last_name": last, **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+@transaction.atomic
+def load_staff(report: DemoReport) -> None:
+    created = 0
+    for email, first, last, role in STAFF:
+        user, was_created = _user(email, first, last, is_staff=True)
+        user.groups.add(Group.objects.get(name=role.value))
+        created += was_created
+    _, admin_created = _user("admin@regione.demo", "Ada", "Amministratori", is_staff=True, is_superuser=True)
+    report.add(f"Utenti della Regione (demo): {created + admin_created} creati, {len(STAFF) + 1} in tutto")
+
+
+@transaction.atomic
+def load_organisations(report: DemoReport) -> None:
+    created = 0
+    for serial, name, legal_form, size, seat, email, first, last, cf_stem in ORGANISATIONS:
+        representative_cf = person_fiscal_code(cf_stem)
+        user, _ = _user(email, first, last, fiscal_code=representative_cf)
+        organisation, was_created = Organisation.objects.get_or_create(
+            fiscal_code=body_fiscal_code(serial),
+            defaults={
+                "name": name,
+                "legal_form": legal_form,
+                "company_size": size,
+                "seat": Municipality.objects.get(istat_code=seat),
+                "pec": email.replace("@", "@pec."),
+                "legal_representative_first_name": first,
+                "legal_representative_last_name": last,
+                "legal_representative_fiscal_code": representative_cf,
+                "runts_number": f"DEMO-{serial:05d}" if legal_form == LegalForm.THIRD_SECTOR else "",
+                "is_demo": True,
+            },
+        )
+        if was_created:
+            organisation.full_clean()
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=organisation,
+            revoked_at=None,
+            defaults={"role": MembershipRole.LEGAL_REPRESENTATIVE},
+        )
+        created += was_created
+    report.add(f"Organizzazioni (demo): {created} create, {len(ORGANISATIONS)} in tutto")
+
+
+def load_demo() -> DemoReport:
+    report = DemoReport()
+    for name, territory_report in load_territory().items():
+        report.add(f"{name}: {territory_report}")
+    for path in PROGRAMME_FILES:
+        report.add(f"{Path(path).name}: {load_programme_file(path)}")
+    load_staff(report)
+    load_organisations(report)
+    return report
