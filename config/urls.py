@@ -12,5 +12,6 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("grants.core.urls")),
+    path("", include("grants.accounts.urls")),
     path("", include("grants.transparency.urls")),
 ]
