@@ -14,7 +14,7 @@ router = Router(tags=["territory"])
 MUNICIPALITIES_PAGE_SIZE = 50
 
 
-# --- Schemas --------------------------------------------------------------------------------------------------
+# --- Schemas --------------------------------------------------------------------------------------
 
 
 class ProvinceOut(Schema):
@@ -136,7 +136,7 @@ class SocialServiceBodyFilters(Schema):
     municipality: str = Field("", description="Codice ISTAT di un comune servito")
 
 
-# --- Endpoints ------------------------------------------------------------------------------------------------
+# --- Endpoints ------------------------------------------------------------------------------------
 
 
 @router.get("/provinces", response=list[ProvinceOut], summary="Province e città metropolitana")
