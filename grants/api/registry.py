@@ -1,5 +1,265 @@
-"""API endpoints of the registry context (thin: validation here, rules in grants.registry.services)."""
+"""API endpoints of the registry context (thin: validation here, rules in grants.registry.services).
 
-from ninja import Router
+Session-authenticated (the browser's sign-in; unsafe methods need the CSRF token). An organisation the caller
+may not see answers 404, as one that does not exist. Errors are application/problem+json: a service's
+ValidationError becomes 422 with ``errors: [{"field", "message"}]``, PermissionDenied becomes 403.
+"""
 
-router = Router(tags=["registry"])
+import functools
+from datetime import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+
+from grants.core.vocabulary import LegalForm
+from grants.registry import selectors, services
+from grants.registry.models import Membership, Organisation
+
+from .problems import problem_response
+
+router = Router(tags=["registry"], auth=django_auth)
+
+ORGANISATIONS_PAGE_SIZE = 20
+
+# Service field names that the API spells differently.
+_API_FIELD_NAMES = {"seat": "seat_istat_code", NON_FIELD_ERRORS: ""}
+
+
+# --- Schemas --------------------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str = Field(description="Campo a cui si riferisce l'errore (vuoto se riguarda l'intera richiesta)")
+    message: str
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldError] = []
+
+
+class SeatOut(Schema):
+    istat_code: str
+    name: str
+    province: str = Field(description="Sigla della provincia")
+
+    @staticmethod
+    def resolve_province(obj) -> str:
+        return obj.province.abbreviation
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    legal_form: str
+    legal_form_label: str
+    company_size: str
+    runts_number: str
+    fiscal_code: str
+    vat_number: str
+    seat: SeatOut
+    address: str
+    pec: str
+    legal_representative_first_name: str
+    legal_representative_last_name: str
+    legal_representative_fiscal_code: str
+    is_demo: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_legal_form_label(obj) -> str:
+        return str(obj.get_legal_form_display())
+
+
+class OrganisationIn(Schema):
+    name: str
+    legal_form: str = Field(description="Categoria giuridica: " + ", ".join(LegalForm.values))
+    fiscal_code: str = Field(description="11 cifre per gli enti, 16 caratteri per le ditte individuali")
+    seat_istat_code: str = Field(description="Codice ISTAT (6 cifre) del comune della sede legale")
+    company_size: str = ""
+    runts_number: str = ""
+    vat_number: str = ""
+    address: str = ""
+    pec: str = ""
+    legal_representative_first_name: str = Field("", description="Se vuoto, il nome di chi registra")
+    legal_representative_last_name: str = Field("", description="Se vuoto, il cognome di chi registra")
+    legal_representative_fiscal_code: str = Field(
+        "", description="Se vuoto, il codice fiscale di chi registra"
+    )
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    legal_form: str | None = None
+    seat_istat_code: str | None = None
+    company_size: str | None = None
+    runts_number: str | None = None
+    vat_number: str | None = None
+    address: str | None = None
+    pec: str | None = None
+    legal_representative_first_name: str | None = None
+    legal_representative_last_name: str | None = None
+    legal_representative_fiscal_code: str | None = None
+
+
+class MembershipOut(Schema):
+    id: int
+    user_email: str
+    user_full_name: str
+    role: str
+    role_label: str
+    granted_by_email: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_user_email(obj) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_user_full_name(obj) -> str:
+        return obj.user.get_full_name()
+
+    @staticmethod
+    def resolve_role_label(obj) -> str:
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_granted_by_email(obj) -> str | None:
+        return obj.granted_by.email if obj.granted_by_id else None
+
+
+class DelegateIn(Schema):
+    email: str = Field(description="E-mail di una persona che ha già un account")
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def validation_problem(exc: ValidationError):
+    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [(NON_FIELD_ERRORS, exc.messages)]
+    errors = [
+        {"field": _API_FIELD_NAMES.get(field, field), "message": message}
+        for field, messages in pairs
+        for message in messages
+    ]
+    return problem_response(422, detail="I dati inviati non sono validi.", errors=errors)
+
+
+def service_errors(view):
+    """Answer a service's ValidationError with 422 and its PermissionDenied with 403, as problem+json."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            return validation_problem(exc)
+        except PermissionDenied as exc:
+            detail = str(exc) or "Non hai i permessi per questa operazione."
+            return problem_response(403, detail=detail)
+
+    return wrapper
+
+
+def _visible(request, organisation_id: int) -> Organisation:
+    try:
+        return selectors.visible_organisations(request.user).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def _service_fields(payload: Schema, *, exclude_unset: bool = False) -> dict:
+    data = payload.dict(exclude_unset=exclude_unset)
+    if "seat_istat_code" in data:
+        data["seat"] = data.pop("seat_istat_code")
+    return data
+
+
+# --- Endpoints ------------------------------------------------------------------------------------
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organizzazioni visibili")
+@paginate(PageNumberPagination, page_size=ORGANISATIONS_PAGE_SIZE)
+def list_organisations(request):
+    """Per il personale della Regione tutte; per gli altri quelle per cui si è abilitati ad agire."""
+    return selectors.visible_organisations(request.user)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, 403: Problem, 422: Problem},
+    summary="Registra un'organizzazione",
+)
+@service_errors
+def create_organisation(request, payload: OrganisationIn):
+    """Chi registra ne diventa il legale rappresentante. Un codice fiscale si registra una sola volta."""
+    organisation = services.register_organisation(actor=request.user, **_service_fields(payload))
+    return 201, organisation
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, 404: Problem},
+    summary="Un'organizzazione",
+)
+def get_organisation(request, organisation_id: int):
+    return _visible(request, organisation_id)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Modifica i dati di un'organizzazione",
+)
+@service_errors
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    """Solo i campi inviati; il codice fiscale non si modifica."""
+    organisation = _visible(request, organisation_id)
+    return services.update_organisation(
+        actor=request.user, organisation=organisation, **_service_fields(payload, exclude_unset=True)
+    )
+
+
+@router.get(
+    "/organisations/{organisation_id}/members",
+    response={200: list[MembershipOut], 404: Problem},
+    summary="Persone abilitate ad agire per l'organizzazione",
+)
+def list_members(request, organisation_id: int):
+    return selectors.organisation_memberships(_visible(request, organisation_id))
+
+
+@router.post(
+    "/organisations/{organisation_id}/members",
+    response={201: MembershipOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Abilita un delegato",
+)
+@service_errors
+def grant_delegate(request, organisation_id: int, payload: DelegateIn):
+    organisation = _visible(request, organisation_id)
+    membership = services.grant_delegate(actor=request.user, organisation=organisation, email=payload.email)
+    return 201, membership
+
+
+@router.delete(
+    "/organisations/{organisation_id}/members/{membership_id}",
+    response={204: None, 403: Problem, 404: Problem, 422: Problem},
+    summary="Revoca un'abilitazione (effetto immediato)",
+)
+@service_errors
+def revoke_membership(request, organisation_id: int, membership_id: int):
+    organisation = _visible(request, organisation_id)
+    try:
+        membership = selectors.organisation_membership(organisation, membership_id)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    services.revoke_membership(actor=request.user, membership=membership)
+    return HttpResponse(status=204)

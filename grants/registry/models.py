@@ -1,6 +1,7 @@
 """Organisations that apply for and receive grants, and the people who act for them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,21 @@ from grants.core.models import TimeStampedModel
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.territory.models import Municipality, SocialServiceBody
 
+from .validators import (
+    PERSON_CODE_LENGTH,
+    is_body_code,
+    normalise_fiscal_code,
+    normalise_vat_number,
+    validate_body_fiscal_code,
+    validate_person_fiscal_code,
+    validate_vat_number,
+)
+
+# Categories that are not undertakings: no company size (they are not subject to the SME definition).
+NOT_UNDERTAKINGS = frozenset({LegalForm.PUBLIC_BODY, LegalForm.SOCIAL_SERVICE_BODY})
+# Public administrations cannot be enti del terzo settore (d.lgs. 117/2017, art. 4 c. 2): no RUNTS number.
+OUTSIDE_THIRD_SECTOR = frozenset({LegalForm.PUBLIC_BODY, LegalForm.SOCIAL_SERVICE_BODY})
+
 
 class Organisation(TimeStampedModel):
     name = models.CharField(_("denominazione"), max_length=255)
@@ -18,8 +34,17 @@ class Organisation(TimeStampedModel):
         _("dimensione d'impresa"), max_length=10, choices=CompanySize.choices, blank=True
     )
     runts_number = models.CharField(_("numero di iscrizione RUNTS"), max_length=30, blank=True)
-    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True)
-    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True)
+    fiscal_code = models.CharField(
+        _("codice fiscale"),
+        max_length=16,
+        unique=True,
+        validators=[validate_body_fiscal_code],
+        error_messages={"unique": _("Un'organizzazione con questo codice fiscale è già registrata.")},
+        help_text=_("11 cifre per gli enti, 16 caratteri per le ditte individuali."),
+    )
+    vat_number = models.CharField(
+        _("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number]
+    )
     seat = models.ForeignKey(
         Municipality, verbose_name=_("sede legale (comune)"), on_delete=models.PROTECT, related_name="+"
     )
@@ -28,7 +53,7 @@ class Organisation(TimeStampedModel):
     legal_representative_first_name = models.CharField(_("nome del legale rappresentante"), max_length=150)
     legal_representative_last_name = models.CharField(_("cognome del legale rappresentante"), max_length=150)
     legal_representative_fiscal_code = models.CharField(
-        _("codice fiscale del legale rappresentante"), max_length=16
+        _("codice fiscale del legale rappresentante"), max_length=16, validators=[validate_person_fiscal_code]
     )
     social_service_body = models.OneToOneField(
         SocialServiceBody,
@@ -51,11 +76,61 @@ class Organisation(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(legal_form="company") | ~Q(company_size=""),
                 name="organisation_company_has_size",
+                violation_error_message=_("Per un'impresa va indicata la dimensione d'impresa."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """Normalise the codes, then check the rules that depend on the legal form.
+
+        - an impresa needs its company size; Comuni, enti pubblici and enti gestori are not undertakings
+          and have none (cooperatives and ETS may state one, as they may carry on economic activity);
+        - an ente del terzo settore (ETS) must state its RUNTS number; public bodies and enti gestori
+          cannot be ETS, so they have none; other forms may state it (an ODV or a social cooperative
+          already enrolled);
+        - only an impresa (ditta individuale) may have a 16-character codice fiscale;
+        - the link to a territory ente gestore only makes sense for the "ente gestore" form.
+        """
+        self.fiscal_code = normalise_fiscal_code(self.fiscal_code)
+        self.vat_number = normalise_vat_number(self.vat_number)
+        self.legal_representative_fiscal_code = normalise_fiscal_code(self.legal_representative_fiscal_code)
+        self.runts_number = (self.runts_number or "").strip()
+
+        errors: dict[str, str] = {}
+        if self.legal_form == LegalForm.COMPANY and not self.company_size:
+            errors["company_size"] = _("Per un'impresa va indicata la dimensione d'impresa.")
+        if self.legal_form in NOT_UNDERTAKINGS and self.company_size:
+            errors["company_size"] = _(
+                "La dimensione d'impresa non si indica per un Comune, un ente pubblico o un ente gestore."
+            )
+        if self.legal_form == LegalForm.THIRD_SECTOR and not self.runts_number:
+            errors["runts_number"] = _(
+                "Per un ente del terzo settore va indicato il numero di iscrizione al RUNTS."
+            )
+        if self.legal_form in OUTSIDE_THIRD_SECTOR and self.runts_number:
+            errors["runts_number"] = _(
+                "Un Comune, un ente pubblico o un ente gestore non è iscritto al RUNTS: "
+                "lasciare vuoto il campo."
+            )
+        if (
+            self.legal_form
+            and self.legal_form != LegalForm.COMPANY
+            and len(self.fiscal_code) == PERSON_CODE_LENGTH
+            and not is_body_code(self.fiscal_code)
+        ):
+            errors["fiscal_code"] = _(
+                "Solo una ditta individuale ha un codice fiscale di 16 caratteri: "
+                "per un ente indicare il codice fiscale numerico di 11 cifre."
+            )
+        if self.social_service_body_id and self.legal_form != LegalForm.SOCIAL_SERVICE_BODY:
+            errors["social_service_body"] = _(
+                "Il collegamento a un ente gestore vale solo per la categoria «ente gestore»."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class MembershipRole(models.TextChoices):
@@ -84,6 +159,9 @@ class Membership(TimeStampedModel):
                 fields=["user", "organisation"],
                 condition=Q(revoked_at__isnull=True),
                 name="membership_one_active_per_user_and_organisation",
+                violation_error_message=_(
+                    "Questa persona è già abilitata ad agire per questa organizzazione."
+                ),
             ),
         ]
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("organizzazioni/", views.organisation_list, name="organisation_list"),
+    path("organizzazioni/nuova/", views.organisation_create, name="organisation_create"),
+    path("organizzazioni/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organizzazioni/<int:pk>/modifica/", views.organisation_update, name="organisation_update"),
+    path(
+        "organizzazioni/<int:pk>/abilitazioni/<int:membership_pk>/revoca/",
+        views.membership_revoke,
+        name="membership_revoke",
+    ),
+]
