@@ -5,4 +5,10 @@ from . import views
 app_name = "transparency"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programma/", views.programme_page, name="programme"),
+    path("misure/<str:code>/", views.measure_page, name="measure"),
+    path("bandi/", views.call_list, name="call_list"),
+    path("bandi/<slug:code>/", views.call_detail, name="call_detail"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibilita/", views.accessibility, name="accessibility"),
 ]
