@@ -43,6 +43,11 @@ class Programme(BilingualMixin, TimeStampedModel):
     legal_basis = models.CharField(_("atto di approvazione"), max_length=255, blank=True)
     period_start = models.DateField(_("inizio"), null=True, blank=True)
     period_end = models.DateField(_("fine"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("edizione dimostrativa"),
+        default=False,
+        help_text=_("Dati di prova: il sito li segnala come tali e non vanno negli open data."),
+    )
 
     history = HistoricalRecords()
 
@@ -53,6 +58,11 @@ class Programme(BilingualMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def total_budget(self) -> Decimal:
+        """The programme total is the sum of its measures' budgets (derived, never stored)."""
+        return sum((m.budget for m in self.measures.all()), Decimal("0.00"))
 
 
 class Fund(BilingualMixin, TimeStampedModel):
@@ -355,6 +365,7 @@ class ReserveKind(models.TextChoices):
     PROVINCE = "province", _("Per provincia")
     DISTRICT = "district", _("Per Distretto")
     APPLICANT_TYPE = "applicant_type", _("Per tipologia di soggetto (linea)")
+    PROJECT_TYPE = "project_type", _("Per tipologia di progetto (linea)")
 
 
 class CallReserve(TimeStampedModel):
