@@ -30,7 +30,7 @@ class ItaliaFormMixin:
         ids = []
         if field.help_text:
             ids.append(self.help_id(name))
-        if self.is_bound and name in self.errors:
+        if self._errors is not None and name in self._errors:  # never trigger validation from here
             ids.append(self.error_id(name))
             classes = field.widget.attrs.get("class", "").split()
             if "is-invalid" not in classes:
@@ -103,16 +103,18 @@ class OrganisationForm(ItaliaFormMixin, forms.Form):
     seat = forms.ChoiceField(label=_("Comune della sede legale"))
     address = forms.CharField(label=_("Indirizzo della sede legale"), max_length=255, required=False)
     pec = forms.EmailField(label=_("PEC"), required=False)
+    # Not required here: left empty, the service fills them with the data of who registers.
     legal_representative_first_name = forms.CharField(
-        label=_("Nome del legale rappresentante"), max_length=150
+        label=_("Nome del legale rappresentante"), max_length=150, required=False
     )
     legal_representative_last_name = forms.CharField(
-        label=_("Cognome del legale rappresentante"), max_length=150
+        label=_("Cognome del legale rappresentante"), max_length=150, required=False
     )
     legal_representative_fiscal_code = forms.CharField(
         label=_("Codice fiscale del legale rappresentante"),
         max_length=30,
-        help_text=_("16 caratteri."),
+        required=False,
+        help_text=_("16 caratteri. Chi registra l'organizzazione ne è il legale rappresentante."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,8 @@ They raise ``django.core.exceptions.ValidationError`` (a dict keyed by field, It
 ``PermissionDenied``.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -67,7 +69,7 @@ def resolve_seat(value) -> Municipality:
     code = str(value or "").strip()
     if not code:
         raise ValidationError({"seat": _("Indica il comune della sede legale.")})
-    if not (len(code) == 6 and code.isdigit()):
+    if not re.fullmatch(r"[0-9]{6}", code):
         raise ValidationError({"seat": _("Il codice ISTAT del comune è di 6 cifre.")})
     try:
         return Municipality.objects.select_related("province").get(istat_code=code)

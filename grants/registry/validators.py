@@ -28,7 +28,8 @@ BODY_CODE_LENGTH = 11
 _SEPARATORS = re.compile(r"[\s.\-:/]+")
 
 # Omocodia: when two people share a code, digits of the date and place may be replaced by these letters.
-_OMOCODE_DIGITS = "0123456789LMNPQRSTUV"
+_DIGITS = "0123456789"
+_OMOCODE_DIGITS = _DIGITS + "LMNPQRSTUV"
 _MONTH_LETTERS = "ABCDEHLMPRST"
 
 # What each of the 16 positions of a person's code may hold, with the words that explain it.
@@ -57,7 +58,7 @@ def normalise_fiscal_code(value) -> str:
 def normalise_vat_number(value) -> str:
     """As ``normalise_fiscal_code``, also dropping the ``IT`` country prefix of an intra-EU VAT number."""
     number = normalise_fiscal_code(value)
-    if number.startswith("IT") and len(number) > 2 and number[2:].isdigit():
+    if number.startswith("IT") and _is_digits(number[2:]):
         number = number[2:]
     return number
 
@@ -70,9 +71,14 @@ def _check_error() -> ValidationError:
     return _error(_(CHECK_MESSAGE), "checksum")
 
 
+def _is_digits(number: str) -> bool:
+    """ASCII digits only (str.isdigit() also accepts "²" or "٣")."""
+    return bool(number) and all(char in _DIGITS for char in number)
+
+
 def _first_non_digit(number: str) -> tuple[int, str] | None:
     for position, char in enumerate(number, start=1):
-        if not char.isdigit():
+        if char not in _DIGITS:
             return position, char
     return None
 
@@ -171,7 +177,7 @@ def validate_body_fiscal_code(value) -> None:
     """An organisation's codice fiscale: 11 digits for a body, 16 characters for a sole trader."""
     number = normalise_fiscal_code(value)
     subject = _("Il codice fiscale di un ente")
-    if number.isdigit():
+    if _is_digits(number):
         if not _is_valid(iva, number):
             raise _eleven_digit_error(number, subject)
         return
@@ -202,4 +208,4 @@ def validate_vat_number(value) -> None:
 
 def is_body_code(value) -> bool:
     """True for the 11-digit codice fiscale of a body (false for a sole trader's 16 characters)."""
-    return normalise_fiscal_code(value).isdigit()
+    return _is_digits(normalise_fiscal_code(value))

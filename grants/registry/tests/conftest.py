@@ -1,0 +1,37 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+from grants.core.vocabulary import LegalForm
+from grants.territory.tests.factories import MunicipalityFactory
+
+from .factories import UserFactory, body_fiscal_code, person_fiscal_code
+
+
+@pytest.fixture
+def seat(db):
+    return MunicipalityFactory()
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(first_name="Giulia", last_name="Bianchi", fiscal_code=person_fiscal_code(4242))
+
+
+@pytest.fixture
+def registration(seat, applicant):
+    """What an applicant states to register a social cooperative (plain data, as a form or the API sends)."""
+    return {
+        "name": "Cooperativa Sociale Il Ponte",
+        "legal_form": LegalForm.SOCIAL_COOPERATIVE,
+        "fiscal_code": body_fiscal_code(777),
+        "seat": seat.istat_code,
+        "pec": "ilponte@pec.esempio.test",
+    }
+
+
+def staff_with(*codenames: str, **extra):
+    user = UserFactory(is_staff=True, **extra)
+    for codename in codenames:
+        app_label, name = codename.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=name))
+    return user

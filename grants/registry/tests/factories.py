@@ -1,0 +1,98 @@
+"""Factories of the registry context, for this app's tests and for the other apps' tests.
+
+Codes are valid, never faked: bodies get 11 digits whose check digit is computed (Luhn, as for a partita IVA);
+people get 16 characters whose final check letter is computed by stdnum.
+"""
+
+import factory
+from factory.django import DjangoModelFactory
+from stdnum import luhn
+from stdnum.it import codicefiscale
+
+from grants.accounts.models import User
+from grants.core.vocabulary import CompanySize, LegalForm
+from grants.registry.models import Membership, MembershipRole, Organisation
+from grants.territory.tests.factories import MunicipalityFactory
+
+PASSWORD = "una-password-di-prova-2026"
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MONTHS = "ABCDEHLMPRST"
+
+
+def body_fiscal_code(serial: int, office: int = 1) -> str:
+    """11 digits: a 7-digit serial (not zero), a 3-digit office code, the Luhn check digit."""
+    base = f"{serial % 9_999_999 + 1:07d}{office:03d}"
+    return base + luhn.calc_check_digit(base)
+
+
+def person_fiscal_code(n: int) -> str:
+    """A valid 16-character codice fiscale, different for every n below 26**3 * 26**3."""
+    surname = "".join(_LETTERS[(n // 26**i) % 26] for i in range(3))
+    name = "".join(_LETTERS[(n // 26 ** (i + 3)) % 26] for i in range(3))
+    year = f"{n % 100:02d}"
+    month = _MONTHS[n % 12]
+    day = f"{n % 28 + 1 + (40 if n % 2 else 0):02d}"  # women add 40 to the day
+    place = f"{_LETTERS[n % 26]}{n % 1000:03d}"
+    stem = f"{surname}{name}{year}{month}{day}{place}"
+    return stem + codicefiscale.calc_check_digit(stem)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persona{n}@esempio.test")
+    first_name = factory.Sequence(lambda n: f"Nome{n}")
+    last_name = factory.Sequence(lambda n: f"Cognome{n}")
+    fiscal_code = None
+    password = factory.django.Password(PASSWORD)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """A social cooperative by default; a COMPANY gets a size, a THIRD_SECTOR body a RUNTS number.
+
+    ``OrganisationFactory(representative=user)`` also makes ``user`` its active legal representative.
+    """
+
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organizzazione di prova {n}")
+    legal_form = LegalForm.SOCIAL_COOPERATIVE
+    company_size = factory.LazyAttribute(
+        lambda o: CompanySize.SMALL if o.legal_form == LegalForm.COMPANY else ""
+    )
+    runts_number = factory.LazyAttribute(
+        lambda o: f"{100000 + o.serial}" if o.legal_form == LegalForm.THIRD_SECTOR else ""
+    )
+    fiscal_code = factory.LazyAttribute(lambda o: body_fiscal_code(o.serial))
+    vat_number = ""
+    seat = factory.SubFactory(MunicipalityFactory)
+    address = "Via Roma 1"
+    pec = factory.Sequence(lambda n: f"organizzazione{n}@pec.esempio.test")
+    legal_representative_first_name = "Maria"
+    legal_representative_last_name = "Rossi"
+    legal_representative_fiscal_code = factory.LazyAttribute(lambda o: person_fiscal_code(o.serial))
+
+    class Params:
+        serial = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def representative(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            MembershipFactory(user=extracted, organisation=self, role=MembershipRole.LEGAL_REPRESENTATIVE)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = MembershipRole.DELEGATE
+    granted_by = None
+    revoked_at = None
