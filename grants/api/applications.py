@@ -1,0 +1,497 @@
+"""API endpoints of the applications context (thin: input shapes here, rules in grants.applications.services).
+
+Session authentication (the applicant's browser); another organisation's application does not exist (404).
+Errors are application/problem+json with field-level ``errors``.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from ninja import File, Header, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from grants.applications import selectors, services
+from grants.applications.models import Application, ApplicationPartner
+from grants.applications.services import ApplicationError, BudgetLineInput, PartnerInput
+from grants.programme.models import Call, CallStatus
+from grants.registry.models import Organisation
+from grants.territory.models import CohesionDistrict, Municipality, Province
+
+from .problems import problem_response
+
+router = Router(tags=["applications"], auth=django_auth)
+
+
+# --- shapes -------------------------------------------------------------------------------------------------
+class DraftIn(Schema):
+    organisation_id: int
+    call_id: int
+
+
+class GeneralIn(Schema):
+    title: str
+    abstract: str = ""
+    partnership_name: str = ""
+    municipality_codes: list[str] | None = None
+    district_codes: list[str] | None = None
+    province_codes: list[str] | None = None
+
+
+class PartnerIn(Schema):
+    organisation_id: int | None = None
+    name: str = ""
+    legal_form: str = ""
+    share_percent: Decimal = Decimal(0)
+
+
+class PartnersIn(Schema):
+    lead_share_percent: Decimal | None = None
+    partners: list[PartnerIn]
+
+
+class BudgetLineIn(Schema):
+    category: str
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    description: str = ""
+    partner_id: int | None = None
+
+
+class BudgetIn(Schema):
+    lines: list[BudgetLineIn]
+
+
+class SubmitIn(Schema):
+    declarations_accepted: bool = False
+
+
+class PartnerOut(Schema):
+    id: int
+    organisation_id: int | None
+    name: str
+    legal_form: str
+    role: str
+    share_percent: Decimal
+    confirmed_at: datetime | None
+
+
+class BudgetLineOut(Schema):
+    id: int
+    category: str
+    cost_option: str
+    partner_id: int | None
+    description: str
+    quantity: Decimal | None
+    unit_rate: Decimal | None
+    amount: Decimal
+    is_computed: bool
+
+
+class ApplicationSummaryOut(Schema):
+    id: int
+    call_id: int
+    call_code: str
+    applicant_id: int
+    applicant_name: str
+    title: str
+    status: str
+    booking_outcome: str
+    total_cost: Decimal
+    requested_grant: Decimal
+    protocol: str
+    submitted_at: datetime | None
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    abstract: str
+    partnership_name: str
+    cofinancing: Decimal
+    booked_amount: Decimal
+    fingerprint: str
+    withdrawn_at: datetime | None
+    municipality_codes: list[str]
+    district_codes: list[str]
+    province_codes: list[str]
+    partners: list[PartnerOut]
+    budget_lines: list[BudgetLineOut]
+
+
+class ViolationOut(Schema):
+    code: str
+    field: str
+    message: str
+
+
+class ChecksOut(Schema):
+    ready: bool
+    violations: list[ViolationOut]
+
+
+class SubmissionOut(Schema):
+    id: int
+    status: str
+    protocol: str
+    protocol_year: int
+    protocol_number: int
+    submitted_at: datetime
+    fingerprint: str
+    booking_outcome: str
+    requested_grant: Decimal
+
+
+class PartnershipOut(Schema):
+    id: int
+    application_id: int
+    application_title: str
+    applicant_name: str
+    call_code: str
+    share_percent: Decimal
+    confirmed_at: datetime | None
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _summary(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "call_id": application.call_id,
+        "call_code": application.call.code,
+        "applicant_id": application.applicant_id,
+        "applicant_name": application.applicant.name,
+        "title": application.title,
+        "status": application.status,
+        "booking_outcome": application.booking_outcome,
+        "total_cost": application.total_cost,
+        "requested_grant": application.requested_grant,
+        "protocol": application.protocol,
+        "submitted_at": application.submitted_at,
+    }
+
+
+def _detail(application: Application) -> dict:
+    partners = application.partners.select_related("organisation").order_by("order", "pk")
+    lines = application.budget_lines.select_related("category").order_by("order", "pk")
+    return {
+        **_summary(application),
+        "abstract": application.abstract,
+        "partnership_name": application.partnership_name,
+        "cofinancing": application.cofinancing,
+        "booked_amount": application.booked_amount,
+        "fingerprint": application.fingerprint,
+        "withdrawn_at": application.withdrawn_at,
+        "municipality_codes": sorted(application.municipalities.values_list("istat_code", flat=True)),
+        "district_codes": sorted(application.districts.values_list("code", flat=True)),
+        "province_codes": sorted(application.provinces.values_list("istat_code", flat=True)),
+        "partners": [
+            {
+                "id": p.pk,
+                "organisation_id": p.organisation_id,
+                "name": p.display_name,
+                "legal_form": p.effective_legal_form,
+                "role": p.role,
+                "share_percent": p.share_percent,
+                "confirmed_at": p.confirmed_at,
+            }
+            for p in partners
+        ],
+        "budget_lines": [
+            {
+                "id": line.pk,
+                "category": line.category.code,
+                "cost_option": line.category.cost_option,
+                "partner_id": line.partner_id,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_rate": line.unit_rate,
+                "amount": line.amount,
+                "is_computed": line.is_computed,
+            }
+            for line in lines
+        ],
+    }
+
+
+def _submission(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "status": application.status,
+        "protocol": application.protocol,
+        "protocol_year": application.protocol_year,
+        "protocol_number": application.protocol_number,
+        "submitted_at": application.submitted_at,
+        "fingerprint": application.fingerprint,
+        "booking_outcome": application.booking_outcome,
+        "requested_grant": application.requested_grant,
+    }
+
+
+def _problem(exc: ApplicationError, **extra):
+    return problem_response(exc.status, detail=exc.message, errors=exc.errors, code=exc.code, **extra)
+
+
+def _forbidden(exc: PermissionDenied):
+    return problem_response(403, detail=str(exc) or "Operazione non consentita.")
+
+
+def _invalid(errors: list[dict]):
+    return problem_response(422, detail="I dati inviati non sono validi.", errors=errors)
+
+
+def _application(request, application_id: int) -> Application:
+    try:
+        return selectors.application_for_user(request.auth, application_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _by_codes(model, lookup: str, codes: list[str] | None, field: str, errors: list[dict]):
+    if codes is None:
+        return None
+    wanted = {code.strip() for code in codes}
+    found = list(model.objects.filter(**{f"{lookup}__in": wanted}))
+    missing = sorted(wanted - {getattr(obj, lookup) for obj in found})
+    for code in missing:
+        errors.append({"code": "unknown_code", "field": field, "message": f"Codice sconosciuto: {code}."})
+    return found
+
+
+# --- endpoints ----------------------------------------------------------------------------------------------
+@router.get("/applications", response=list[ApplicationSummaryOut])
+def list_applications(request, organisation_id: int | None = None, status: str | None = None):
+    queryset = selectors.applications_for_user(request.auth).order_by("-created_at")
+    if organisation_id is not None:
+        queryset = queryset.filter(applicant_id=organisation_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return [_summary(application) for application in queryset]
+
+
+@router.post("/applications", response={201: ApplicationOut})
+def create_draft(request, payload: DraftIn):
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    call = Call.objects.filter(pk=payload.call_id).exclude(status=CallStatus.DRAFT).first()
+    if organisation is None or call is None:
+        field = "organisation_id" if organisation is None else "call_id"
+        return _invalid([{"code": "not_found", "field": field, "message": "Non trovato."}])
+    try:
+        application = services.create_draft(actor=request.auth, organisation=organisation, call=call)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return 201, _detail(application)
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut)
+def get_application(request, application_id: int):
+    return _detail(_application(request, application_id))
+
+
+@router.put("/applications/{application_id}/general", response=ApplicationOut)
+def update_general(request, application_id: int, payload: GeneralIn):
+    application = _application(request, application_id)
+    errors: list[dict] = []
+    municipalities = _by_codes(
+        Municipality, "istat_code", payload.municipality_codes, "municipality_codes", errors
+    )
+    districts = _by_codes(CohesionDistrict, "code", payload.district_codes, "district_codes", errors)
+    provinces = _by_codes(Province, "istat_code", payload.province_codes, "province_codes", errors)
+    if errors:
+        return _invalid(errors)
+    try:
+        application = services.update_general(
+            actor=request.auth,
+            application=application,
+            title=payload.title,
+            abstract=payload.abstract,
+            partnership_name=payload.partnership_name,
+            municipalities=municipalities,
+            districts=districts,
+            provinces=provinces,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return _detail(application)
+
+
+@router.put("/applications/{application_id}/partners", response=ApplicationOut)
+def set_partners(request, application_id: int, payload: PartnersIn):
+    application = _application(request, application_id)
+    ids = {p.organisation_id for p in payload.partners if p.organisation_id is not None}
+    organisations = Organisation.objects.in_bulk(ids)
+    errors = [
+        {
+            "code": "not_found",
+            "field": f"partners[{i}].organisation_id",
+            "message": "Organizzazione non trovata.",
+        }
+        for i, p in enumerate(payload.partners)
+        if p.organisation_id is not None and p.organisation_id not in organisations
+    ]
+    if errors:
+        return _invalid(errors)
+    partners = [
+        PartnerInput(
+            organisation=organisations.get(p.organisation_id) if p.organisation_id is not None else None,
+            name=p.name,
+            legal_form=p.legal_form,
+            share_percent=p.share_percent,
+        )
+        for p in payload.partners
+    ]
+    try:
+        services.set_partners(
+            actor=request.auth,
+            application=application,
+            partners=partners,
+            lead_share_percent=payload.lead_share_percent,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return _detail(application)
+
+
+@router.put("/applications/{application_id}/budget", response=ApplicationOut)
+def set_budget(request, application_id: int, payload: BudgetIn):
+    application = _application(request, application_id)
+    partners = {p.pk: p for p in application.partners.all()}
+    errors = [
+        {"code": "not_found", "field": f"lines[{i}].partner_id", "message": "Partner non trovato."}
+        for i, line in enumerate(payload.lines)
+        if line.partner_id is not None and line.partner_id not in partners
+    ]
+    if errors:
+        return _invalid(errors)
+    lines = [
+        BudgetLineInput(
+            category=line.category,
+            amount=line.amount,
+            quantity=line.quantity,
+            description=line.description,
+            partner=partners.get(line.partner_id) if line.partner_id is not None else None,
+        )
+        for line in payload.lines
+    ]
+    try:
+        application = services.set_budget(actor=request.auth, application=application, lines=lines)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return _detail(application)
+
+
+@router.post("/applications/{application_id}/documents/{document_code}", response={201: ApplicationOut})
+def attach_document(request, application_id: int, document_code: str, file: File[UploadedFile]):
+    application = _application(request, application_id)
+    required = application.call.required_documents.filter(code=document_code).first()
+    if required is None:
+        raise Http404
+    try:
+        services.attach_document(
+            actor=request.auth, application=application, required_document=required, uploaded_file=file
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return 201, _detail(application)
+
+
+@router.get("/applications/{application_id}/checks", response=ChecksOut)
+def checks(request, application_id: int):
+    violations = selectors.check_application(_application(request, application_id))
+    return {"ready": not violations, "violations": [v.as_dict() for v in violations]}
+
+
+@router.post("/applications/{application_id}/submit", response=SubmissionOut)
+def submit(
+    request,
+    application_id: int,
+    payload: SubmitIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    application = _application(request, application_id)
+    if not idempotency_key or not idempotency_key.strip():
+        return problem_response(
+            400,
+            detail="Manca l'intestazione Idempotency-Key: serve a non inviare due volte la stessa domanda.",
+            errors=[
+                {"code": "required", "field": "Idempotency-Key", "message": "Intestazione obbligatoria."}
+            ],
+        )
+    try:
+        result = services.submit(
+            actor=request.auth,
+            application=application,
+            idempotency_key=idempotency_key,
+            declarations_accepted=payload.declarations_accepted,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except services.AlreadySubmitted as exc:
+        return _problem(exc, protocol=exc.application.protocol)
+    except ApplicationError as exc:
+        return _problem(exc)
+    # The same key always gets the same answer; a repeated request is only marked by this header.
+    response["Idempotent-Replayed"] = "false" if result.created else "true"
+    return _submission(result.application)
+
+
+@router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
+def withdraw(request, application_id: int):
+    application = _application(request, application_id)
+    try:
+        application = services.withdraw(actor=request.auth, application=application)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return _detail(application)
+
+
+@router.get("/partnerships", response=list[PartnershipOut])
+def partnerships(request):
+    """Partner rows the user may confirm (for the organisations they act for)."""
+    return [
+        {
+            "id": p.pk,
+            "application_id": p.application_id,
+            "application_title": p.application.title,
+            "applicant_name": p.application.applicant.name,
+            "call_code": p.application.call.code,
+            "share_percent": p.share_percent,
+            "confirmed_at": p.confirmed_at,
+        }
+        for p in selectors.partnerships_to_confirm(request.auth)
+    ]
+
+
+@router.post("/partnerships/{partner_id}/confirm", response=PartnershipOut)
+def confirm_participation(request, partner_id: int):
+    try:
+        partner = selectors.partnership_for_user(request.auth, partner_id)
+    except ApplicationPartner.DoesNotExist:
+        raise Http404 from None
+    try:
+        partner = services.confirm_participation(actor=request.auth, partner=partner)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return {
+        "id": partner.pk,
+        "application_id": partner.application_id,
+        "application_title": partner.application.title,
+        "applicant_name": partner.application.applicant.name,
+        "call_code": partner.application.call.code,
+        "share_percent": partner.share_percent,
+        "confirmed_at": partner.confirmed_at,
+    }

@@ -1,0 +1,43 @@
+"""Who may read and write an application: the one policy used by services, pages and the API.
+
+Only people with an *active* membership (not revoked) of the applicant organisation — its legal
+representative or a delegate — read and write its applications. To anyone else another organisation's
+application does not exist: the selectors filter it out, so pages and API answer 404, never 403.
+A partner's participation is confirmed by an active member of the partner organisation.
+"""
+
+from django.db.models import QuerySet
+
+from grants.registry.models import Membership, Organisation
+
+from .models import Application, ApplicationPartner
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def acting_organisation_ids(user) -> QuerySet:
+    """Ids of the organisations the user acts for (a subquery, evaluated by the database)."""
+    if not _is_signed_in(user):
+        return Organisation.objects.none().values("pk")
+    return Membership.objects.filter(user=user, revoked_at__isnull=True).values("organisation_id")
+
+
+def can_act_for(user, organisation: Organisation | None) -> bool:
+    if organisation is None or organisation.pk is None or not _is_signed_in(user):
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation, revoked_at__isnull=True).exists()
+
+
+def can_read_application(user, application: Application) -> bool:
+    return can_act_for(user, application.applicant)
+
+
+def can_write_application(user, application: Application) -> bool:
+    """Members write; whether the application is still editable is the service's question (it says why)."""
+    return can_act_for(user, application.applicant)
+
+
+def can_confirm_participation(user, partner: ApplicationPartner) -> bool:
+    return partner.organisation_id is not None and can_act_for(user, partner.organisation)

@@ -1,0 +1,257 @@
+"""Every read of the applications context: querysets for pages and API, and the inputs of the rules."""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from grants.programme.models import Call
+
+from .budget import CategoryRule, LineAmount
+from .models import Application, ApplicationPartner, BudgetLine
+from .permissions import acting_organisation_ids
+from .rules import ApplicationFacts, CallTerms, DocumentRule, PartnerFacts, Violation, check
+from .states import ApplicationStatus, BookingOutcome, PartnerRole
+
+# Arrival order: the protocol number is given in the order submissions are registered (for a first-come
+# call, in the order they obtained the call's booking lock), so it *is* the order of arrival.
+ARRIVAL_ORDER = ("protocol_year", "protocol_number")
+
+
+# --- applications a person may see ---------------------------------------------------------------------
+def applications_for_user(user) -> QuerySet[Application]:
+    """Applications of the organisations the user acts for; nothing else exists for them."""
+    return Application.objects.filter(applicant_id__in=acting_organisation_ids(user)).select_related(
+        "call", "applicant"
+    )
+
+
+def application_for_user(user, pk) -> Application:
+    """The application if the user may see it; ``Application.DoesNotExist`` otherwise (answer 404)."""
+    return applications_for_user(user).get(pk=pk)
+
+
+def applications_of_organisation(organisation, *, status: str | None = None) -> QuerySet[Application]:
+    queryset = Application.objects.filter(applicant=organisation).select_related("call")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at")
+
+
+def partnerships_to_confirm(user) -> QuerySet[ApplicationPartner]:
+    """Partner rows of draft applications where the user acts for the partner organisation."""
+    return ApplicationPartner.objects.filter(
+        organisation_id__in=acting_organisation_ids(user),
+        role=PartnerRole.PARTNER,
+        application__status=ApplicationStatus.DRAFT,
+    ).select_related("application", "application__applicant", "application__call", "organisation")
+
+
+def partnership_for_user(user, pk) -> ApplicationPartner:
+    return partnerships_to_confirm(user).get(pk=pk)
+
+
+# --- applications of a call (officers, rankings, sportello) -------------------------------------------
+def submitted_applications_of_call(
+    call: Call,
+    *,
+    status: str | None = None,
+    booking_outcome: str | None = None,
+    legal_form: str | None = None,
+    province=None,
+    search: str = "",
+) -> QuerySet[Application]:
+    """Applications of the call that received a protocol number (withdrawn ones only when asked by status),
+    in arrival order."""
+    queryset = Application.objects.filter(call=call, protocol_number__isnull=False).select_related(
+        "applicant", "applicant__seat"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.exclude(status=ApplicationStatus.WITHDRAWN)
+    if booking_outcome is not None:
+        queryset = queryset.filter(booking_outcome=booking_outcome)
+    if legal_form:
+        queryset = queryset.filter(applicant__legal_form=legal_form)
+    if province is not None:
+        queryset = queryset.filter(applicant__seat__province=province)
+    if search:
+        term = search.strip()
+        condition = Q(title__icontains=term) | Q(applicant__name__icontains=term)
+        condition |= Q(applicant__fiscal_code__iexact=term)
+        if "/" in term:
+            year, _sep, number = term.partition("/")
+            if year.isdigit() and number.isdigit():
+                condition |= Q(protocol_year=int(year), protocol_number=int(number))
+        queryset = queryset.filter(condition)
+    return queryset.order_by(*ARRIVAL_ORDER)
+
+
+def waiting_list(call: Call) -> QuerySet[Application]:
+    """First-come calls: submitted applications waiting for resources, first arrived first."""
+    return Application.objects.filter(
+        call=call, status=ApplicationStatus.SUBMITTED, booking_outcome=BookingOutcome.WAITING
+    ).order_by(*ARRIVAL_ORDER)
+
+
+def booked_applications(call: Call) -> QuerySet[Application]:
+    return Application.objects.filter(call=call, booking_outcome=BookingOutcome.BOOKED).order_by(
+        *ARRIVAL_ORDER
+    )
+
+
+# --- inputs of the rules ----------------------------------------------------------------------------------
+def category_rules(call: Call) -> tuple[CategoryRule, ...]:
+    return tuple(
+        CategoryRule(
+            code=c.code,
+            title=c.title,
+            cost_option=c.cost_option,
+            cap_percent=c.cap_percent,
+            flat_rate_percent=c.flat_rate_percent,
+            flat_rate_base=tuple(c.flat_rate_base or ()),
+            unit_rate=c.unit_rate,
+            unit_label=c.unit_label,
+        )
+        for c in call.cost_categories.order_by("order", "code")
+    )
+
+
+def call_terms(call: Call) -> CallTerms:
+    return CallTerms(
+        lead_legal_forms=tuple(call.lead_legal_forms or ()),
+        partner_legal_forms=tuple(call.partner_legal_forms or ()),
+        lead_company_sizes=tuple(call.lead_company_sizes or ()),
+        min_partners=call.min_partners,
+        max_partners=call.max_partners,
+        requires_partner_confirmation=call.requires_partner_confirmation,
+        requires_public_private_partnership=call.requires_public_private_partnership,
+        territorial_scope=call.territorial_scope,
+        min_project_cost=call.min_project_cost,
+        max_project_cost=call.max_project_cost,
+        min_grant=call.min_grant,
+        max_grant=call.max_grant,
+        max_aid_intensity=call.max_aid_intensity,
+        min_cofinancing=call.min_cofinancing,
+        categories=category_rules(call),
+        documents=tuple(
+            DocumentRule(code=d.code, title=d.title, is_mandatory=d.is_mandatory, per_partner=d.per_partner)
+            for d in call.required_documents.order_by("order", "code")
+        ),
+    )
+
+
+def application_facts(application: Application) -> ApplicationFacts:
+    partners = list(application.partners.select_related("organisation").order_by("order", "pk"))
+    lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
+    typed_lines = BudgetLine.objects.filter(application=application, is_computed=False).select_related(
+        "category"
+    )
+    documents = Counter(application.documents.values_list("required_document__code", flat=True).order_by())
+    applicant = application.applicant
+    return ApplicationFacts(
+        title=application.title,
+        abstract=application.abstract,
+        applicant_name=applicant.name,
+        applicant_legal_form=applicant.legal_form,
+        applicant_company_size=applicant.company_size,
+        lead_share_percent=lead.share_percent if lead else Decimal(100),
+        partners=tuple(
+            PartnerFacts(
+                name=p.display_name,
+                legal_form=p.effective_legal_form,
+                share_percent=p.share_percent,
+                confirmed=p.is_confirmed,
+                company_size=p.organisation.company_size if p.organisation_id else "",
+            )
+            for p in partners
+            if p.role == PartnerRole.PARTNER
+        ),
+        lines=tuple(LineAmount(category=line.category.code, amount=line.amount) for line in typed_lines),
+        total_cost=application.total_cost,
+        requested_grant=application.requested_grant,
+        cofinancing=application.cofinancing,
+        municipality_count=application.municipalities.count(),
+        district_count=application.districts.count(),
+        province_count=application.provinces.count(),
+        document_counts=dict(documents),
+    )
+
+
+def rule_inputs(application: Application) -> tuple[CallTerms, ApplicationFacts]:
+    return call_terms(application.call), application_facts(application)
+
+
+def check_application(application: Application) -> list[Violation]:
+    """The live result of every rule of the call for this application (empty list = ready to submit)."""
+    return check(*rule_inputs(application))
+
+
+# --- what a submission sends (fingerprinted, kept on the application, printed on the receipt) ----------
+def submission_snapshot(application: Application) -> dict:
+    call = application.call
+    applicant = application.applicant
+    partners = application.partners.select_related("organisation").order_by("order", "pk")
+    lines = application.budget_lines.select_related("category", "partner", "partner__organisation").order_by(
+        "order", "pk"
+    )
+    documents = application.documents.select_related("required_document", "partner").order_by(
+        "required_document__code", "sha256"
+    )
+
+    def partner_key(partner: ApplicationPartner | None) -> str:
+        if partner is None:
+            return ""
+        return partner.organisation.fiscal_code if partner.organisation_id else partner.name
+
+    return {
+        "call": call.code,
+        "applicant": {"fiscal_code": applicant.fiscal_code, "name": applicant.name},
+        "title": application.title,
+        "abstract": application.abstract,
+        "partnership_name": application.partnership_name,
+        "territory": {
+            "municipalities": sorted(application.municipalities.values_list("istat_code", flat=True)),
+            "districts": sorted(application.districts.values_list("code", flat=True)),
+            "provinces": sorted(application.provinces.values_list("istat_code", flat=True)),
+        },
+        "partners": [
+            {
+                "key": partner_key(p),
+                "name": p.display_name,
+                "legal_form": p.effective_legal_form,
+                "role": p.role,
+                "share_percent": str(p.share_percent),
+                "confirmed_at": p.confirmed_at.isoformat() if p.confirmed_at else None,
+            }
+            for p in partners
+        ],
+        "budget": [
+            {
+                "category": line.category.code,
+                "cost_option": line.category.cost_option,
+                "partner": partner_key(line.partner),
+                "description": line.description,
+                "quantity": str(line.quantity) if line.quantity is not None else None,
+                "unit_rate": str(line.unit_rate) if line.unit_rate is not None else None,
+                "amount": str(line.amount),
+                "computed": line.is_computed,
+            }
+            for line in lines
+        ],
+        "totals": {
+            "total_cost": str(application.total_cost),
+            "requested_grant": str(application.requested_grant),
+            "cofinancing": str(application.cofinancing),
+        },
+        "documents": [
+            {
+                "code": d.required_document.code,
+                "partner": partner_key(d.partner),
+                "name": d.original_name,
+                "sha256": d.sha256,
+            }
+            for d in documents
+        ],
+    }

@@ -1,0 +1,679 @@
+"""Every write of the applications context: drafts, partnership, budget, documents, submission, withdrawal,
+and the first-come (sportello) booking.
+
+Functions are keyword-only, take the acting user first, never a request; they check permissions
+(grants.applications.permissions), enforce the rules and leave history through grants.core.audit.
+
+The submission is built for a click day: one short transaction that locks, in this order, the application
+row, then (first-come calls) the call's booking row, then — last, so that the hottest lock of the platform
+is held only for two UPDATEs and the commit — the protocol counter of the year.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from grants.core.audit import save_audited
+from grants.core.money import ZERO, round_money
+from grants.core.timeutils import in_rome, now
+from grants.core.vocabulary import LegalForm
+from grants.programme.models import Call, CallMode, CallStatus, RequiredDocument
+from grants.registry.models import Organisation
+
+from . import permissions, selectors
+from .budget import (
+    FLAT_RATE,
+    UNIT_COST,
+    BudgetInputError,
+    LineAmount,
+    compute_budget,
+    funding_split,
+    line_amount,
+)
+from .fingerprint import fingerprint_of
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationPartner,
+    BudgetLine,
+    CallBooking,
+    ProtocolCounter,
+)
+from .states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome, PartnerRole
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 100
+
+
+# --- errors: a message for people, a code and field errors for programs --------------------------------
+class ApplicationError(Exception):
+    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        if code:
+            self.code = code
+
+
+class NotEditable(ApplicationError):
+    status = 409
+    code = "not_editable"
+
+
+class SubmissionRefused(ApplicationError):
+    code = "submission_refused"
+
+
+class OutsideSubmissionWindow(SubmissionRefused):
+    code = "outside_submission_window"
+
+
+class AlreadySubmitted(ApplicationError):
+    """The application already has a protocol number, sent by a request with another idempotency key."""
+
+    status = 409
+    code = "already_submitted"
+
+    def __init__(self, application: Application):
+        super().__init__(
+            _("La domanda è già stata inviata con il numero di protocollo %(protocol)s.")
+            % {"protocol": application.protocol or "–"}
+        )
+        self.application = application
+
+
+class IdempotencyKeyReused(ApplicationError):
+    status = 409
+    code = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    application: Application
+    created: bool  # False: a repeated request got the answer of the first one
+
+    @property
+    def protocol(self) -> str:
+        return self.application.protocol
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    """A partner of the application: a registered organisation, or a body not registered yet (name and
+    declared legal form, e.g. a member of an ATS still to be formed)."""
+
+    organisation: Organisation | None = None
+    name: str = ""
+    legal_form: str = ""
+    share_percent: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class BudgetLineInput:
+    category: str  # code of a cost category of the call
+    amount: Decimal | None = None  # real costs
+    quantity: Decimal | None = None  # standard unit costs
+    description: str = ""
+    partner: ApplicationPartner | None = None
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _format_day_and_time(moment) -> tuple[str, str]:
+    local = in_rome(moment)
+    return local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
+
+
+def _require_member(actor, application: Application) -> None:
+    if not permissions.can_write_application(actor, application):
+        raise PermissionDenied(_("Non sei abilitato ad agire per il soggetto proponente di questa domanda."))
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise NotEditable(
+            _("La domanda è nello stato «%(status)s»: non si può più modificare.")
+            % {"status": application.get_status_display()}
+        )
+
+
+def _require_window(call: Call, moment) -> None:
+    if call.status != CallStatus.PUBLISHED:
+        raise OutsideSubmissionWindow(_("Il bando non accetta domande."), code="call_not_open")
+    if moment < call.opens_at:
+        day, time = _format_day_and_time(call.opens_at)
+        raise OutsideSubmissionWindow(
+            _("Il bando apre il %(day)s alle %(time)s: la domanda non può ancora essere inviata.")
+            % {"day": day, "time": time},
+            code="call_not_yet_open",
+        )
+    if moment >= call.closes_at:
+        day, time = _format_day_and_time(call.closes_at)
+        raise OutsideSubmissionWindow(
+            _("La scadenza era il %(day)s alle %(time)s.") % {"day": day, "time": time}, code="call_closed"
+        )
+
+
+def _error(code: str, field_name: str, message: str) -> dict:
+    return {"code": code, "field": field_name, "message": message}
+
+
+# --- drafts -------------------------------------------------------------------------------------------------
+@transaction.atomic
+def create_draft(*, actor, organisation: Organisation, call: Call) -> Application:
+    if not permissions.can_act_for(actor, organisation):
+        raise PermissionDenied(_("Non sei abilitato ad agire per questa organizzazione."))
+    moment = now()
+    if call.status != CallStatus.PUBLISHED or moment >= call.closes_at:
+        raise ApplicationError(_("Il bando non accetta nuove domande."), code="call_not_open")
+    application = save_audited(
+        Application(call=call, applicant=organisation, created_by=actor),
+        actor=actor,
+        reason="Bozza creata",
+    )
+    save_audited(
+        ApplicationPartner(
+            application=application,
+            organisation=organisation,
+            role=PartnerRole.LEAD,
+            share_percent=Decimal(100),
+            confirmed_by=actor,
+            confirmed_at=moment,
+        ),
+        actor=actor,
+        reason="Capofila",
+    )
+    return application
+
+
+@transaction.atomic
+def update_general(
+    *,
+    actor,
+    application: Application,
+    title: str,
+    abstract: str,
+    partnership_name: str = "",
+    municipalities=None,
+    districts=None,
+    provinces=None,
+) -> Application:
+    """The general section; territory lists replace the current ones when given (None = unchanged)."""
+    application = _lock(application)
+    _require_member(actor, application)
+    _require_editable(application)
+    application.title = title.strip()
+    application.abstract = abstract.strip()
+    application.partnership_name = partnership_name.strip()
+    save_audited(application, actor=actor, reason="Sezione generale")
+    if municipalities is not None:
+        application.municipalities.set(municipalities)
+    if districts is not None:
+        application.districts.set(districts)
+    if provinces is not None:
+        application.provinces.set(provinces)
+    return application
+
+
+def _partner_key(organisation_id, name: str):
+    return ("org", organisation_id) if organisation_id else ("name", name.strip().casefold())
+
+
+@transaction.atomic
+def set_partners(
+    *,
+    actor,
+    application: Application,
+    partners: Sequence[PartnerInput],
+    lead_share_percent: Decimal | None = None,
+) -> list[ApplicationPartner]:
+    """Replace the partners (the lead stays). A partner whose share changes must confirm again.
+
+    ``lead_share_percent`` defaults to 100 minus the partners' shares."""
+    application = _lock(application)
+    _require_member(actor, application)
+    _require_editable(application)
+
+    errors: list[dict] = []
+    seen = set()
+    for index, item in enumerate(partners):
+        where = f"partners[{index}]"
+        if item.organisation is None:
+            if not item.name.strip():
+                errors.append(
+                    _error("partner_name_missing", f"{where}.name", _("Indicare la denominazione."))
+                )
+            if item.legal_form not in LegalForm.values:
+                errors.append(
+                    _error(
+                        "partner_legal_form_missing",
+                        f"{where}.legal_form",
+                        _("Indicare la categoria giuridica."),
+                    )
+                )
+        elif item.organisation.pk == application.applicant_id:
+            errors.append(
+                _error(
+                    "partner_is_lead", f"{where}.organisation", _("Il capofila non può essere anche partner.")
+                )
+            )
+        share = Decimal(item.share_percent)
+        if not share.is_finite() or share < 0 or share > 100:
+            errors.append(
+                _error(
+                    "partner_share_invalid", f"{where}.share_percent", _("La quota deve essere tra 0 e 100.")
+                )
+            )
+        key = _partner_key(item.organisation.pk if item.organisation else None, item.name)
+        if key in seen:
+            errors.append(_error("partner_duplicate", where, _("Lo stesso partner è indicato due volte.")))
+        seen.add(key)
+    partner_total = sum((Decimal(p.share_percent) for p in partners), ZERO) if not errors else ZERO
+    if lead_share_percent is None:
+        lead_share = max(Decimal(100) - partner_total, ZERO)
+    else:
+        lead_share = Decimal(lead_share_percent)
+        if not lead_share.is_finite() or lead_share < 0 or lead_share > 100:
+            errors.append(
+                _error("partner_share_invalid", "lead_share_percent", _("La quota deve essere tra 0 e 100."))
+            )
+    if errors:
+        raise ApplicationError(_("Il partenariato contiene errori."), errors=errors)
+
+    current = {
+        _partner_key(p.organisation_id, p.name): p
+        for p in application.partners.filter(role=PartnerRole.PARTNER)
+    }
+    result = []
+    wanted = set()
+    for order, item in enumerate(partners, start=1):
+        key = _partner_key(item.organisation.pk if item.organisation else None, item.name)
+        wanted.add(key)
+        share = round_money(item.share_percent)
+        partner = current.get(key) or ApplicationPartner(application=application, role=PartnerRole.PARTNER)
+        if partner.pk and partner.share_percent != share:
+            partner.confirmed_by = None
+            partner.confirmed_at = None
+        partner.organisation = item.organisation
+        partner.name = "" if item.organisation else item.name.strip()
+        partner.legal_form = "" if item.organisation else item.legal_form
+        partner.share_percent = share
+        partner.order = order
+        result.append(save_audited(partner, actor=actor, reason="Partenariato"))
+    for key, partner in current.items():
+        if key not in wanted:
+            partner._history_user = actor
+            partner.delete()
+    lead = application.partners.get(role=PartnerRole.LEAD)
+    if lead.share_percent != round_money(lead_share):
+        lead.share_percent = round_money(lead_share)
+        save_audited(lead, actor=actor, reason="Quota del capofila")
+    return [lead, *result]
+
+
+@transaction.atomic
+def confirm_participation(*, actor, partner: ApplicationPartner) -> ApplicationPartner:
+    """A member of the partner organisation confirms it joins the project with the stated share."""
+    application = _lock(partner.application)
+    partner = ApplicationPartner.objects.select_for_update().get(pk=partner.pk)
+    if not permissions.can_confirm_participation(actor, partner):
+        raise PermissionDenied(_("Non sei abilitato ad agire per questo partner."))
+    _require_editable(application)
+    if partner.is_confirmed:
+        return partner
+    partner.confirmed_by = actor
+    partner.confirmed_at = now()
+    return save_audited(partner, actor=actor, reason="Adesione confermata")
+
+
+# --- budget -------------------------------------------------------------------------------------------------
+@transaction.atomic
+def set_budget(*, actor, application: Application, lines: Sequence[BudgetLineInput]) -> Application:
+    """Replace the typed lines; flat rates and the totals (cost, grant, co-financing) are computed here."""
+    application = _lock(application)
+    _require_member(actor, application)
+    _require_editable(application)
+    call = application.call
+    categories = selectors.category_rules(call)
+    typed = {c.code: c for c in categories if c.cost_option != FLAT_RATE}
+    db_categories = {c.code: c for c in call.cost_categories.all()}
+    partner_ids = set(application.partners.values_list("pk", flat=True))
+
+    errors: list[dict] = []
+    computed: list[tuple[BudgetLineInput, Decimal]] = []
+    for index, item in enumerate(lines):
+        where = f"lines[{index}]"
+        category = typed.get(item.category)
+        if category is None:
+            if item.category in db_categories:
+                message = _("La voce «%(title)s» è a tasso forfettario: è calcolata automaticamente.") % {
+                    "title": db_categories[item.category].title
+                }
+            else:
+                message = _("La voce di spesa «%(code)s» non è prevista dal bando.") % {"code": item.category}
+            errors.append(_error("category_invalid", f"{where}.category", message))
+            continue
+        if item.partner is not None and item.partner.pk not in partner_ids:
+            errors.append(
+                _error("partner_invalid", f"{where}.partner", _("Il soggetto non fa parte del partenariato."))
+            )
+        try:
+            computed.append((item, line_amount(category, amount=item.amount, quantity=item.quantity)))
+        except BudgetInputError as exc:
+            errors.append(_error("line_invalid", f"{where}.{exc.field}", exc.message))
+    if errors:
+        raise ApplicationError(_("Il piano finanziario contiene errori."), errors=errors)
+
+    for line in application.budget_lines.all():
+        line._history_user = actor
+        line.delete()
+    for order, (item, amount) in enumerate(computed, start=1):
+        category = db_categories[item.category]
+        is_unit = category.cost_option == UNIT_COST
+        save_audited(
+            BudgetLine(
+                application=application,
+                category=category,
+                partner=item.partner,
+                description=item.description.strip(),
+                quantity=round_money(item.quantity) if is_unit else None,
+                unit_rate=category.unit_rate if is_unit else None,
+                amount=amount,
+                order=order,
+            ),
+            actor=actor,
+            reason="Piano finanziario",
+        )
+    result = compute_budget(
+        categories, [LineAmount(category=item.category, amount=amount) for item, amount in computed]
+    )
+    for order, (code, amount) in enumerate(result.flat_rate_amounts.items(), start=len(computed) + 1):
+        save_audited(
+            BudgetLine(
+                application=application,
+                category=db_categories[code],
+                description=db_categories[code].title,
+                amount=amount,
+                is_computed=True,
+                order=order,
+            ),
+            actor=actor,
+            reason="Tasso forfettario",
+        )
+    application.total_cost = result.total
+    application.requested_grant, application.cofinancing = funding_split(
+        result.total, max_aid_intensity=call.max_aid_intensity, min_cofinancing=call.min_cofinancing
+    )
+    return save_audited(application, actor=actor, reason="Totali del piano finanziario")
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+@transaction.atomic
+def attach_document(
+    *,
+    actor,
+    application: Application,
+    required_document: RequiredDocument,
+    uploaded_file,
+    partner: ApplicationPartner | None = None,
+) -> ApplicationDocument:
+    """Attach a file for a required document (replacing the previous one for the same document and partner);
+    its SHA-256 enters the submission fingerprint."""
+    application = _lock(application)
+    _require_member(actor, application)
+    _require_editable(application)
+    if required_document.call_id != application.call_id:
+        raise ApplicationError(_("Il documento non è richiesto da questo bando."), code="document_invalid")
+    if partner is not None and partner.application_id != application.pk:
+        raise ApplicationError(_("Il soggetto non fa parte del partenariato."), code="partner_invalid")
+    content_type = getattr(uploaded_file, "content_type", "") or "application/octet-stream"
+    if required_document.allowed_types and content_type not in required_document.allowed_types:
+        raise ApplicationError(
+            _("Formato non ammesso (%(type)s): sono ammessi %(allowed)s.")
+            % {"type": content_type, "allowed": ", ".join(required_document.allowed_types)},
+            code="document_type",
+        )
+    if uploaded_file.size > required_document.max_size_mb * 1024 * 1024:
+        raise ApplicationError(
+            _("Il file supera la dimensione massima di %(size)d MB.")
+            % {"size": required_document.max_size_mb},
+            code="document_too_large",
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    for previous in application.documents.filter(required_document=required_document, partner=partner):
+        previous._history_user = actor
+        previous.file.delete(save=False)
+        previous.delete()
+    document = ApplicationDocument(
+        application=application,
+        required_document=required_document,
+        partner=partner,
+        original_name=uploaded_file.name.rsplit("/", 1)[-1][:255],
+        content_type=content_type[:100],
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    uploaded_file.seek(0)
+    document.file.save(document.original_name, uploaded_file, save=False)
+    return save_audited(document, actor=actor, reason="Documento allegato")
+
+
+# --- submission ---------------------------------------------------------------------------------------------
+def _ensure_protocol_counter(year: int) -> None:
+    if not ProtocolCounter.objects.filter(year=year).exists():
+        ProtocolCounter.objects.bulk_create([ProtocolCounter(year=year)], ignore_conflicts=True)
+
+
+def _ensure_call_booking(call: Call) -> None:
+    if not CallBooking.objects.filter(call=call).exists():
+        CallBooking.objects.bulk_create([CallBooking(call=call, budget=call.budget)], ignore_conflicts=True)
+
+
+def _next_protocol_number(year: int) -> int:
+    """Lock the year's counter row, increment, save: gapless because the caller's transaction either
+    commits the number together with the application or rolls both back."""
+    counter = ProtocolCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _book(*, actor, application: Application, booking: CallBooking) -> None:
+    """First-come: book the requested grant if it fits and nobody arrived earlier is waiting."""
+    grant = application.requested_grant
+    queue_is_empty = not selectors.waiting_list(application.call).exists()
+    if queue_is_empty and grant <= booking.available:
+        booking.booked = round_money(booking.booked + grant)
+        save_audited(booking, actor=actor, reason=f"Prenotazione domanda {application.pk}")
+        application.booking_outcome = BookingOutcome.BOOKED
+        application.booked_amount = grant
+    else:
+        application.booking_outcome = BookingOutcome.WAITING
+        application.booked_amount = ZERO
+
+
+def submit(
+    *, actor, application: Application, idempotency_key: str, declarations_accepted: bool
+) -> SubmissionResult:
+    """Send the application: window, declarations and rules checked; booking (first-come) and protocol number
+    taken in one short transaction. Repeating the request with the same key returns the same answer."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ApplicationError(
+            _("Manca la chiave di idempotenza (al massimo %(max)d caratteri).")
+            % {"max": MAX_IDEMPOTENCY_KEY_LENGTH},
+            errors=[
+                _error("idempotency_key_missing", "idempotency_key", _("Chiave mancante o troppo lunga."))
+            ],
+            code="idempotency_key_missing",
+        )
+    moment = now()
+    year = in_rome(moment).year
+    call = application.call
+    # Rows that must exist before anyone locks them; created once, outside the hot transaction.
+    _ensure_protocol_counter(year)
+    if call.mode == CallMode.FIRST_COME:
+        _ensure_call_booking(call)
+    try:
+        return _submit_locked(
+            actor=actor,
+            application=application,
+            key=key,
+            moment=moment,
+            year=year,
+            declarations_accepted=declarations_accepted,
+        )
+    except IntegrityError:
+        # The only unique value a submission can collide on besides the protocol (which the counter lock
+        # makes unique) is the idempotency key, reused at the same instant on another application.
+        if Application.objects.filter(applicant_id=application.applicant_id, idempotency_key=key).exists():
+            raise IdempotencyKeyReused(
+                _("La chiave di idempotenza è già stata usata per un'altra domanda.")
+            ) from None
+        raise
+
+
+@transaction.atomic
+def _submit_locked(*, actor, application, key, moment, year, declarations_accepted) -> SubmissionResult:
+    application = _lock(application)  # 1. the application row
+    _require_member(actor, application)
+    if application.protocol_number is not None or application.status != ApplicationStatus.DRAFT:
+        if application.protocol_number is not None and application.idempotency_key == key:
+            return SubmissionResult(application=application, created=False)
+        if application.protocol_number is not None:
+            raise AlreadySubmitted(application)
+        _require_editable(application)
+    if (
+        Application.objects.filter(applicant_id=application.applicant_id, idempotency_key=key)
+        .exclude(pk=application.pk)
+        .exists()
+    ):
+        raise IdempotencyKeyReused(_("La chiave di idempotenza è già stata usata per un'altra domanda."))
+    call = application.call
+    _require_window(call, moment)
+    if not declarations_accepted:
+        message = _(
+            "Per inviare la domanda occorre accettare le dichiarazioni rese ai sensi del DPR 445/2000."
+        )
+        raise SubmissionRefused(
+            message, errors=[_error("declarations_required", "declarations_accepted", message)]
+        )
+    violations = selectors.check_application(application)
+    if violations:
+        raise SubmissionRefused(
+            _("La domanda non rispetta le condizioni del bando (%(count)d da correggere).")
+            % {"count": len(violations)},
+            errors=[v.as_dict() for v in violations],
+        )
+
+    snapshot = selectors.submission_snapshot(application)
+    application.submitted_data = snapshot
+    application.fingerprint = fingerprint_of(snapshot)
+    application.submitted_at = moment
+    application.submitted_by = actor
+    application.declarations_accepted_at = moment
+    application.idempotency_key = key
+
+    if call.mode == CallMode.FIRST_COME:  # 2. the call's booking row
+        booking = CallBooking.objects.select_for_update().get(call=call)
+        _book(actor=actor, application=application, booking=booking)
+
+    application.mark_submitted()
+    application.full_clean(validate_constraints=False)  # no queries: the database checks the constraints
+
+    # 3. last: the year's protocol counter, held only for these two UPDATEs and the commit. (save_audited
+    # would full_clean again, querying under the hot lock: the history attributes are set directly instead.)
+    application.protocol_year = year
+    application.protocol_number = _next_protocol_number(year)
+    if getattr(actor, "is_authenticated", False):
+        application._history_user = actor
+    application._change_reason = f"Inviata, protocollo {application.protocol}"
+    application.save()
+    return SubmissionResult(application=application, created=True)
+
+
+# --- withdrawal and first-come booking --------------------------------------------------------------------
+@transaction.atomic
+def withdraw(*, actor, application: Application) -> Application:
+    """The applicant withdraws a draft or a submitted application, before the deadline. A protocol number,
+    once taken, stays used; money booked on a first-come call goes to the first waiting applications."""
+    moment = now()
+    application = _lock(application)
+    _require_member(actor, application)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    if application.status not in WITHDRAWABLE_STATUSES:
+        raise NotEditable(
+            _("Una domanda nello stato «%(status)s» non può essere ritirata.")
+            % {"status": application.get_status_display()}
+        )
+    if moment >= application.call.closes_at:
+        day, time = _format_day_and_time(application.call.closes_at)
+        raise NotEditable(
+            _("Non è più possibile ritirare la domanda: la scadenza era il %(day)s alle %(time)s.")
+            % {"day": day, "time": time},
+            code="call_closed",
+        )
+    application.mark_withdrawn()
+    application.withdrawn_at = moment
+    save_audited(application, actor=actor, reason="Ritirata dal proponente")
+    if application.booking_outcome == BookingOutcome.BOOKED:
+        release_booking(actor=actor, application=application)
+    return application
+
+
+@transaction.atomic
+def release_booking(*, actor, application: Application) -> list[Application]:
+    """Give back the money a first-come application had booked (withdrawn, not admissible, renounced), then
+    fund the waiting applications in arrival order. Returns the applications funded now.
+
+    Called by this context's services and by the evaluation context; the caller has checked who may."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.booking_outcome != BookingOutcome.BOOKED:
+        return []
+    booking = CallBooking.objects.select_for_update().get(call_id=application.call_id)
+    booking.booked = round_money(booking.booked - application.booked_amount)
+    save_audited(booking, actor=actor, reason=f"Prenotazione liberata dalla domanda {application.pk}")
+    application.booking_outcome = BookingOutcome.RELEASED
+    application.booked_amount = ZERO
+    save_audited(application, actor=actor, reason="Prenotazione liberata")
+    return _fund_waiting(actor=actor, booking=booking)
+
+
+@transaction.atomic
+def fund_waiting(*, actor, call: Call) -> list[Application]:
+    """Book the waiting applications of a first-come call while the money is enough (e.g. after the budget
+    was raised), strictly in arrival order."""
+    _ensure_call_booking(call)
+    booking = CallBooking.objects.select_for_update().get(call=call)
+    return _fund_waiting(actor=actor, booking=booking)
+
+
+def _fund_waiting(*, actor, booking: CallBooking) -> list[Application]:
+    funded = []
+    for waiting in selectors.waiting_list(booking.call).select_for_update():
+        if waiting.requested_grant > booking.available:
+            break  # first come, first served: a later, smaller application does not jump the queue
+        booking.booked = round_money(booking.booked + waiting.requested_grant)
+        waiting.booking_outcome = BookingOutcome.BOOKED
+        waiting.booked_amount = waiting.requested_grant
+        save_audited(waiting, actor=actor, reason="Finanziata dalla lista d'attesa")
+        funded.append(waiting)
+    if funded:
+        save_audited(booking, actor=actor, reason="Lista d'attesa")
+    return funded
