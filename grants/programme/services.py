@@ -425,23 +425,21 @@ def call_consistency_errors(
 ) -> Errors:
     """All the rules a call must respect, keyed by field. Children not given are read from the database."""
 
-    def stored(manager):
-        return list(manager.all()) if call.pk else []
+    def stored(related_name: str, *related):
+        if not call.pk:
+            return []
+        return list(getattr(call, related_name).select_related(*related))
 
     errors = call_field_errors(call, siblings_total=siblings_total)
-    _merge(errors, phase_errors(call, stored(call.phases) if phases is None else phases))
-    _merge(errors, reserve_errors(call, stored(call.reserves) if reserves is None else reserves))
+    _merge(errors, phase_errors(call, stored("phases") if phases is None else phases))
+    _merge(errors, reserve_errors(call, stored("reserves") if reserves is None else reserves))
     _merge(
         errors,
-        cost_category_errors(
-            call, stored(call.cost_categories) if cost_categories is None else cost_categories
-        ),
+        cost_category_errors(call, stored("cost_categories") if cost_categories is None else cost_categories),
     )
     _merge(
         errors,
-        criteria_errors(
-            call, stored(call.criteria.select_related("parent")) if criteria is None else criteria
-        ),
+        criteria_errors(call, stored("criteria", "parent") if criteria is None else criteria),
     )
     return errors
 
@@ -487,15 +485,19 @@ def _require_configurer(actor) -> None:
 
 
 @transaction.atomic
-def save_call(*, actor, call: Call, reason: str = "") -> Call:
-    """Create or change a call from the back-office: field checks, consistency with what it holds, audit."""
+def save_call(*, actor, call: Call, reason: str = "", check_children: bool = True) -> Call:
+    """Create or change a call: field checks, consistency with the rules it holds, audit.
+
+    ``check_children=False`` checks only the call's own fields: the back-office uses it because its inline
+    forms check phases, reserves, cost categories and criteria (with the same rule functions) as they are
+    submitted, before they are saved after the call."""
     _require_configurer(actor)
     errors: Errors = {}
     try:
         call.full_clean()
     except ValidationError as exc:
         _merge(errors, exc.message_dict)
-    _merge(errors, call_consistency_errors(call))
+    _merge(errors, call_consistency_errors(call) if check_children else call_field_errors(call))
     if errors:
         raise ValidationError(errors)
     return save_audited(call, actor=actor, reason=reason or _("Modifica del bando"))

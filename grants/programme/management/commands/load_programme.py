@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help=_("file .yaml, .yml o .json"))
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, paths, **options):
         failed = []
         for path in paths:
             try:

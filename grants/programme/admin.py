@@ -1,0 +1,273 @@
+"""Back-office for programmes, funds, measures and calls.
+
+Standard Django model permissions decide who sees and changes what. Saving a call runs the same consistency rules
+as publishing it and as the programme loader (grants.programme.services): the call form checks the call's own
+fields, each inline checks its rows against the call being saved, and state changes go through the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from grants.core.money import ZERO, format_eur
+
+from . import services
+from .models import (
+    Call,
+    CallPhase,
+    CallReserve,
+    CostCategory,
+    Criterion,
+    Fund,
+    Measure,
+    MeasurePhase,
+    Programme,
+    RequiredDocument,
+)
+
+
+def _apply_errors(form: forms.ModelForm, errors: dict[str, list[str]]) -> None:
+    for field, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+# --- programme and funds ------------------------------------------------------------------------------------
+
+
+class FundInline(admin.TabularInline):
+    model = Fund
+    extra = 0
+    fields = ("code", "title", "operational_programme", "eu_share", "national_share", "regional_share")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "title", "region", "is_demo", "total_budget_display")
+    list_filter = ("is_demo",)
+    search_fields = ("code", "title")
+    inlines = [FundInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region").annotate(_total=Sum("measures__budget"))
+
+    @admin.display(description=_("dotazione totale (somma delle misure)"))
+    def total_budget_display(self, obj):
+        return format_eur(obj._total or ZERO)
+
+
+@admin.register(Fund)
+class FundAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "title", "programme", "operational_programme", "eu_share", "national_share")
+    list_filter = ("programme",)
+    search_fields = ("code", "title")
+
+
+# --- measures -----------------------------------------------------------------------------------------------
+
+
+class MeasurePhaseInline(admin.TabularInline):
+    model = MeasurePhase
+    extra = 0
+    fields = ("order", "title", "title_en", "start_date", "end_date")
+
+
+class MeasureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            _apply_errors(self, services.measure_budget_errors(self.instance))
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
+    list_display = ("code", "title", "programme", "fund", "budget", "has_public_calls")
+    list_filter = ("programme", "fund__code", "has_public_calls")
+    search_fields = ("code", "title")
+    inlines = [MeasurePhaseInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_measure(actor=request.user, measure=obj)
+
+
+# --- calls ----------------------------------------------------------------------------------------------------
+
+
+class CallChildFormSet(BaseInlineFormSet):
+    """Checks the rows of an inline against the call being saved with a rule function of the services."""
+
+    rule = None  # set by each inline: services.<rule>(call, rows) -> {field: [messages]}
+
+    def rows(self):
+        rows = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            rows.append(form.instance)
+        return rows
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        errors = type(self).rule(self.instance, self.rows())
+        if errors:
+            raise ValidationError([message for messages_ in errors.values() for message in messages_])
+
+
+def _formset(rule):
+    return type(f"{rule.__name__.title()}FormSet", (CallChildFormSet,), {"rule": staticmethod(rule)})
+
+
+class CallPhaseInline(admin.TabularInline):
+    model = CallPhase
+    formset = _formset(services.phase_errors)
+    extra = 0
+    fields = ("order", "code", "title", "title_en", "opens_at", "closes_at")
+
+
+class CallReserveInline(admin.TabularInline):
+    model = CallReserve
+    formset = _formset(services.reserve_errors)
+    extra = 0
+    fields = ("code", "label", "kind", "province", "district", "legal_forms", "company_sizes", "amount")
+    autocomplete_fields = ()
+
+
+class CostCategoryInline(admin.TabularInline):
+    model = CostCategory
+    formset = _formset(services.cost_category_errors)
+    extra = 0
+    fields = (
+        "order",
+        "code",
+        "title",
+        "cost_option",
+        "cap_percent",
+        "flat_rate_percent",
+        "flat_rate_base",
+        "unit_rate",
+        "unit_label",
+    )
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    formset = _formset(services.criteria_errors)
+    extra = 0
+    fk_name = "call"
+    fields = ("order", "code", "parent", "title", "max_points", "min_points", "weight", "is_bonus")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._call = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            call = getattr(self, "_call", None)
+            kwargs["queryset"] = Criterion.objects.filter(call=call) if call else Criterion.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RequiredDocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+    fields = ("order", "code", "title", "is_mandatory", "per_partner", "allowed_types", "max_size_mb")
+
+
+class CallAdminForm(forms.ModelForm):
+    class Meta:
+        model = Call
+        exclude = ("status", "published_at")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            _apply_errors(self, services.call_field_errors(self.instance))
+
+
+def _run_service(modeladmin, request, queryset, service, done_message):
+    done = 0
+    for call in queryset:
+        try:
+            service(actor=request.user, call=call)
+        except ValidationError as exc:
+            for message in exc.messages:
+                modeladmin.message_user(request, f"{call.code}: {message}", level=messages.ERROR)
+        except PermissionDenied as exc:
+            modeladmin.message_user(request, f"{call.code}: {exc}", level=messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), level=messages.SUCCESS)
+
+
+@admin.register(Call)
+class CallAdmin(SimpleHistoryAdmin):
+    form = CallAdminForm
+    list_display = ("code", "title", "measure", "mode", "status", "opens_at", "closes_at", "budget")
+    list_filter = ("mode", "status", "measure__programme", "measure")
+    search_fields = ("code", "title")
+    date_hierarchy = "opens_at"
+    readonly_fields = ("status", "published_at")
+    list_select_related = ("measure",)
+    inlines = [
+        CallPhaseInline,
+        CallReserveInline,
+        CostCategoryInline,
+        CriterionInline,
+        RequiredDocumentInline,
+    ]
+    actions = ["publish", "approve_ranking", "archive"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_call(actor=request.user, call=obj, check_children=False)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inlines were checked one by one; this checks them together, as saved (inside the same transaction).
+        services.ensure_call_consistency(form.instance)
+
+    @admin.action(description=_("Pubblica"), permissions=["change"])
+    def publish(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.publish_call,
+            lambda n: ngettext("%d bando pubblicato.", "%d bandi pubblicati.", n) % n,
+        )
+
+    @admin.action(description=_("Approva la graduatoria"), permissions=["change"])
+    def approve_ranking(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.approve_call_ranking,
+            lambda n: (
+                ngettext("Graduatoria approvata per %d bando.", "Graduatoria approvata per %d bandi.", n) % n
+            ),
+        )
+
+    @admin.action(description=_("Archivia"), permissions=["change"])
+    def archive(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.archive_call,
+            lambda n: ngettext("%d bando archiviato.", "%d bandi archiviati.", n) % n,
+        )
