@@ -171,7 +171,7 @@ def service_errors(view):
 
 def _visible(request, organisation_id: int) -> Organisation:
     try:
-        return selectors.visible_organisations(request.user).get(pk=organisation_id)
+        return selectors.visible_organisation(request.user, organisation_id)
     except Organisation.DoesNotExist:
         raise Http404 from None
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.territory.models import Municipality
 
+from .validators import validate_body_fiscal_code, validate_person_fiscal_code, validate_vat_number
+
 
 class ItaliaFormMixin:
     """Bootstrap Italia markup: ``form-control`` on inputs; on a field with errors ``is-invalid``,
@@ -92,12 +94,14 @@ class OrganisationForm(ItaliaFormMixin, forms.Form):
     fiscal_code = forms.CharField(
         label=_("Codice fiscale"),
         max_length=30,
+        validators=[validate_body_fiscal_code],
         help_text=_("11 cifre per gli enti, 16 caratteri per le ditte individuali."),
     )
     vat_number = forms.CharField(
         label=_("Partita IVA"),
         max_length=30,
         required=False,
+        validators=[validate_vat_number],
         help_text=_("11 cifre, se l'organizzazione ne ha una."),
     )
     seat = forms.ChoiceField(label=_("Comune della sede legale"))
@@ -114,6 +118,7 @@ class OrganisationForm(ItaliaFormMixin, forms.Form):
         label=_("Codice fiscale del legale rappresentante"),
         max_length=30,
         required=False,
+        validators=[validate_person_fiscal_code],
         help_text=_("16 caratteri. Chi registra l'organizzazione ne è il legale rappresentante."),
     )
 

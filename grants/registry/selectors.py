@@ -26,6 +26,11 @@ def active_members_prefetch() -> Prefetch:
     )
 
 
+def visible_organisation(user, pk: int) -> Organisation:
+    """One organisation the user may see; ``Organisation.DoesNotExist`` otherwise (answer 404 either way)."""
+    return visible_organisations(user).get(pk=pk)
+
+
 def organisation_with_members(user, pk: int) -> Organisation:
     """One visible organisation, its seat and its active members (3 queries whatever the number of members).
 

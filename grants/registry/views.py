@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import DelegateForm, OrganisationForm, OrganisationUpdateForm, organisation_initial
-from .models import Membership, Organisation
+from .models import Membership, MembershipRole, Organisation
 from .permissions import (
     can_change_organisation,
     can_manage_members,
@@ -23,9 +23,11 @@ from .permissions import (
 )
 
 
-def _organisation_or_404(user, pk: int) -> Organisation:
+def _organisation_or_404(user, pk: int, *, with_members: bool = False) -> Organisation:
     try:
-        return selectors.organisation_with_members(user, pk)
+        if with_members:
+            return selectors.organisation_with_members(user, pk)
+        return selectors.visible_organisation(user, pk)
     except Organisation.DoesNotExist:
         raise Http404(_("Organizzazione non trovata.")) from None
 
@@ -83,7 +85,7 @@ def organisation_update(request, pk: int):
 @login_required
 def organisation_detail(request, pk: int):
     """The organisation, its active members; its legal representative also grants delegates here (POST)."""
-    organisation = _organisation_or_404(request.user, pk)
+    organisation = _organisation_or_404(request.user, pk, with_members=True)
     manages = can_manage_members(request.user, organisation)
     delegate_form = DelegateForm(request.POST or None) if manages else None
     if request.method == "POST":
@@ -103,7 +105,12 @@ def organisation_detail(request, pk: int):
                     % {"email": membership.user.email, "name": organisation.name},
                 )
                 return redirect("registry:organisation_detail", pk=organisation.pk)
-    revocable = revocable_membership_ids(request.user, organisation, organisation.active_memberships)
+    active = organisation.active_memberships
+    revocable = revocable_membership_ids(request.user, organisation, active)
+    representatives = [m for m in active if m.role == MembershipRole.LEGAL_REPRESENTATIVE]
+    if len(representatives) == 1:
+        # The service refuses to revoke the last legal representative: do not offer a button that fails.
+        revocable.discard(representatives[0].pk)
     members = [(membership, membership.pk in revocable) for membership in organisation.active_memberships]
     return render(
         request,

@@ -108,6 +108,18 @@ def test_form_error_is_shown_next_to_its_field(signed_in, seat):
     assert '<label for="id_fiscal_code"' in content
 
 
+def test_code_errors_are_shown_with_the_other_form_errors(signed_in, seat):
+    response = signed_in.post(
+        reverse("registry:organisation_create"), form_data(seat, name="", vat_number="00743110158")
+    )
+    content = response.content.decode()
+    assert 'id="id_name_error"' in content
+    assert (
+        '<div class="invalid-feedback d-block" id="id_vat_number_error">Il carattere di controllo finale'
+        in content
+    )
+
+
 def test_service_errors_land_on_their_fields(signed_in, applicant, seat):
     OrganisationFactory(fiscal_code=body_fiscal_code(321))
     response = signed_in.post(
@@ -174,6 +186,9 @@ def test_revoking_a_delegate(signed_in, applicant):
 def test_revoking_the_last_legal_representative_shows_why(signed_in, applicant):
     organisation = OrganisationFactory(representative=applicant)
     own = Membership.objects.get(user=applicant)
+    revoke_url = reverse("registry:membership_revoke", args=[organisation.pk, own.pk])
+    page = signed_in.get(reverse("registry:organisation_detail", args=[organisation.pk])).content.decode()
+    assert revoke_url not in page  # no button that can only fail
     response = signed_in.post(
         reverse("registry:membership_revoke", args=[organisation.pk, own.pk]), follow=True
     )
