@@ -1,4 +1,4 @@
-"""Budget arithmetic (pure): unit costs, flat rates, caps, funding split; never negative, always to the cent."""
+"""Budget arithmetic (pure): unit costs, flat rates, caps, funding split; never negative, to the cent."""
 
 from decimal import Decimal
 

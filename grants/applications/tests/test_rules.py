@@ -174,7 +174,8 @@ def test_category_cap():
     [violation] = rules.category_caps(TERMS, heavy)
     assert (violation.code, violation.field) == ("category_cap_exceeded", "budget.viaggi")
     assert violation.message == (
-        "La voce «Viaggi e trasferte» (15.000,00 €) supera il massimale del 10% del costo totale (10.000,00 €)."
+        "La voce «Viaggi e trasferte» (15.000,00 €) supera il massimale del 10% "
+        "del costo totale (10.000,00 €)."
     )
     assert rules.category_caps(TERMS, GOOD) == []
 

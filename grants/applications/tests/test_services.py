@@ -19,7 +19,7 @@ from grants.core.vocabulary import LegalForm
 from grants.programme.models import CostOption
 from grants.programme.tests.factories import CostCategoryFactory, RequiredDocumentFactory
 
-from .factories import OrganisationFactory, UserFactory, draft, member_of, open_call, ready_application
+from .factories import UserFactory, draft, member_of, open_call, ready_application
 
 pytestmark = pytest.mark.django_db
 
