@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("grants.core.urls")),
     path("", include("grants.accounts.urls")),
+    path("", include("grants.registry.urls")),
     path("", include("grants.transparency.urls")),
 ]

@@ -113,8 +113,8 @@ def load_organisations(report: DemoReport) -> None:
 
 def load_demo() -> DemoReport:
     report = DemoReport()
-    for name, territory_report in load_territory().items():
-        report.add(f"{name}: {territory_report}")
+    for territory_report in load_territory():
+        report.lines.extend(territory_report.lines())
     for path in PROGRAMME_FILES:
         report.add(f"{Path(path).name}: {load_programme_file(path)}")
     load_staff(report)
