@@ -1,7 +1,7 @@
 """API endpoints of the programme context (thin: validation here, rules in grants.programme.services).
 
-Money is a string with two decimals ("6400000.00"), datetimes are ISO 8601 with the Europe/Rome offset, drafts are
-visible only to staff allowed to see them.
+Money is a string with two decimals ("6400000.00"), datetimes are ISO 8601 with the Europe/Rome offset,
+drafts are visible only to staff allowed to see them.
 """
 
 from datetime import date, datetime
@@ -239,24 +239,23 @@ class CriterionOut(Schema):
     is_bonus: bool
     children: list["CriterionOut"]
 
-    @staticmethod
-    def resolve_max_points(obj):
-        return number(obj.max_points)
-
-    @staticmethod
-    def resolve_min_points(obj):
-        return number(obj.min_points)
-
-    @staticmethod
-    def resolve_weight(obj):
-        return number(obj.weight)
-
-    @staticmethod
-    def resolve_children(obj):
-        return obj.subcriteria
-
 
 CriterionOut.model_rebuild()
+
+
+def criterion_data(criterion) -> dict:
+    """A criterion and its sub-criteria as plain data (the tree is built by the selector, not by the ORM)."""
+    return {
+        "code": criterion.code,
+        "title": criterion.title,
+        "title_en": criterion.title_en,
+        "description": criterion.description,
+        "max_points": number(criterion.max_points),
+        "min_points": number(criterion.min_points),
+        "weight": number(criterion.weight),
+        "is_bonus": criterion.is_bonus,
+        "children": [criterion_data(child) for child in criterion.subcriteria],
+    }
 
 
 class RequiredDocumentOut(Schema):
@@ -344,7 +343,7 @@ class CallDetailOut(CallSummaryOut):
 
     @staticmethod
     def resolve_criteria(obj):
-        return obj.criteria_tree
+        return [criterion_data(criterion) for criterion in obj.criteria_tree]
 
     @staticmethod
     def resolve_required_documents(obj):

@@ -1,8 +1,9 @@
 """Back-office for programmes, funds, measures and calls.
 
-Standard Django model permissions decide who sees and changes what. Saving a call runs the same consistency rules
-as publishing it and as the programme loader (grants.programme.services): the call form checks the call's own
-fields, each inline checks its rows against the call being saved, and state changes go through the services.
+Standard Django model permissions decide who sees and changes what. Saving a call runs the same consistency
+rules as publishing it and as the programme loader (grants.programme.services): the call form checks the
+call's own fields, each inline checks its rows against the call being saved, and state changes go through the
+services.
 """
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -37,7 +39,7 @@ def _apply_errors(form: forms.ModelForm, errors: dict[str, list[str]]) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-# --- programme and funds ------------------------------------------------------------------------------------
+# --- programme and funds ----------------------------------------------------------------------------------
 
 
 class FundInline(admin.TabularInline):
@@ -68,7 +70,7 @@ class FundAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "title")
 
 
-# --- measures -----------------------------------------------------------------------------------------------
+# --- measures ---------------------------------------------------------------------------------------------
 
 
 class MeasurePhaseInline(admin.TabularInline):
@@ -78,9 +80,7 @@ class MeasurePhaseInline(admin.TabularInline):
 
 
 class MeasureAdminForm(forms.ModelForm):
-    class Meta:
-        model = Measure
-        fields = "__all__"
+    """The admin builds the fields; this adds the budget rule of the services."""
 
     def _post_clean(self):
         super()._post_clean()
@@ -100,7 +100,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
         services.save_measure(actor=request.user, measure=obj)
 
 
-# --- calls ----------------------------------------------------------------------------------------------------
+# --- calls ------------------------------------------------------------------------------------------------
 
 
 class CallChildFormSet(BaseInlineFormSet):
@@ -188,14 +188,16 @@ class RequiredDocumentInline(admin.TabularInline):
 
 
 class CallAdminForm(forms.ModelForm):
-    class Meta:
-        model = Call
-        exclude = ("status", "published_at")
+    """Fields come from the admin; status and published_at are read-only (they change through actions)."""
 
     def _post_clean(self):
         super()._post_clean()
         if not self.errors:
             _apply_errors(self, services.call_field_errors(self.instance))
+
+
+def _failure(call, message) -> str:
+    return _("Bando %(code)s: %(message)s") % {"code": call.code, "message": message}
 
 
 def _run_service(modeladmin, request, queryset, service, done_message):
@@ -205,9 +207,9 @@ def _run_service(modeladmin, request, queryset, service, done_message):
             service(actor=request.user, call=call)
         except ValidationError as exc:
             for message in exc.messages:
-                modeladmin.message_user(request, f"{call.code}: {message}", level=messages.ERROR)
+                modeladmin.message_user(request, _failure(call, message), level=messages.ERROR)
         except PermissionDenied as exc:
-            modeladmin.message_user(request, f"{call.code}: {exc}", level=messages.ERROR)
+            modeladmin.message_user(request, _failure(call, exc), level=messages.ERROR)
         else:
             done += 1
     if done:
@@ -235,9 +237,20 @@ class CallAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.save_call(actor=request.user, call=obj, check_children=False)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # Raised by the final check in save_related: the whole save was rolled back. This happens when the
+            # user may not edit an inline (e.g. reserves) and the call's new values clash with its stored rows.
+            for message in exc.messages:
+                self.message_user(request, message, level=messages.ERROR)
+            self.message_user(request, _("Nessuna modifica è stata salvata."), level=messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The inlines were checked one by one; this checks them together, as saved (inside the same transaction).
+        # The inlines were checked one by one; this checks them together as saved, in the same transaction.
         services.ensure_call_consistency(form.instance)
 
     @admin.action(description=_("Pubblica"), permissions=["change"])

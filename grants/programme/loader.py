@@ -50,7 +50,7 @@ from .models import (
 )
 from .services import call_consistency_errors
 
-# --- reading ------------------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------------------
 
 
 class _FileLoader(yaml.SafeLoader):
@@ -316,7 +316,7 @@ class ProgrammeFileIn(_Entry):
     measures: Annotated[list[MeasureIn], Field(min_length=1)]
 
 
-# --- errors and report -------------------------------------------------------------------------------------
+# --- errors and report ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -521,7 +521,7 @@ def parse_programme_file(path: str | Path) -> tuple[dict, ProgrammeFileIn]:
         raise ProgrammeFileError(path, problems) from None
 
 
-# --- writing ------------------------------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------------------------------------
 
 
 class _Abort(Exception):

@@ -28,7 +28,7 @@ PHASE_STATUSES = tuple(CallPhaseStatus.values)
 
 
 def with_phase_status(queryset: QuerySet[Call], moment: datetime | None = None) -> QuerySet[Call]:
-    """Annotate ``phase`` (what a visitor sees: upcoming/open/closed...) computed in the query from the clock."""
+    """Annotate ``phase`` (what a visitor sees: upcoming, open, closed...) computed in the query."""
     moment = moment or now()
     published = Q(status=CallStatus.PUBLISHED)
     return queryset.annotate(
@@ -154,7 +154,7 @@ def measure_detail(code: str, *, programme: str | None = None, user=None) -> Mea
         raise Http404(f"Measure {code} not found") from None
 
 
-# --- calls --------------------------------------------------------------------------------------------------
+# --- calls ------------------------------------------------------------------------------------------------
 
 
 def call_list(
@@ -203,7 +203,7 @@ def call_detail(code: str, *, user=None, moment: datetime | None = None) -> Call
 
 
 def criteria_tree(criteria) -> list[Criterion]:
-    """Arrange criteria (already fetched) as a tree: roots in order, each with ``subcriteria`` (recursively)."""
+    """Arrange fetched criteria as a tree: roots in order, each with ``subcriteria`` (recursively)."""
     criteria = list(criteria)
     by_parent: dict[int | None, list[Criterion]] = {}
     for criterion in criteria:

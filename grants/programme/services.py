@@ -70,7 +70,7 @@ def _vocabulary_errors(errors: Errors, field: str, values, allowed: frozenset, *
         _add(errors, field, _("Lo stesso valore è indicato più volte."))
 
 
-# --- rules on the call's own fields -------------------------------------------------------------------
+# --- rules on the call's own fields -----------------------------------------------------------------------
 
 
 def call_field_errors(call: Call, *, siblings_total: Decimal | None = None) -> Errors:
@@ -153,7 +153,7 @@ def _has_cached(instance, field: str) -> bool:
     return instance._meta.get_field(field).is_cached(instance)
 
 
-# --- rules on the call's children ---------------------------------------------------------------------
+# --- rules on the call's children -------------------------------------------------------------------------
 
 
 def phase_errors(call: Call, phases: Iterable[CallPhase]) -> Errors:
@@ -476,7 +476,7 @@ def measure_budget_errors(measure: Measure, *, calls_total: Decimal | None = Non
     return errors
 
 
-# --- writes -------------------------------------------------------------------------------------------------
+# --- writes -----------------------------------------------------------------------------------------------
 
 
 def _require_configurer(actor) -> None:

@@ -13,16 +13,28 @@ def make_user(email: str, *perms: str, staff: bool = True):
     return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
 
 
+CONFIGURE_PROGRAMME = [
+    f"programme.{action}_{model}"
+    for model in (
+        "programme",
+        "fund",
+        "measure",
+        "measurephase",
+        "call",
+        "callphase",
+        "callreserve",
+        "costcategory",
+        "criterion",
+        "requireddocument",
+    )
+    for action in ("add", "change", "delete", "view")
+]
+
+
 @pytest.fixture
 def officer(db):
-    return make_user(
-        "funzionario@regione.piemonte.example",
-        "programme.view_call",
-        "programme.change_call",
-        "programme.add_call",
-        "programme.view_measure",
-        "programme.change_measure",
-    )
+    """A programme officer: every model permission of the programme app (as the officer role grants)."""
+    return make_user("funzionario@regione.piemonte.example", *CONFIGURE_PROGRAMME)
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def write(tmp_path: Path, data: dict, name: str = "programma.yaml") -> Path:
     return path
 
 
-# --- the real file --------------------------------------------------------------------------------------------
+# --- the real file ----------------------------------------------------------------------------------------
 
 
 def test_wecare_loads_five_measures_totalling_twenty_million(piemonte):
@@ -181,7 +181,7 @@ def test_management_command_fails_on_a_broken_file(piemonte, tmp_path):
     assert "campo obbligatorio mancante" in err.getvalue()
 
 
-# --- broken files: named precisely, nothing half-loaded ---------------------------------------------------------
+# --- broken files: named precisely, nothing half-loaded ---------------------------------------------------
 
 
 def load_broken(path: Path) -> ProgrammeFileError:
