@@ -242,7 +242,7 @@ class CallAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
             # Raised by the final check in save_related: the whole save was rolled back. This happens when the
-            # user may not edit an inline (e.g. reserves) and the call's new values clash with its stored rows.
+            # user may not edit an inline (e.g. reserves) and the call's new values clash with stored rows.
             for message in exc.messages:
                 self.message_user(request, message, level=messages.ERROR)
             self.message_user(request, _("Nessuna modifica è stata salvata."), level=messages.WARNING)

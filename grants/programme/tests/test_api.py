@@ -107,7 +107,7 @@ def test_calls_invalid_filter_is_a_problem(client, wecare):
 
 
 def test_calls_paginated_with_stable_order(client, wecare):
-    programme, calls = wecare
+    _, calls = wecare
     same_time = calls["open"].opens_at
     for index in range(25):
         CallFactory(
