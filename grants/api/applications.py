@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from ninja import File, Header, Router, Schema
+from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -281,7 +281,7 @@ def create_draft(request, payload: DraftIn):
         return _forbidden(exc)
     except ApplicationError as exc:
         return _problem(exc)
-    return 201, _detail(application)
+    return Status(201, _detail(application))
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
@@ -401,7 +401,7 @@ def attach_document(request, application_id: int, document_code: str, file: File
         return _forbidden(exc)
     except ApplicationError as exc:
         return _problem(exc)
-    return 201, _detail(application)
+    return Status(201, _detail(application))
 
 
 @router.get("/applications/{application_id}/checks", response=ChecksOut)

@@ -133,7 +133,13 @@ def _format_day_and_time(moment) -> tuple[str, str]:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
+    # of=("self",): lock the application row only. A plain FOR UPDATE over the join would also lock the call
+    # row, and every submission to the call would queue behind the previous one for its whole transaction.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "applicant")
+        .get(pk=application.pk)
+    )
 
 
 def _require_member(actor, application: Application) -> None:
