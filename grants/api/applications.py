@@ -269,7 +269,7 @@ def list_applications(request, organisation_id: int | None = None, status: str |
 
 
 @router.post("/applications", response={201: ApplicationOut})
-def create_draft(request, payload: DraftIn):
+def create_application(request, payload: DraftIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     call = Call.objects.filter(pk=payload.call_id).exclude(status=CallStatus.DRAFT).first()
     if organisation is None or call is None:
@@ -290,7 +290,7 @@ def get_application(request, application_id: int):
 
 
 @router.put("/applications/{application_id}/general", response=ApplicationOut)
-def update_general(request, application_id: int, payload: GeneralIn):
+def update_application_general(request, application_id: int, payload: GeneralIn):
     application = _application(request, application_id)
     errors: list[dict] = []
     municipalities = _by_codes(
@@ -319,7 +319,7 @@ def update_general(request, application_id: int, payload: GeneralIn):
 
 
 @router.put("/applications/{application_id}/partners", response=ApplicationOut)
-def set_partners(request, application_id: int, payload: PartnersIn):
+def set_application_partners(request, application_id: int, payload: PartnersIn):
     application = _application(request, application_id)
     ids = {p.organisation_id for p in payload.partners if p.organisation_id is not None}
     organisations = Organisation.objects.in_bulk(ids)
@@ -358,7 +358,7 @@ def set_partners(request, application_id: int, payload: PartnersIn):
 
 
 @router.put("/applications/{application_id}/budget", response=ApplicationOut)
-def set_budget(request, application_id: int, payload: BudgetIn):
+def set_application_budget(request, application_id: int, payload: BudgetIn):
     application = _application(request, application_id)
     partners = {p.pk: p for p in application.partners.all()}
     errors = [
@@ -388,7 +388,7 @@ def set_budget(request, application_id: int, payload: BudgetIn):
 
 
 @router.post("/applications/{application_id}/documents/{document_code}", response={201: ApplicationOut})
-def attach_document(request, application_id: int, document_code: str, file: File[UploadedFile]):
+def attach_application_document(request, application_id: int, document_code: str, file: File[UploadedFile]):
     application = _application(request, application_id)
     required = application.call.required_documents.filter(code=document_code).first()
     if required is None:
@@ -405,13 +405,13 @@ def attach_document(request, application_id: int, document_code: str, file: File
 
 
 @router.get("/applications/{application_id}/checks", response=ChecksOut)
-def checks(request, application_id: int):
+def application_checks(request, application_id: int):
     violations = selectors.check_application(_application(request, application_id))
     return {"ready": not violations, "violations": [v.as_dict() for v in violations]}
 
 
 @router.post("/applications/{application_id}/submit", response=SubmissionOut)
-def submit(
+def submit_application(
     request,
     application_id: int,
     payload: SubmitIn,
@@ -446,7 +446,7 @@ def submit(
 
 
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
-def withdraw(request, application_id: int):
+def withdraw_application(request, application_id: int):
     application = _application(request, application_id)
     try:
         application = services.withdraw(actor=request.auth, application=application)
@@ -458,7 +458,7 @@ def withdraw(request, application_id: int):
 
 
 @router.get("/partnerships", response=list[PartnershipOut])
-def partnerships(request):
+def list_partnerships(request):
     """Partner rows the user may confirm (for the organisations they act for)."""
     return [
         {
@@ -475,7 +475,7 @@ def partnerships(request):
 
 
 @router.post("/partnerships/{partner_id}/confirm", response=PartnershipOut)
-def confirm_participation(request, partner_id: int):
+def confirm_partnership(request, partner_id: int):
     try:
         partner = selectors.partnership_for_user(request.auth, partner_id)
     except ApplicationPartner.DoesNotExist:

@@ -190,3 +190,32 @@ def test_a_partner_confirms_its_participation(client):
     assert confirmed.json()["confirmed_at"] is not None
     client.force_login(application.created_by)
     assert post(client, f"{BASE}/partnerships/{invitation['id']}/confirm").status_code == 404
+
+
+def test_upload_a_required_document(client, applicant, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.programme.tests.factories import RequiredDocumentFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    user, organisation = applicant
+    call = open_call()
+    RequiredDocumentFactory(call=call, code="statuto")
+    application = ready_application(call=call, user=user, organisation=organisation)
+    url = f"{BASE}/applications/{application.pk}"
+    assert [v["code"] for v in client.get(f"{url}/checks").json()["violations"]] == ["document_missing"]
+    wrong = client.post(
+        f"{url}/documents/statuto", {"file": SimpleUploadedFile("s.txt", b"x", content_type="text/plain")}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "document_type"
+    ok = client.post(
+        f"{url}/documents/statuto",
+        {"file": SimpleUploadedFile("s.pdf", b"%PDF-1", content_type="application/pdf")},
+    )
+    assert ok.status_code == 201
+    assert client.get(f"{url}/checks").json() == {"ready": True, "violations": []}
+    assert (
+        client.post(f"{url}/documents/inesistente", {"file": SimpleUploadedFile("s.pdf", b"x")}).status_code
+        == 404
+    )
