@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "grants.territory",
     "grants.registry",
     "grants.programme",
+    "grants.applications",
     "grants.transparency",
     "grants.api",
     "grants.demo",

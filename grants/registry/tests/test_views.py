@@ -10,7 +10,7 @@ from grants.registry.models import Membership, MembershipRole, Organisation
 from .conftest import staff_with
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, body_fiscal_code
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("grants.registry.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
