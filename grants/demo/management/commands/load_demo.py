@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if settings.ENV == "production" and not force:
-            raise CommandError("I dati dimostrativi non si caricano in produzione (usa --force se sei sicuro).")
+            raise CommandError(
+                "I dati dimostrativi non si caricano in produzione (usa --force se sei sicuro)."
+            )
         for line in load_demo().lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Dati caricati. Utenti demo: password «{DEMO_PASSWORD}»."))

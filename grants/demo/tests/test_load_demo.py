@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from grants.accounts.models import User
+from grants.programme.models import Call, Measure, Programme
+from grants.registry.models import Membership, Organisation
+from grants.territory.models import Municipality
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Municipality, Programme, Measure, Call, Organisation, Membership, User)
+    }
+
+
+@pytest.mark.django_db
+def test_demo_loads_wecare_and_a_second_run_changes_nothing(capsys):
+    call_command("load_demo")
+    first = _counts()
+    call_command("load_demo")
+
+    assert _counts() == first
+    assert first["Municipality"] == 1180
+    wecare = Programme.objects.get(code="wecare")
+    assert sum(m.budget for m in wecare.measures.all()) == 20_000_000
+    assert Organisation.objects.filter(is_demo=False).count() == 0, "every demo organisation is marked"
+    assert all(o.name.startswith("[DEMO]") for o in Organisation.objects.all())
+    assert User.objects.get(email="funzionario@regione.demo").groups.filter(name="officer").exists()
+    assert "Nessuna modifica" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_in_production(settings):
+    settings.ENV = "production"
+
+    with pytest.raises(CommandError, match="produzione"):
+        call_command("load_demo")
