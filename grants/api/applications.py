@@ -15,6 +15,7 @@ from ninja.security import django_auth
 
 from grants.applications import selectors, services
 from grants.applications.models import Application, ApplicationPartner
+from grants.applications.receipt import receipt_filename, render_receipt_pdf
 from grants.applications.services import ApplicationError, BudgetLineInput, PartnerInput
 from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
@@ -443,6 +444,31 @@ def submit_application(
     # The same key always gets the same answer; a repeated request is only marked by this header.
     response["Idempotent-Replayed"] = "false" if result.created else "true"
     return _submission(result.application)
+
+
+@router.get(
+    "/applications/{application_id}/receipt.pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "La ricevuta di invio in PDF (numero di protocollo, dati inviati, impronta).",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            409: {"description": "La domanda non è ancora stata inviata."},
+        }
+    },
+)
+def download_application_receipt(request, application_id: int):
+    """The PDF receipt of a submitted application (409 before submission)."""
+    application = _application(request, application_id)
+    if application.protocol_number is None:
+        return problem_response(
+            409, detail="La ricevuta esiste solo per le domande inviate.", code="not_submitted"
+        )
+    response = HttpResponse(render_receipt_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)

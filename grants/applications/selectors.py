@@ -4,13 +4,23 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from grants.programme.models import Call
+from grants.core.timeutils import in_rome, now
+from grants.programme.models import Call, CallStatus
 
 from .budget import CategoryRule, LineAmount
 from .models import Application, ApplicationPartner, BudgetLine
 from .permissions import acting_organisation_ids
-from .rules import ApplicationFacts, CallTerms, DocumentRule, PartnerFacts, Violation, check
+from .rules import (
+    ApplicationFacts,
+    CallTerms,
+    DocumentRule,
+    PartnerFacts,
+    Violation,
+    applicant_legal_form,
+    check,
+)
 from .states import ApplicationStatus, BookingOutcome, PartnerRole
 
 # Arrival order: the protocol number is given in the order submissions are registered (for a first-come
@@ -177,6 +187,28 @@ def application_facts(application: Application) -> ApplicationFacts:
         province_count=application.provinces.count(),
         document_counts=dict(documents),
     )
+
+
+def applicant_eligibility(call: Call, organisation, *, moment=None) -> list[str]:
+    """Why ``organisation`` may not start an application on ``call`` now (empty list = it may): the call's
+    window and the call's terms on the lead applicant (legal form, company size), in Italian."""
+    moment = moment or now()
+    reasons = []
+    if call.status != CallStatus.PUBLISHED:
+        reasons.append(_("Il bando non accetta domande."))
+    elif moment >= call.closes_at:
+        local = in_rome(call.closes_at)
+        reasons.append(
+            _("Il bando è chiuso: la scadenza era il %(day)s alle %(time)s.")
+            % {"day": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")}
+        )
+    facts = ApplicationFacts(
+        applicant_name=organisation.name,
+        applicant_legal_form=organisation.legal_form,
+        applicant_company_size=organisation.company_size,
+    )
+    reasons.extend(v.message for v in applicant_legal_form(call_terms(call), facts))
+    return reasons
 
 
 def rule_inputs(application: Application) -> tuple[CallTerms, ApplicationFacts]:

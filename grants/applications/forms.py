@@ -1,0 +1,425 @@
+"""Forms of the application pages: one per section of the draft. They collect plain data; the rules live in
+``services`` (which answer with field-level errors) and ``rules``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from grants.core.vocabulary import LegalForm
+from grants.programme.models import CostOption, TerritorialScope
+from grants.registry.forms import ItaliaFormMixin
+from grants.registry.models import Organisation
+from grants.territory.models import CohesionDistrict, Municipality, Province
+
+from .states import ApplicationStatus
+
+HUNDRED = Decimal(100)
+
+
+class SectionFormMixin(ItaliaFormMixin):
+    """Bootstrap Italia markup; check boxes get ``form-check-input`` instead of ``form-control``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.ClearableFileInput):
+                field.widget.attrs["class"] = "form-control"
+
+    def _describe(self, name: str) -> None:
+        super()._describe(name)
+        field = self.fields[name]
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            # A group of boxes is described by its fieldset (the template), not by each box.
+            for attr in ("aria-describedby", "aria-invalid"):
+                field.widget.attrs.pop(attr, None)
+
+    def describe_fields(self) -> None:
+        for name in self.fields:
+            self._describe(name)
+
+    def apply_service_errors(self, errors: list[dict], mapping: dict[str, str]) -> None:
+        """Errors of a service (``{"field", "message"}``) next to the fields they name; others above."""
+        for error in errors:
+            target = mapping.get(error.get("field", ""))
+            self.add_error(target if target in self.fields else None, error["message"])
+        self.describe_fields()
+
+
+def _municipality_choices():
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name, province in (
+        Municipality.objects.select_related("province")
+        .order_by("province__name", "name")
+        .values_list("istat_code", "name", "province__name")
+    ):
+        groups.setdefault(province, []).append((code, name))
+    return list(groups.items())
+
+
+# --- general data, abstract, territory ----------------------------------------------------------------------
+class GeneralForm(SectionFormMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Titolo del progetto"),
+        max_length=255,
+        error_messages={"required": _("Indicare il titolo del progetto.")},
+    )
+    abstract = forms.CharField(
+        label=_("Sintesi del progetto"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Obiettivi, destinatari, attività e risultati attesi (al massimo 5.000 caratteri)."),
+    )
+    partnership_name = forms.CharField(
+        label=_("Denominazione dell'ATS costituenda"),
+        max_length=255,
+        required=False,
+        help_text=_("Solo se i soggetti si impegnano a costituire un'associazione temporanea di scopo."),
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Distretti della Coesione Sociale di intervento"),
+        queryset=CohesionDistrict.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provinces = forms.ModelMultipleChoiceField(
+        label=_("Province di intervento"),
+        queryset=Province.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    municipalities = forms.MultipleChoiceField(
+        label=_("Comuni di intervento"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
+        help_text=_("Facoltativo. Per sceglierne più di uno tenere premuto Ctrl (Cmd su Mac)."),
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        if call.territorial_scope == TerritorialScope.DISTRICT:
+            self.fields["districts"].queryset = CohesionDistrict.objects.order_by("name")
+            self.fields["districts"].help_text = _("Il bando è per Distretto: indicarne almeno uno.")
+        else:
+            del self.fields["districts"]
+        if call.territorial_scope == TerritorialScope.PROVINCE:
+            self.fields["provinces"].queryset = Province.objects.order_by("name")
+            self.fields["provinces"].help_text = _("Il bando è per provincia: indicarne almeno una.")
+        else:
+            del self.fields["provinces"]
+        self.fields["municipalities"].choices = _municipality_choices()
+        self._describe("municipalities")
+
+    @staticmethod
+    def initial_for(application) -> dict:
+        return {
+            "title": application.title,
+            "abstract": application.abstract,
+            "partnership_name": application.partnership_name,
+            "districts": list(application.districts.all()),
+            "provinces": list(application.provinces.all()),
+            "municipalities": list(application.municipalities.values_list("istat_code", flat=True)),
+        }
+
+    def territory(self) -> dict:
+        """The territory lists for ``services.update_general`` (None for a list this call does not ask)."""
+        data = self.cleaned_data
+        return {
+            "districts": list(data["districts"]) if "districts" in self.fields else None,
+            "provinces": list(data["provinces"]) if "provinces" in self.fields else None,
+            "municipalities": list(Municipality.objects.filter(istat_code__in=data["municipalities"])),
+        }
+
+
+# --- partnership --------------------------------------------------------------------------------------------
+class PartnerForm(SectionFormMixin, forms.Form):
+    """A partner: a registered organisation (by codice fiscale) or a body not registered yet."""
+
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale dell'organizzazione registrata"),
+        max_length=16,
+        required=False,
+        help_text=_("Se il partner è registrato sulla piattaforma; altrimenti denominazione e categoria."),
+    )
+    name = forms.CharField(label=_("Denominazione (soggetto non registrato)"), max_length=255, required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Categoria giuridica (soggetto non registrato)"),
+        choices=[("", _("Seleziona la categoria")), *LegalForm.choices],
+        required=False,
+    )
+    share_percent = forms.DecimalField(
+        label=_("Quota di partecipazione %"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        error_messages={"invalid": _("Indicare un numero, ad esempio 25 o 12,5.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_code"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["share_percent"].widget = forms.TextInput(
+            attrs={**self.fields["share_percent"].widget.attrs, "inputmode": "decimal"}
+        )
+        self._describe("share_percent")
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not (data.get("fiscal_code") or data.get("name"))
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank() or data.get("DELETE"):
+            return data
+        code = (data.get("fiscal_code") or "").strip().upper()
+        data["organisation"] = None
+        if code:
+            organisation = Organisation.objects.filter(fiscal_code=code).first()
+            if organisation is None:
+                self.add_error(
+                    "fiscal_code",
+                    _(
+                        "Nessuna organizzazione registrata con questo codice fiscale: per un soggetto non "
+                        "registrato lasciare vuoto il campo e indicare denominazione e categoria giuridica."
+                    ),
+                )
+            data["organisation"] = organisation
+        if data.get("share_percent") is None:
+            self.add_error("share_percent", _("Indicare la quota di partecipazione."))
+        return data
+
+
+class BasePartnerFormSet(forms.BaseFormSet):
+    def partner_rows(self) -> list[tuple[int, dict]]:
+        """(index of the form, cleaned data) of the rows that name a partner, in page order."""
+        return [
+            (index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if not form.is_blank() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+PartnerFormSet = forms.formset_factory(
+    PartnerForm, formset=BasePartnerFormSet, extra=2, can_delete=True, max_num=50, absolute_max=50
+)
+
+
+class LeadShareForm(SectionFormMixin, forms.Form):
+    lead_share_percent = forms.DecimalField(
+        label=_("Quota di partecipazione del capofila %"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Lasciare vuoto per attribuire al capofila la quota che resta (100 meno i partner)."),
+        error_messages={"invalid": _("Indicare un numero, ad esempio 40 o 12,5.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_share_percent"].widget = forms.TextInput(
+            attrs={**self.fields["lead_share_percent"].widget.attrs, "inputmode": "decimal"}
+        )
+        self._describe("lead_share_percent")
+
+
+def partner_initial(partners) -> list[dict]:
+    return [
+        {
+            "fiscal_code": p.organisation.fiscal_code if p.organisation_id else "",
+            "name": "" if p.organisation_id else p.name,
+            "legal_form": "" if p.organisation_id else p.legal_form,
+            "share_percent": p.share_percent,
+        }
+        for p in partners
+    ]
+
+
+# --- budget -------------------------------------------------------------------------------------------------
+class CategorySelect(forms.Select):
+    """Each option carries its cost option and unit rate, for the live preview (static/js/applications.js)."""
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        category = self.categories.get(str(value))
+        if category is not None:
+            option["attrs"]["data-cost-option"] = category.cost_option
+            if category.unit_rate is not None:
+                option["attrs"]["data-unit-rate"] = str(category.unit_rate)
+        return option
+
+
+class BudgetLineForm(SectionFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("Voce di spesa"), required=False)
+    description = forms.CharField(label=_("Descrizione"), max_length=255, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantità (solo voci a costo unitario)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        min_value=0,
+        error_messages={
+            "invalid": _("Indicare un numero, ad esempio 120 o 12,5."),
+            "min_value": _("La quantità non può essere negativa."),
+        },
+    )
+    amount = forms.DecimalField(
+        label=_("Importo in euro (solo voci a costi reali)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        min_value=0,
+        error_messages={
+            "invalid": _("Indicare un importo, ad esempio 1234,56."),
+            "min_value": _("L'importo non può essere negativo."),
+            "max_decimal_places": _("Al massimo due decimali (i centesimi)."),
+        },
+    )
+    partner = forms.ChoiceField(label=_("Soggetto che sostiene la spesa"), required=False)
+
+    def __init__(self, *args, categories=(), partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        typed = [c for c in categories if c.cost_option != CostOption.FLAT_RATE]
+        choices = [("", _("Seleziona la voce"))]
+        for category in typed:
+            label = category.title
+            if category.cost_option == CostOption.UNIT_COST:
+                label = _("%(title)s – %(rate)s € per %(unit)s") % {
+                    "title": category.title,
+                    "rate": f"{category.unit_rate:.2f}".replace(".", ","),
+                    "unit": category.unit_label or _("unità"),
+                }
+            choices.append((category.code, label))
+        self.fields["category"].choices = choices
+        self.fields["category"].widget = CategorySelect(
+            choices=choices, categories={c.code: c for c in typed}, attrs={"data-budget-category": ""}
+        )
+        self.fields["partner"].choices = [("", _("Capofila / intero partenariato"))] + [
+            (str(p.pk), p.display_name) for p in partners if p.role != "lead"
+        ]
+        for name in ("quantity", "amount"):
+            self.fields[name].widget = forms.TextInput(
+                attrs={**self.fields[name].widget.attrs, "inputmode": "decimal", f"data-budget-{name}": ""}
+            )
+        for name in self.fields:
+            self._describe(name)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not data.get("category") and data.get("amount") is None and data.get("quantity") is None
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank() and not data.get("category"):
+            self.add_error("category", _("Scegliere la voce di spesa."))
+        return data
+
+
+class BaseBudgetFormSet(forms.BaseFormSet):
+    def __init__(self, *args, categories=(), partners=(), **kwargs):
+        self.categories = categories
+        self.partners = partners
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"categories": self.categories, "partners": self.partners}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            categories=self.categories,
+            partners=self.partners,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def line_rows(self) -> list[tuple[int, dict]]:
+        return [
+            (index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if not form.is_blank() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm, formset=BaseBudgetFormSet, extra=3, can_delete=True, max_num=200, absolute_max=200
+)
+
+
+def budget_initial(lines) -> list[dict]:
+    return [
+        {
+            "category": line.category.code,
+            "description": line.description,
+            "quantity": line.quantity,
+            "amount": None if line.quantity is not None else line.amount,
+            "partner": str(line.partner_id) if line.partner_id else "",
+        }
+        for line in lines
+        if not line.is_computed
+    ]
+
+
+# --- documents, declarations --------------------------------------------------------------------------------
+class DocumentForm(SectionFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"), error_messages={"required": _("Scegliere il file da caricare.")})
+
+
+class SubmitForm(SectionFormMixin, forms.Form):
+    declarations_accepted = forms.BooleanField(
+        label=_(
+            "Dichiaro, ai sensi degli articoli 46 e 47 del DPR 445/2000 e consapevole delle sanzioni "
+            "penali previste dall'articolo 76 per le dichiarazioni mendaci, che i dati e i documenti della "
+            "domanda sono veritieri e che il soggetto proponente possiede i requisiti previsti dal bando."
+        ),
+        required=False,
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+# --- officers' list -----------------------------------------------------------------------------------------
+class OfficerFilterForm(SectionFormMixin, forms.Form):
+    stato = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[
+            ("", _("Inviate (non ritirate)")),
+            *[(v, label) for v, label in ApplicationStatus.choices if v != ApplicationStatus.DRAFT],
+        ],
+    )
+    provincia = forms.ModelChoiceField(
+        label=_("Provincia della sede del proponente"),
+        queryset=Province.objects.order_by("name"),
+        required=False,
+        empty_label=_("Tutte"),
+        to_field_name="istat_code",
+    )
+    tipologia = forms.ChoiceField(
+        label=_("Tipologia di proponente"),
+        required=False,
+        choices=[("", _("Tutte")), *LegalForm.choices],
+    )
+    q = forms.CharField(
+        label=_("Cerca"),
+        required=False,
+        max_length=100,
+        help_text=_("Titolo, denominazione, codice fiscale o numero di protocollo (es. 2026/0000042)."),
+    )

@@ -1,0 +1,138 @@
+"""The PDF receipt of a submitted application (ricevuta di invio), rendered by WeasyPrint from
+templates/applications/receipt.html.
+
+It prints what was sent — the snapshot stored at submission, whose SHA-256 is the fingerprint — not the live
+rows, so a receipt downloaded today says exactly what the receipt of the day of submission said. Always in
+Italian, times in Europe/Rome. The renderer fetches nothing but the bundled Titillium Web fonts.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from grants.core.money import ZERO, round_money
+from grants.core.timeutils import in_rome
+from grants.core.vocabulary import LegalForm
+
+from .models import Application
+from .states import PartnerRole
+
+FONT_FILES = {
+    "regular": "vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf",
+    "bold": "vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-700.ttf",
+}
+
+
+class ReceiptNotAvailable(ValueError):
+    """Only an application that received a protocol number has a receipt."""
+
+
+class _FontsOnly(URLFetcher):
+    """Serve the bundled fonts; refuse every other URL (no network, no other file of the server)."""
+
+    def __init__(self, allowed: set[str]):
+        super().__init__(allowed_protocols=["file"], allow_redirects=False)
+        self.allowed = allowed
+
+    def fetch(self, url, headers=None):
+        if url not in self.allowed:
+            raise ValueError(f"Receipt resources are limited to the bundled fonts: {url}")
+        return super().fetch(url, headers)
+
+
+def _font_uris() -> dict[str, str]:
+    uris = {}
+    for weight, relative in FONT_FILES.items():
+        found = finders.find(relative)
+        if found:
+            uris[weight] = Path(found).resolve().as_uri()
+    return uris
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    code: str
+    title: str
+    amount: Decimal
+
+
+def _decimal(value) -> Decimal:
+    try:
+        return round_money(Decimal(str(value)))
+    except (InvalidOperation, TypeError, ValueError):
+        return ZERO
+
+
+def _legal_form_label(code: str) -> str:
+    try:
+        return str(LegalForm(code).label)
+    except ValueError:
+        return code or "–"
+
+
+def receipt_context(application: Application) -> dict:
+    if application.protocol_number is None or application.submitted_at is None:
+        raise ReceiptNotAvailable("The application has not been submitted.")
+    snapshot = application.submitted_data or {}
+    titles = {c.code: c.title for c in application.call.cost_categories.all()}
+    totals: dict[str, Decimal] = {}
+    for line in snapshot.get("budget", []):
+        totals[line["category"]] = totals.get(line["category"], ZERO) + _decimal(line.get("amount"))
+    partners = [
+        {
+            "name": p.get("name", ""),
+            "key": p.get("key", ""),
+            "legal_form": _legal_form_label(p.get("legal_form", "")),
+            "role": str(PartnerRole(p["role"]).label) if p.get("role") in PartnerRole.values else "",
+            "share_percent": _decimal(p.get("share_percent")),
+            "confirmed": bool(p.get("confirmed_at")),
+        }
+        for p in snapshot.get("partners", [])
+    ]
+    snapshot_totals = snapshot.get("totals", {})
+    return {
+        "application": application,
+        "call": application.call,
+        "protocol": application.protocol,
+        "submitted_at": in_rome(application.submitted_at),
+        "submitted_by": application.submitted_by,
+        "applicant": snapshot.get("applicant", {}),
+        "title": snapshot.get("title", application.title),
+        "abstract": snapshot.get("abstract", ""),
+        "partnership_name": snapshot.get("partnership_name", ""),
+        "partners": partners,
+        "category_totals": [
+            CategoryTotal(code=code, title=titles.get(code, code), amount=round_money(amount))
+            for code, amount in totals.items()
+        ],
+        "total_cost": _decimal(snapshot_totals.get("total_cost", application.total_cost)),
+        "requested_grant": _decimal(snapshot_totals.get("requested_grant", application.requested_grant)),
+        "cofinancing": _decimal(snapshot_totals.get("cofinancing", application.cofinancing)),
+        "documents": snapshot.get("documents", []),
+        "fingerprint": application.fingerprint,
+        "booking_outcome": application.get_booking_outcome_display() if application.booking_outcome else "",
+        "fonts": _font_uris(),
+    }
+
+
+def render_receipt_html(application: Application) -> str:
+    with translation.override("it"):
+        return render_to_string("applications/receipt.html", receipt_context(application))
+
+
+def render_receipt_pdf(application: Application) -> bytes:
+    """The receipt as PDF bytes. Raises ``ReceiptNotAvailable`` for an application never submitted."""
+    html = render_receipt_html(application)
+    fonts = _font_uris()
+    document = HTML(string=html, url_fetcher=_FontsOnly(set(fonts.values())), base_url=None)
+    return document.write_pdf()
+
+
+def receipt_filename(application: Application) -> str:
+    return f"ricevuta-{application.protocol.replace('/', '-')}.pdf"

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+urlpatterns = [
+    path("domande/", views.application_list, name="application_list"),
+    path("domande/<int:pk>/", views.application_detail, name="application_detail"),
+    path("domande/<int:pk>/invia/", views.application_submit, name="application_submit"),
+    path("domande/<int:pk>/inviata/", views.application_submitted, name="application_submitted"),
+    path("domande/<int:pk>/ricevuta.pdf", views.application_receipt, name="application_receipt"),
+    path("domande/<int:pk>/ritira/", views.application_withdraw, name="application_withdraw"),
+    path("partenariati/", views.partnerships, name="partnerships"),
+    path("bandi/<slug:code>/partecipa/", views.participate, name="participate"),
+    path("bandi/<slug:code>/domande/", views.officer_application_list, name="officer_application_list"),
+    path(
+        "bandi/<slug:code>/domande/<int:pk>/",
+        views.officer_application_detail,
+        name="officer_application_detail",
+    ),
+]

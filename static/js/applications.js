@@ -1,0 +1,52 @@
+// Draft application page: live preview of each budget line (quantity × unit rate for standard unit costs, the
+// amount for real costs). The server computes and stores the amounts, flat rates and totals when the section is
+// saved; this only shows the arithmetic while typing. Loaded as a file: inline scripts are not allowed.
+(function () {
+  "use strict";
+
+  var money = new Intl.NumberFormat("it-IT", { style: "currency", currency: "EUR" });
+  var number = new Intl.NumberFormat("it-IT", { maximumFractionDigits: 2 });
+
+  // "1.234,56" or "1234,56" or "1234.56" -> 1234.56; anything else -> NaN.
+  function parse(text) {
+    var value = (text || "").trim().replace(/\s/g, "");
+    if (!value) return NaN;
+    if (value.indexOf(",") !== -1) value = value.replace(/\./g, "").replace(",", ".");
+    if (!/^\d+(\.\d+)?$/.test(value)) return NaN;
+    return parseFloat(value);
+  }
+
+  function roundCents(value) {
+    return Math.round((value + Number.EPSILON) * 100) / 100;
+  }
+
+  function update(line) {
+    var select = line.querySelector("[data-budget-category]");
+    var quantity = line.querySelector("[data-budget-quantity]");
+    var amount = line.querySelector("[data-budget-amount]");
+    var preview = line.querySelector("[data-budget-preview]");
+    if (!select || !preview) return;
+    var option = select.options[select.selectedIndex];
+    var costOption = option ? option.getAttribute("data-cost-option") : null;
+    var text = "";
+    if (costOption === "unit_cost") {
+      var rate = parseFloat(option.getAttribute("data-unit-rate"));
+      var qty = parse(quantity && quantity.value);
+      if (!isNaN(qty) && !isNaN(rate)) {
+        text = number.format(qty) + " × " + money.format(rate) + " = " + money.format(roundCents(qty * rate));
+      } else {
+        text = "Voce a costo unitario: indicare la quantità (" + money.format(rate) + " per unità).";
+      }
+    } else if (costOption === "real") {
+      var value = parse(amount && amount.value);
+      text = isNaN(value) ? "Voce a costi reali: indicare l'importo." : "Importo: " + money.format(value);
+    }
+    preview.textContent = text;
+  }
+
+  document.querySelectorAll("[data-budget-line]").forEach(function (line) {
+    line.addEventListener("input", function () { update(line); });
+    line.addEventListener("change", function () { update(line); });
+    update(line);
+  });
+})();
