@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +27,8 @@ from .models import (
 from .permissions import visible_calls
 
 PHASE_STATUSES = tuple(CallPhaseStatus.values)
+# A call a visitor can no longer apply to: closed by the clock, ranked, or archived.
+ENDED_PHASE_STATUSES = (CallPhaseStatus.CLOSED, CallPhaseStatus.RANKING_APPROVED, CallPhaseStatus.ARCHIVED)
 
 
 def with_phase_status(queryset: QuerySet[Call], moment: datetime | None = None) -> QuerySet[Call]:
@@ -43,8 +47,9 @@ def with_phase_status(queryset: QuerySet[Call], moment: datetime | None = None) 
 
 
 def filter_by_phase_status(
-    queryset: QuerySet[Call], status: str, moment: datetime | None = None
+    queryset: QuerySet[Call], status: str | Iterable[str], moment: datetime | None = None
 ) -> QuerySet[Call]:
+    """Keep the calls whose phase (see ``with_phase_status``) is ``status``, or any of several statuses."""
     moment = moment or now()
     published = Q(status=CallStatus.PUBLISHED)
     conditions = {
@@ -55,9 +60,13 @@ def filter_by_phase_status(
         CallPhaseStatus.RANKING_APPROVED: Q(status=CallStatus.RANKING_APPROVED),
         CallPhaseStatus.ARCHIVED: Q(status=CallStatus.ARCHIVED),
     }
-    if status not in conditions:
-        raise ValueError(f"Unknown call status: {status}")
-    return queryset.filter(conditions[status])
+    statuses = [status] if isinstance(status, str) else list(status)
+    condition = Q(pk__in=[])
+    for one in statuses:
+        if one not in conditions:
+            raise ValueError(f"Unknown call status: {one}")
+        condition |= conditions[one]
+    return queryset.filter(condition)
 
 
 # --- programmes -------------------------------------------------------------------------------------------
@@ -77,6 +86,14 @@ def get_programme(code: str | None = None) -> Programme:
         raise Http404(f"Programme {code} not found") from None
 
 
+def default_programme() -> Programme | None:
+    """The programme the public site presents: settings.DEFAULT_PROGRAMME_CODE, else the first by code."""
+    programmes = programme_list()
+    return (
+        programmes.filter(code=settings.DEFAULT_PROGRAMME_CODE).first() or programmes.order_by("code").first()
+    )
+
+
 @dataclass
 class ProgrammeOverview:
     programme: Programme
@@ -84,38 +101,45 @@ class ProgrammeOverview:
     measures: list[Measure]  # annotated: call_count (calls the user may see), open_call_count
     total_budget: Decimal
     budget_by_fund: dict[str, Decimal] = field(default_factory=dict)
+    open_calls: list[Call] = field(default_factory=list)  # open now, the first to close first
+
+    @property
+    def open_measure_ids(self) -> set[int]:
+        return {call.measure_id for call in self.open_calls}
 
 
 def programme_overview(
     code: str | None = None, *, user=None, moment: datetime | None = None
 ) -> ProgrammeOverview:
-    """A programme with its funds and measures (budgets and call counts); total = sum of measure budgets."""
+    """A programme with its funds and measures (budgets and call counts), total = sum of measure budgets,
+    and the calls open at ``moment``."""
     programme = get_programme(code)
     moment = moment or now()
-    visible = visible_calls(user)
+    open_calls = list(
+        call_list(user=user, programme=programme.code, status=CallPhaseStatus.OPEN, moment=moment).order_by(
+            "closes_at", "code"
+        )
+    )
+    open_by_measure = Counter(call.measure_id for call in open_calls)
     measures = list(
         measure_list(programme=programme.code)
-        .annotate(
-            call_count=Count("calls", filter=Q(calls__in=visible), distinct=True),
-            open_call_count=Count(
-                "calls",
-                filter=Q(
-                    calls__status=CallStatus.PUBLISHED,
-                    calls__opens_at__lte=moment,
-                    calls__closes_at__gt=moment,
-                ),
-                distinct=True,
-            ),
-        )
+        .annotate(call_count=Count("calls", filter=Q(calls__in=visible_calls(user)), distinct=True))
         .prefetch_related("phases")
     )
+    for measure in measures:
+        measure.open_call_count = open_by_measure[measure.pk]
     funds = list(programme.funds.all())
     budget_by_fund: dict[str, Decimal] = {fund.code: ZERO for fund in funds}
     for measure in measures:
         budget_by_fund[measure.fund.code] = budget_by_fund.get(measure.fund.code, ZERO) + measure.budget
     total = sum((m.budget for m in measures), ZERO)
     return ProgrammeOverview(
-        programme=programme, funds=funds, measures=measures, total_budget=total, budget_by_fund=budget_by_fund
+        programme=programme,
+        funds=funds,
+        measures=measures,
+        total_budget=total,
+        budget_by_fund=budget_by_fund,
+        open_calls=open_calls,
     )
 
 
@@ -163,10 +187,11 @@ def call_list(
     programme: str | None = None,
     measure: str | None = None,
     mode: str | None = None,
-    status: str | None = None,
+    status: str | Iterable[str] | None = None,
     moment: datetime | None = None,
 ) -> QuerySet[Call]:
-    """Calls the user may see, newest first (stable: ties broken by the unique code), with ``phase``."""
+    """Calls the user may see, newest first (stable: ties broken by the unique code), with ``phase``.
+    ``status``: one phase status or several (any of them); none or empty keeps every phase."""
     moment = moment or now()
     queryset = visible_calls(user).select_related("measure__programme", "measure__fund")
     if programme:
@@ -214,4 +239,5 @@ def criteria_tree(criteria) -> list[Criterion]:
 
 
 def criteria_total(tree: list[Criterion]) -> Decimal:
-    return sum((c.max_points for c in tree), Decimal(0))
+    """The points a proposal can score on the root criteria; bonus criteria (premiali) come on top."""
+    return sum((c.max_points for c in tree if not c.is_bonus), Decimal(0))

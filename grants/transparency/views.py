@@ -1,13 +1,24 @@
-"""Public pages: no login, reads only (through selectors), never a draft call."""
+"""Public pages: no login, reads only (through grants.programme.selectors), never a draft call.
+
+The pages show what an anonymous visitor sees (``user=None``), whoever is signed in.
+"""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from grants.programme.models import CallMode
+from grants.programme import selectors
+from grants.programme.models import CallMode, CallPhaseStatus
 
-from . import selectors
-from .selectors import PublicCallFilter
+from .selectors import company_size_labels, legal_form_labels, tie_break_labels
+
+# Values of the 'stato' filter of the public call list, and the phase statuses each one keeps.
+CALL_LIST_STATES = {
+    "tutti": (),
+    "aperti": (CallPhaseStatus.OPEN,),
+    "prossimi": (CallPhaseStatus.UPCOMING,),
+    "chiusi": selectors.ENDED_PHASE_STATUSES,
+}
 
 
 def _programme_or_404():
@@ -20,40 +31,41 @@ def _programme_or_404():
 @require_safe
 def home(request):
     programme = selectors.default_programme()
-    overview = selectors.programme_overview(programme) if programme else None
+    overview = selectors.programme_overview(programme.code) if programme else None
     return render(request, "transparency/home.html", {"overview": overview})
 
 
 @require_safe
 def programme_page(request):
-    overview = selectors.programme_overview(_programme_or_404())
+    overview = selectors.programme_overview(_programme_or_404().code)
     return render(request, "transparency/programme.html", {"overview": overview})
 
 
 @require_safe
 def measure_page(request, code: str):
-    measure = selectors.measure_detail(_programme_or_404(), code)
-    if measure is None:
-        raise Http404("Misura non trovata.")
+    measure = selectors.measure_detail(code, programme=_programme_or_404().code)
     return render(request, "transparency/measure.html", {"measure": measure})
 
 
 @require_safe
 def call_list(request):
     programme = selectors.default_programme()
-    state = request.GET.get("stato", PublicCallFilter.ALL)
-    if state not in PublicCallFilter.VALUES:
-        state = PublicCallFilter.ALL
+    state = request.GET.get("stato", "tutti")
+    if state not in CALL_LIST_STATES:
+        state = "tutti"
     measure_code = request.GET.get("misura", "")
     mode = request.GET.get("modalita", "")
     if mode not in CallMode.values:
         mode = ""
-    measures = selectors.programme_measures(programme) if programme else []
+    measures = list(selectors.measure_list(programme=programme.code)) if programme else []
     if measure_code not in {m.code for m in measures}:
         measure_code = ""
-    calls = selectors.filter_calls(
-        selectors.public_calls(programme), state=state, measure_code=measure_code, mode=mode
-    ).order_by("-opens_at", "code")
+    calls = selectors.call_list(
+        programme=programme.code if programme else None,
+        measure=measure_code,
+        mode=mode,
+        status=CALL_LIST_STATES[state],
+    )
     context = {
         "calls": list(calls),
         "measures": measures,
@@ -68,19 +80,15 @@ def call_list(request):
 @require_safe
 def call_detail(request, code: str):
     call = selectors.call_detail(code)
-    if call is None:
-        raise Http404("Bando non trovato.")
-    criteria = list(call.criteria.all())
-    tree = selectors.criteria_tree(criteria)
     context = {
         "call": call,
         "status": call.status_at(),
-        "lead_legal_forms": selectors.legal_form_labels(call.lead_legal_forms),
-        "partner_legal_forms": selectors.legal_form_labels(call.partner_legal_forms),
-        "lead_company_sizes": selectors.company_size_labels(call.lead_company_sizes),
-        "criteria_tree": tree,
-        "tie_break_rules": selectors.tie_break_labels(call.tie_break_rules),
-        "criteria_total": sum((node.criterion.max_points for node in tree if not node.criterion.is_bonus), 0),
+        "lead_legal_forms": legal_form_labels(call.lead_legal_forms),
+        "partner_legal_forms": legal_form_labels(call.partner_legal_forms),
+        "lead_company_sizes": company_size_labels(call.lead_company_sizes),
+        "criteria_tree": call.criteria_tree,
+        "tie_break_rules": tie_break_labels(call.tie_break_rules),
+        "criteria_total": selectors.criteria_total(call.criteria_tree),
     }
     return render(request, "transparency/call_detail.html", context)
 

@@ -108,3 +108,56 @@ def test_call_list_filters():
     assert [c.pk for c in listed] == [upcoming.pk, open_call.pk]
     assert [c.pk for c in selectors.call_list(status="open")] == [open_call.pk]
     assert [c.pk for c in selectors.call_list(mode="first_come")] == []
+
+
+def test_call_list_several_statuses_keeps_any_of_them():
+    measure = MeasureFactory()
+    moment = now()
+    open_call = CallFactory(measure=measure)
+    closed = CallFactory(
+        measure=measure, opens_at=moment - timedelta(days=30), closes_at=moment - timedelta(days=1)
+    )
+    ranked = CallFactory(measure=measure, status=CallStatus.RANKING_APPROVED)
+    archived = CallFactory(measure=measure, status=CallStatus.ARCHIVED)
+    CallFactory(measure=measure, opens_at=moment + timedelta(days=3))
+    ended = selectors.call_list(status=selectors.ENDED_PHASE_STATUSES, moment=moment)
+    assert {c.pk for c in ended} == {closed.pk, ranked.pk, archived.pk}
+    assert [c.pk for c in selectors.call_list(status=["open"], moment=moment)] == [open_call.pk]
+    assert selectors.call_list(status=(), moment=moment).count() == 5
+    with pytest.raises(ValueError):
+        list(selectors.call_list(status=["open", "aperti"]))
+
+
+def test_default_programme_falls_back_to_the_first_by_code(settings):
+    assert selectors.default_programme() is None
+    second = MeasureFactory(fund__programme__code="zeta").programme
+    first = MeasureFactory(fund__programme__code="alfa").programme
+    settings.DEFAULT_PROGRAMME_CODE = "zeta"
+    assert selectors.default_programme() == second
+    settings.DEFAULT_PROGRAMME_CODE = "nessuno"
+    assert selectors.default_programme() == first
+
+
+def test_programme_overview_lists_open_calls_first_closing_first():
+    measure = MeasureFactory()
+    other = MeasureFactory(fund=measure.fund)
+    moment = now()
+    late = CallFactory(measure=measure, closes_at=moment + timedelta(days=40))
+    soon = CallFactory(measure=measure, closes_at=moment + timedelta(days=5))
+    CallFactory(measure=other, opens_at=moment + timedelta(days=3))
+    CallFactory(measure=other, status=CallStatus.DRAFT)
+    overview = selectors.programme_overview(measure.programme.code, moment=moment)
+    assert [c.pk for c in overview.open_calls] == [soon.pk, late.pk]
+    assert overview.open_measure_ids == {measure.pk}
+    counts = {m.pk: (m.call_count, m.open_call_count) for m in overview.measures}
+    assert counts == {measure.pk: (2, 2), other.pk: (1, 0)}
+
+
+def test_criteria_total_leaves_bonus_points_out():
+    call = CallFactory()
+    CriterionFactory(call=call, code="A", max_points=Decimal(60))
+    CriterionFactory(call=call, code="B", max_points=Decimal(40))
+    CriterionFactory(call=call, code="P", max_points=Decimal(5), is_bonus=True)
+    tree = selectors.call_detail(call.code).criteria_tree
+    assert [c.code for c in tree] == ["A", "B", "P"]
+    assert selectors.criteria_total(tree) == Decimal(100)

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from grants.programme.models import CallStatus
+from grants.programme.tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +82,26 @@ def test_measure_page_hides_draft_calls(client, sample):
     html = client.get(reverse("transparency:measure", args=["FSE2"])).content.decode()
     assert sample.draft_call.title not in html
     assert "Non sono ancora stati pubblicati bandi" in html
+
+
+def test_measure_page_lists_calls_oldest_first(client, sample):
+    earlier = CallFactory(
+        measure=sample.measures["FSE1"],
+        title="Bando FSE1 precedente",
+        opens_at=sample.open_call.opens_at - timedelta(days=400),
+    )
+    html = client.get(reverse("transparency:measure", args=["FSE1"])).content.decode()
+    assert html.index(earlier.title) < html.index(sample.open_call.title)
+
+
+def test_staff_allowed_to_see_drafts_still_get_the_public_view(client, sample, django_user_model):
+    staff = django_user_model.objects.create_user(
+        email="staff@example.org", password="a-long-password-123", is_staff=True
+    )
+    staff.user_permissions.add(Permission.objects.get(codename="view_call"))
+    client.force_login(staff)
+    assert sample.draft_call.title not in client.get(reverse("transparency:call_list")).content.decode()
+    assert client.get(reverse("transparency:call_detail", args=[sample.draft_call.code])).status_code == 404
 
 
 def test_unknown_measure_is_404(client, sample):
