@@ -1,6 +1,7 @@
 """Forms of the application pages: one per section of the draft. They collect plain data; the rules live in
 ``services`` (which answer with field-level errors) and ``rules``."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -49,15 +50,38 @@ class SectionFormMixin(ItaliaFormMixin):
         self.describe_fields()
 
 
-def _municipality_choices():
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for code, name, province in (
-        Municipality.objects.select_related("province")
-        .order_by("province__name", "name")
-        .values_list("istat_code", "name", "province__name")
-    ):
-        groups.setdefault(province, []).append((code, name))
-    return list(groups.items())
+MUNICIPALITY_WITH_PROVINCE = re.compile(r"^(?P<name>.+?)\s*\((?P<abbreviation>[A-Za-z]{2})\)$")
+
+
+def resolve_municipalities(text: str) -> tuple[list[Municipality], list[str]]:
+    """Comuni named in ``text`` (comma or new line between them; «Nome (TO)» when a name is ambiguous).
+
+    Returns (found, problems): each problem is an Italian sentence about one name."""
+    found: list[Municipality] = []
+    problems: list[str] = []
+    for token in re.split(r"[,;\n]+", text or ""):
+        token = " ".join(token.split())
+        if not token:
+            continue
+        match = MUNICIPALITY_WITH_PROVINCE.match(token)
+        queryset = Municipality.objects.select_related("province")
+        if match:
+            queryset = queryset.filter(
+                name__iexact=match["name"], province__abbreviation__iexact=match["abbreviation"]
+            )
+        else:
+            queryset = queryset.filter(name__iexact=token)
+        candidates = list(queryset[:2])
+        if not candidates:
+            problems.append(_("«%(name)s» non è un comune del Piemonte.") % {"name": token})
+        elif len(candidates) > 1:
+            problems.append(
+                _("«%(name)s»: più comuni con questo nome, indicare la provincia, es. «%(name)s (TO)».")
+                % {"name": token}
+            )
+        elif candidates[0] not in found:
+            found.append(candidates[0])
+    return found, problems
 
 
 # --- general data, abstract, territory ----------------------------------------------------------------------
@@ -92,11 +116,11 @@ class GeneralForm(SectionFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    municipalities = forms.MultipleChoiceField(
+    municipalities = forms.CharField(
         label=_("Comuni di intervento"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
-        help_text=_("Facoltativo. Per sceglierne più di uno tenere premuto Ctrl (Cmd su Mac)."),
+        max_length=5000,
+        help_text=_("Facoltativo. Nomi dei comuni separati da virgola, es. «Pinerolo, Torre Pellice»."),
     )
 
     def __init__(self, *args, call, **kwargs):
@@ -112,8 +136,6 @@ class GeneralForm(SectionFormMixin, forms.Form):
             self.fields["provinces"].help_text = _("Il bando è per provincia: indicarne almeno una.")
         else:
             del self.fields["provinces"]
-        self.fields["municipalities"].choices = _municipality_choices()
-        self._describe("municipalities")
 
     @staticmethod
     def initial_for(application) -> dict:
@@ -123,8 +145,16 @@ class GeneralForm(SectionFormMixin, forms.Form):
             "partnership_name": application.partnership_name,
             "districts": list(application.districts.all()),
             "provinces": list(application.provinces.all()),
-            "municipalities": list(application.municipalities.values_list("istat_code", flat=True)),
+            "municipalities": ", ".join(
+                application.municipalities.order_by("name").values_list("name", flat=True)
+            ),
         }
+
+    def clean_municipalities(self):
+        found, problems = resolve_municipalities(self.cleaned_data["municipalities"])
+        if problems:
+            raise forms.ValidationError(" ".join(problems))
+        return found
 
     def territory(self) -> dict:
         """The territory lists for ``services.update_general`` (None for a list this call does not ask)."""
@@ -132,7 +162,7 @@ class GeneralForm(SectionFormMixin, forms.Form):
         return {
             "districts": list(data["districts"]) if "districts" in self.fields else None,
             "provinces": list(data["provinces"]) if "provinces" in self.fields else None,
-            "municipalities": list(Municipality.objects.filter(istat_code__in=data["municipalities"])),
+            "municipalities": data["municipalities"],
         }
 
 

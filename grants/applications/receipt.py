@@ -6,6 +6,7 @@ rows, so a receipt downloaded today says exactly what the receipt of the day of 
 Italian, times in Europe/Rome. The renderer fetches nothing but the bundled Titillium Web fonts.
 """
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,8 +14,6 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome
@@ -29,21 +28,26 @@ FONT_FILES = {
 }
 
 
+# WeasyPrint reports every rendering step at INFO: one receipt would write seven log lines.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
 class ReceiptNotAvailable(ValueError):
     """Only an application that received a protocol number has a receipt."""
 
 
-class _FontsOnly(URLFetcher):
-    """Serve the bundled fonts; refuse every other URL (no network, no other file of the server)."""
+def _fonts_only_fetcher(allowed: set[str]):
+    """A WeasyPrint URL fetcher that serves the bundled fonts and refuses every other URL (no network, no
+    other file of the server). WeasyPrint is imported here, when a PDF is made, not when Django starts."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, allowed: set[str]):
-        super().__init__(allowed_protocols=["file"], allow_redirects=False)
-        self.allowed = allowed
+    class FontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"Receipt resources are limited to the bundled fonts: {url}")
+            return super().fetch(url, headers)
 
-    def fetch(self, url, headers=None):
-        if url not in self.allowed:
-            raise ValueError(f"Receipt resources are limited to the bundled fonts: {url}")
-        return super().fetch(url, headers)
+    return FontsOnly(allowed_protocols=["file"], allow_redirects=False)
 
 
 def _font_uris() -> dict[str, str]:
@@ -126,12 +130,17 @@ def render_receipt_html(application: Application) -> str:
         return render_to_string("applications/receipt.html", receipt_context(application))
 
 
+def html_to_pdf(html: str) -> bytes:
+    """A PDF from an HTML string; only the bundled fonts may be fetched."""
+    from weasyprint import HTML
+
+    fetcher = _fonts_only_fetcher(set(_font_uris().values()))
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
+
+
 def render_receipt_pdf(application: Application) -> bytes:
     """The receipt as PDF bytes. Raises ``ReceiptNotAvailable`` for an application never submitted."""
-    html = render_receipt_html(application)
-    fonts = _font_uris()
-    document = HTML(string=html, url_fetcher=_FontsOnly(set(fonts.values())), base_url=None)
-    return document.write_pdf()
+    return html_to_pdf(render_receipt_html(application))
 
 
 def receipt_filename(application: Application) -> str:

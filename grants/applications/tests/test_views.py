@@ -189,14 +189,19 @@ def test_general_section_saves_and_its_errors_are_shown_next_to_the_field(client
     application.refresh_from_db()
     assert application.abstract == ""
 
-    municipality = MunicipalityFactory()
+    municipality = MunicipalityFactory(name="Pinerolo")
+    response = client.post(
+        url("application_detail", application.pk),
+        {"section": "generale", "general-title": "Case di quartiere", "general-municipalities": "Atlantide"},
+    )
+    assert field_error(response, "id_general-municipalities") == "«Atlantide» non è un comune del Piemonte."
     response = client.post(
         url("application_detail", application.pk),
         {
             "section": "generale",
             "general-title": "Case di quartiere",
             "general-abstract": "Servizi di prossimità.",
-            "general-municipalities": [municipality.istat_code],
+            "general-municipalities": "pinerolo",
         },
     )
     assert response.status_code == 302
