@@ -1,0 +1,60 @@
+"""The Celery application: Redis broker when REDIS_URL (or CELERY_BROKER_URL) is set, inline otherwise.
+
+Workers: ``celery -A config worker``; schedule: ``celery -A config beat``. Configuration comes from
+settings ``CELERY_*`` (config/settings.py); the periodic schedule is below, in code, naming only real tasks.
+The id of the request that sent a task travels in a message header and is set again in the worker, so its
+log lines carry the same ``request_id``.
+"""
+
+import os
+from contextvars import Token
+
+from celery import Celery, signals
+from celery.schedules import crontab
+
+from grants.core import requestcontext
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("wecare")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Django never deletes expired database sessions by itself.
+    "clear-expired-sessions": {
+        "task": "grants.ops.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Failed-task records that staff resolved are kept for a while, then dropped.
+    "purge-resolved-failed-tasks": {
+        "task": "grants.ops.tasks.purge_resolved_failed_tasks",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
+
+REQUEST_ID_HEADER = "request_id"
+_tokens: dict[str, Token] = {}
+
+
+@signals.before_task_publish.connect
+def _send_request_id(headers=None, **_):
+    request_id = requestcontext.current().request_id
+    if headers is not None and request_id and not headers.get(REQUEST_ID_HEADER):
+        headers[REQUEST_ID_HEADER] = request_id
+
+
+@signals.task_prerun.connect
+def _receive_request_id(task_id=None, task=None, **_):
+    from grants.core.tasks import request_header
+
+    request_id = request_header(task.request, REQUEST_ID_HEADER) if task is not None else None
+    if request_id and task_id:
+        _tokens[task_id] = requestcontext.activate(requestcontext.RequestContext(request_id=str(request_id)))
+
+
+@signals.task_postrun.connect
+def _forget_request_id(task_id=None, **_):
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        requestcontext.deactivate(token)
