@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "grants.transparency",
     "grants.api",
     "grants.demo",
+    "grants.ops",
 ]
 
 MIDDLEWARE = [
@@ -228,12 +229,50 @@ AXES_CLIENT_IP_CALLABLE = "grants.core.requestcontext.client_ip"
 AXES_VERBOSE = False
 
 # --- Logging: one line per event on stdout; the platform collects it ---------------------------------------
+# LOG_FORMAT=json (default in production) writes one JSON object per line: time, level, logger, message,
+# request_id (from X-Request-ID or generated; carried into Celery tasks) and any ``extra`` fields.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "grants.core.requestcontext.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {"()": "grants.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF at INFO level.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+# Errors also go to Sentry when SENTRY_DSN is set and sentry-sdk is installed (grants/ops/sentry.py).
 
 # --- Programme data ---------------------------------------------------------------------------------------
 DEFAULT_PROGRAMME_CODE = os.environ.get("DEFAULT_PROGRAMME_CODE", "wecare")
+
+# --- Background tasks (Celery): Redis broker when REDIS_URL is set, inline in the web process otherwise ----
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Inline, a task that fails for good is recorded as a FailedTask; the page that sent it carries on.
+CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longer than the longest task: an unacknowledged message is redelivered after this (acks_late tasks).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600)),
+}
+CELERY_FAILED_TASK_RETENTION_DAYS = int(os.environ.get("CELERY_FAILED_TASK_RETENTION_DAYS", 90))
+
+# --- Backups (manage.py backup / restore) -------------------------------------------------------------------
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 14))
