@@ -4,8 +4,26 @@
 (function () {
   "use strict";
 
-  var money = new Intl.NumberFormat("it-IT", { style: "currency", currency: "EUR" });
-  var number = new Intl.NumberFormat("it-IT", { maximumFractionDigits: 2 });
+  function roundCents(value) {
+    return Math.round((value + Number.EPSILON) * 100) / 100;
+  }
+
+  // The same writing as the server's (grants.core.money.format_eur): 1.234.567,89 €.
+  function group(digits) {
+    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+  var money = {
+    format: function (value) {
+      var parts = value.toFixed(2).split(".");
+      return group(parts[0]) + "," + parts[1] + " €";
+    }
+  };
+  var number = {
+    format: function (value) {
+      var parts = String(roundCents(value)).split(".");
+      return group(parts[0]) + (parts[1] ? "," + parts[1] : "");
+    }
+  };
 
   // "1.234,56" or "1234,56" or "1234.56" -> 1234.56; anything else -> NaN.
   function parse(text) {
@@ -14,10 +32,6 @@
     if (value.indexOf(",") !== -1) value = value.replace(/\./g, "").replace(",", ".");
     if (!/^\d+(\.\d+)?$/.test(value)) return NaN;
     return parseFloat(value);
-  }
-
-  function roundCents(value) {
-    return Math.round((value + Number.EPSILON) * 100) / 100;
   }
 
   function update(line) {
