@@ -199,13 +199,20 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 # Content-Security-Policy (django-csp 4): only our own origin; no inline script or style anywhere.
+VIDEOJS_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # Plus the two <style> elements the VideoJS part of Bootstrap Italia's bundle inserts at load (an empty
+        # one, then its fixed default rules), allowed by hash only: nothing else inline is allowed.
+        "style-src": ["'self'", *VIDEOJS_STYLE_HASHES],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
+        # data: for the VideoJS icon font that Bootstrap Italia's CSS embeds (a font cannot run script).
+        "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
