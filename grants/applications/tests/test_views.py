@@ -587,3 +587,17 @@ def test_applicants_may_not_see_the_officers_list(client):
         client.get(url("officer_application_detail", application.call.code, application.pk)).status_code
         == 403
     )
+
+
+def test_comuni_are_named_and_an_ambiguous_name_asks_for_the_province():
+    from grants.applications.forms import resolve_municipalities
+
+    turin = MunicipalityFactory(name="Samone")
+    other = MunicipalityFactory(name="Samone")
+    found, problems = resolve_municipalities("samone")
+    assert found == []
+    assert problems == ["«samone»: più comuni con questo nome, indicare la provincia, es. «samone (TO)»."]
+    abbreviation = turin.province.abbreviation
+    found, problems = resolve_municipalities(f"Samone ({abbreviation.lower()}),\nSamone ({abbreviation})")
+    assert (found, problems) == ([turin], [])
+    assert resolve_municipalities(f"Samone ({other.province.abbreviation})") == ([other], [])
