@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("grants.core.urls")),
     path("", include("grants.accounts.urls")),
     path("", include("grants.registry.urls")),
+    path("", include("grants.applications.urls")),
     path("", include("grants.transparency.urls")),
 ]
