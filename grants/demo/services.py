@@ -18,6 +18,7 @@ from grants.registry.models import Membership, MembershipRole, Organisation
 from grants.territory.models import Municipality
 from grants.territory.services import load_territory
 
+from .applications import load_demo_applications
 from .identifiers import body_fiscal_code, person_fiscal_code
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
@@ -164,4 +165,5 @@ def load_demo() -> DemoReport:
         report.add(f"{Path(path).name}: {load_programme_file(path)}")
     load_staff(report)
     load_organisations(report)
+    report.lines.extend(load_demo_applications())
     return report
