@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from grants.accounts.models import User
+from grants.applications.models import Application
 from grants.programme.models import Call, Measure, Programme
 from grants.registry.models import Membership, Organisation
 from grants.territory.models import Municipality
@@ -11,7 +12,7 @@ from grants.territory.models import Municipality
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Municipality, Programme, Measure, Call, Organisation, Membership, User)
+        for model in (Municipality, Programme, Measure, Call, Organisation, Membership, User, Application)
     }
 
 
@@ -28,6 +29,9 @@ def test_demo_loads_wecare_and_a_second_run_changes_nothing(capsys):
     assert Organisation.objects.filter(is_demo=False).count() == 0, "every demo organisation is marked"
     assert all(o.name.startswith("[DEMO]") for o in Organisation.objects.all())
     assert User.objects.get(email="funzionario@regione.demo").groups.filter(name="officer").exists()
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "withdrawn"} <= statuses
+    assert Application.objects.filter(status="submitted").exclude(protocol_number=None).exists()
     assert "Nessuna modifica" in capsys.readouterr().out
 
 
