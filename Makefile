@@ -61,3 +61,16 @@ check-deploy: install ## Django's deployment checklist with production settings
 
 clean: ## Remove the local database, collected static files and virtualenvs
 	rm -rf db.sqlite3 staticfiles .tools
+
+.PHONY: test-cluster backup worker beat
+test-cluster: install ## Scale-out test: 2 gunicorn nodes + nginx + PostgreSQL + Redis (db 15) + a Celery worker
+	WECARE_CLUSTER_TEST=1 timeout 300 $(PY) -m pytest tests/cluster -p no:cacheprovider -q
+
+backup: install ## Back up the database and MEDIA_ROOT into BACKUP_DIR (manage.py backup)
+	$(MANAGE) backup
+
+worker: install ## Run a Celery worker (needs REDIS_URL; without it tasks run inline)
+	$(VENV)/bin/celery --app config worker --loglevel INFO
+
+beat: install ## Run Celery beat, the periodic schedule of config/celery.py (one per installation)
+	$(VENV)/bin/celery --app config beat --loglevel INFO --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}

@@ -18,13 +18,22 @@ _STANDARD_ATTRS = frozenset(
 )
 
 
+def _request_id(record: logging.LogRecord) -> str | None:
+    request_id = getattr(record, "request_id", None)
+    if request_id and request_id != "-":
+        return request_id
+    if request_id := requestcontext.current().request_id:
+        return request_id
+    # django.request logs 4xx/5xx after the middleware has left; the request it passes still knows its id.
+    context = getattr(getattr(record, "request", None), "request_context", None)
+    return getattr(context, "request_id", None) or None
+
+
 class JsonFormatter(logging.Formatter):
     """``{"time", "level", "logger", "message", "request_id", ...extra, "exception"?}`` on one line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        request_id = getattr(record, "request_id", None)
-        if not request_id or request_id == "-":
-            request_id = requestcontext.current().request_id or None
+        request_id = _request_id(record)
         payload = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -33,7 +42,12 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id,
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_") and key not in payload:
+            if (
+                key not in _STANDARD_ATTRS
+                and key != "request"
+                and not key.startswith("_")
+                and key not in payload
+            ):
                 payload[key] = value
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)

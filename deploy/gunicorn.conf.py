@@ -1,0 +1,39 @@
+"""Gunicorn settings for one app node: ``gunicorn -c deploy/gunicorn.conf.py config.wsgi``.
+
+Everything can be overridden from the environment (the systemd unit and the container read
+/etc/wecare/wecare.env). The app is stateless: run as many nodes as needed behind nginx.
+"""
+
+import multiprocessing
+import os
+from pathlib import Path
+
+# 2 × cores + 1 synchronous workers: the usual sizing for a database-bound Django app. When several
+# instances share one host (wecare-web@8001, @8002…), divide: set WEB_CONCURRENCY per instance.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+wsgi_app = "config.wsgi:application"
+
+# A request longer than this is killed (uploads are buffered by nginx first, so this is app time only).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then, staggered, so a slow leak never takes a node down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+
+# nginx sets X-Forwarded-Proto/For; trust them only from the proxy's addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+
+# Logs on stdout/stderr (journald or the container runtime collects them); the access line carries the
+# request id nginx generated, the same one the application writes in its JSON lines.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" request_id=%({x-request-id}i)s'
+
+# Heartbeat files on a RAM disk when there is one (containers often mount /tmp on overlayfs).
+if Path("/dev/shm").is_dir():  # noqa: S108
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
