@@ -234,6 +234,9 @@ AXES_LOCKOUT_CALLABLE = "grants.core.security.lockout_response"  # templates/axe
 AXES_USERNAME_CALLABLE = "grants.core.security.login_username"
 AXES_CLIENT_IP_CALLABLE = "grants.core.requestcontext.client_ip"
 AXES_VERBOSE = False
+# django-allauth's own per-account limit on failed sign-ins would answer before axes (200 with a form error);
+# axes is the one lockout per (username, IP). allauth keeps its per-IP burst limit across usernames.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # --- Logging: one line per event on stdout; the platform collects it ---------------------------------------
 # LOG_FORMAT=json (default in production) writes one JSON object per line: time, level, logger, message,

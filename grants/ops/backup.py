@@ -91,8 +91,11 @@ def _pg_tool(name: str) -> str:
 def table_counts() -> dict[str, int]:
     """Rows of every concrete table of the platform's apps (grants.*), by ``app_label.Model``."""
     counts = {}
+    existing = set(connections[DEFAULT_DB_ALIAS].introspection.table_names())
     for model in apps.get_models():
         if not model.__module__.startswith("grants.") or model._meta.proxy:
+            continue
+        if model._meta.db_table not in existing:  # migration not applied yet: nothing to count
             continue
         counts[model._meta.label] = model._default_manager.using(DEFAULT_DB_ALIAS).count()
     return dict(sorted(counts.items()))
