@@ -1,0 +1,587 @@
+"""Object permissions (IDOR), generated from the URL conf and the OpenAPI schema.
+
+Every page and every API operation that takes an object id or code in its path is found by walking the URL
+resolver and /api/v1/openapi.json. Each must be either
+
+- mapped here to a builder that makes an object owned by organisation A; it is then requested as a user of
+  organisation B (expect 403/404, never A's data, never a change) and anonymously (pages: redirect to the
+  sign-in page; API: 401/404); or
+- allowlisted with a reason (public by design, a secret token in the URL, the staff-only back-office).
+
+A new id-taking endpoint that is neither makes ``test_every_id_taking_endpoint_is_covered`` fail: add a
+builder (or, if the object really is public, an allowlist entry with its reason).
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.shortcuts import resolve_url
+from django.test import override_settings
+from django.urls import URLResolver, get_resolver, reverse
+
+from grants.applications import services as application_services
+from grants.applications.models import Application, ApplicationPartner
+from grants.applications.tests.factories import member_of, open_call, ready_application
+from grants.core.vocabulary import LegalForm
+from grants.programme.models import CallStatus
+from grants.programme.tests.factories import CallFactory, RequiredDocumentFactory
+from grants.registry.models import Membership, Organisation
+from grants.registry.tests.factories import UserFactory
+
+from . import urls as security_urls
+
+URLCONF = "tests.security.urls"
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Path parameters that carry a secret token rather than an object id: knowing the token is the authorisation.
+TOKEN_PARAMETERS = frozenset({"key", "uidb36", "uidb64", "token"})
+# Namespaces handled elsewhere: the API patterns are checked through the OpenAPI schema.
+API_NAMESPACES = frozenset({"api", *(a.urls_namespace for a in security_urls.EXTRA_APIS)})
+ADMIN_NAMESPACE = "admin"
+
+
+# --- the world: organisation A owns everything, B is another applicant, C a partner of A -------------------
+@dataclass
+class World:
+    user_a: Any
+    organisation_a: Organisation
+    membership_a: Membership
+    user_b: Any
+    organisation_b: Organisation
+    organisation_c: Organisation
+    call: Any
+    draft: Application
+    submitted: Application
+    partner: ApplicationPartner
+    document_code: str
+
+
+@pytest.fixture
+def world() -> World:
+    user_a, organisation_a = member_of(name="Cooperativa Alfa Segreta")
+    user_b, organisation_b = member_of(name="Associazione Beta")
+    _, organisation_c = member_of(name="Ente Gamma")
+    call = open_call(partner_legal_forms=[LegalForm.THIRD_SECTOR.value])
+    document = RequiredDocumentFactory(call=call, code="relazione", is_mandatory=False)
+    draft = ready_application(call=call, user=user_a, organisation=organisation_a)
+    application_services.update_general(
+        actor=user_a, application=draft, title="Progetto riservato Alfa", abstract="Sperimentazione."
+    )
+    partner = application_services.set_partners(
+        actor=user_a,
+        application=draft,
+        partners=[application_services.PartnerInput(organisation=organisation_c, share_percent=Decimal(10))],
+    )[0]
+    submitted = ready_application(call=open_call(), user=user_a, organisation=organisation_a)
+    application_services.submit(
+        actor=user_a, application=submitted, idempotency_key="idor-a", declarations_accepted=True
+    )
+    submitted.refresh_from_db()
+    return World(
+        user_a=user_a,
+        organisation_a=organisation_a,
+        membership_a=Membership.objects.get(user=user_a, organisation=organisation_a),
+        user_b=user_b,
+        organisation_b=organisation_b,
+        organisation_c=organisation_c,
+        call=call,
+        draft=draft,
+        submitted=submitted,
+        partner=partner,
+        document_code=document.code,
+    )
+
+
+# --- what a case is --------------------------------------------------------------------------------------
+@dataclass
+class Case:
+    """How to reach an object of A: path arguments, the request, A's data that must not leak, and a snapshot
+    of what must not change."""
+
+    args: Callable[[World], dict]
+    method: str = "get"
+    secrets: Callable[[World], list[str]] = lambda w: [w.organisation_a.name, w.organisation_a.fiscal_code]
+    body: Callable[[World], Any] | None = None
+    multipart: bool = False
+    headers: dict = field(default_factory=dict)
+    unchanged: Callable[[World], Any] | None = None  # a snapshot taken before and compared after
+
+
+def _application_secrets(w: World) -> list[str]:
+    return [w.draft.title, w.organisation_a.name]
+
+
+def _submitted_secrets(w: World) -> list[str]:
+    return [w.submitted.protocol, w.organisation_a.name]
+
+
+def _draft_state(w: World):
+    w.draft.refresh_from_db()
+    return (w.draft.status, w.draft.title, w.draft.withdrawn_at, w.draft.protocol_number)
+
+
+def _submitted_state(w: World):
+    w.submitted.refresh_from_db()
+    return (w.submitted.status, w.submitted.withdrawn_at)
+
+
+def _organisation_state(w: World):
+    w.organisation_a.refresh_from_db()
+    memberships = sorted(w.organisation_a.memberships.values_list("pk", "user_id", "revoked_at"))
+    return (w.organisation_a.name, memberships)
+
+
+def _partner_state(w: World):
+    w.partner.refresh_from_db()
+    return w.partner.confirmed_at
+
+
+# Pages, by URL name.
+PAGE_CASES: dict[str, Case] = {
+    "registry:organisation_detail": Case(args=lambda w: {"pk": w.organisation_a.pk}),
+    "registry:organisation_update": Case(args=lambda w: {"pk": w.organisation_a.pk}),
+    "registry:membership_revoke": Case(
+        args=lambda w: {"pk": w.organisation_a.pk, "membership_pk": w.membership_a.pk},
+        method="post",
+        unchanged=_organisation_state,
+    ),
+    "applications:application_detail": Case(args=lambda w: {"pk": w.draft.pk}, secrets=_application_secrets),
+    "applications:application_submit": Case(
+        args=lambda w: {"pk": w.draft.pk},
+        method="post",
+        body=lambda w: {"declarations_accepted": "on", "idempotency_key": "idor-b"},
+        secrets=_application_secrets,
+        unchanged=_draft_state,
+    ),
+    "applications:application_submitted": Case(
+        args=lambda w: {"pk": w.submitted.pk}, secrets=_submitted_secrets
+    ),
+    "applications:application_receipt": Case(
+        args=lambda w: {"pk": w.submitted.pk}, secrets=_submitted_secrets
+    ),
+    "applications:application_withdraw": Case(
+        args=lambda w: {"pk": w.submitted.pk},
+        method="post",
+        secrets=_submitted_secrets,
+        unchanged=_submitted_state,
+    ),
+    "applications:officer_application_list": Case(
+        args=lambda w: {"code": w.call.code}, secrets=_application_secrets
+    ),
+    "applications:officer_application_detail": Case(
+        args=lambda w: {"code": w.call.code, "pk": w.draft.pk}, secrets=_application_secrets
+    ),
+}
+
+# API operations, by operationId.
+API_CASES: dict[str, Case] = {
+    "grants_api_registry_get_organisation": Case(args=lambda w: {"organisation_id": w.organisation_a.pk}),
+    "grants_api_registry_update_organisation": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk},
+        method="patch",
+        body=lambda w: {"name": "Presa da B"},
+        unchanged=_organisation_state,
+    ),
+    "grants_api_registry_list_members": Case(args=lambda w: {"organisation_id": w.organisation_a.pk}),
+    "grants_api_registry_grant_delegate": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk},
+        method="post",
+        body=lambda w: {"email": w.user_b.email},
+        unchanged=_organisation_state,
+    ),
+    "grants_api_registry_revoke_membership": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk, "membership_id": w.membership_a.pk},
+        method="delete",
+        unchanged=_organisation_state,
+    ),
+    "grants_api_applications_get_application": Case(
+        args=lambda w: {"application_id": w.draft.pk}, secrets=_application_secrets
+    ),
+    "grants_api_applications_update_application_general": Case(
+        args=lambda w: {"application_id": w.draft.pk},
+        method="put",
+        body=lambda w: {"title": "Presa da B"},
+        secrets=_application_secrets,
+        unchanged=_draft_state,
+    ),
+    "grants_api_applications_set_application_partners": Case(
+        args=lambda w: {"application_id": w.draft.pk},
+        method="put",
+        body=lambda w: {"partners": []},
+        secrets=_application_secrets,
+        unchanged=lambda w: list(w.draft.partners.values_list("pk", flat=True)),
+    ),
+    "grants_api_applications_set_application_budget": Case(
+        args=lambda w: {"application_id": w.draft.pk},
+        method="put",
+        body=lambda w: {"lines": []},
+        secrets=_application_secrets,
+        unchanged=lambda w: list(w.draft.budget_lines.values_list("pk", "amount")),
+    ),
+    "grants_api_applications_attach_application_document": Case(
+        args=lambda w: {"application_id": w.draft.pk, "document_code": w.document_code},
+        method="post",
+        multipart=True,
+        body=lambda w: {"file": SimpleUploadedFile("relazione.pdf", PDF, content_type="application/pdf")},
+        secrets=_application_secrets,
+        unchanged=lambda w: w.draft.documents.count(),
+    ),
+    "grants_api_applications_application_checks": Case(
+        args=lambda w: {"application_id": w.draft.pk}, secrets=_application_secrets
+    ),
+    "grants_api_applications_submit_application": Case(
+        args=lambda w: {"application_id": w.draft.pk},
+        method="post",
+        body=lambda w: {"declarations_accepted": True},
+        headers={"Idempotency-Key": "idor-b"},
+        secrets=_application_secrets,
+        unchanged=_draft_state,
+    ),
+    "grants_api_applications_download_application_receipt": Case(
+        args=lambda w: {"application_id": w.submitted.pk}, secrets=_submitted_secrets
+    ),
+    "grants_api_applications_withdraw_application": Case(
+        args=lambda w: {"application_id": w.submitted.pk},
+        method="post",
+        secrets=_submitted_secrets,
+        unchanged=_submitted_state,
+    ),
+    "grants_api_applications_confirm_partnership": Case(
+        args=lambda w: {"partner_id": w.partner.pk},
+        method="post",
+        secrets=_application_secrets,
+        unchanged=_partner_state,
+    ),
+    "grants_api_audit_object_audit_trail": Case(
+        args=lambda w: {"app_label": "registry", "model": "organisation", "object_id": w.organisation_a.pk},
+    ),
+}
+
+
+@dataclass
+class Public:
+    """Allowlisted: public by design. ``hidden`` builds a non-public object of the same kind (must be 404)."""
+
+    reason: str
+    hidden: Callable[[World], dict] | None = None
+    anonymous_redirects_to_login: bool = False
+
+
+def _draft_call(w: World) -> dict:
+    return {"code": CallFactory(status=CallStatus.DRAFT, published_at=None, title="Bando in bozza").code}
+
+
+PUBLIC_PAGES: dict[str, Public] = {
+    "transparency:measure": Public("Le misure del programma sono pubblicate per tutti (trasparenza)."),
+    "transparency:call_detail": Public(
+        "I bandi pubblicati sono pubblici; un bando in bozza no.", _draft_call
+    ),
+    "applications:participate": Public(
+        "Ogni organizzazione può partecipare a un bando pubblicato; la pagina elenca solo le proprie.",
+        _draft_call,
+        anonymous_redirects_to_login=True,
+    ),
+}
+PUBLIC_API: dict[str, Public] = {
+    "grants_api_programme_get_programme": Public("Programmi: dati pubblici di riferimento."),
+    "grants_api_programme_get_measure": Public("Misure: dati pubblici di riferimento."),
+    "grants_api_programme_get_call": Public(
+        "I bandi pubblicati sono pubblici; un bando in bozza no.", _draft_call
+    ),
+    "grants_api_territory_get_municipality": Public("Comuni ISTAT: dati pubblici di riferimento."),
+    "grants_api_territory_get_district": Public("Distretti della Coesione Sociale: dati pubblici."),
+}
+
+
+# --- discovery -------------------------------------------------------------------------------------------
+_ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+_REGEX_PARAMETER = re.compile(r"\(\?P<(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    route: str
+    parameters: tuple[str, ...]
+    namespace: str
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            route = prefix + str(pattern.pattern)
+            names = [m["name"] for m in _ROUTE_PARAMETER.finditer(route)]
+            names += [m["name"] for m in _REGEX_PARAMETER.finditer(route)]
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or route)
+            yield Pattern(name=name, route=route, parameters=tuple(names), namespace=namespace)
+
+
+def id_taking_pages() -> list[Pattern]:
+    return [
+        p
+        for p in _walk(get_resolver(URLCONF).url_patterns)
+        if p.parameters and p.namespace.split(":")[0] not in API_NAMESPACES
+    ]
+
+
+def _schemas(client) -> list[dict]:
+    urls = ["/api/v1/openapi.json", *(f"/api/v1{a.openapi_url}" for a in security_urls.EXTRA_APIS)]
+    schemas = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        schemas.append(response.json())
+    return schemas
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[str, ...]
+
+
+def id_taking_operations(schemas) -> list[Operation]:
+    found = []
+    for schema in schemas:
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                names = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "path")
+                if names:
+                    found.append(Operation(operation["operationId"], method, path, names))
+    return found
+
+
+def _page_classification(pattern: Pattern) -> str:
+    if pattern.name in PAGE_CASES:
+        return "mapped"
+    if pattern.name in PUBLIC_PAGES:
+        return "public"
+    if set(pattern.parameters) <= TOKEN_PARAMETERS:
+        return "token"
+    if pattern.namespace == ADMIN_NAMESPACE:
+        return "admin"
+    return "unknown"
+
+
+def test_every_id_taking_endpoint_is_covered(client):
+    pages = id_taking_pages()
+    operations = id_taking_operations(_schemas(client))
+
+    unknown_pages = [f"{p.name} ({p.route})" for p in pages if _page_classification(p) == "unknown"]
+    unknown_operations = [
+        f"{o.operation_id} ({o.method.upper()} {o.path})"
+        for o in operations
+        if o.operation_id not in API_CASES and o.operation_id not in PUBLIC_API
+    ]
+
+    assert not unknown_pages, (
+        f"pages with an object id and no IDOR builder or allowlist entry: {unknown_pages}"
+    )
+    assert not unknown_operations, (
+        f"API operations with no IDOR builder or allowlist entry: {unknown_operations}"
+    )
+    # The walk really found the endpoints (a broken discovery would make every other test vacuous).
+    assert {"registry:organisation_detail", "transparency:call_detail"} <= {p.name for p in pages}
+    assert "grants_api_registry_get_organisation" in {o.operation_id for o in operations}
+
+
+def test_the_coverage_check_fails_for_an_unmapped_endpoint():
+    stray = Pattern(
+        name="registry:secret_report",
+        route="organizzazioni/<int:pk>/report/",
+        parameters=("pk",),
+        namespace="registry",
+    )
+    assert _page_classification(stray) == "unknown"
+
+
+# --- requests ---------------------------------------------------------------------------------------------
+def _send(client, method: str, url: str, case: Case, world: World, *, api: bool):
+    body = case.body(world) if case.body else None
+    headers = dict(case.headers)
+    if api and not case.multipart:
+        return getattr(client, method)(
+            url,
+            data=json.dumps(body) if body is not None else None,
+            content_type="application/json",
+            headers=headers,
+        )
+    return getattr(client, method)(url, data=body or {}, headers=headers)
+
+
+def _assert_no_leak(response, secrets: list[str]) -> None:
+    content = response.content.decode("utf-8", errors="replace")
+    for secret in secrets:
+        assert secret not in content, f"{secret!r} leaked in a {response.status_code} answer"
+
+
+def _pages_discovered() -> set[str]:
+    return {p.name for p in id_taking_pages()}
+
+
+def _page_params(kind: str):
+    discovered = _pages_discovered()
+    table = PAGE_CASES if kind == "mapped" else PUBLIC_PAGES
+    return [pytest.param(name, id=name) for name in table if name in discovered]
+
+
+def _api_path(schemas, operation_id: str) -> tuple[str, str] | None:
+    for operation in id_taking_operations(schemas):
+        if operation.operation_id == operation_id:
+            return operation.method, operation.path
+    return None
+
+
+def _schemas_offline() -> list[dict]:
+    from grants.api.urls import api
+
+    with override_settings(ROOT_URLCONF=URLCONF):
+        return [api.get_openapi_schema(), *(a.get_openapi_schema() for a in security_urls.EXTRA_APIS)]
+
+
+def _api_params(table):
+    discovered = {o.operation_id for o in id_taking_operations(_schemas_offline())}
+    return [pytest.param(name, id=name) for name in table if name in discovered]
+
+
+def _fill(path: str, args: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(args[m.group(1)]), path)
+
+
+@pytest.mark.parametrize("name", _page_params("mapped"))
+def test_another_organisation_cannot_reach_a_page_of_a(client, world, name):
+    case = PAGE_CASES[name]
+    url = reverse(name, kwargs=case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(world.user_b)
+    response = _send(client, case.method, url, case, world, api=False)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+@pytest.mark.parametrize("name", _page_params("mapped"))
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, name):
+    case = PAGE_CASES[name]
+    url = reverse(name, kwargs=case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    response = _send(client, case.method, url, case, world, api=False)
+
+    assert response.status_code == 302, f"{name}: {response.status_code}"
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    if case.unchanged:
+        assert case.unchanged(world) == before
+
+
+@pytest.mark.parametrize("name", _page_params("public"))
+def test_public_pages_hide_what_is_not_published(client, world, name):
+    public = PUBLIC_PAGES[name]
+    assert public.reason
+    if public.anonymous_redirects_to_login:
+        url = reverse(name, kwargs={"code": world.call.code})
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    if public.hidden is None:
+        return
+    url = reverse(name, kwargs=public.hidden(world))
+    client.force_login(world.user_b)
+    assert client.get(url).status_code == 404
+    if not public.anonymous_redirects_to_login:
+        client.logout()
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", _api_params(API_CASES))
+def test_another_organisation_cannot_reach_an_api_object_of_a(client, world, name):
+    case = API_CASES[name]
+    method, path = _api_path(_schemas_offline(), name)
+    url = _fill(path, case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(world.user_b)
+    response = _send(client, method, url, case, world, api=True)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code} {response.content[:300]!r}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+@pytest.mark.parametrize("name", _api_params(API_CASES))
+def test_anonymous_api_clients_are_refused(client, world, name):
+    case = API_CASES[name]
+    method, path = _api_path(_schemas_offline(), name)
+    url = _fill(path, case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    response = _send(client, method, url, case, world, api=True)
+
+    assert response.status_code in (401, 404), f"{name}: {response.status_code}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before
+
+
+@pytest.mark.parametrize("name", _api_params(PUBLIC_API))
+def test_public_api_hides_what_is_not_published(client, world, name):
+    public = PUBLIC_API[name]
+    assert public.reason
+    if public.hidden is None:
+        return
+    _, path = _api_path(_schemas_offline(), name)
+    url = _fill(path, public.hidden(world))
+    assert client.get(url).status_code == 404
+    client.force_login(world.user_b)
+    assert client.get(url).status_code == 404
+
+
+def test_the_back_office_turns_away_everyone_but_staff(client, world):
+    admin_patterns = [p for p in id_taking_pages() if _page_classification(p) == "admin"]
+    assert admin_patterns, "the admin's object URLs were not discovered"
+    admin_login = reverse("admin:login")
+    client.force_login(world.user_b)
+    for pattern in admin_patterns:
+        kwargs = {name: ("registry" if name == "app_label" else "1") for name in pattern.parameters}
+        if "content_type_id" in kwargs:
+            continue  # admin:view_on_site redirects to the object's public URL by design (no data shown)
+        if "<" in pattern.name:  # unnamed (the admin's redirect from <object_id>/ to its change page)
+            url = "/" + _ROUTE_PARAMETER.sub(lambda m, values=kwargs: values[m["name"]], pattern.route)
+        else:
+            url = reverse(pattern.name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 302, pattern.name
+        assert response["Location"].startswith(admin_login), pattern.name
+
+
+def test_staff_with_the_audit_permission_read_the_trail_of_a(client, world):
+    officer = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(officer)
+    response = client.get(f"/api/v1/audit/applications/application/{world.draft.pk}")
+
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert {"application.created", "application.updated"} <= {item["action"] for item in items}
+    assert all(item["object_id"] == str(world.draft.pk) for item in items)
+    assert client.get("/api/v1/audit/registry/nosuchmodel/1").status_code == 404
+
+    staff_without_permission = UserFactory(is_staff=True)
+    client.force_login(staff_without_permission)
+    assert client.get(f"/api/v1/audit/registry/organisation/{world.organisation_a.pk}").status_code == 403
