@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("grants.accounts.urls")),
     path("", include("grants.registry.urls")),
     path("", include("grants.applications.urls")),
+    path("", include("grants.ops.urls")),
     path("", include("grants.transparency.urls")),
 ]
