@@ -17,3 +17,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Permissions exist only after every app has migrated, so the groups are synced after migrate.
         post_migrate.connect(_sync_groups, dispatch_uid="accounts_sync_staff_groups")
+
+        # A second factor checked in a session (sign-in code, or the app activated there) marks it verified.
+        from allauth.mfa import signals as mfa_signals
+
+        from . import mfa
+
+        mfa_signals.authenticator_used.connect(mfa.on_authenticator_used, dispatch_uid="accounts_mfa_used")
+        mfa_signals.authenticator_added.connect(mfa.on_authenticator_added, dispatch_uid="accounts_mfa_added")

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "accedi/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accedi/", views.LoginView.as_view(), name="login"),
+    path("registrati/", views.SignupView.as_view(), name="signup"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth's own sign-in address and the admin's login lead to /accedi/, where the second factor is asked.
+    path("account/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
 ]
