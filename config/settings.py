@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "djangosaml2",
     "grants.core",
     "grants.accounts",
     "grants.territory",
@@ -69,11 +73,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SPID/CIE: its own SameSite=None cookie, so the identity provider's POST back finds the pending request.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff without a verified second factor: to the TOTP set-up page, or signed out (grants/accounts/mfa.py).
+    "grants.accounts.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -131,6 +140,8 @@ LOGOUT_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "grants.accounts.saml_backend.SpidBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +149,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Local accounts (django-allauth): e-mail as login, no username; /accedi/ and /registrati/ ---------------
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Verification of the e-mail address: mandatory in production, optional in development and tests.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory" if PRODUCTION else "optional"
+)
+if PRODUCTION and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be 'mandatory' in production.")
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WECARE] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+
+# --- Two-factor authentication (allauth.mfa): TOTP app and recovery codes, mandatory for every staff role ---
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "WECARE Regione Piemonte"
+# Always on, except in the test profile (other apps' tests sign staff in directly); the MFA tests turn it on.
+MFA_REQUIRED_FOR_STAFF = ENV != "test"
+
+# --- SPID / CIE (SAML2: djangosaml2 + pysaml2; the SPID profile is in grants/accounts/saml_config.py) -------
+SAML_ENTITY_ID = os.environ.get("SAML_ENTITY_ID", "http://127.0.0.1:8000/saml2/metadata/")
+SAML_BASE_URL = os.environ.get("SAML_BASE_URL", "")  # scheme://host of the ACS; default: the entity ID's
+_SAML_DEV_DIR = BASE_DIR / "grants" / "accounts" / "saml" / "dev"  # public self-signed pair, never production
+SAML_KEY_FILE = os.environ.get("SAML_KEY_FILE", "" if PRODUCTION else str(_SAML_DEV_DIR / "sp.key"))
+SAML_CERT_FILE = os.environ.get("SAML_CERT_FILE", "" if PRODUCTION else str(_SAML_DEV_DIR / "sp.crt"))
+# Identity providers' metadata files (SPID registry, CIE), downloaded by operations: comma-separated paths.
+SAML_IDP_METADATA = env_list("SAML_IDP_METADATA", "")
+SAML_CONTACT_EMAIL = os.environ.get("SAML_CONTACT_EMAIL", "wecare@regione.piemonte.example")
+if PRODUCTION and SAML_IDP_METADATA:
+    if not (SAML_KEY_FILE and SAML_CERT_FILE):
+        raise ImproperlyConfigured("SPID/CIE needs SAML_KEY_FILE and SAML_CERT_FILE in production.")
+    if str(_SAML_DEV_DIR) in str(Path(SAML_KEY_FILE).resolve()):
+        raise ImproperlyConfigured("The development SAML key is public: use your own SAML_KEY_FILE.")
+SAML_CONFIG_LOADER = "grants.accounts.saml_config.load_sp_config"
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = "fiscal_code"
+SAML_ATTRIBUTE_MAPPING = {
+    "fiscalNumber": ("fiscal_code",),
+    "name": ("first_name",),
+    "familyName": ("last_name",),
+}
+SAML_CREATE_UNKNOWN_USER = True
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no cross-origin form (CSP)
+SAML_SESSION_COOKIE_NAME = "saml_session"
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
