@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from grants.api.urls import api
 
@@ -9,10 +10,14 @@ admin.site.index_title = "Configurazione di programmi, misure e bandi"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The back-office signs in at /accedi/, where staff pass their second factor.
+    path("backoffice/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("grants.core.urls")),
     path("", include("grants.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("saml2/", include("grants.accounts.saml_urls")),
     path("", include("grants.registry.urls")),
     path("", include("grants.applications.urls")),
     path("", include("grants.ops.urls")),
