@@ -264,8 +264,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # Plus the two <style> elements the VideoJS part of Bootstrap Italia's bundle inserts at load (an empty
-        # one, then its fixed default rules), allowed by hash only: nothing else inline is allowed.
+        # Plus the two <style> elements the VideoJS part of Bootstrap Italia's bundle inserts at load (one
+        # empty, then its fixed default rules), allowed by hash only: nothing else inline is allowed.
         "style-src": ["'self'", *VIDEOJS_STYLE_HASHES],
         "img-src": ["'self'", "data:"],
         # data: for the VideoJS icon font that Bootstrap Italia's CSS embeds (a font cannot run script).
