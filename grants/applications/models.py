@@ -179,6 +179,57 @@ class Application(TimeStampedModel):
     def mark_withdrawn(self):
         """Before the deadline only (the service checks it); a protocol number, once taken, stays used."""
 
+    # Evaluation (grants.evaluation.services decides, checks permissions and audits; these only move state).
+    @transition(
+        field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.INTEGRATION_REQUESTED
+    )
+    def mark_integration_requested(self):
+        """Soccorso istruttorio: the officer asked for integrations with a deadline."""
+
+    @transition(
+        field=status, source=ApplicationStatus.INTEGRATION_REQUESTED, target=ApplicationStatus.SUBMITTED
+    )
+    def mark_integration_answered(self):
+        """The applicant answered the requested items in time: back to the formal check."""
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.ADMISSIBLE)
+    def mark_admissible(self):
+        """The formal check passed: the application goes to the evaluation panel."""
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.SUBMITTED, ApplicationStatus.INTEGRATION_REQUESTED],
+        target=ApplicationStatus.NOT_ADMISSIBLE,
+    )
+    def mark_not_admissible(self):
+        """The formal check failed, or the integration deadline passed unanswered."""
+
+    @transition(field=status, source=ApplicationStatus.ADMISSIBLE, target=ApplicationStatus.EVALUATED)
+    def mark_evaluated(self):
+        """The panel's evaluations are consolidated into one score."""
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.EVALUATED, ApplicationStatus.ELIGIBLE_NOT_FUNDED],
+        target=ApplicationStatus.FUNDED,
+    )
+    def mark_funded(self):
+        """Approved ranking within the budget, or reached by a slide (scorrimento)."""
+
+    @transition(
+        field=status, source=ApplicationStatus.EVALUATED, target=ApplicationStatus.ELIGIBLE_NOT_FUNDED
+    )
+    def mark_eligible_not_funded(self):
+        """Above the thresholds, beyond the budget."""
+
+    @transition(field=status, source=ApplicationStatus.EVALUATED, target=ApplicationStatus.NOT_ELIGIBLE)
+    def mark_not_eligible(self):
+        """Below a threshold (a criterion's or the call's minimum total)."""
+
+    @transition(field=status, source=ApplicationStatus.FUNDED, target=ApplicationStatus.RENOUNCED)
+    def mark_renounced(self):
+        """The funded applicant renounced the grant; the ranking slides."""
+
 
 class ProtocolCounter(models.Model):
     """One row per year: the last protocol number given.

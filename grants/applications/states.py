@@ -12,12 +12,27 @@ class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Bozza")
     SUBMITTED = "submitted", _("Inviata")
     WITHDRAWN = "withdrawn", _("Ritirata")
+    # Evaluation (grants.evaluation): formal check, request for integration, scoring, ranking.
+    INTEGRATION_REQUESTED = "integration_requested", _("Integrazione richiesta")
+    ADMISSIBLE = "admissible", _("Ammissibile")
+    NOT_ADMISSIBLE = "not_admissible", _("Non ammissibile")
+    EVALUATED = "evaluated", _("Valutata")
+    FUNDED = "funded", _("Finanziata")
+    ELIGIBLE_NOT_FUNDED = "eligible_not_funded", _("Idonea non finanziata")
+    NOT_ELIGIBLE = "not_eligible", _("Non idonea")
+    RENOUNCED = "renounced", _("Rinuncia")
 
 
 # Only a draft can be edited; a submitted application is frozen (its fingerprint proves what was sent).
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT})
 # The applicant may withdraw from these states, and only before the call's deadline.
 WITHDRAWABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED})
+# Waiting for the formal check (istruttoria formale): the officer decides admissible / not admissible.
+AWAITING_ADMISSIBILITY_STATUSES = frozenset({ApplicationStatus.SUBMITTED})
+# The outcome of the ranking, once approved.
+RANKED_STATUSES = frozenset(
+    {ApplicationStatus.FUNDED, ApplicationStatus.ELIGIBLE_NOT_FUNDED, ApplicationStatus.NOT_ELIGIBLE}
+)
 
 
 class BookingOutcome(models.TextChoices):

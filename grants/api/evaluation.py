@@ -1,0 +1,797 @@
+"""API endpoints of the evaluation context (thin: input shapes here, rules in grants.evaluation.services).
+
+Session authentication. Staff endpoints answer 403 to users without the permission; an evaluator reaches
+only the assignments given to them (404 otherwise); applicants reach their own integration requests and
+notices. Errors are application/problem+json with field-level ``errors``.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from grants.applications.models import Application
+from grants.evaluation import permissions, selectors, services
+from grants.evaluation.models import (
+    Assignment,
+    IntegrationRequest,
+    PanelMember,
+    Ranking,
+    RankingEntry,
+)
+from grants.evaluation.services import ChecklistAnswer, ChecklistItemInput, EvaluationError
+from grants.programme.models import Call, CallStatus
+
+from .problems import problem_response
+
+router = Router(tags=["evaluation"], auth=django_auth)
+
+
+# --- shapes -------------------------------------------------------------------------------------------------
+class ChecklistItemIn(Schema):
+    code: str
+    title: str
+    description: str = ""
+
+
+class ChecklistIn(Schema):
+    items: list[ChecklistItemIn]
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    code: str
+    title: str
+    description: str
+
+
+class AnswerIn(Schema):
+    item_id: int
+    satisfied: bool | None = None
+    note: str = ""
+
+
+class AdmissibilityIn(Schema):
+    answers: list[AnswerIn] = []
+    outcome: str | None = None
+    reasons: str = ""
+
+
+class ChecklistRowOut(Schema):
+    item_id: int
+    code: str
+    title: str
+    satisfied: bool | None
+    note: str
+
+
+class ViolationOut(Schema):
+    code: str
+    field: str
+    message: str
+
+
+class AdmissibilityOut(Schema):
+    application_id: int
+    status: str
+    outcome: str
+    reasons: str
+    decided_at: datetime | None
+    checklist: list[ChecklistRowOut]
+    automatic_checks: list[ViolationOut]
+
+
+class IntegrationRequestIn(Schema):
+    items: list[str]
+    message: str = ""
+    deadline: datetime | None = None
+
+
+class IntegrationItemOut(Schema):
+    id: int
+    description: str
+    response: str
+
+
+class IntegrationRequestOut(Schema):
+    id: int
+    application_id: int
+    status: str
+    message: str
+    deadline: datetime
+    answered_at: datetime | None
+    items: list[IntegrationItemOut]
+
+
+class IntegrationAnswerIn(Schema):
+    responses: dict[int, str]
+
+
+class PanelIn(Schema):
+    evaluators_per_application: int = 2
+    disagreement_threshold: Decimal = Decimal(10)
+
+
+class MemberIn(Schema):
+    user_id: int
+    is_president: bool = False
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    is_president: bool
+    is_active: bool
+    load: int
+
+
+class PanelOut(Schema):
+    id: int
+    call_id: int
+    evaluators_per_application: int
+    disagreement_threshold: Decimal
+    members: list[MemberOut]
+
+
+class AssignIn(Schema):
+    application_id: int
+    member_id: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    application_id: int
+    call_code: str
+    protocol: str
+    member_id: int
+    evaluator: str
+    status: str
+    automatic: bool
+
+
+class AutoAssignOut(Schema):
+    created: list[AssignmentOut]
+    short_application_ids: list[int]
+
+
+class PartyOut(Schema):
+    partner_id: int
+    name: str
+    role: str
+
+
+class DeclarationIn(Schema):
+    conflicts: dict[int, bool]
+    notes: dict[int, str] = {}
+
+
+class DeclarationOut(Schema):
+    assignment: AssignmentOut
+    conflict: bool
+    replacement: AssignmentOut | None
+
+
+class ScoresIn(Schema):
+    points: dict[str, Decimal | None]
+    justifications: dict[str, str] = {}
+    submit: bool = False
+
+
+class ConsensusIn(Schema):
+    points: dict[str, Decimal | None]
+    justifications: dict[str, str] = {}
+    note: str
+
+
+class ScoreOut(Schema):
+    criterion: str
+    points: Decimal
+    justification: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    application_id: int
+    evaluator: str
+    is_consensus: bool
+    status: str
+    total: Decimal
+    bonus: Decimal
+    scores: list[ScoreOut]
+
+
+class ConsolidatedOut(Schema):
+    application_id: int
+    method: str
+    base_score: Decimal
+    bonus_score: Decimal
+    total_score: Decimal
+    meets_thresholds: bool
+    threshold_failures: list[str]
+    disagreement: bool
+    spread: Decimal
+
+
+class EntryOut(Schema):
+    position: int | None
+    application_id: int
+    protocol: str
+    applicant: str
+    title: str
+    score: Decimal
+    outcome: str
+    requested: Decimal
+    granted: Decimal
+    tie_break_note: str
+
+
+class RankingOut(Schema):
+    id: int
+    call_id: int
+    status: str
+    budget: Decimal
+    granted: Decimal
+    remaining: Decimal
+    computed_at: datetime
+    approved_at: datetime | None
+    ignored_tie_break_rules: list[str]
+    entries: list[EntryOut]
+
+
+class RenunciationIn(Schema):
+    reason: str
+
+
+class NoticeOut(Schema):
+    id: int
+    application_id: int
+    subject: str
+    body: str
+    created_at: datetime
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _problem(exc: EvaluationError):
+    return problem_response(exc.status, detail=exc.message, errors=exc.errors, code=exc.code)
+
+
+def _forbidden(exc: PermissionDenied | None = None):
+    return problem_response(403, detail=(str(exc) if exc else "") or "Operazione non consentita.")
+
+
+def _staff_call(request, call_id: int, check) -> Call:
+    if not check(request.auth):
+        raise PermissionDenied("Operazione non consentita.")
+    call = Call.objects.exclude(status=CallStatus.DRAFT).filter(pk=call_id).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def _staff_application(request, application_id: int, check) -> Application:
+    if not check(request.auth):
+        raise PermissionDenied("Operazione non consentita.")
+    application = (
+        Application.objects.filter(pk=application_id, protocol_number__isnull=False)
+        .select_related("call", "applicant")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def _run(action):
+    """Call a service: (result, None), or (None, the problem response of a refusal)."""
+    try:
+        return action(), None
+    except PermissionDenied as exc:
+        return None, _forbidden(exc)
+    except EvaluationError as exc:
+        return None, _problem(exc)
+
+
+def _admissibility(application: Application) -> dict:
+    application.refresh_from_db()
+    review = selectors.review_of(application)
+    return {
+        "application_id": application.pk,
+        "status": application.status,
+        "outcome": review.outcome if review else "pending",
+        "reasons": review.reasons if review else "",
+        "decided_at": review.decided_at if review else None,
+        "checklist": [
+            {
+                "item_id": row.item.pk,
+                "code": row.item.code,
+                "title": row.item.title,
+                "satisfied": row.satisfied,
+                "note": row.note,
+            }
+            for row in selectors.checklist_rows(application)
+        ],
+        "automatic_checks": selectors.automatic_checks(application),
+    }
+
+
+def _request(request_: IntegrationRequest) -> dict:
+    return {
+        "id": request_.pk,
+        "application_id": request_.application_id,
+        "status": request_.status,
+        "message": request_.message,
+        "deadline": request_.deadline,
+        "answered_at": request_.answered_at,
+        "items": [
+            {"id": i.pk, "description": i.description, "response": i.response} for i in request_.items.all()
+        ],
+    }
+
+
+def _panel(panel) -> dict:
+    return {
+        "id": panel.pk,
+        "call_id": panel.call_id,
+        "evaluators_per_application": panel.evaluators_per_application,
+        "disagreement_threshold": panel.disagreement_threshold,
+        "members": [
+            {
+                "id": m.pk,
+                "user_id": m.user_id,
+                "name": str(m),
+                "is_president": m.is_president,
+                "is_active": m.is_active,
+                "load": m.load,
+            }
+            for m in selectors.panel_members(panel)
+        ],
+    }
+
+
+def _assignment(assignment: Assignment) -> dict:
+    return {
+        "id": assignment.pk,
+        "application_id": assignment.application_id,
+        "call_code": assignment.application.call.code,
+        "protocol": assignment.application.protocol,
+        "member_id": assignment.member_id,
+        "evaluator": str(assignment.member),
+        "status": assignment.status,
+        "automatic": assignment.automatic,
+    }
+
+
+def _evaluation(evaluation) -> dict:
+    return {
+        "id": evaluation.pk,
+        "application_id": evaluation.application_id,
+        "evaluator": evaluation.evaluator.get_full_name() or evaluation.evaluator.email,
+        "is_consensus": evaluation.is_consensus,
+        "status": evaluation.status,
+        "total": evaluation.total,
+        "bonus": evaluation.bonus,
+        "scores": [
+            {"criterion": s.criterion.code, "points": s.points, "justification": s.justification}
+            for s in evaluation.scores.all()
+        ],
+    }
+
+
+def _consolidated(consolidated) -> dict:
+    return {
+        "application_id": consolidated.application_id,
+        "method": consolidated.method,
+        "base_score": consolidated.base_score,
+        "bonus_score": consolidated.bonus_score,
+        "total_score": consolidated.total_score,
+        "meets_thresholds": consolidated.meets_thresholds,
+        "threshold_failures": consolidated.threshold_failures,
+        "disagreement": consolidated.disagreement,
+        "spread": consolidated.spread,
+    }
+
+
+def _entry(entry: RankingEntry) -> dict:
+    return {
+        "position": entry.position,
+        "application_id": entry.application_id,
+        "protocol": entry.application.protocol,
+        "applicant": entry.application.applicant.name,
+        "title": entry.application.title,
+        "score": entry.score,
+        "outcome": entry.outcome,
+        "requested": entry.requested,
+        "granted": entry.granted,
+        "tie_break_note": entry.tie_break_note,
+    }
+
+
+def _ranking(ranking: Ranking) -> dict:
+    totals = selectors.ranking_totals(ranking)
+    return {
+        "id": ranking.pk,
+        "call_id": ranking.call_id,
+        "status": ranking.status,
+        "budget": ranking.budget,
+        "granted": totals["granted"],
+        "remaining": totals["remaining"],
+        "computed_at": ranking.computed_at,
+        "approved_at": ranking.approved_at,
+        "ignored_tie_break_rules": ranking.ignored_tie_break_rules,
+        "entries": [_entry(e) for e in selectors.ranking_entries(ranking)],
+    }
+
+
+def _my_assignment(request, assignment_id: int) -> Assignment:
+    try:
+        return selectors.assignment_for_evaluator(request.auth, assignment_id)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+# --- admissibility ------------------------------------------------------------------------------------------
+@router.get("/evaluation/calls/{call_id}/checklist", response=list[ChecklistItemOut])
+def get_checklist(request, call_id: int):
+    try:
+        call = _staff_call(request, call_id, permissions.can_view_evaluation)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return [
+        {"id": i.pk, "code": i.code, "title": i.title, "description": i.description}
+        for i in selectors.checklist(call)
+    ]
+
+
+@router.put("/evaluation/calls/{call_id}/checklist", response=list[ChecklistItemOut])
+def put_checklist(request, call_id: int, payload: ChecklistIn):
+    try:
+        call = _staff_call(request, call_id, permissions.can_configure_checklist)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    result, problem = _run(
+        lambda: services.save_checklist(
+            actor=request.auth,
+            call=call,
+            items=[
+                ChecklistItemInput(code=i.code, title=i.title, description=i.description)
+                for i in payload.items
+            ],
+        )
+    )
+    if problem is not None:
+        return problem
+    return [{"id": i.pk, "code": i.code, "title": i.title, "description": i.description} for i in result]
+
+
+@router.get("/evaluation/applications/{application_id}/admissibility", response=AdmissibilityOut)
+def get_admissibility(request, application_id: int):
+    try:
+        application = _staff_application(request, application_id, permissions.can_check_admissibility)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return _admissibility(application)
+
+
+@router.post("/evaluation/applications/{application_id}/admissibility", response=AdmissibilityOut)
+def post_admissibility(request, application_id: int, payload: AdmissibilityIn):
+    try:
+        application = _staff_application(request, application_id, permissions.can_check_admissibility)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    _result, problem = _run(
+        lambda: services.record_admissibility(
+            actor=request.auth,
+            application=application,
+            answers={a.item_id: ChecklistAnswer(satisfied=a.satisfied, note=a.note) for a in payload.answers},
+            outcome=payload.outcome or None,
+            reasons=payload.reasons,
+        )
+    )
+    if problem is not None:
+        return problem
+    return _admissibility(application)
+
+
+# --- integration requests -----------------------------------------------------------------------------------
+@router.post(
+    "/evaluation/applications/{application_id}/integration-requests", response={201: IntegrationRequestOut}
+)
+def post_integration_request(request, application_id: int, payload: IntegrationRequestIn):
+    try:
+        application = _staff_application(request, application_id, permissions.can_check_admissibility)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    result, problem = _run(
+        lambda: services.request_integration(
+            actor=request.auth,
+            application=application,
+            items=payload.items,
+            message=payload.message,
+            deadline=payload.deadline,
+        )
+    )
+    if problem is not None:
+        return problem
+    return Status(201, _request(result))
+
+
+@router.get("/integration-requests/{request_id}", response=IntegrationRequestOut)
+def get_integration_request(request, request_id: int):
+    """For the applicant: a request addressed to one of their organisations."""
+    try:
+        return _request(selectors.integration_request_for_user(request.auth, request_id))
+    except IntegrationRequest.DoesNotExist:
+        raise Http404 from None
+
+
+@router.post("/integration-requests/{request_id}/answer", response=IntegrationRequestOut)
+def answer_integration_request(request, request_id: int, payload: IntegrationAnswerIn):
+    try:
+        integration = selectors.integration_request_for_user(request.auth, request_id)
+    except IntegrationRequest.DoesNotExist:
+        raise Http404 from None
+    result, problem = _run(
+        lambda: services.answer_integration(
+            actor=request.auth, request=integration, responses=payload.responses
+        )
+    )
+    if problem is not None:
+        return problem
+    return _request(result)
+
+
+@router.get("/applications/{application_id}/notices", response=list[NoticeOut])
+def list_notices(request, application_id: int):
+    """For the applicant: the communications about one of their applications."""
+    notices = selectors.notices_for_user(request.auth).filter(application_id=application_id)
+    return [
+        {
+            "id": n.pk,
+            "application_id": n.application_id,
+            "subject": n.subject,
+            "body": n.body,
+            "created_at": n.created_at,
+        }
+        for n in notices.order_by("-created_at", "-pk")
+    ]
+
+
+# --- panel and assignments ----------------------------------------------------------------------------------
+@router.put("/evaluation/calls/{call_id}/panel", response=PanelOut)
+def put_panel(request, call_id: int, payload: PanelIn):
+    try:
+        call = _staff_call(request, call_id, permissions.can_manage_panel)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    result, problem = _run(
+        lambda: services.set_panel(
+            actor=request.auth,
+            call=call,
+            evaluators_per_application=payload.evaluators_per_application,
+            disagreement_threshold=payload.disagreement_threshold,
+        )
+    )
+    if problem is not None:
+        return problem
+    return _panel(result)
+
+
+@router.get("/evaluation/calls/{call_id}/panel", response=PanelOut)
+def get_panel(request, call_id: int):
+    try:
+        call = _staff_call(request, call_id, permissions.can_view_evaluation)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    panel = selectors.panel_of(call)
+    if panel is None:
+        raise Http404
+    return _panel(panel)
+
+
+@router.post("/evaluation/calls/{call_id}/panel/members", response={201: PanelOut})
+def post_panel_member(request, call_id: int, payload: MemberIn):
+    try:
+        call = _staff_call(request, call_id, permissions.can_manage_panel)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    panel = selectors.panel_of(call)
+    user = get_user_model().objects.filter(pk=payload.user_id).first()
+    if panel is None or user is None:
+        raise Http404
+    _result, problem = _run(
+        lambda: services.add_panel_member(
+            actor=request.auth, panel=panel, user=user, is_president=payload.is_president
+        )
+    )
+    if problem is not None:
+        return problem
+    return Status(201, _panel(panel))
+
+
+@router.post("/evaluation/calls/{call_id}/assignments", response={201: AssignmentOut})
+def post_assignment(request, call_id: int, payload: AssignIn):
+    try:
+        call = _staff_call(request, call_id, permissions.can_manage_panel)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    application = Application.objects.filter(call=call, pk=payload.application_id).first()
+    member = PanelMember.objects.filter(panel__call=call, pk=payload.member_id).select_related("user").first()
+    if application is None or member is None:
+        raise Http404
+    result, problem = _run(
+        lambda: services.assign(actor=request.auth, application=application, member=member)
+    )
+    if problem is not None:
+        return problem
+    return Status(201, _assignment(result))
+
+
+@router.post("/evaluation/calls/{call_id}/assignments/auto", response=AutoAssignOut)
+def post_auto_assign(request, call_id: int):
+    try:
+        call = _staff_call(request, call_id, permissions.can_manage_panel)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    result, problem = _run(lambda: services.auto_assign(actor=request.auth, call=call))
+    if problem is not None:
+        return problem
+    return {
+        "created": [_assignment(a) for a in result.created],
+        "short_application_ids": [a.pk for a in result.short],
+    }
+
+
+# --- evaluator ----------------------------------------------------------------------------------------------
+@router.get("/evaluation/assignments", response=list[AssignmentOut])
+def my_assignments(request):
+    return [_assignment(a) for a in selectors.assignments_for_evaluator(request.auth)]
+
+
+@router.get("/evaluation/assignments/{assignment_id}/parties", response=list[PartyOut])
+def assignment_parties(request, assignment_id: int):
+    """Only the names of the lead and partners: what the evaluator needs to declare on conflicts."""
+    assignment = _my_assignment(request, assignment_id)
+    return [
+        {"partner_id": p.pk, "name": p.display_name, "role": p.role}
+        for p in selectors.lead_first(selectors.parties(assignment.application))
+    ]
+
+
+@router.post("/evaluation/assignments/{assignment_id}/declaration", response=DeclarationOut)
+def post_declaration(request, assignment_id: int, payload: DeclarationIn):
+    assignment = _my_assignment(request, assignment_id)
+    result, problem = _run(
+        lambda: services.declare_conflicts(
+            actor=request.auth, assignment=assignment, conflicts=payload.conflicts, notes=payload.notes
+        )
+    )
+    if problem is not None:
+        return problem
+    return {
+        "assignment": _assignment(result.assignment),
+        "conflict": result.conflict,
+        "replacement": _assignment(result.replacement) if result.replacement else None,
+    }
+
+
+@router.put("/evaluation/assignments/{assignment_id}/scores", response=EvaluationOut)
+def put_scores(request, assignment_id: int, payload: ScoresIn):
+    assignment = _my_assignment(request, assignment_id)
+    result, problem = _run(
+        lambda: services.save_scores(
+            actor=request.auth,
+            assignment=assignment,
+            points=payload.points,
+            justifications=payload.justifications,
+            submit=payload.submit,
+        )
+    )
+    if problem is not None:
+        return problem
+    return _evaluation(result)
+
+
+@router.get("/evaluation/applications/{application_id}/evaluations", response=list[EvaluationOut])
+def list_evaluations(request, application_id: int):
+    """What the user may see: an evaluator sees others' scores only after submitting their own."""
+    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    if application is None:
+        raise Http404
+    return [_evaluation(e) for e in selectors.visible_evaluations(request.auth, application)]
+
+
+@router.put("/evaluation/applications/{application_id}/consensus", response=ConsolidatedOut)
+def put_consensus(request, application_id: int, payload: ConsensusIn):
+    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    if application is None:
+        raise Http404
+    result, problem = _run(
+        lambda: services.set_consensus(
+            actor=request.auth,
+            application=application,
+            points=payload.points,
+            justifications=payload.justifications,
+            note=payload.note,
+        )
+    )
+    if problem is not None:
+        return problem
+    return _consolidated(result)
+
+
+@router.get("/evaluation/applications/{application_id}/consolidated", response=ConsolidatedOut)
+def get_consolidated(request, application_id: int):
+    try:
+        application = _staff_application(request, application_id, permissions.can_view_evaluation)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    consolidated = getattr(application, "consolidated", None)
+    if consolidated is None:
+        raise Http404
+    return _consolidated(consolidated)
+
+
+# --- ranking ------------------------------------------------------------------------------------------------
+@router.post("/evaluation/calls/{call_id}/ranking", response=RankingOut)
+def post_ranking(request, call_id: int):
+    """Compute (or recompute) the proposed ranking."""
+    try:
+        call = _staff_call(request, call_id, permissions.can_prepare_ranking)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    result, problem = _run(lambda: services.compute_ranking(actor=request.auth, call=call))
+    if problem is not None:
+        return problem
+    return _ranking(result)
+
+
+@router.get("/evaluation/calls/{call_id}/ranking", response=RankingOut)
+def get_ranking(request, call_id: int):
+    """Staff see the proposal; anyone signed in sees an approved ranking (public data)."""
+    call = Call.objects.exclude(status=CallStatus.DRAFT).filter(pk=call_id).first()
+    if call is None:
+        raise Http404
+    ranking = (
+        selectors.ranking_of(call)
+        if permissions.can_view_evaluation(request.auth)
+        else selectors.published_ranking(call)
+    )
+    if ranking is None:
+        raise Http404
+    return _ranking(ranking)
+
+
+@router.post("/evaluation/calls/{call_id}/ranking/approve", response=RankingOut)
+def approve_ranking(request, call_id: int):
+    try:
+        call = _staff_call(request, call_id, permissions.can_approve_ranking)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    ranking = selectors.ranking_of(call)
+    if ranking is None:
+        raise Http404
+    result, problem = _run(lambda: services.approve_ranking(actor=request.auth, ranking=ranking))
+    if problem is not None:
+        return problem
+    return _ranking(result)
+
+
+@router.post("/evaluation/applications/{application_id}/renunciation", response=RankingOut)
+def post_renunciation(request, application_id: int, payload: RenunciationIn):
+    """The applicant (or an officer) renounces a funded application; the ranking slides."""
+    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    if application is None or not permissions.can_renounce(request.auth, application):
+        raise Http404
+    _result, problem = _run(
+        lambda: services.record_renunciation(
+            actor=request.auth, application=application, reason=payload.reason
+        )
+    )
+    if problem is not None:
+        return problem
+    return _ranking(selectors.ranking_of(application.call))

@@ -1,0 +1,76 @@
+"""Who may do what in the evaluation: one policy used by services, pages and the API.
+
+Staff rights are Django permissions carried by the staff roles' groups (grants.accounts.roles):
+officers run the formal check, integration requests, the panel and the ranking proposal; managers also
+approve the ranking. Evaluators act only on what they are assigned, as members of the call's panel.
+"""
+
+from grants.applications.permissions import can_act_for
+
+from .models import Assignment, AssignmentStatus, Panel, PanelMember
+
+
+def _is_staff(user) -> bool:
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+    )
+
+
+def can_check_admissibility(user) -> bool:
+    """Formal check and integration requests (funzionario istruttore)."""
+    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityreview")
+
+
+def can_configure_checklist(user) -> bool:
+    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityitem")
+
+
+def can_manage_panel(user) -> bool:
+    """Members, president, assignments."""
+    return _is_staff(user) and user.has_perm("evaluation.change_panel")
+
+
+def can_view_evaluation(user) -> bool:
+    """The officers' overview of a call: admissibility, assignments, consolidated scores, ranking."""
+    return _is_staff(user) and (
+        user.has_perm("evaluation.view_ranking") or user.has_perm("evaluation.change_admissibilityreview")
+    )
+
+
+def can_prepare_ranking(user) -> bool:
+    return _is_staff(user) and user.has_perm("evaluation.change_ranking")
+
+
+def can_approve_ranking(user) -> bool:
+    """Managers (responsabile di misura)."""
+    return _is_staff(user) and user.has_perm("evaluation.approve_ranking")
+
+
+def panel_member(user, panel: Panel | None) -> PanelMember | None:
+    if panel is None or not _is_staff(user):
+        return None
+    return PanelMember.objects.filter(panel=panel, user=user, is_active=True).first()
+
+
+def is_president(user, panel: Panel | None) -> bool:
+    member = panel_member(user, panel)
+    return bool(member and member.is_president)
+
+
+def is_assigned_evaluator(user, assignment: Assignment) -> bool:
+    return bool(
+        _is_staff(user)
+        and assignment.member.user_id == user.pk
+        and assignment.member.is_active
+        and assignment.status != AssignmentStatus.REVOKED
+    )
+
+
+def can_answer_integration(user, application) -> bool:
+    """The applicant's members answer the requests for integration."""
+    return can_act_for(user, application.applicant)
+
+
+def can_renounce(user, application) -> bool:
+    """The applicant renounces; an officer may record a renunciation received on paper."""
+    return can_act_for(user, application.applicant) or can_prepare_ranking(user)

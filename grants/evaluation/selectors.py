@@ -1,0 +1,267 @@
+"""Every read of the evaluation context: the inputs of the rules and the querysets of pages and API."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+
+from grants.applications import selectors as application_selectors
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus, PartnerRole
+from grants.core.money import ZERO
+from grants.programme.models import Call
+
+from .models import (
+    LIVE_ASSIGNMENT_STATUSES,
+    AdmissibilityItem,
+    AdmissibilityReview,
+    Assignment,
+    AssignmentStatus,
+    Evaluation,
+    EvaluationStatus,
+    IntegrationRequest,
+    IntegrationStatus,
+    Notice,
+    Panel,
+    PanelMember,
+    Ranking,
+    RankingEntry,
+    RankingStatus,
+)
+from .permissions import can_view_evaluation
+from .scoring import CriteriaTree, CriterionNode
+
+ARRIVAL_ORDER = ("protocol_year", "protocol_number")
+
+
+# --- criteria -----------------------------------------------------------------------------------------------
+def criteria_tree(call: Call) -> CriteriaTree:
+    return CriteriaTree(
+        CriterionNode(
+            code=c.code,
+            title=c.title,
+            max_points=c.max_points,
+            parent_code=c.parent.code if c.parent_id else None,
+            weight=c.weight,
+            min_points=c.min_points,
+            is_bonus=c.is_bonus,
+            order=c.order,
+        )
+        for c in call.criteria.select_related("parent")
+    )
+
+
+# --- admissibility ------------------------------------------------------------------------------------------
+def checklist(call: Call) -> QuerySet[AdmissibilityItem]:
+    return AdmissibilityItem.objects.filter(call=call).order_by("order", "code")
+
+
+def review_of(application: Application) -> AdmissibilityReview | None:
+    return AdmissibilityReview.objects.filter(application=application).first()
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    item: AdmissibilityItem
+    satisfied: bool | None
+    note: str
+
+
+def checklist_rows(application: Application) -> list[ChecklistRow]:
+    """The call's checklist with the officer's answers so far."""
+    review = review_of(application)
+    answers = {a.item_id: a for a in review.answers.all()} if review else {}
+    return [
+        ChecklistRow(
+            item=item,
+            satisfied=answers[item.pk].satisfied if item.pk in answers else None,
+            note=answers[item.pk].note if item.pk in answers else "",
+        )
+        for item in checklist(application.call)
+    ]
+
+
+def automatic_checks(application: Application) -> list[dict]:
+    """The rules of the call re-checked now on the submitted application (shown beside the checklist)."""
+    return [v.as_dict() for v in application_selectors.check_application(application)]
+
+
+def call_applications(call: Call) -> QuerySet[Application]:
+    """The applications of the call under evaluation (every state after submission but withdrawn)."""
+    return (
+        Application.objects.filter(call=call, protocol_number__isnull=False)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .select_related("applicant", "admissibility_review", "consolidated")
+        .annotate(
+            live_assignments=Count("assignments", filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)),
+            submitted_assignments=Count(
+                "assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED)
+            ),
+        )
+        .order_by(*ARRIVAL_ORDER)
+    )
+
+
+def call_application(call: Call, pk) -> Application:
+    return Application.objects.select_related("applicant", "call").get(
+        call=call, pk=pk, protocol_number__isnull=False
+    )
+
+
+# --- integration requests -----------------------------------------------------------------------------------
+def open_integration_request(application: Application) -> IntegrationRequest | None:
+    return (
+        IntegrationRequest.objects.filter(application=application, status=IntegrationStatus.OPEN)
+        .prefetch_related("items")
+        .first()
+    )
+
+
+def integration_requests(application: Application) -> QuerySet[IntegrationRequest]:
+    return IntegrationRequest.objects.filter(application=application).prefetch_related("items")
+
+
+def integration_request_for_user(user, pk) -> IntegrationRequest:
+    """A request addressed to an organisation the user acts for (``DoesNotExist`` otherwise: answer 404)."""
+    return (
+        IntegrationRequest.objects.filter(application__in=application_selectors.applications_for_user(user))
+        .select_related("application", "application__call", "application__applicant")
+        .prefetch_related("items")
+        .get(pk=pk)
+    )
+
+
+def notices_for_user(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(
+        application__in=application_selectors.applications_for_user(user)
+    ).select_related("application", "application__call")
+
+
+def notices_of(application: Application) -> QuerySet[Notice]:
+    return Notice.objects.filter(application=application).order_by("-created_at", "-pk")
+
+
+# --- panel and assignments ----------------------------------------------------------------------------------
+def panel_of(call: Call) -> Panel | None:
+    return Panel.objects.filter(call=call).first()
+
+
+def panel_members(panel: Panel) -> QuerySet[PanelMember]:
+    return (
+        PanelMember.objects.filter(panel=panel)
+        .select_related("user")
+        .annotate(load=Count("assignments", filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)))
+        .order_by("-is_president", "pk")
+    )
+
+
+def assignments_of(application: Application) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(application=application)
+        .select_related("member__user")
+        .prefetch_related("declarations")
+        .order_by("pk")
+    )
+
+
+def assignments_for_evaluator(user) -> QuerySet[Assignment]:
+    """What the evaluator has to do, across calls; conflicted and revoked ones stay out."""
+    return (
+        Assignment.objects.filter(
+            member__user=user, member__is_active=True, status__in=LIVE_ASSIGNMENT_STATUSES
+        )
+        .select_related("application", "application__call", "member__panel")
+        .order_by("application__call__code", "application__protocol_year", "application__protocol_number")
+    )
+
+
+def assignment_for_evaluator(user, pk) -> Assignment:
+    return assignments_for_evaluator(user).select_related("application__applicant").get(pk=pk)
+
+
+def parties(application: Application) -> list:
+    """The lead and every partner: the evaluator declares on each before seeing the application."""
+    return list(application.partners.select_related("organisation").order_by("order", "pk"))
+
+
+def lead_first(partners) -> list:
+    return sorted(partners, key=lambda p: (p.role != PartnerRole.LEAD, p.order, p.pk))
+
+
+# --- scores -------------------------------------------------------------------------------------------------
+def evaluation_of(assignment: Assignment) -> Evaluation | None:
+    return Evaluation.objects.filter(assignment=assignment).prefetch_related("scores__criterion").first()
+
+
+def visible_evaluations(user, application: Application) -> list[Evaluation]:
+    """The evaluations of an application the user may read: their own always; the others' only once they
+    have submitted their own (evaluators), or all of them for staff who oversee the evaluation and are not
+    evaluating it."""
+    evaluations = list(
+        Evaluation.objects.filter(application=application)
+        .select_related("evaluator", "assignment")
+        .prefetch_related("scores__criterion")
+        .order_by("is_consensus", "pk")
+    )
+    own = [e for e in evaluations if e.evaluator_id == getattr(user, "pk", None) and not e.is_consensus]
+    assigned = Assignment.objects.filter(application=application, member__user=user).exclude(
+        status=AssignmentStatus.CONFLICT
+    )
+    if assigned.exists():
+        if any(e.status == EvaluationStatus.SUBMITTED for e in own):
+            return [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED or e in own]
+        return own
+    if Assignment.objects.filter(application=application, member__user=user).exists():
+        return []  # declared a conflict: sees nothing of this application
+    if can_view_evaluation(user):
+        return [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED]
+    return []
+
+
+# --- ranking ------------------------------------------------------------------------------------------------
+def ranking_of(call: Call) -> Ranking | None:
+    return Ranking.objects.filter(call=call).first()
+
+
+def ranking_entries(ranking: Ranking) -> QuerySet[RankingEntry]:
+    return (
+        RankingEntry.objects.filter(ranking=ranking)
+        .select_related("application", "application__applicant")
+        .order_by(
+            F("position").asc(nulls_last=True),
+            "-score",
+            "application__protocol_year",
+            "application__protocol_number",
+        )
+    )
+
+
+def published_ranking(call: Call) -> Ranking | None:
+    """The approved ranking of a call, for the public pages (None until a manager approves it)."""
+    return Ranking.objects.filter(call=call, status=RankingStatus.APPROVED).first()
+
+
+def published_ranking_rows(call: Call) -> list[dict]:
+    """Public rows of an approved ranking: position, applicant, project, score, outcome, granted amount."""
+    ranking = published_ranking(call)
+    if ranking is None:
+        return []
+    return [
+        {
+            "position": entry.position,
+            "protocol": entry.application.protocol,
+            "applicant": entry.application.applicant.name,
+            "title": entry.application.title,
+            "score": entry.score,
+            "outcome": entry.outcome,
+            "outcome_label": entry.get_outcome_display(),
+            "requested": entry.requested,
+            "granted": entry.granted,
+        }
+        for entry in ranking_entries(ranking)
+    ]
+
+
+def ranking_totals(ranking: Ranking) -> dict:
+    """Budget, money granted and money left of a ranking."""
+    granted = sum((e.granted for e in ranking.entries.all()), ZERO)
+    return {"budget": ranking.budget, "granted": granted, "remaining": ranking.budget - granted}

@@ -1,0 +1,1149 @@
+"""Every write of the evaluation context: formal check, integration requests, panel, conflict declarations,
+scores and their consolidation, ranking, allocation, approval, renunciation and slide.
+
+Functions are keyword-only, take the acting user first, never a request; they check permissions
+(grants.evaluation.permissions), enforce the rules, move the application's state machine
+(grants.applications.models.Application.mark_*) and leave history and audit events (grants.core.audit).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grants.applications import services as application_services
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus, BookingOutcome
+from grants.core.audit import record_event, save_audited
+from grants.core.money import ZERO, format_eur, round_money
+from grants.core.timeutils import format_rome, now
+from grants.programme import services as programme_services
+from grants.programme.models import Call, CallMode, Criterion
+
+from . import permissions, selectors
+from .allocation import Candidate, allocate, parse_tie_breaks, rank
+from .models import (
+    DEFAULT_INTEGRATION_DAYS,
+    FUNDED_OUTCOMES,
+    LIVE_ASSIGNMENT_STATUSES,
+    AdmissibilityAnswer,
+    AdmissibilityItem,
+    AdmissibilityOutcome,
+    AdmissibilityReview,
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    ConsolidatedScore,
+    EntryOutcome,
+    Evaluation,
+    EvaluationStatus,
+    IntegrationItem,
+    IntegrationRequest,
+    IntegrationStatus,
+    Notice,
+    Panel,
+    PanelMember,
+    Ranking,
+    RankingEntry,
+    RankingStatus,
+    Score,
+    ScoreMethod,
+)
+from .scoring import compute, mean, points_text, score_errors
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+class EvaluationError(Exception):
+    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        if code:
+            self.code = code
+
+
+class WrongState(EvaluationError):
+    status = 409
+    code = "wrong_state"
+
+
+def _wrong_state(application: Application, action: str) -> WrongState:
+    return WrongState(
+        _("La domanda è nello stato «%(status)s»: non è possibile %(action)s.")
+        % {"status": application.get_status_display(), "action": action}
+    )
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+def _notify(*, actor, application: Application, subject: str, body: str) -> Notice:
+    """The in-app communication to the applicant (what an e-mail or PEC would carry, kept on the platform)."""
+    return save_audited(
+        Notice(
+            application=application,
+            subject=subject[:255],
+            body=body,
+            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+        ),
+        actor=actor,
+        reason=subject,
+    )
+
+
+# --- admissibility checklist --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChecklistItemInput:
+    code: str
+    title: str
+    description: str = ""
+
+
+@transaction.atomic
+def save_checklist(*, actor, call: Call, items: Sequence[ChecklistItemInput]) -> list[AdmissibilityItem]:
+    """Create or update the call's checklist by code; items no longer listed are removed unless already
+    answered on some application (then the request is refused)."""
+    _require(permissions.can_configure_checklist(actor), _("Non puoi configurare la lista di controllo."))
+    codes = [item.code.strip() for item in items]
+    errors = []
+    if len(set(codes)) != len(codes):
+        errors.append(
+            {"code": "duplicate", "field": "items", "message": _("Due voci hanno lo stesso codice.")}
+        )
+    for index, item in enumerate(items):
+        if not item.code.strip() or not item.title.strip():
+            errors.append(
+                {
+                    "code": "required",
+                    "field": f"items[{index}]",
+                    "message": _("Ogni voce ha un codice e una descrizione."),
+                }
+            )
+    existing = {i.code: i for i in AdmissibilityItem.objects.filter(call=call)}
+    removed = [i for code, i in existing.items() if code not in codes]
+    used = AdmissibilityAnswer.objects.filter(item__in=removed).values_list("item__code", flat=True)
+    for code in sorted(set(used)):
+        errors.append(
+            {
+                "code": "in_use",
+                "field": "items",
+                "message": _("La voce %(c)s è già stata verificata su alcune domande: non si può togliere.")
+                % {"c": code},
+            }
+        )
+    if errors:
+        raise EvaluationError(_("La lista di controllo contiene errori."), errors=errors)
+    for item in removed:
+        item._history_user = actor
+        item.delete()
+    result = []
+    for order, item in enumerate(items, start=1):
+        row = existing.get(item.code.strip()) or AdmissibilityItem(call=call, code=item.code.strip())
+        row.title = item.title.strip()
+        row.description = item.description.strip()
+        row.order = order
+        result.append(save_audited(row, actor=actor, reason="Lista di controllo"))
+    return result
+
+
+# --- admissibility ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    satisfied: bool | None
+    note: str = ""
+
+
+def _review(actor, application: Application) -> AdmissibilityReview:
+    review = AdmissibilityReview.objects.filter(application=application).first()
+    if review is None:
+        review = save_audited(
+            AdmissibilityReview(application=application), actor=actor, reason="Istruttoria avviata"
+        )
+    return review
+
+
+@transaction.atomic
+def record_admissibility(
+    *,
+    actor,
+    application: Application,
+    answers: Mapping[int, ChecklistAnswer],
+    outcome: str | None = None,
+    reasons: str = "",
+) -> AdmissibilityReview:
+    """Save the officer's answers to the call's checklist (keyed by item id) and, when ``outcome`` is given,
+    decide: admissible (every item verified) or not admissible (with reasons, sent to the applicant).
+
+    The automatic checks of the call's rules are recorded beside the decision; declaring admissible an
+    application they flag requires a reason."""
+    _require(
+        permissions.can_check_admissibility(actor), _("Non puoi svolgere l'istruttoria di ammissibilità.")
+    )
+    application = _lock(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise _wrong_state(application, _("svolgere l'istruttoria di ammissibilità"))
+    items = {item.pk: item for item in selectors.checklist(application.call)}
+    unknown = [key for key in answers if key not in items]
+    if unknown:
+        raise EvaluationError(
+            _("Voci della lista di controllo non previste dal bando."),
+            errors=[
+                {"code": "unknown_item", "field": f"answers.{key}", "message": _("Voce sconosciuta.")}
+                for key in unknown
+            ],
+        )
+    review = _review(actor, application)
+    stored = {a.item_id: a for a in review.answers.all()}
+    for item_id, answer in answers.items():
+        row = stored.get(item_id) or AdmissibilityAnswer(review=review, item=items[item_id])
+        if row.pk and row.satisfied == answer.satisfied and row.note == answer.note.strip():
+            continue
+        row.satisfied = answer.satisfied
+        row.note = answer.note.strip()[:500]
+        stored[item_id] = save_audited(row, actor=actor, reason="Verifica di ammissibilità")
+    if outcome is None:
+        return review
+
+    reasons = reasons.strip()
+    automatic = selectors.automatic_checks(application)
+    if outcome == AdmissibilityOutcome.ADMISSIBLE:
+        errors = [
+            {
+                "code": "item_not_verified",
+                "field": f"answers.{item_id}",
+                "message": _("Voce «%(t)s»: non verificata positivamente.") % {"t": item.title},
+            }
+            for item_id, item in items.items()
+            if item_id not in stored or stored[item_id].satisfied is not True
+        ]
+        if automatic and not reasons:
+            errors.append(
+                {
+                    "code": "reasons_required",
+                    "field": "reasons",
+                    "message": _(
+                        "Le verifiche automatiche segnalano %(n)d problemi: motivare l'ammissibilità."
+                    )
+                    % {"n": len(automatic)},
+                }
+            )
+        if errors:
+            raise EvaluationError(_("La domanda non può essere dichiarata ammissibile."), errors=errors)
+        application.mark_admissible()
+    elif outcome == AdmissibilityOutcome.NOT_ADMISSIBLE:
+        if not reasons:
+            raise EvaluationError(
+                _("Indicare i motivi della non ammissibilità: sono comunicati al proponente."),
+                errors=[
+                    {
+                        "code": "reasons_required",
+                        "field": "reasons",
+                        "message": _("Motivazione obbligatoria."),
+                    }
+                ],
+            )
+        application.mark_not_admissible()
+    else:
+        raise EvaluationError(
+            _("Esito non valido."),
+            errors=[{"code": "invalid", "field": "outcome", "message": _("Esito non valido.")}],
+        )
+    moment = now()
+    review.outcome = outcome
+    review.reasons = reasons
+    review.automatic_violations = automatic
+    review.decided_by = actor
+    review.decided_at = moment
+    save_audited(review, actor=actor, reason=f"Esito: {outcome}", action="admissibility.decided")
+    save_audited(application, actor=actor, reason=review.get_outcome_display())
+    if outcome == AdmissibilityOutcome.ADMISSIBLE:
+        _notify(
+            actor=actor,
+            application=application,
+            subject=_("Domanda %(p)s ammissibile") % {"p": application.protocol},
+            body=_("L'istruttoria formale si è conclusa: la domanda è ammessa alla valutazione di merito."),
+        )
+    else:
+        _notify(
+            actor=actor,
+            application=application,
+            subject=_("Domanda %(p)s non ammissibile") % {"p": application.protocol},
+            body=_("L'istruttoria formale si è conclusa con esito negativo per i seguenti motivi:\n%(r)s")
+            % {"r": reasons},
+        )
+        if application.booking_outcome == BookingOutcome.BOOKED:
+            application_services.release_booking(actor=actor, application=application)
+    return review
+
+
+# --- integration requests (soccorso istruttorio) ------------------------------------------------------------
+@transaction.atomic
+def request_integration(
+    *,
+    actor,
+    application: Application,
+    items: Sequence[str],
+    message: str = "",
+    deadline: datetime | None = None,
+    moment: datetime | None = None,
+) -> IntegrationRequest:
+    """Ask the applicant for the listed items by a deadline (default: 10 days); the formal check waits."""
+    _require(permissions.can_check_admissibility(actor), _("Non puoi richiedere integrazioni."))
+    application = _lock(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise _wrong_state(application, _("richiedere integrazioni"))
+    moment = moment or now()
+    descriptions = [item.strip() for item in items if item and item.strip()]
+    errors = []
+    if not descriptions:
+        errors.append(
+            {
+                "code": "items_required",
+                "field": "items",
+                "message": _("Indicare almeno un elemento da integrare."),
+            }
+        )
+    deadline = deadline or moment + timedelta(days=DEFAULT_INTEGRATION_DAYS)
+    if deadline <= moment:
+        errors.append(
+            {"code": "deadline_past", "field": "deadline", "message": _("La scadenza deve essere futura.")}
+        )
+    if errors:
+        raise EvaluationError(_("La richiesta di integrazione contiene errori."), errors=errors)
+    request = save_audited(
+        IntegrationRequest(
+            application=application, requested_by=actor, message=message.strip(), deadline=deadline
+        ),
+        actor=actor,
+        reason="Richiesta di integrazione",
+        action="integration.requested",
+    )
+    for order, description in enumerate(descriptions, start=1):
+        save_audited(
+            IntegrationItem(request=request, description=description[:500], order=order),
+            actor=actor,
+            reason="Elemento da integrare",
+        )
+    application.mark_integration_requested()
+    save_audited(application, actor=actor, reason="Integrazione richiesta")
+    listed = "\n".join(f"- {d}" for d in descriptions)
+    _notify(
+        actor=actor,
+        application=application,
+        subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
+        body=_("Si richiede di integrare entro il %(d)s (ora di Roma):\n%(items)s\n%(m)s")
+        % {"d": format_rome(deadline), "items": listed, "m": message.strip()},
+    )
+    return request
+
+
+@transaction.atomic
+def answer_integration(
+    *, actor, request: IntegrationRequest, responses: Mapping[int, str], moment: datetime | None = None
+) -> IntegrationRequest:
+    """The applicant answers every requested item (keyed by item id), and only those, before the deadline;
+    the application goes back to the formal check."""
+    request = IntegrationRequest.objects.select_for_update().select_related("application").get(pk=request.pk)
+    application = _lock(request.application)
+    _require(permissions.can_answer_integration(actor, application), _("Non sei abilitato a rispondere."))
+    moment = moment or now()
+    if request.status != IntegrationStatus.OPEN:
+        raise WrongState(
+            _("La richiesta di integrazione non è più aperta (%(s)s).") % {"s": request.get_status_display()}
+        )
+    if moment > request.deadline:
+        raise WrongState(
+            _("La scadenza per rispondere era il %(d)s.") % {"d": format_rome(request.deadline)},
+            code="deadline_passed",
+        )
+    items = {item.pk: item for item in request.items.all()}
+    errors = [
+        {"code": "unknown_item", "field": f"responses.{key}", "message": _("Elemento non richiesto.")}
+        for key in responses
+        if key not in items
+    ]
+    errors += [
+        {
+            "code": "response_required",
+            "field": f"responses.{key}",
+            "message": _("Risposta obbligatoria: «%(d)s».") % {"d": item.description},
+        }
+        for key, item in items.items()
+        if not (responses.get(key) or "").strip()
+    ]
+    if errors:
+        raise EvaluationError(_("La risposta all'integrazione è incompleta."), errors=errors)
+    for key, item in items.items():
+        item.response = responses[key].strip()
+        save_audited(item, actor=actor, reason="Risposta all'integrazione")
+    request.status = IntegrationStatus.ANSWERED
+    request.answered_by = actor
+    request.answered_at = moment
+    save_audited(request, actor=actor, reason="Integrazione inviata", action="integration.answered")
+    application.mark_integration_answered()
+    save_audited(application, actor=actor, reason="Integrazione ricevuta")
+    return request
+
+
+def expire_integration_requests(moment: datetime | None = None) -> list[Application]:
+    """Open requests past their deadline: expired, and their applications not admissible (with the reason
+    recorded and sent to the applicant). Safe to run repeatedly (management command, Celery beat)."""
+    moment = moment or now()
+    expired = []
+    for pk in IntegrationRequest.objects.filter(
+        status=IntegrationStatus.OPEN, deadline__lt=moment
+    ).values_list("pk", flat=True):
+        application = _expire_one(pk, moment)
+        if application is not None:
+            expired.append(application)
+    return expired
+
+
+@transaction.atomic
+def _expire_one(pk: int, moment: datetime) -> Application | None:
+    request = (
+        IntegrationRequest.objects.select_for_update().filter(pk=pk, status=IntegrationStatus.OPEN).first()
+    )
+    if request is None or request.deadline >= moment:
+        return None
+    application = _lock(request.application)
+    request.status = IntegrationStatus.EXPIRED
+    save_audited(request, reason="Integrazione scaduta", action="integration.expired")
+    reasons = _("Integrazione non pervenuta entro la scadenza del %(d)s.") % {
+        "d": format_rome(request.deadline)
+    }
+    application.mark_not_admissible()
+    save_audited(application, reason="Non ammissibile: integrazione non pervenuta")
+    review = AdmissibilityReview.objects.filter(application=application).first() or AdmissibilityReview(
+        application=application
+    )
+    review.outcome = AdmissibilityOutcome.NOT_ADMISSIBLE
+    review.reasons = reasons
+    review.decided_by = None
+    review.decided_at = moment
+    save_audited(review, reason="Integrazione scaduta", action="admissibility.decided")
+    _notify(
+        actor=None,
+        application=application,
+        subject=_("Domanda %(p)s non ammissibile") % {"p": application.protocol},
+        body=reasons,
+    )
+    if application.booking_outcome == BookingOutcome.BOOKED:
+        application_services.release_booking(actor=None, application=application)
+    return application
+
+
+# --- panel --------------------------------------------------------------------------------------------------
+@transaction.atomic
+def set_panel(
+    *,
+    actor,
+    call: Call,
+    evaluators_per_application: int = 2,
+    disagreement_threshold: Decimal = Decimal(10),
+) -> Panel:
+    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    panel = Panel.objects.filter(call=call).first() or Panel(call=call)
+    panel.evaluators_per_application = evaluators_per_application
+    panel.disagreement_threshold = Decimal(disagreement_threshold)
+    return save_audited(panel, actor=actor, reason="Nucleo di valutazione")
+
+
+@transaction.atomic
+def add_panel_member(*, actor, panel: Panel, user, is_president: bool = False) -> PanelMember:
+    """Add (or re-activate) a member; naming a president replaces the previous one."""
+    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    if not (user.is_active and user.is_staff):
+        raise EvaluationError(
+            _("Solo il personale della Regione può far parte del nucleo."),
+            errors=[{"code": "not_staff", "field": "user", "message": _("Utente non abilitato.")}],
+        )
+    member = PanelMember.objects.filter(panel=panel, user=user).first() or PanelMember(panel=panel, user=user)
+    member.is_active = True
+    if is_president:
+        for previous in PanelMember.objects.filter(panel=panel, is_president=True).exclude(pk=member.pk):
+            previous.is_president = False
+            save_audited(previous, actor=actor, reason="Nuovo presidente")
+    member.is_president = is_president or member.is_president
+    return save_audited(member, actor=actor, reason="Componente del nucleo")
+
+
+@transaction.atomic
+def deactivate_panel_member(*, actor, member: PanelMember) -> PanelMember:
+    """A member leaves the panel; their assignments still to be evaluated are revoked and given to others."""
+    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    member.is_active = False
+    member.is_president = False
+    save_audited(member, actor=actor, reason="Uscita dal nucleo")
+    for assignment in Assignment.objects.filter(
+        member=member, status__in=[AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE]
+    ):
+        assignment.status = AssignmentStatus.REVOKED
+        save_audited(assignment, actor=actor, reason="Componente uscito dal nucleo")
+        _reassign(actor=actor, application=assignment.application, panel=member.panel)
+    return member
+
+
+def _require_panel(call: Call) -> Panel:
+    panel = selectors.panel_of(call)
+    if panel is None:
+        raise EvaluationError(_("Il bando non ha ancora un nucleo di valutazione."), code="no_panel")
+    return panel
+
+
+def _loads(panel: Panel) -> dict[int, int]:
+    return {m.pk: m.load for m in selectors.panel_members(panel).filter(is_active=True)}
+
+
+def _free_members(panel: Panel, application: Application) -> list[PanelMember]:
+    """Active members never assigned to this application (a conflicted member never gets it back), least
+    loaded first, then in the order they joined (deterministic)."""
+    taken = set(Assignment.objects.filter(application=application).values_list("member_id", flat=True))
+    loads = _loads(panel)
+    members = [m for m in PanelMember.objects.filter(panel=panel, is_active=True) if m.pk not in taken]
+    return sorted(members, key=lambda m: (loads.get(m.pk, 0), m.pk))
+
+
+def _create_assignment(*, actor, application, member, automatic: bool, reason: str) -> Assignment:
+    return save_audited(
+        Assignment(
+            application=application,
+            member=member,
+            automatic=automatic,
+            assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+        ),
+        actor=actor,
+        reason=reason,
+        action="assignment.created",
+    )
+
+
+def _reassign(*, actor, application: Application, panel: Panel) -> Assignment | None:
+    candidates = _free_members(panel, application)
+    if not candidates:
+        return None
+    return _create_assignment(
+        actor=actor, application=application, member=candidates[0], automatic=True, reason="Riassegnazione"
+    )
+
+
+@transaction.atomic
+def assign(*, actor, application: Application, member: PanelMember) -> Assignment:
+    """Manual assignment of an admissible application to a member of its call's panel."""
+    _require(permissions.can_manage_panel(actor), _("Non puoi assegnare le domande."))
+    application = _lock(application)
+    panel = _require_panel(application.call)
+    if application.status != ApplicationStatus.ADMISSIBLE:
+        raise _wrong_state(application, _("assegnarla ai valutatori"))
+    if member.panel_id != panel.pk or not member.is_active:
+        raise EvaluationError(_("Il valutatore non fa parte del nucleo di questo bando."), code="not_member")
+    if Assignment.objects.filter(application=application, member=member).exists():
+        raise EvaluationError(
+            _("La domanda è già stata assegnata a questo valutatore (anche se ha dichiarato un conflitto)."),
+            code="already_assigned",
+        )
+    return _create_assignment(
+        actor=actor, application=application, member=member, automatic=False, reason="Assegnazione manuale"
+    )
+
+
+@dataclass
+class AutoAssignResult:
+    created: list[Assignment] = field(default_factory=list)
+    short: list[Application] = field(default_factory=list)  # not enough free members
+
+
+@transaction.atomic
+def auto_assign(*, actor, call: Call) -> AutoAssignResult:
+    """Give every admissible application up to N evaluators (the panel's setting), least-loaded member first,
+    ties by the order members joined; applications in arrival order. Running it again only fills gaps."""
+    _require(permissions.can_manage_panel(actor), _("Non puoi assegnare le domande."))
+    panel = _require_panel(call)
+    result = AutoAssignResult()
+    loads = _loads(panel)
+    applications = Application.objects.filter(call=call, status=ApplicationStatus.ADMISSIBLE).order_by(
+        *selectors.ARRIVAL_ORDER
+    )
+    members = list(PanelMember.objects.filter(panel=panel, is_active=True).order_by("pk"))
+    for application in applications:
+        assigned = Assignment.objects.filter(application=application)
+        taken = set(assigned.values_list("member_id", flat=True))
+        live = assigned.filter(status__in=LIVE_ASSIGNMENT_STATUSES).count()
+        for _slot in range(panel.evaluators_per_application - live):
+            free = sorted((m for m in members if m.pk not in taken), key=lambda m: (loads.get(m.pk, 0), m.pk))
+            if not free:
+                result.short.append(application)
+                break
+            member = free[0]
+            result.created.append(
+                _create_assignment(
+                    actor=actor,
+                    application=application,
+                    member=member,
+                    automatic=True,
+                    reason="Assegnazione automatica",
+                )
+            )
+            taken.add(member.pk)
+            loads[member.pk] = loads.get(member.pk, 0) + 1
+    return result
+
+
+@dataclass(frozen=True)
+class DeclarationResult:
+    assignment: Assignment
+    conflict: bool
+    replacement: Assignment | None = None
+
+
+@transaction.atomic
+def declare_conflicts(
+    *, actor, assignment: Assignment, conflicts: Mapping[int, bool], notes: Mapping[int, str] | None = None
+) -> DeclarationResult:
+    """Before seeing the application, the evaluator states for the lead and for every partner (keyed by
+    partner id) whether they have a conflict of interest. Any conflict ends the assignment and gives the
+    application to another member without one; the declarations are kept."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("member__panel", "application")
+        .get(pk=assignment.pk)
+    )
+    _require(permissions.is_assigned_evaluator(actor, assignment), _("La domanda non ti è assegnata."))
+    if assignment.status != AssignmentStatus.TO_DECLARE:
+        raise WrongState(_("La dichiarazione per questa domanda è già stata resa."), code="already_declared")
+    parties = {p.pk: p for p in selectors.parties(assignment.application)}
+    missing = [pk for pk in parties if pk not in conflicts]
+    unknown = [pk for pk in conflicts if pk not in parties]
+    if missing or unknown:
+        raise EvaluationError(
+            _("Occorre dichiarare per il capofila e per ciascun partner, e solo per loro."),
+            errors=[
+                {
+                    "code": "declaration_missing",
+                    "field": f"conflicts.{pk}",
+                    "message": parties[pk].display_name,
+                }
+                for pk in missing
+            ]
+            + [
+                {"code": "unknown_party", "field": f"conflicts.{pk}", "message": _("Soggetto sconosciuto.")}
+                for pk in unknown
+            ],
+        )
+    notes = notes or {}
+    for pk, partner in parties.items():
+        save_audited(
+            ConflictDeclaration(
+                assignment=assignment,
+                partner=partner,
+                party_name=partner.display_name[:255],
+                has_conflict=bool(conflicts[pk]),
+                note=(notes.get(pk) or "").strip()[:500],
+            ),
+            actor=actor,
+            reason="Dichiarazione sul conflitto di interessi",
+            action="conflict.declared",
+        )
+    has_conflict = any(conflicts.values())
+    assignment.declared_at = now()
+    assignment.status = AssignmentStatus.CONFLICT if has_conflict else AssignmentStatus.ACTIVE
+    save_audited(
+        assignment, actor=actor, reason="Conflitto dichiarato" if has_conflict else "Nessun conflitto"
+    )
+    replacement = None
+    if has_conflict:
+        replacement = _reassign(
+            actor=actor, application=assignment.application, panel=assignment.member.panel
+        )
+    return DeclarationResult(assignment=assignment, conflict=has_conflict, replacement=replacement)
+
+
+# --- scores -------------------------------------------------------------------------------------------------
+def _scoring_input(points: Mapping[str, object]) -> dict[str, object]:
+    return {code: value for code, value in points.items() if value is not None and value != ""}
+
+
+def _write_scores(*, actor, evaluation: Evaluation, call: Call, points, justifications) -> None:
+    criteria = {c.code: c for c in Criterion.objects.filter(call=call)}
+    stored = {s.criterion.code: s for s in evaluation.scores.select_related("criterion")}
+    for code, value in points.items():
+        score = stored.get(code) or Score(evaluation=evaluation, criterion=criteria[code])
+        score.points = round_money(Decimal(str(value)))
+        score.justification = justifications[code].strip()
+        save_audited(score, actor=actor, reason="Punteggio")
+
+
+@transaction.atomic
+def save_scores(
+    *,
+    actor,
+    assignment: Assignment,
+    points: Mapping[str, object],
+    justifications: Mapping[str, str],
+    submit: bool = False,
+) -> Evaluation:
+    """Score the leaf criteria (points 0..max, justification required). ``submit`` requires every leaf
+    and closes the evaluation; when every evaluator of the application has submitted, the score is
+    consolidated."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("application__call", "member")
+        .get(pk=assignment.pk)
+    )
+    _require(permissions.is_assigned_evaluator(actor, assignment), _("La domanda non ti è assegnata."))
+    if assignment.status == AssignmentStatus.TO_DECLARE:
+        raise WrongState(
+            _("Prima di valutare occorre dichiarare l'assenza di conflitti di interesse."),
+            code="declaration_required",
+        )
+    if assignment.status != AssignmentStatus.ACTIVE:
+        raise WrongState(_("Questa valutazione non si può più modificare."), code="not_editable")
+    application = _lock(assignment.application)
+    if application.status != ApplicationStatus.ADMISSIBLE:
+        raise _wrong_state(application, _("valutarla"))
+    call = application.call
+    tree = selectors.criteria_tree(call)
+    points = _scoring_input(points)
+    errors = score_errors(tree, points, justifications, complete=submit)
+    if errors:
+        raise EvaluationError(_("La valutazione contiene errori."), errors=[e.as_dict() for e in errors])
+    evaluation = Evaluation.objects.filter(assignment=assignment).first() or save_audited(
+        Evaluation(application=application, assignment=assignment, evaluator=actor),
+        actor=actor,
+        reason="Valutazione avviata",
+    )
+    _write_scores(actor=actor, evaluation=evaluation, call=call, points=points, justifications=justifications)
+    all_points = {s.criterion.code: s.points for s in evaluation.scores.select_related("criterion")}
+    sheet = compute(tree, all_points, min_total=call.min_total_score)
+    evaluation.total = sheet.total
+    evaluation.bonus = sheet.bonus
+    if submit:
+        evaluation.status = EvaluationStatus.SUBMITTED
+        evaluation.submitted_at = now()
+    save_audited(
+        evaluation,
+        actor=actor,
+        reason="Valutazione inviata" if submit else "Valutazione salvata",
+        action="evaluation.submitted" if submit else "",
+    )
+    if submit:
+        assignment.status = AssignmentStatus.SUBMITTED
+        save_audited(assignment, actor=actor, reason="Valutazione inviata")
+        if _all_submitted(application):
+            _consolidate_mean(actor=actor, application=application)
+    return evaluation
+
+
+def _all_submitted(application: Application) -> bool:
+    live = Assignment.objects.filter(application=application, status__in=LIVE_ASSIGNMENT_STATUSES)
+    return live.exists() and not live.exclude(status=AssignmentStatus.SUBMITTED).exists()
+
+
+def _consolidate_mean(*, actor, application: Application) -> ConsolidatedScore:
+    call = application.call
+    tree = selectors.criteria_tree(call)
+    panel = selectors.panel_of(call)
+    evaluations = list(
+        Evaluation.objects.filter(
+            application=application,
+            is_consensus=False,
+            status=EvaluationStatus.SUBMITTED,
+            assignment__status=AssignmentStatus.SUBMITTED,
+        ).prefetch_related("scores__criterion")
+    )
+    sheets = [
+        compute(tree, {s.criterion.code: s.points for s in e.scores.all()}, min_total=call.min_total_score)
+        for e in evaluations
+    ]
+    criterion_scores = {node.code: mean(sheet.points[node.code] for sheet in sheets) for node in tree.nodes}
+    weighted = {node.code: mean(sheet.weighted[node.code] for sheet in sheets) for node in tree.nodes}
+    base = mean(sheet.base for sheet in sheets)
+    bonus = mean(sheet.bonus for sheet in sheets)
+    totals = [sheet.total for sheet in sheets]
+    spread = round_money(max(totals) - min(totals)) if totals else ZERO
+    # Thresholds on the mean points of each criterion and on the mean base score.
+    return _store_consolidated(
+        actor=actor,
+        application=application,
+        method=ScoreMethod.MEAN,
+        base=base,
+        bonus=bonus,
+        criterion_scores={"points": criterion_scores, "weighted": weighted},
+        failures=_threshold_failures(tree, criterion_scores, base, call.min_total_score),
+        spread=spread,
+        disagreement=bool(panel and spread > panel.disagreement_threshold),
+        count=len(sheets),
+        note="",
+    )
+
+
+def _threshold_failures(tree, raw_points: Mapping[str, Decimal], base: Decimal, min_total) -> list[str]:
+    failures = [
+        _("Criterio %(c)s: %(p)s punti, sotto la soglia minima di %(min)s.")
+        % {
+            "c": node.code,
+            "p": points_text(raw_points.get(node.code, ZERO)),
+            "min": points_text(node.min_points),
+        }
+        for node in tree.nodes
+        if node.min_points is not None and raw_points.get(node.code, ZERO) < node.min_points
+    ]
+    if min_total is not None and base < min_total:
+        failures.append(
+            _("Punteggio complessivo %(p)s, sotto il minimo del bando di %(min)s.")
+            % {"p": points_text(base), "min": points_text(min_total)}
+        )
+    return failures
+
+
+def _store_consolidated(
+    *, actor, application, method, base, bonus, criterion_scores, failures, spread, disagreement, count, note
+):
+    consolidated = ConsolidatedScore.objects.filter(application=application).first() or ConsolidatedScore(
+        application=application
+    )
+    consolidated.method = method
+    consolidated.base_score = round_money(base)
+    consolidated.bonus_score = round_money(bonus)
+    consolidated.total_score = round_money(base + bonus)
+    consolidated.criterion_scores = {
+        kind: {code: str(value) for code, value in values.items()}
+        for kind, values in criterion_scores.items()
+    }
+    consolidated.threshold_failures = failures
+    consolidated.meets_thresholds = not failures
+    consolidated.spread = spread
+    consolidated.disagreement = disagreement
+    consolidated.evaluation_count = count
+    consolidated.note = note
+    save_audited(
+        consolidated, actor=actor, reason=consolidated.get_method_display(), action="score.consolidated"
+    )
+    if application.status == ApplicationStatus.ADMISSIBLE:
+        application.mark_evaluated()
+        save_audited(application, actor=actor, reason="Valutazione consolidata")
+    return consolidated
+
+
+@transaction.atomic
+def set_consensus(
+    *,
+    actor,
+    application: Application,
+    points: Mapping[str, object],
+    justifications: Mapping[str, str],
+    note: str,
+) -> ConsolidatedScore:
+    """The president replaces the mean with a consensus score of the panel (every leaf, with justification,
+    and a note on why), after every evaluator has submitted and before the ranking is approved."""
+    application = _lock(application)
+    panel = _require_panel(application.call)
+    _require(
+        permissions.is_president(actor, panel),
+        _("Solo il presidente del nucleo fissa il punteggio di consenso."),
+    )
+    if application.status not in (
+        ApplicationStatus.ADMISSIBLE,
+        ApplicationStatus.EVALUATED,
+    ) or not _all_submitted(application):
+        raise WrongState(
+            _("Il punteggio di consenso si fissa quando tutti i valutatori hanno inviato la valutazione."),
+            code="evaluations_pending",
+        )
+    ranking = selectors.ranking_of(application.call)
+    if ranking is not None and ranking.status == RankingStatus.APPROVED:
+        raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
+    call = application.call
+    tree = selectors.criteria_tree(call)
+    points = _scoring_input(points)
+    errors = [e.as_dict() for e in score_errors(tree, points, justifications, complete=True)]
+    if not note.strip():
+        errors.append(
+            {"code": "note_required", "field": "note", "message": _("Motivare il punteggio di consenso.")}
+        )
+    if errors:
+        raise EvaluationError(_("Il punteggio di consenso contiene errori."), errors=errors)
+    evaluation = Evaluation.objects.filter(application=application, is_consensus=True).first() or Evaluation(
+        application=application, is_consensus=True
+    )
+    evaluation.evaluator = actor
+    evaluation.status = EvaluationStatus.SUBMITTED
+    evaluation.submitted_at = now()
+    sheet = compute(
+        tree, {code: Decimal(str(v)) for code, v in points.items()}, min_total=call.min_total_score
+    )
+    evaluation.total = sheet.total
+    evaluation.bonus = sheet.bonus
+    save_audited(evaluation, actor=actor, reason="Punteggio di consenso", action="evaluation.consensus")
+    _write_scores(actor=actor, evaluation=evaluation, call=call, points=points, justifications=justifications)
+    previous = ConsolidatedScore.objects.filter(application=application).first()
+    return _store_consolidated(
+        actor=actor,
+        application=application,
+        method=ScoreMethod.CONSENSUS,
+        base=sheet.base,
+        bonus=sheet.bonus,
+        criterion_scores={"points": sheet.points, "weighted": sheet.weighted},
+        failures=_threshold_failures(tree, sheet.points, sheet.base, call.min_total_score),
+        spread=previous.spread if previous else ZERO,
+        disagreement=previous.disagreement if previous else False,
+        count=previous.evaluation_count if previous else 0,
+        note=note.strip(),
+    )
+
+
+# --- ranking and allocation ---------------------------------------------------------------------------------
+PENDING_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INTEGRATION_REQUESTED,
+    ApplicationStatus.ADMISSIBLE,
+)
+
+
+def _candidate(application: Application) -> Candidate:
+    consolidated = application.consolidated
+    weighted = consolidated.criterion_scores.get("weighted", {})
+    total = application.total_cost or ZERO
+    return Candidate(
+        key=application.pk,
+        score=consolidated.total_score,
+        requested=application.requested_grant,
+        protocol=(application.protocol_year or 0, application.protocol_number or 0),
+        submitted_at=application.submitted_at,
+        criterion_scores={code.upper(): Decimal(value) for code, value in weighted.items()},
+        cofinancing_share=(application.cofinancing / total) if total else ZERO,
+    )
+
+
+@transaction.atomic
+def compute_ranking(*, actor, call: Call, moment: datetime | None = None) -> Ranking:
+    """The proposed ranking: applications meeting every threshold by score (ties: the call's rules, then
+    protocol), the budget allocated down the list (the last reached may be partly funded); below a
+    threshold: not eligible. Replaces a previous proposal; refused once approved."""
+    _require(permissions.can_prepare_ranking(actor), _("Non puoi predisporre la graduatoria."))
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.mode != CallMode.RANKING:
+        raise EvaluationError(_("Il bando è a sportello: non ha una graduatoria."), code="first_come")
+    moment = moment or now()
+    if moment < call.closes_at:
+        raise WrongState(
+            _("Il bando non è ancora scaduto (%(d)s).") % {"d": format_rome(call.closes_at)}, code="call_open"
+        )
+    ranking = selectors.ranking_of(call)
+    if ranking is not None and ranking.status == RankingStatus.APPROVED:
+        raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
+    pending = Application.objects.filter(call=call, status__in=PENDING_STATUSES).count()
+    if pending:
+        raise WrongState(
+            _("%(n)d domande sono ancora in istruttoria o in valutazione.") % {"n": pending},
+            code="evaluations_pending",
+        )
+    evaluated = list(
+        Application.objects.filter(call=call, status=ApplicationStatus.EVALUATED)
+        .select_related("consolidated")
+        .order_by(*selectors.ARRIVAL_ORDER)
+    )
+    if not evaluated:
+        raise WrongState(_("Nessuna domanda valutata da mettere in graduatoria."), code="nothing_to_rank")
+    rules, ignored = parse_tie_breaks(call.tie_break_rules)
+    eligible = [a for a in evaluated if a.consolidated.meets_thresholds]
+    not_eligible = [a for a in evaluated if not a.consolidated.meets_thresholds]
+    placed = rank([_candidate(a) for a in eligible], rules)
+    granted = allocate(call.budget, [p.candidate.requested for p in placed])
+
+    if ranking is None:
+        ranking = Ranking(call=call)
+    else:
+        for entry in ranking.entries.all():
+            entry._history_user = actor
+            entry.delete()
+    ranking.budget = call.budget
+    ranking.computed_by = actor
+    ranking.computed_at = moment
+    ranking.ignored_tie_break_rules = ignored
+    save_audited(ranking, actor=actor, reason="Graduatoria calcolata", action="ranking.computed")
+    by_pk = {a.pk: a for a in eligible}
+    for position, (place, grant) in enumerate(zip(placed, granted, strict=True), start=1):
+        application = by_pk[place.candidate.key]
+        save_audited(
+            RankingEntry(
+                ranking=ranking,
+                application=application,
+                position=position,
+                score=place.candidate.score,
+                outcome=_outcome(grant, application.requested_grant),
+                requested=application.requested_grant,
+                granted=grant,
+                tie_break_note=place.tie_break[:255],
+            ),
+            actor=actor,
+            reason="Graduatoria",
+        )
+    for application in not_eligible:
+        save_audited(
+            RankingEntry(
+                ranking=ranking,
+                application=application,
+                position=None,
+                score=application.consolidated.total_score,
+                outcome=EntryOutcome.NOT_ELIGIBLE,
+                requested=application.requested_grant,
+                granted=ZERO,
+            ),
+            actor=actor,
+            reason="Graduatoria: non idonea",
+        )
+    return ranking
+
+
+def _outcome(grant: Decimal, requested: Decimal) -> str:
+    if grant <= 0:
+        return EntryOutcome.ELIGIBLE_NOT_FUNDED
+    return EntryOutcome.FUNDED if grant >= requested else EntryOutcome.PARTIALLY_FUNDED
+
+
+def _outcome_notice(entry: RankingEntry) -> tuple[str, str]:
+    protocol = entry.application.protocol
+    if entry.outcome == EntryOutcome.FUNDED:
+        return (
+            _("Domanda %(p)s finanziata") % {"p": protocol},
+            _("La domanda è finanziata con un contributo di %(g)s.") % {"g": format_eur(entry.granted)},
+        )
+    if entry.outcome == EntryOutcome.PARTIALLY_FUNDED:
+        return (
+            _("Domanda %(p)s finanziata parzialmente") % {"p": protocol},
+            _("La domanda è finanziata con un contributo di %(g)s su %(r)s richiesti (risorse residue).")
+            % {"g": format_eur(entry.granted), "r": format_eur(entry.requested)},
+        )
+    if entry.outcome == EntryOutcome.ELIGIBLE_NOT_FUNDED:
+        return (
+            _("Domanda %(p)s idonea non finanziata") % {"p": protocol},
+            _("La domanda è in graduatoria in posizione %(n)s ma le risorse sono esaurite.")
+            % {"n": entry.position},
+        )
+    return (
+        _("Domanda %(p)s non idonea") % {"p": protocol},
+        _("La domanda non ha raggiunto le soglie minime di punteggio."),
+    )
+
+
+@transaction.atomic
+def approve_ranking(*, actor, ranking: Ranking, moment: datetime | None = None) -> Ranking:
+    """The manager approves the proposed ranking: the call goes to ranking_approved (programme services),
+    each application to funded / eligible-not-funded / not eligible, and each applicant is told."""
+    _require(
+        permissions.can_approve_ranking(actor), _("Solo il responsabile di misura approva la graduatoria.")
+    )
+    ranking = Ranking.objects.select_for_update().select_related("call").get(pk=ranking.pk)
+    if ranking.status != RankingStatus.DRAFT:
+        raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
+    stale = (
+        ConsolidatedScore.objects.filter(
+            application__call=ranking.call, updated_at__gt=ranking.computed_at
+        ).exists()
+        or Application.objects.filter(call=ranking.call, status__in=PENDING_STATUSES).exists()
+    )
+    if stale:
+        raise WrongState(
+            _("Punteggi o domande sono cambiati dopo il calcolo: ricalcolare la graduatoria."),
+            code="ranking_stale",
+        )
+    programme_services.approve_call_ranking(actor=actor, call=ranking.call, moment=moment)
+    moment = moment or now()
+    for entry in selectors.ranking_entries(ranking):
+        application = _lock(entry.application)
+        if entry.is_funded:
+            application.mark_funded()
+        elif entry.outcome == EntryOutcome.ELIGIBLE_NOT_FUNDED:
+            application.mark_eligible_not_funded()
+        else:
+            application.mark_not_eligible()
+        save_audited(application, actor=actor, reason="Graduatoria approvata")
+        subject, body = _outcome_notice(entry)
+        _notify(actor=actor, application=application, subject=subject, body=body)
+    ranking.status = RankingStatus.APPROVED
+    ranking.approved_by = actor
+    ranking.approved_at = moment
+    return save_audited(ranking, actor=actor, reason="Graduatoria approvata", action="ranking.approved")
+
+
+@transaction.atomic
+def record_renunciation(*, actor, application: Application, reason: str) -> list[RankingEntry]:
+    """A funded applicant renounces: its grant is freed and the ranking slides (scorrimento) — the partly
+    funded application is topped up first, then the next eligible-not-funded ones are funded in order, the
+    last reached possibly in part. Returns the entries that received money."""
+    application = _lock(application)
+    _require(
+        permissions.can_renounce(actor, application), _("Non sei abilitato a rinunciare per questa domanda.")
+    )
+    if application.status != ApplicationStatus.FUNDED:
+        raise _wrong_state(application, _("rinunciare al contributo"))
+    if not reason.strip():
+        raise EvaluationError(
+            _("Indicare il motivo della rinuncia."),
+            errors=[{"code": "reason_required", "field": "reason", "message": _("Motivo obbligatorio.")}],
+        )
+    entry = RankingEntry.objects.select_for_update().select_related("ranking").get(application=application)
+    ranking = Ranking.objects.select_for_update().get(pk=entry.ranking_id)
+    freed = entry.granted
+    entry.outcome = EntryOutcome.RENOUNCED
+    entry.granted = ZERO
+    save_audited(entry, actor=actor, reason=f"Rinuncia: {reason.strip()}"[:100], action="ranking.renounced")
+    application.mark_renounced()
+    save_audited(application, actor=actor, reason="Rinuncia al contributo")
+    record_event(
+        actor=actor, action="ranking.slide", obj=ranking, after={"freed": freed}, reason=reason.strip()
+    )
+    return _slide(actor=actor, ranking=ranking)
+
+
+def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
+    entries = list(
+        RankingEntry.objects.select_for_update()
+        .filter(ranking=ranking, position__isnull=False)
+        .select_related("application")
+        .order_by("position")
+    )
+    spent = sum((e.granted for e in entries if e.outcome in FUNDED_OUTCOMES), ZERO)
+    remaining = round_money(ranking.budget - spent)
+    changed = []
+    for entry in entries:
+        if remaining <= 0:
+            break
+        if entry.outcome not in (EntryOutcome.PARTIALLY_FUNDED, EntryOutcome.ELIGIBLE_NOT_FUNDED):
+            continue
+        extra = min(entry.requested - entry.granted, remaining)
+        if extra <= 0:
+            continue
+        was_funded = entry.outcome in FUNDED_OUTCOMES
+        entry.granted = round_money(entry.granted + extra)
+        remaining = round_money(remaining - extra)
+        entry.outcome = _outcome(entry.granted, entry.requested)
+        save_audited(entry, actor=actor, reason="Scorrimento della graduatoria")
+        if not was_funded:
+            application = _lock(entry.application)
+            application.mark_funded()
+            save_audited(application, actor=actor, reason="Finanziata per scorrimento")
+        subject, body = _outcome_notice(entry)
+        _notify(actor=actor, application=entry.application, subject=subject, body=body)
+        changed.append(entry)
+    return changed

@@ -1,0 +1,174 @@
+"""Factories of the evaluation context: staff with the permissions their role will carry, calls with a
+criteria tree, applications submitted through the real services, and a call moved past its deadline."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from grants.applications import services as application_services
+from grants.applications.tests.factories import member_of, open_call, ready_application
+from grants.core.timeutils import now
+from grants.core.vocabulary import LegalForm
+from grants.evaluation import services
+from grants.evaluation.models import Panel
+from grants.programme.models import Call
+from grants.programme.tests.factories import CriterionFactory
+from grants.registry.tests.factories import UserFactory
+
+OFFICER_PERMISSIONS = (
+    "evaluation.add_admissibilityitem",
+    "evaluation.change_admissibilityitem",
+    "evaluation.view_admissibilityitem",
+    "evaluation.add_admissibilityreview",
+    "evaluation.change_admissibilityreview",
+    "evaluation.view_admissibilityreview",
+    "evaluation.add_integrationrequest",
+    "evaluation.view_integrationrequest",
+    "evaluation.add_panel",
+    "evaluation.change_panel",
+    "evaluation.view_panel",
+    "evaluation.add_panelmember",
+    "evaluation.change_panelmember",
+    "evaluation.add_assignment",
+    "evaluation.view_assignment",
+    "evaluation.view_consolidatedscore",
+    "evaluation.add_ranking",
+    "evaluation.change_ranking",
+    "evaluation.view_ranking",
+    "programme.view_call",
+)
+MANAGER_PERMISSIONS = (*OFFICER_PERMISSIONS, "evaluation.approve_ranking", "programme.change_call")
+EVALUATOR_PERMISSIONS = ("programme.view_call",)
+
+
+def staff(*permissions: str, **kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def officer(**kwargs):
+    return staff(*OFFICER_PERMISSIONS, **kwargs)
+
+
+def manager(**kwargs):
+    return staff(*MANAGER_PERMISSIONS, **kwargs)
+
+
+def evaluator(**kwargs):
+    return staff(*EVALUATOR_PERMISSIONS, **kwargs)
+
+
+def scored_call(**kwargs) -> Call:
+    """An open call with criteria A (A1 10, A2 15; threshold 12), B (B1 30, B2 35; weight 1) and a bonus E
+    (E1 5), a minimum total of 60 and tie-breaks on B then arrival."""
+    kwargs.setdefault("min_total_score", Decimal(60))
+    kwargs.setdefault(
+        "tie_break_rules",
+        ["Maggior punteggio nel criterio B (qualità)", "Ordine cronologico di presentazione della domanda"],
+    )
+    kwargs.setdefault("requires_partner_confirmation", False)
+    kwargs.setdefault("budget", Decimal("100000.00"))
+    call = open_call(**kwargs)
+    a = CriterionFactory(call=call, code="A", title="Partenariato", max_points=25, min_points=12, order=1)
+    CriterionFactory(call=call, parent=a, code="A1", title="Composizione", max_points=10, order=1)
+    CriterionFactory(call=call, parent=a, code="A2", title="Governance", max_points=15, order=2)
+    b = CriterionFactory(call=call, code="B", title="Qualità", max_points=65, order=2)
+    CriterionFactory(call=call, parent=b, code="B1", title="Bisogni", max_points=30, order=1)
+    CriterionFactory(call=call, parent=b, code="B2", title="Innovazione", max_points=35, order=2)
+    e = CriterionFactory(call=call, code="E", title="Premialità", max_points=5, is_bonus=True, order=3)
+    CriterionFactory(call=call, parent=e, code="E1", title="Raccordo", max_points=5, is_bonus=True, order=1)
+    return call
+
+
+def submitted(
+    *, call: Call, amount: Decimal = Decimal("50000.00"), partner: str = "", user=None, organisation=None
+):
+    """An application sent to ``call`` (open now) through the applicant's services; ``partner``: the name of
+    an unregistered public body added as partner."""
+    if user is None:
+        user, organisation = member_of()
+    application = ready_application(call=call, user=user, organisation=organisation, amount=amount)
+    if partner:
+        application_services.set_partners(
+            actor=user,
+            application=application,
+            partners=[
+                application_services.PartnerInput(
+                    name=partner, legal_form=LegalForm.PUBLIC_BODY, share_percent=Decimal(10)
+                )
+            ],
+        )
+    result = application_services.submit(
+        actor=user, application=application, idempotency_key=f"k-{application.pk}", declarations_accepted=True
+    )
+    return result.application
+
+
+def close(call: Call) -> Call:
+    """Move the call's deadline to the past (evaluation happens after it)."""
+    Call.objects.filter(pk=call.pk).update(closes_at=now() - timedelta(minutes=1))
+    call.refresh_from_db()
+    return call
+
+
+def admissible(application, *, actor=None):
+    actor = actor or officer()
+    services.record_admissibility(actor=actor, application=application, answers={}, outcome="admissible")
+    application.refresh_from_db()
+    return application
+
+
+def panel_with(call: Call, *, members: int = 2, per_application: int = 1, threshold=Decimal(10), actor=None):
+    """A panel for ``call`` with ``members`` evaluators, the first one president."""
+    actor = actor or officer()
+    panel = services.set_panel(
+        actor=actor, call=call, evaluators_per_application=per_application, disagreement_threshold=threshold
+    )
+    users = [evaluator() for _ in range(members)]
+    for index, user in enumerate(users):
+        services.add_panel_member(actor=actor, panel=panel, user=user, is_president=index == 0)
+    return Panel.objects.get(pk=panel.pk), users
+
+
+FULL_MARKS = {"A1": "10", "A2": "15", "B1": "30", "B2": "35", "E1": "5"}
+
+
+def justified(points: dict) -> dict:
+    return {code: f"Motivazione per {code}" for code in points}
+
+
+def evaluate(assignment, points: dict, *, submit: bool = True):
+    """Declare no conflict on every party, then score."""
+    user = assignment.member.user
+    parties = {p.pk: False for p in assignment.application.partners.all()}
+    services.declare_conflicts(actor=user, assignment=assignment, conflicts=parties)
+    assignment.refresh_from_db()
+    return services.save_scores(
+        actor=user, assignment=assignment, points=points, justifications=justified(points), submit=submit
+    )
+
+
+def evaluated_call(specs, **call_kwargs):
+    """A closed call whose applications (one per ``(requested amount, points)`` spec, submitted in that
+    order) are admissible and scored by the single evaluator of its panel. Returns (call, applications,
+    officer)."""
+    call = scored_call(**call_kwargs)
+    applications = [submitted(call=call, amount=Decimal(amount)) for amount, _points in specs]
+    close(call)
+    actor = officer()
+    for application in applications:
+        admissible(application, actor=actor)
+    panel_with(call, members=1, per_application=1, actor=actor)
+    services.auto_assign(actor=actor, call=call)
+    for application, (_amount, points) in zip(applications, specs, strict=True):
+        evaluate(application.assignments.get(), points)
+    for application in applications:
+        application.refresh_from_db()
+    return call, applications, actor
