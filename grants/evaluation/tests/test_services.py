@@ -47,7 +47,7 @@ LOW_A = {"A1": "2", "A2": "5", "B1": "30", "B2": "35", "E1": "0"}  # A = 7 < 12
 LOW_TOTAL = {"A1": "6", "A2": "6", "B1": "20", "B2": "20", "E1": "5"}  # 52 + 5 bonus; min total 60
 
 
-# --- admissibility ---------------------------------------------------------------------------------------
+# --- admissibility ------------------------------------------------------------------------------------------
 def test_checklist_is_configured_per_call_and_answered_items_stay():
     call = scored_call()
     actor = officer()
@@ -155,7 +155,7 @@ def test_admissibility_only_on_submitted_applications():
         )
 
 
-# --- integration requests ---------------------------------------------------------------------------------
+# --- integration requests -----------------------------------------------------------------------------------
 def test_integration_request_defaults_to_ten_days_and_waits_for_the_applicant():
     application = submitted(call=scored_call())
     moment = now()
@@ -248,10 +248,10 @@ def test_expire_command(capsys):
     assert application.status == ApplicationStatus.NOT_ADMISSIBLE
 
 
-# --- panel, assignments, conflicts ----------------------------------------------------------------------------
+# --- panel, assignments, conflicts --------------------------------------------------------------------------
 def test_panel_has_one_president():
     call = scored_call()
-    panel, (first, second) = panel_with(call, members=2)
+    panel, (_first, second) = panel_with(call, members=2)
     services.add_panel_member(actor=officer(), panel=panel, user=second, is_president=True)
     presidents = [m.user for m in selectors.panel_members(panel) if m.is_president]
     assert presidents == [second]
@@ -344,7 +344,7 @@ def test_declaration_covers_lead_and_every_partner_before_scoring():
 def test_a_declared_conflict_reassigns_to_a_member_without_conflict():
     call = scored_call()
     application = admissible(submitted(call=call, partner="Comune di Prova"))
-    panel, users = panel_with(call, members=3, per_application=1)
+    _panel, _users = panel_with(call, members=3, per_application=1)
     services.auto_assign(actor=officer(), call=call)
     first = application.assignments.get()
     lead, partner = selectors.lead_first(selectors.parties(application))
@@ -372,7 +372,7 @@ def test_a_declared_conflict_reassigns_to_a_member_without_conflict():
     assert Assignment.objects.filter(application=application).count() == 3
 
 
-# --- scores ----------------------------------------------------------------------------------------------------
+# --- scores -------------------------------------------------------------------------------------------------
 def _one_assignment(members=1, per_application=1, **call_kwargs):
     call = scored_call(**call_kwargs)
     application = admissible(submitted(call=call))
@@ -401,7 +401,7 @@ def _declare(assignment):
     ],
 )
 def test_scores_are_checked(points, code):
-    application, [assignment] = _one_assignment()
+    _application, [assignment] = _one_assignment()
     _declare(assignment)
     with pytest.raises(EvaluationError) as caught:
         services.save_scores(
@@ -415,7 +415,7 @@ def test_scores_are_checked(points, code):
 
 
 def test_justification_is_mandatory():
-    application, [assignment] = _one_assignment()
+    _application, [assignment] = _one_assignment()
     _declare(assignment)
     with pytest.raises(EvaluationError) as caught:
         services.save_scores(
@@ -557,7 +557,7 @@ def test_consensus_only_by_the_president_after_every_evaluation():
     assert consolidated.method == ScoreMethod.CONSENSUS and consolidated.total_score == Decimal("75.00")
 
 
-# --- ranking, approval, renunciation -------------------------------------------------------------------------
+# --- ranking, approval, renunciation ------------------------------------------------------------------------
 def test_ranking_orders_by_score_and_allocates_with_a_partial_last():
     call, (a, b, c, d), _actor = evaluated_call(
         [
@@ -652,7 +652,7 @@ def test_the_manager_approves_and_applications_take_their_outcome():
 
 
 def test_approval_refused_when_scores_changed_after_the_proposal():
-    call, (a, b), _ = evaluated_call([("10000", GOOD), ("10000", GOOD)])
+    call, (a, _b), _ = evaluated_call([("10000", GOOD), ("10000", GOOD)])
     ranking = services.compute_ranking(actor=officer(), call=call)
     a.consolidated.save()  # changed after the proposal
     with pytest.raises(WrongState) as caught:
@@ -663,7 +663,7 @@ def test_approval_refused_when_scores_changed_after_the_proposal():
 
 
 def test_renunciation_slides_the_ranking():
-    call, (a, b, c, d), _ = evaluated_call(
+    call, (_a, b, c, d), _ = evaluated_call(
         [
             ("50000", {**GOOD, "B2": "35"}),  # 80: funded 50.000
             ("40000", {**GOOD, "B2": "30"}),  # 75: funded 40.000
