@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("valutazione/bandi/<slug:code>/", views.call_overview, name="call_overview"),
+    path("valutazione/bandi/<slug:code>/nucleo/", views.panel_update, name="panel_update"),
+    path(
+        "valutazione/bandi/<slug:code>/domande/<int:pk>/ammissibilita/",
+        views.admissibility,
+        name="admissibility",
+    ),
+    path("valutazione/bandi/<slug:code>/graduatoria/", views.ranking, name="ranking"),
+    path("valutazione/assegnazioni/", views.my_assignments, name="my_assignments"),
+    path("valutazione/assegnazioni/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),
+]

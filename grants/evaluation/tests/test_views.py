@@ -1,0 +1,116 @@
+"""Pages: the officer's formal check, the evaluator's declaration and score sheet, the ranking approval, the
+applicant's answer to an integration request; staff-only pages refuse others."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.applications.states import ApplicationStatus
+from grants.evaluation import services
+from grants.evaluation.models import AssignmentStatus, RankingStatus
+
+from .factories import (
+    FULL_MARKS,
+    close,
+    evaluated_call,
+    evaluator,
+    manager,
+    officer,
+    panel_with,
+    scored_call,
+    submitted,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("grants.evaluation.tests.urls")]
+
+
+def test_staff_pages_refuse_applicants_and_evaluators(client):
+    call = scored_call()
+    application = submitted(call=call)
+    client.force_login(application.created_by)
+    assert client.get(reverse("evaluation:call_overview", args=[call.code])).status_code == 403
+    client.force_login(evaluator())
+    assert (
+        client.get(reverse("evaluation:admissibility", args=[call.code, application.pk])).status_code == 403
+    )
+
+
+def test_officer_marks_an_application_admissible(client):
+    call = scored_call()
+    application = submitted(call=call)
+    client.force_login(officer())
+    overview = client.get(reverse("evaluation:call_overview", args=[call.code]))
+    assert application.protocol in overview.content.decode()
+    url = reverse("evaluation:admissibility", args=[call.code, application.pk])
+    page = client.get(url)
+    assert "Nessun problema rilevato" in page.content.decode()
+    response = client.post(url, {"outcome": "not_admissible", "reasons": ""}, follow=True)
+    assert "Indicare i motivi" in response.content.decode()
+    client.post(url, {"outcome": "admissible"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.ADMISSIBLE
+
+
+def test_officer_requests_integration_and_applicant_answers(client):
+    call = scored_call()
+    application = submitted(call=call)
+    client.force_login(officer())
+    url = reverse("evaluation:admissibility", args=[call.code, application.pk])
+    client.post(
+        url, {"action": "integration", "items": "Documento d'identità\nVisura camerale", "deadline": ""}
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.INTEGRATION_REQUESTED
+    integration = application.integration_requests.get()
+    first, second = integration.items.all()
+    client.force_login(application.created_by)
+    answer_url = reverse("evaluation:integration_answer", args=[integration.pk])
+    page = client.get(answer_url)
+    assert "Visura camerale" in page.content.decode()
+    client.post(answer_url, {f"item-{first.pk}": "Allegato", f"item-{second.pk}": "Allegata"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    client.force_login(evaluator())
+    assert client.get(answer_url).status_code == 404
+
+
+def test_evaluator_declares_then_scores(client):
+    call = scored_call()
+    application = submitted(call=call)
+    close(call)
+    services.record_admissibility(actor=officer(), application=application, answers={}, outcome="admissible")
+    _panel, (user,) = panel_with(call, members=1)
+    services.auto_assign(actor=officer(), call=call)
+    assignment = application.assignments.get()
+    client.force_login(user)
+    url = reverse("evaluation:assignment_detail", args=[assignment.pk])
+    page = client.get(url).content.decode()
+    assert "conflitto di interessi" in page and "Welfare di comunità" not in page  # not seen before declaring
+    lead = application.partners.get()
+    client.post(url, {f"party-{lead.pk}": "no"})
+    page = client.get(url).content.decode()
+    assert "Welfare di comunità" in page
+    data = {f"points-{code}": value for code, value in FULL_MARKS.items()}
+    data |= {f"justification-{code}": "Motivata" for code in FULL_MARKS}
+    client.post(url, {**data, "action": "submit"})
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.SUBMITTED
+    application.refresh_from_db()
+    assert application.consolidated.total_score == Decimal("95.00")
+    client.force_login(evaluator())
+    assert client.get(url).status_code == 404
+
+
+def test_manager_approves_the_ranking_from_the_page(client):
+    call, (application,), _ = evaluated_call([("10000", FULL_MARKS)])
+    client.force_login(officer())
+    url = reverse("evaluation:ranking", args=[call.code])
+    client.post(url, {"action": "compute"})
+    assert "Approva la graduatoria" not in client.get(url).content.decode()
+    client.force_login(manager())
+    assert "Approva la graduatoria" in client.get(url).content.decode()
+    client.post(url, {"action": "approve"})
+    assert call.ranking.status == RankingStatus.APPROVED
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.FUNDED
