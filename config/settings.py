@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "grants.registry.acting.acting_organisation",
             ],
         },
     }
@@ -314,7 +315,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every PDF at INFO level.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "xmlschema")},
 }
 # Errors also go to Sentry when SENTRY_DSN is set and sentry-sdk is installed (grants/ops/sentry.py).
 

@@ -35,11 +35,21 @@ _MANAGE_TERRITORY = [
     for action in ("add", "change")
 ]
 
+_VIEW_AUDIT = ["core.view_auditevent"]
+
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
-    StaffRole.OFFICER: _CONFIGURE_PROGRAMME + _VIEW_REGISTRY + _VIEW_TERRITORY + _MANAGE_TERRITORY,
-    StaffRole.MANAGER: _CONFIGURE_PROGRAMME + _VIEW_REGISTRY + _VIEW_TERRITORY + _MANAGE_TERRITORY,
+    StaffRole.OFFICER: _CONFIGURE_PROGRAMME
+    + _VIEW_REGISTRY
+    + _VIEW_TERRITORY
+    + _MANAGE_TERRITORY
+    + _VIEW_AUDIT,
+    StaffRole.MANAGER: _CONFIGURE_PROGRAMME
+    + _VIEW_REGISTRY
+    + _VIEW_TERRITORY
+    + _MANAGE_TERRITORY
+    + _VIEW_AUDIT,
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
-    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY,
+    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT,
     StaffRole.ADMIN: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + [
@@ -51,7 +61,8 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
         "accounts.change_user",
     ]
     + _VIEW_TERRITORY
-    + _MANAGE_TERRITORY,
+    + _MANAGE_TERRITORY
+    + _VIEW_AUDIT,
 }
 
 

@@ -41,9 +41,10 @@ def on_http_error(request, exc: HttpError):
     return problem_response(exc.status_code, detail=str(exc))
 
 
-from . import applications, programme, registry, territory  # noqa: E402 - routers attach after the error handlers
+from . import applications, audit, programme, registry, territory  # noqa: E402 - routers attach after the error handlers
 
 api.add_router("/", programme.router)
 api.add_router("/", territory.router)
 api.add_router("/", registry.router)
 api.add_router("/", applications.router)
+api.add_router("/", audit.router)

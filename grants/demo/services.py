@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from grants.accounts.mfa import DEMO_TOTP_SECRET, set_totp_secret
 from grants.accounts.models import StaffRole
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.programme.loader import load_programme_file
@@ -119,8 +120,14 @@ def load_staff(report: DemoReport) -> None:
     for email, first, last, role in STAFF:
         user, was_created = _user(email, first, last, is_staff=True)
         user.groups.add(Group.objects.get(name=role.value))
+        if was_created:
+            set_totp_secret(user, DEMO_TOTP_SECRET)
         created += was_created
-    _, admin_created = _user("admin@regione.demo", "Ada", "Amministratori", is_staff=True, is_superuser=True)
+    admin, admin_created = _user(
+        "admin@regione.demo", "Ada", "Amministratori", is_staff=True, is_superuser=True
+    )
+    if admin_created:
+        set_totp_secret(admin, DEMO_TOTP_SECRET)
     report.add(f"Utenti della Regione (demo): {created + admin_created} creati, {len(STAFF) + 1} in tutto")
 
 

@@ -83,6 +83,11 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_organisation(self) -> "Organisation":
+        """Audit events about an organisation are filed under that organisation."""
+        return self
+
     def clean(self):
         """Normalise the codes, then check the rules that depend on the legal form.
 

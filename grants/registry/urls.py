@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import acting, views
 
 app_name = "registry"
 urlpatterns = [
     path("organizzazioni/", views.organisation_list, name="organisation_list"),
     path("organizzazioni/nuova/", views.organisation_create, name="organisation_create"),
+    path("organizzazioni/agisci-per/", acting.switch_acting_organisation, name="acting_switch"),
     path("organizzazioni/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organizzazioni/<int:pk>/modifica/", views.organisation_update, name="organisation_update"),
     path(

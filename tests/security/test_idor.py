@@ -144,8 +144,32 @@ def _partner_state(w: World):
     return w.partner.confirmed_at
 
 
+def _failed_task(w: World) -> dict:
+    # Staff-only: the failed list of background work may hold any organisation's data in its arguments.
+    from django.utils import timezone
+
+    from grants.ops.models import FailedTask
+
+    now = timezone.now()
+    task = FailedTask.objects.create(
+        task_name="grants.applications.send_receipt",
+        kwargs={"organisation": w.organisation_a.name},
+        error=f"SMTP refused for {w.organisation_a.fiscal_code}",
+        first_failed_at=now,
+        last_failed_at=now,
+    )
+    return {"pk": task.pk}
+
+
+def _failed_task_state(w: World):
+    from grants.ops.models import FailedTask
+
+    return list(FailedTask.objects.values_list("pk", "reruns", "resolved_at"))
+
+
 # Pages, by URL name.
 PAGE_CASES: dict[str, Case] = {
+    "ops:failed_task_rerun": Case(args=_failed_task, method="post", unchanged=_failed_task_state),
     "registry:organisation_detail": Case(args=lambda w: {"pk": w.organisation_a.pk}),
     "registry:organisation_update": Case(args=lambda w: {"pk": w.organisation_a.pk}),
     "registry:membership_revoke": Case(

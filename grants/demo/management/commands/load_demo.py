@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from grants.accounts.mfa import DEMO_TOTP_SECRET
 from grants.demo.services import DEMO_PASSWORD, load_demo
 
 
@@ -17,4 +18,9 @@ class Command(BaseCommand):
             )
         for line in load_demo().lines:
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"Dati caricati. Utenti demo: password «{DEMO_PASSWORD}»."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Dati caricati. Utenti demo: password «{DEMO_PASSWORD}»; "
+                f"per il personale regionale codice TOTP dal segreto {DEMO_TOTP_SECRET}."
+            )
+        )
