@@ -31,6 +31,12 @@ app.conf.beat_schedule = {
         "task": "grants.ops.tasks.purge_resolved_failed_tasks",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Soccorso istruttorio: an unanswered integration request past its deadline makes the application
+    # not admissible (with notice); hourly is well inside the precision a 10-day deadline needs.
+    "expire-integration-requests": {
+        "task": "grants.evaluation.tasks.expire_integration_requests",
+        "schedule": crontab(minute=5),
+    },
 }
 
 REQUEST_ID_HEADER = "request_id"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grants.registry",
     "grants.programme",
     "grants.applications",
+    "grants.evaluation",
     "grants.transparency",
     "grants.api",
     "grants.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("saml2/", include("grants.accounts.saml_urls")),
     path("", include("grants.registry.urls")),
     path("", include("grants.applications.urls")),
+    path("", include("grants.evaluation.urls")),
     path("", include("grants.ops.urls")),
     path("", include("grants.transparency.urls")),
 ]

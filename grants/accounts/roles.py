@@ -36,18 +36,33 @@ _MANAGE_TERRITORY = [
 ]
 
 _VIEW_AUDIT = ["core.view_auditevent"]
+_RUN_EVALUATION = [
+    *(
+        f"evaluation.{a}_{m}"
+        for m in ("admissibilityitem", "admissibilityreview", "panel", "panelmember", "ranking")
+        for a in ("add", "change", "view")
+    ),
+    "evaluation.add_integrationrequest",
+    "evaluation.view_integrationrequest",
+    "evaluation.add_assignment",
+    "evaluation.view_assignment",
+    "evaluation.view_consolidatedscore",
+]
 
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     StaffRole.OFFICER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
     + _MANAGE_TERRITORY
-    + _VIEW_AUDIT,
+    + _VIEW_AUDIT
+    + _RUN_EVALUATION,
     StaffRole.MANAGER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
     + _MANAGE_TERRITORY
-    + _VIEW_AUDIT,
+    + _VIEW_AUDIT
+    + _RUN_EVALUATION
+    + ["evaluation.approve_ranking"],
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
     StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT,
     StaffRole.ADMIN: _CONFIGURE_PROGRAMME

@@ -20,6 +20,7 @@ from grants.territory.models import Municipality
 from grants.territory.services import load_territory
 
 from .applications import load_demo_applications
+from .evaluation import load_demo_evaluation
 from .identifiers import body_fiscal_code, person_fiscal_code
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
@@ -173,4 +174,5 @@ def load_demo() -> DemoReport:
     load_staff(report)
     load_organisations(report)
     report.lines.extend(load_demo_applications())
+    report.lines.extend(load_demo_evaluation())
     return report

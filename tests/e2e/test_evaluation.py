@@ -5,13 +5,6 @@ Chromium driven by Playwright; each page is checked with axe-core (no serious or
 import shutil
 
 import pytest
-from django.conf import settings
-
-if "grants.evaluation" not in settings.INSTALLED_APPS:  # until config/settings.py installs the app
-    pytest.skip(
-        "grants.evaluation not installed: run with DJANGO_SETTINGS_MODULE=grants.evaluation.tests.settings",
-        allow_module_level=True,
-    )
 
 from grants.applications.states import ApplicationStatus
 from grants.evaluation import services
@@ -30,7 +23,7 @@ from grants.registry.tests.factories import PASSWORD
 
 from .test_application_journey import CHROMIUM, CHROMIUM_ARGS, assert_accessible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.urls("grants.evaluation.tests.urls")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

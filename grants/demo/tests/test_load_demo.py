@@ -30,8 +30,8 @@ def test_demo_loads_wecare_and_a_second_run_changes_nothing(capsys):
     assert all(o.name.startswith("[DEMO]") for o in Organisation.objects.all())
     assert User.objects.get(email="funzionario@regione.demo").groups.filter(name="officer").exists()
     statuses = set(Application.objects.values_list("status", flat=True))
-    assert {"draft", "submitted", "withdrawn"} <= statuses
-    assert Application.objects.filter(status="submitted").exclude(protocol_number=None).exists()
+    assert {"draft", "withdrawn", "admissible"} <= statuses
+    assert Application.objects.filter(status="admissible").exclude(protocol_number=None).exists()
     assert "Nessuna modifica" in capsys.readouterr().out
 
 

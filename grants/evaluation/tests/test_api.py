@@ -18,7 +18,7 @@ from .factories import (
     submitted,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("grants.evaluation.tests.urls")]
+pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 

@@ -22,7 +22,7 @@ from .factories import (
     submitted,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("grants.evaluation.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_staff_pages_refuse_applicants_and_evaluators(client):
