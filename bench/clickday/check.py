@@ -1,0 +1,265 @@
+"""Click-day integrity check and report: what the clients were told against what the database holds.
+
+Run with the same DJANGO_SETTINGS_MODULE / DATABASE_URL as the server (bench/clickday/run.sh does)::
+
+    python bench/clickday/check.py --lines lines.tsv --responses responses.0 [...] --wrk wrk.txt \
+        [--pgbench pgbench.txt] [--json result.json]
+
+Integrity (any failure: exit status 1):
+- every 2xx answer names an application of the prepared lines, once (nothing accepted twice), with a protocol
+  that is unique among the answers, and the database agrees: that application is submitted with that
+  protocol, by the applicant's own user, with the applicant's own Idempotency-Key;
+- a replayed answer (Idempotent-Replayed: true) repeats the protocol of its application;
+- the year's protocol numbers are 1..max without a gap or a duplicate, and the counter stands at max;
+- booked total = sum of the booked applications' amounts = the booking row, within the budget; on a
+  first-come call no waiting application arrived before a booked one;
+- every application the database holds as submitted either got its 2xx or was still in flight when the
+  load generator stopped (reported, not an error: the client hung up before the answer).
+
+The report: accepted/s over the wrk run, latency percentiles, answers by kind, pgbench rate and ratio.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db.models import Max, Sum  # noqa: E402
+
+from grants.applications.models import Application, CallBooking, ProtocolCounter  # noqa: E402
+from grants.applications.states import ApplicationStatus, BookingOutcome  # noqa: E402
+from grants.programme.models import Call  # noqa: E402
+from grants.registry.models import Membership  # noqa: E402
+
+CALL_CODE = "clickday"
+
+
+def read_lines(path: Path) -> dict[int, dict]:
+    prepared = {}
+    for raw in path.read_text().splitlines():
+        app, _session, key, _csrf, user = raw.split("\t")
+        prepared[int(app)] = {"key": key, "user": int(user)}
+    return prepared
+
+
+def read_responses(paths: list[Path]) -> list[tuple[int, str, str]]:
+    rows = []
+    for path in paths:
+        for raw in path.read_text().splitlines():
+            status, replayed, body = raw.split("\t", 2)
+            rows.append((int(status), replayed, body))
+    return rows
+
+
+def kind_of(status: int, body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"{status} (not JSON)"
+    code = data.get("code") if isinstance(data, dict) else None
+    return f"{status} {code or data.get('title', '')}".strip()
+
+
+def wrk_summary(path: Path | None) -> dict:
+    if path is None or not path.exists():
+        return {}
+    for line in path.read_text().splitlines():
+        if line.startswith("CLICKDAY_SUMMARY "):
+            return json.loads(line.removeprefix("CLICKDAY_SUMMARY "))
+    return {}
+
+
+def pgbench_tps(path: Path | None) -> float | None:
+    if path is None or not path.exists():
+        return None
+    match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", path.read_text())
+    return float(match.group(1)) if match else None
+
+
+def check(prepared: dict[int, dict], responses: list[tuple[int, str, str]]) -> tuple[list[str], dict]:
+    errors: list[str] = []
+    kinds: Counter = Counter()
+    accepted: dict[int, str] = {}  # application id -> protocol, first answers only
+    replays: list[tuple[int, str]] = []
+    outcomes: Counter = Counter()
+    for status, replayed, body in responses:
+        if not 200 <= status < 300:
+            kinds[kind_of(status, body)] += 1
+            continue
+        data = json.loads(body)
+        app_id, protocol = int(data["id"]), data["protocol"]
+        if replayed == "true":
+            kinds["2xx replayed"] += 1
+            replays.append((app_id, protocol))
+            continue
+        kinds[f"{status} {data['booking_outcome'] or 'submitted'}"] += 1
+        outcomes[data["booking_outcome"]] += 1
+        if app_id not in prepared:
+            errors.append(f"answer for an application that was not prepared: {app_id}")
+        if app_id in accepted:
+            errors.append(f"application {app_id} accepted twice ({accepted[app_id]} and {protocol})")
+        accepted.setdefault(app_id, protocol)
+
+    protocols = Counter(accepted.values())
+    errors += [f"protocol {p} given to {n} applications" for p, n in protocols.items() if n > 1]
+    for app_id, protocol in replays:
+        if app_id in accepted and accepted[app_id] != protocol:
+            errors.append(f"replay of {app_id} answered {protocol}, first answer {accepted[app_id]}")
+
+    call = Call.objects.get(code=CALL_CODE)
+    submitted = {
+        a["pk"]: a
+        for a in Application.objects.filter(call=call, protocol_number__isnull=False).values(
+            "pk",
+            "status",
+            "protocol_year",
+            "protocol_number",
+            "submitted_by_id",
+            "applicant_id",
+            "idempotency_key",
+            "booking_outcome",
+            "booked_amount",
+            "requested_grant",
+        )
+    }
+    members = set(
+        Membership.objects.filter(
+            organisation__applications__in=list(submitted), revoked_at__isnull=True
+        ).values_list("user_id", "organisation_id")
+    )
+    for app_id, protocol in accepted.items():
+        row = submitted.get(app_id)
+        if row is None:
+            errors.append(
+                f"application {app_id} was answered {protocol} but is not submitted in the database"
+            )
+            continue
+        db_protocol = f"{row['protocol_year']}/{row['protocol_number']:07d}"
+        if db_protocol != protocol:
+            errors.append(f"application {app_id}: answered {protocol}, database {db_protocol}")
+        if row["status"] != ApplicationStatus.SUBMITTED:
+            errors.append(f"application {app_id} is {row['status']}, not submitted")
+        expected = prepared.get(app_id)
+        if expected and row["submitted_by_id"] != expected["user"]:
+            errors.append(
+                f"application {app_id} submitted by user {row['submitted_by_id']}, not its applicant"
+            )
+        if expected and row["idempotency_key"] != expected["key"]:
+            errors.append(f"application {app_id} holds another idempotency key")
+        if (row["submitted_by_id"], row["applicant_id"]) not in members:
+            errors.append(f"application {app_id}: the submitting user is not a member of the applicant")
+    in_flight = sorted(set(submitted) - set(accepted))
+
+    # Gapless, unique protocol numbers of every year used, and the counter at the last one.
+    for year in sorted({row["protocol_year"] for row in submitted.values()}):
+        numbers = sorted(
+            Application.objects.filter(protocol_year=year).values_list("protocol_number", flat=True)
+        )
+        if numbers != list(range(1, len(numbers) + 1)):
+            errors.append(f"protocol numbers of {year} are not 1..{len(numbers)} without gaps")
+        counter = ProtocolCounter.objects.get(year=year).last_number
+        if counter != (numbers[-1] if numbers else 0):
+            errors.append(f"protocol counter of {year} is {counter}, last number given {numbers[-1]}")
+
+    # Budget: booked total = booking row = sum of booked amounts, within the budget; first come, first served.
+    booking = CallBooking.objects.get(call=call)
+    booked = Application.objects.filter(call=call, booking_outcome=BookingOutcome.BOOKED)
+    booked_sum = booked.aggregate(s=Sum("booked_amount"))["s"] or Decimal(0)
+    if booked_sum != booking.booked:
+        errors.append(f"booked amounts add up to {booked_sum}, the booking row says {booking.booked}")
+    if booking.booked > booking.budget:
+        errors.append(f"over-booked: {booking.booked} > {booking.budget}")
+    waiting = Application.objects.filter(call=call, booking_outcome=BookingOutcome.WAITING)
+    last_booked = booked.aggregate(m=Max("protocol_number"))["m"]
+    if last_booked and waiting.filter(protocol_number__lt=last_booked).exists():
+        errors.append("a waiting application arrived before a booked one")
+    if waiting.exists() and booking.budget - booking.booked >= min(
+        r["requested_grant"] for r in submitted.values()
+    ):
+        errors.append("applications wait while the budget still has room")
+
+    facts = {
+        "answers": sum(kinds.values()),
+        "accepted": len(accepted),
+        "accepted_booked": outcomes[BookingOutcome.BOOKED],
+        "accepted_waiting": outcomes[BookingOutcome.WAITING],
+        "replayed": len(replays),
+        "by_kind": dict(sorted(kinds.items())),
+        "submitted_in_database": len(submitted),
+        "committed_without_answer": len(in_flight),
+        "budget": str(booking.budget),
+        "booked": str(booking.booked),
+        "booked_applications": booked.count(),
+        "waiting_applications": waiting.count(),
+    }
+    return errors, facts
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lines", type=Path, required=True)
+    parser.add_argument("--responses", type=Path, nargs="+", required=True)
+    parser.add_argument("--wrk", type=Path)
+    parser.add_argument("--pgbench", type=Path)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--connections", type=int)
+    parser.add_argument("--duration", type=float)
+    args = parser.parse_args(argv)
+
+    errors, facts = check(read_lines(args.lines), read_responses(args.responses))
+    wrk = wrk_summary(args.wrk)
+    seconds = wrk.get("duration_s") or args.duration or 0
+    rate = facts["accepted"] / seconds if seconds else None
+    tps = pgbench_tps(args.pgbench)
+    result = {
+        "label": args.label,
+        "workers": args.workers,
+        "threads": args.threads,
+        "connections": args.connections,
+        "seconds": seconds,
+        "accepted_per_s": round(rate, 1) if rate else None,
+        "latency_ms": wrk.get("latency_ms", {}),
+        "wrk_errors": {k: v for k, v in wrk.items() if k.startswith("errors_")},
+        "pgbench_tps": tps,
+        "ratio": round(rate / tps, 2) if rate and tps else None,
+        "integrity_ok": not errors,
+        "integrity_errors": errors[:50],
+        **facts,
+    }
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    lat = result["latency_ms"]
+    print(
+        f"\n| {args.label} | {result['accepted_per_s']} "
+        f"| {lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')} | {tps} | {result['ratio']} | {'OK' if not errors else 'FAILED'} |"
+    )
+    if errors:
+        print(f"INTEGRITY FAILED: {len(errors)} problem(s)", file=sys.stderr)
+        for error in errors[:20]:
+            print(f"  - {error}", file=sys.stderr)
+        return 1
+    print("integrity OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The click-day benchmark: a dedicated PostgreSQL database, N prepared applicants, gunicorn with production
+# settings on loopback, wrk submitting for D seconds after the window opens, the integrity check, and the
+# pgbench baseline of the same hot transaction. Everything it starts it stops; the database is dropped.
+#
+#   bench/clickday/run.sh                       # the full run (make bench-clickday)
+#   SMOKE=1 bench/clickday/run.sh               # CI smoke: 300 applicants, 5 s, integrity only
+#
+# Knobs (environment): APPLICANTS BUDGET_FOR DURATION WORKERS THREADS CONNECTIONS WRK_THREADS MAX_REQUESTS
+# PGBENCH_SECONDS (0 = skip) PORT CLICKDAY_DB OUT KEEP_DB=1 LABEL.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ "${SMOKE:-0}" = 1 ]; then
+    : "${APPLICANTS:=300}" "${BUDGET_FOR:=100}" "${DURATION:=5}" "${WORKERS:=2}" "${THREADS:=1}"
+    : "${CONNECTIONS:=4}" "${PGBENCH_SECONDS:=0}" "${CLICKDAY_DB:=clickday_smoke_$$}"
+fi
+APPLICANTS=${APPLICANTS:-60000}
+BUDGET_FOR=${BUDGET_FOR:-20000}
+DURATION=${DURATION:-60}
+WORKERS=${WORKERS:-5}
+THREADS=${THREADS:-1}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-1}
+MAX_REQUESTS=${MAX_REQUESTS:-2000}
+PGBENCH_SECONDS=${PGBENCH_SECONDS:-30}
+PORT=${PORT:-8099}
+CLICKDAY_DB=${CLICKDAY_DB:-clickday}
+OUT=${OUT:-/tmp/clickday/$(date +%Y%m%d-%H%M%S)-w${WORKERS}t${THREADS}c${CONNECTIONS}}
+LABEL=${LABEL:-"${WORKERS} workers x ${THREADS} threads, ${CONNECTIONS} connections"}
+PY=.venv/bin/python
+PG="-h 127.0.0.1 -p 5432 -U postgres"
+PGBIN=/usr/lib/postgresql/15/bin
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+mkdir -p "$OUT"
+log() { printf '[clickday %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+# Production profile on plain http over loopback; the same SECRET_KEY signs the prepared sessions.
+export DJANGO_SETTINGS_MODULE=config.settings DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1
+export SECRET_KEY="${SECRET_KEY:-clickday-bench-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
+export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO}
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${CLICKDAY_DB}"
+
+GUNICORN_PID=""
+cleanup() {
+    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+        kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+        for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.5; done
+    fi
+    if [ "${KEEP_DB:-0}" != 1 ]; then dropdb $PG --if-exists "$CLICKDAY_DB" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+log "database $CLICKDAY_DB (fresh), migrations"
+dropdb $PG --if-exists "$CLICKDAY_DB"
+createdb $PG "$CLICKDAY_DB"
+$PY manage.py migrate --noinput >"$OUT/migrate.log"
+
+log "prepare: $APPLICANTS applicants, budget for $BUDGET_FOR"
+$PY bench/clickday/prepare.py --applicants "$APPLICANTS" --budget-for "$BUDGET_FOR" --out "$OUT/lines.tsv" \
+    | tee "$OUT/prepare.log"
+
+log "gunicorn: $WORKERS workers x $THREADS threads on 127.0.0.1:$PORT (max_requests $MAX_REQUESTS)"
+GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=$WORKERS GUNICORN_THREADS=$THREADS \
+    GUNICORN_MAX_REQUESTS=$MAX_REQUESTS GUNICORN_ACCESSLOG="$OUT/access.log" \
+    .venv/bin/gunicorn -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
+GUNICORN_PID=$!
+for _ in $(seq 1 60); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/" 2>/dev/null && break
+    sleep 0.5
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/"
+# Warm every worker (imports, database connection) as a real server is warm before the window opens.
+wrk -t1 -c$((WORKERS * THREADS * 2)) -d2s "http://127.0.0.1:$PORT/health/" >"$OUT/warmup.txt"
+
+OPENS_AT=$($PY -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(seconds=3)).isoformat())')
+$PY bench/clickday/prepare.py open --at "$OPENS_AT"
+$PY -c "import datetime as d, time; t = d.datetime.fromisoformat('$OPENS_AT'); \
+time.sleep(max(0.0, (t - d.datetime.now(d.timezone.utc)).total_seconds()) + 0.05)"
+
+log "window open: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s"
+CLICKDAY_LINES="$OUT/lines.tsv" CLICKDAY_LOG="$OUT/responses" CLICKDAY_THREADS=$WRK_THREADS \
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
+    -s bench/clickday/submit.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
+
+kill -TERM "$GUNICORN_PID"
+wait "$GUNICORN_PID" 2>/dev/null || true
+GUNICORN_PID=""
+
+PGBENCH_ARGS=()
+if [ "$PGBENCH_SECONDS" != 0 ]; then
+    log "pgbench baseline: -c $((WORKERS * THREADS)) -T $PGBENCH_SECONDS"
+    psql $PG -q -d "$CLICKDAY_DB" -v budget=$((BUDGET_FOR * 50000)) -f bench/clickday/pgbench_setup.sql
+    $PGBIN/pgbench $PG -n -M prepared -c $((WORKERS * THREADS)) -j 2 -T "$PGBENCH_SECONDS" \
+        -f bench/clickday/pgbench_submit.sql "$CLICKDAY_DB" | tee "$OUT/pgbench.txt"
+    PGBENCH_ARGS=(--pgbench "$OUT/pgbench.txt")
+fi
+
+log "integrity check"
+$PY bench/clickday/check.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* --wrk "$OUT/wrk.txt" \
+    --label "$LABEL" --workers "$WORKERS" --threads "$THREADS" --connections "$CONNECTIONS" \
+    --duration "$DURATION" "${PGBENCH_ARGS[@]}" --json "$OUT/result.json"
+log "results in $OUT"
