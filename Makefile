@@ -74,3 +74,10 @@ worker: install ## Run a Celery worker (needs REDIS_URL; without it tasks run in
 
 beat: install ## Run Celery beat, the periodic schedule of config/celery.py (one per installation)
 	$(VENV)/bin/celery --app config beat --loglevel INFO --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
+
+.PHONY: bench-clickday bench-clickday-smoke
+bench-clickday: install ## Click-day benchmark on PostgreSQL: 60,000 applicants, 60 s of wrk, integrity, pgbench
+	bench/clickday/run.sh
+
+bench-clickday-smoke: install ## CI smoke of the click day (PostgreSQL + wrk): 300 applicants, 5 s, integrity only
+	WECARE_CLICKDAY_SMOKE=1 timeout 300 $(PY) -m pytest tests/bench -q

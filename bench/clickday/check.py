@@ -221,6 +221,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--connections", type=int)
     parser.add_argument("--duration", type=float)
+    parser.add_argument("--loadavg", type=Path, help="/proc/loadavg before and after the run")
     args = parser.parse_args(argv)
 
     errors, facts = check(read_lines(args.lines), read_responses(args.responses))
@@ -239,6 +240,7 @@ def main(argv=None) -> int:
         "wrk_errors": {k: v for k, v in wrk.items() if k.startswith("errors_")},
         "pgbench_tps": tps,
         "ratio": round(rate / tps, 2) if rate and tps else None,
+        "loadavg_before_after": args.loadavg.read_text().split("\n")[:2] if args.loadavg else None,
         "integrity_ok": not errors,
         "integrity_errors": errors[:50],
         **facts,
@@ -248,9 +250,10 @@ def main(argv=None) -> int:
     if args.json:
         args.json.write_text(text + "\n")
     lat = result["latency_ms"]
+    latency = f"{lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')}"
+    verdict = "OK" if not errors else "FAILED"
     print(
-        f"\n| {args.label} | {result['accepted_per_s']} "
-        f"| {lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')} | {tps} | {result['ratio']} | {'OK' if not errors else 'FAILED'} |"
+        f"\n| {args.label} | {result['accepted_per_s']} | {latency} | {tps} | {result['ratio']} | {verdict} |"
     )
     if errors:
         print(f"INTEGRITY FAILED: {len(errors)} problem(s)", file=sys.stderr)

@@ -79,11 +79,13 @@ $PY bench/clickday/prepare.py open --at "$OPENS_AT"
 $PY -c "import datetime as d, time; t = d.datetime.fromisoformat('$OPENS_AT'); \
 time.sleep(max(0.0, (t - d.datetime.now(d.timezone.utc)).total_seconds()) + 0.05)"
 
+cat /proc/loadavg >"$OUT/loadavg.txt"  # the machine is shared: what else ran is part of the result
 log "window open: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s"
 CLICKDAY_LINES="$OUT/lines.tsv" CLICKDAY_LOG="$OUT/responses" CLICKDAY_THREADS=$WRK_THREADS \
     wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
     -s bench/clickday/submit.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
 
+cat /proc/loadavg >>"$OUT/loadavg.txt"
 kill -TERM "$GUNICORN_PID"
 wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
@@ -100,5 +102,5 @@ fi
 log "integrity check"
 $PY bench/clickday/check.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* --wrk "$OUT/wrk.txt" \
     --label "$LABEL" --workers "$WORKERS" --threads "$THREADS" --connections "$CONNECTIONS" \
-    --duration "$DURATION" "${PGBENCH_ARGS[@]}" --json "$OUT/result.json"
+    --duration "$DURATION" --loadavg "$OUT/loadavg.txt" "${PGBENCH_ARGS[@]}" --json "$OUT/result.json"
 log "results in $OUT"
