@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from grants.core.audit import save_audited
+from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome, now
 from grants.core.vocabulary import LegalForm
@@ -500,12 +500,31 @@ def _next_protocol_number(year: int) -> int:
 
 
 def _book(*, actor, application: Application, booking: CallBooking) -> None:
-    """First-come: book the requested grant if it fits and nobody arrived earlier is waiting."""
+    """First-come: book the requested grant if it fits and nobody arrived earlier is waiting.
+
+    The booking row is as hot as the protocol counter (every submission to the call locks it), so this runs
+    no query it can avoid: no full_clean (the database's check constraints refuse an over-booking), no re-read
+    for the audit diff (the locked row is the "before"); history and AuditEvent are written as save_audited
+    would write them."""
     grant = application.requested_grant
     queue_is_empty = not selectors.waiting_list(application.call).exists()
     if queue_is_empty and grant <= booking.available:
+        before = booking.booked
         booking.booked = round_money(booking.booked + grant)
-        save_audited(booking, actor=actor, reason=f"Prenotazione domanda {application.pk}")
+        booking.call = application.call  # already loaded: str(booking) in the audit needs no query
+        reason = f"Prenotazione domanda {application.pk}"
+        if getattr(actor, "is_authenticated", False):
+            booking._history_user = actor
+        booking._change_reason = reason
+        booking.save(update_fields=["booked", "updated_at"])
+        record_event(
+            actor=actor,
+            action="callbooking.updated",
+            obj=booking,
+            before={"booked": str(before)},
+            after={"booked": str(booking.booked)},
+            reason=reason,
+        )
         application.booking_outcome = BookingOutcome.BOOKED
         application.booked_amount = grant
     else:
@@ -595,12 +614,14 @@ def _submit_locked(*, actor, application, key, moment, year, declarations_accept
     application.declarations_accepted_at = moment
     application.idempotency_key = key
 
+    application.mark_submitted()
+    # Validated before the hot locks: full_clean checks each foreign key with a query. The booking fields
+    # set below are constants of their choices and a Decimal the database constrains.
+    application.full_clean(validate_constraints=False)
+
     if call.mode == CallMode.FIRST_COME:  # 2. the call's booking row
         booking = CallBooking.objects.select_for_update().get(call=call)
         _book(actor=actor, application=application, booking=booking)
-
-    application.mark_submitted()
-    application.full_clean(validate_constraints=False)  # no queries: the database checks the constraints
 
     # 3. last: the year's protocol counter, held only for these two UPDATEs and the commit. (save_audited
     # would full_clean again, querying under the hot lock: the history attributes are set directly instead.)
