@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from grants.applications import selectors, services
 from grants.applications.models import Application, ApplicationPartner
@@ -21,9 +20,10 @@ from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
+from .auth import session_auth
 from .problems import problem_response
 
-router = Router(tags=["applications"], auth=django_auth)
+router = Router(tags=["applications"], auth=session_auth)
 
 
 # --- shapes -------------------------------------------------------------------------------------------------

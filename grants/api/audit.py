@@ -11,11 +11,12 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
 
 from grants.core.selectors import can_view_audit, events_for_key
 
-router = Router(tags=["audit"], auth=django_auth)
+from .auth import session_auth
+
+router = Router(tags=["audit"], auth=session_auth)
 
 AUDIT_PAGE_SIZE = 50
 

@@ -12,15 +12,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
 
 from grants.core.vocabulary import LegalForm
 from grants.registry import selectors, services
 from grants.registry.models import Membership, Organisation
 
-from .problems import problem_response
+from .auth import session_auth
+from .problems import Problem, problem_response
 
-router = Router(tags=["registry"], auth=django_auth)
+router = Router(tags=["registry"], auth=session_auth)
 
 ORGANISATIONS_PAGE_SIZE = 20
 
@@ -29,19 +29,6 @@ _API_FIELD_NAMES = {"seat": "seat_istat_code", NON_FIELD_ERRORS: ""}
 
 
 # --- Schemas --------------------------------------------------------------------------------------
-
-
-class FieldError(Schema):
-    field: str = Field(description="Campo a cui si riferisce l'errore (vuoto se riguarda l'intera richiesta)")
-    message: str
-
-
-class Problem(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str = ""
-    errors: list[FieldError] = []
 
 
 class SeatOut(Schema):

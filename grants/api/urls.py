@@ -1,22 +1,135 @@
-"""The /api/v1 surface: one NinjaAPI, one router per bounded context."""
+"""The /api/v1 surface: one NinjaAPI, one router per bounded context.
 
-from django.http import Http404
+Every failure under /api/v1 is application/problem+json: validation (422), unparsable bodies (400), missing or
+bad credentials (401 with ``WWW-Authenticate``), refusals and CSRF failures (403), unknown paths (404, through
+the catch-all route appended last), methods a path does not accept (405 with ``Allow``), rate limits (429 with
+``Retry-After``) and unexpected errors (500, logged, without a stack trace). The OpenAPI document says so:
+error responses are published as ``application/problem+json`` with the shared ``Problem`` schema.
+"""
+
+import functools
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import re_path
+from django.utils.log import log_response
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from .problems import problem_response
+from .auth import WWW_AUTHENTICATE
+from .problems import PROBLEM_CONTENT_TYPE, Problem, as_problem, problem_response
 
-api = NinjaAPI(
+logger = logging.getLogger("grants.api")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+class ProblemNinjaAPI(NinjaAPI):
+    """NinjaAPI whose every failure, routed or not, is problem+json, and whose OpenAPI document says so."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = _problem_on_405(pattern.callback)
+        urls.append(re_path(r"^.*$", unknown_path, name="unknown-path"))
+        return urls
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in problem.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components["Problem"] = problem
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                _document_failures(method.upper(), operation)
+        return schema
+
+
+_FAILURE_DESCRIPTIONS = {
+    "400": "Corpo della richiesta non leggibile (JSON non valido) o intestazione mancante.",
+    "401": "Autenticazione mancante o non valida (sessione o token personale).",
+    "403": "Operazione non consentita (permessi, verifica CSRF, token di sola lettura).",
+    "404": "Risorsa non trovata (o non visibile a chi chiede).",
+    "422": "Dati non validi: l'elenco ``errors`` indica i campi.",
+    "429": "Troppe richieste: riprovare dopo i secondi indicati in Retry-After.",
+}
+
+
+def _document_failures(method: str, operation: dict) -> None:
+    """Publish every error answer as problem+json, adding the ones every operation of its kind may give."""
+    responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+    operation["responses"] = responses
+    parameters = operation.get("parameters", [])
+    wanted = {"429"}
+    if operation.get("security"):
+        wanted |= {"401", "403"}
+    if parameters or "requestBody" in operation:
+        wanted.add("422")
+    if "requestBody" in operation or any(p.get("in") == "header" for p in parameters):
+        wanted.add("400")
+    if any(p.get("in") == "path" for p in parameters):
+        wanted.add("404")
+    for status in sorted(wanted):
+        responses.setdefault(status, {"description": _FAILURE_DESCRIPTIONS[status]})
+    for status, response in responses.items():
+        if not status.isdigit() or int(status) < 400:
+            continue
+        content = response.get("content") or {}
+        schema = (content.get("application/json") or content.get(PROBLEM_CONTENT_TYPE) or {}).get("schema")
+        response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": schema or dict(PROBLEM_REF)}}
+        if status == "401":
+            response.setdefault("headers", {})["WWW-Authenticate"] = {"schema": {"type": "string"}}
+        if status == "429":
+            response.setdefault("headers", {})["Retry-After"] = {
+                "description": "Secondi da attendere",
+                "schema": {"type": "integer"},
+            }
+
+
+def _problem_on_405(view):
+    """ninja answers a method a path lacks with a plain 405; its root path raises Http404 outside handlers."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return problem_response(404, detail=_("Nessuna risorsa a questo indirizzo dell'API."))
+        if isinstance(response, HttpResponseNotAllowed):
+            return as_problem(response)
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def unknown_path(request, *args, **kwargs):
+    return problem_response(404, detail=_("Nessuna risorsa a questo indirizzo dell'API."))
+
+
+api = ProblemNinjaAPI(
     title="WECARE – API della piattaforma bandi",
     version="1.0.0",
-    description="Programmi, misure, bandi, territorio e organizzazioni. Errori in application/problem+json.",
+    description=(
+        "Programmi, misure, bandi, territorio, organizzazioni e domande. Autenticazione con la sessione del "
+        "browser o con un token personale (Authorization: Bearer). Errori in application/problem+json."
+    ),
     urls_namespace="api",
 )
 
 
 def _field_path(loc) -> str:
     # ninja locations look like ("query", "measure") or ("body", "payload", "name"): keep the field part.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "header", "file")]
     return ".".join(parts)
 
 
@@ -33,12 +146,46 @@ def on_not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return problem_response(401, detail="Autenticazione richiesta.")
+    response = problem_response(401, detail=_("Autenticazione richiesta."))
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return problem_response(403, detail=str(exc) or _("Operazione non consentita."))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    response = problem_response(429, detail=_("Troppe richieste: riprova più tardi."))
+    if exc.wait is not None:
+        response["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    return response
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return problem_response(exc.status_code, detail=str(exc))
+    response = problem_response(exc.status_code, detail=str(exc))
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = getattr(exc, "www_authenticate", WWW_AUTHENTICATE)
+    return response
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc: Exception):
+    """Logged with the traceback and signalled like Django's own 500; no trace reaches the client."""
+    got_request_exception.send(sender=None, request=request)
+    response = problem_response(500, detail=_("Errore interno del server. Il problema è stato registrato."))
+    log_response(
+        "%s: %s",
+        "Internal Server Error",
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
 
 
 from . import applications, audit, evaluation, programme, registry, territory  # noqa: E402 - routers attach after the error handlers
@@ -49,3 +196,5 @@ api.add_router("/", registry.router)
 api.add_router("/", applications.router)
 api.add_router("/", audit.router)
 api.add_router("/", evaluation.router)
+
+__all__ = ["api", "as_problem"]
