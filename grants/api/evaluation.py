@@ -14,6 +14,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from grants.applications import selectors as application_selectors
 from grants.applications.models import Application
 from grants.evaluation import permissions, selectors, services
 from grants.evaluation.models import (
@@ -429,9 +430,12 @@ def _ranking(ranking: Ranking) -> dict:
 
 def _my_assignment(request, assignment_id: int) -> Assignment:
     try:
-        return selectors.assignment_for_evaluator(request.auth, assignment_id)
+        assignment = selectors.assignment_for_evaluator(request.auth, assignment_id)
     except Assignment.DoesNotExist:
         raise Http404 from None
+    if not permissions.is_assigned_evaluator(request.auth, assignment):  # e.g. no longer staff
+        raise Http404
+    return assignment
 
 
 # --- admissibility ------------------------------------------------------------------------------------------
@@ -547,7 +551,9 @@ def answer_integration_request(request, request_id: int, payload: IntegrationAns
 
 @router.get("/applications/{application_id}/notices", response=list[NoticeOut])
 def list_notices(request, application_id: int):
-    """For the applicant: the communications about one of their applications."""
+    """For the applicant: the communications about one of their applications (404 for anyone else's)."""
+    if not application_selectors.applications_for_user(request.auth).filter(pk=application_id).exists():
+        raise Http404
     notices = selectors.notices_for_user(request.auth).filter(application_id=application_id)
     return [
         {
@@ -700,15 +706,17 @@ def put_scores(request, assignment_id: int, payload: ScoresIn):
 def list_evaluations(request, application_id: int):
     """What the user may see: an evaluator sees others' scores only after submitting their own."""
     application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
-    if application is None:
+    if application is None or not permissions.can_see_evaluations(request.auth, application):
         raise Http404
     return [_evaluation(e) for e in selectors.visible_evaluations(request.auth, application)]
 
 
 @router.put("/evaluation/applications/{application_id}/consensus", response=ConsolidatedOut)
 def put_consensus(request, application_id: int, payload: ConsensusIn):
+    """Only the president of the application's panel, not in conflict on it: 404 for anyone else, whether or
+    not the call has a panel yet (the refusal does not tell an outsider which applications exist)."""
     application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
-    if application is None:
+    if application is None or not permissions.can_set_consensus(request.auth, application):
         raise Http404
     result, problem = _run(
         lambda: services.set_consensus(

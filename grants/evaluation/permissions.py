@@ -66,6 +66,25 @@ def is_assigned_evaluator(user, assignment: Assignment) -> bool:
     )
 
 
+def can_set_consensus(user, application) -> bool:
+    """The president of the application's panel, unless they declared a conflict of interest on it."""
+    panel = Panel.objects.filter(call_id=application.call_id).first()
+    return (
+        is_president(user, panel)
+        and not Assignment.objects.filter(
+            application=application, member__user=user, status=AssignmentStatus.CONFLICT
+        ).exists()
+    )
+
+
+def can_see_evaluations(user, application) -> bool:
+    """Who may ask for an application's evaluations: staff who oversee the evaluation and the evaluators it
+    was assigned to (what each of them sees is narrowed by ``selectors.visible_evaluations``)."""
+    return can_view_evaluation(user) or (
+        _is_staff(user) and Assignment.objects.filter(application=application, member__user=user).exists()
+    )
+
+
 def can_answer_integration(user, application) -> bool:
     """The applicant's members answer the requests for integration."""
     return can_act_for(user, application.applicant)

@@ -73,6 +73,8 @@ def call_overview(request, code: str):
 @login_required
 @require_POST
 def panel_update(request, code: str):
+    if not permissions.can_manage_panel(request.user):
+        return _forbidden(request)
     call = _call_or_404(code)
     action = request.POST.get("action")
     try:
@@ -212,6 +214,8 @@ def assignment_detail(request, pk: int):
         assignment = selectors.assignment_for_evaluator(request.user, pk)
     except Assignment.DoesNotExist:
         raise Http404(_("Assegnazione non trovata.")) from None
+    if not permissions.is_assigned_evaluator(request.user, assignment):  # e.g. no longer staff
+        raise Http404(_("Assegnazione non trovata."))
     application = assignment.application
     parties = selectors.lead_first(selectors.parties(application))
     tree = selectors.criteria_tree(application.call)
