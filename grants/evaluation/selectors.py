@@ -167,7 +167,10 @@ def assignments_for_evaluator(user) -> QuerySet[Assignment]:
     """What the evaluator has to do, across calls; conflicted and revoked ones stay out."""
     return (
         Assignment.objects.filter(
-            member__user=user, member__is_active=True, status__in=LIVE_ASSIGNMENT_STATUSES
+            member__user=user,
+            member__user__is_staff=True,  # leaving the Region's staff ends access at once
+            member__is_active=True,
+            status__in=LIVE_ASSIGNMENT_STATUSES,
         )
         .select_related("application", "application__call", "member__panel")
         .order_by("application__call__code", "application__protocol_year", "application__protocol_number")

@@ -858,8 +858,8 @@ def set_consensus(
     application = _lock(application)
     panel = _require_panel(application.call)
     _require(
-        permissions.is_president(actor, panel),
-        _("Solo il presidente del nucleo fissa il punteggio di consenso."),
+        permissions.is_president(actor, panel) and permissions.can_set_consensus(actor, application),
+        _("Solo il presidente del nucleo, senza conflitti sulla domanda, fissa il punteggio di consenso."),
     )
     if application.status not in (
         ApplicationStatus.ADMISSIBLE,
