@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from grants.core.models import TimeStampedModel
+
 
 class StaffRole(models.TextChoices):
     """Roles of the Region's staff; each is a Django group carrying its model permissions."""
@@ -74,3 +76,51 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_staff_role(self, role: StaffRole) -> bool:
         return self.is_superuser or self.groups.filter(name=role.value).exists()
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Sola lettura")
+    WRITE = "write", _("Lettura e scrittura")
+
+
+class PersonalAccessToken(TimeStampedModel):
+    """A personal access token for the API (``Authorization: Bearer``), created and revoked by its owner.
+
+    Only a SHA-256 of the secret is stored: the token is shown once, at creation. ``prefix`` (public) tells
+    tokens apart in lists. Rules and lifecycle: grants/accounts/tokens.py.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="access_tokens", verbose_name=_("utente")
+    )
+    name = models.CharField(_("nome"), max_length=100)
+    prefix = models.CharField(_("prefisso"), max_length=16, unique=True)
+    token_hash = models.CharField(_("impronta SHA-256"), max_length=64, unique=True)
+    scope = models.CharField(_("ambito"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField(_("scade il"))
+    last_used_at = models.DateTimeField(_("ultimo uso"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("token di accesso personale")
+        verbose_name_plural = _("token di accesso personali")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, at=None) -> bool:
+        return self.expires_at <= (at or timezone.now())
+
+    def is_active(self, at=None) -> bool:
+        return not self.is_revoked and not self.is_expired(at)
+
+    @property
+    def allows_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

@@ -20,10 +20,10 @@ from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
-from .auth import session_auth
+from .auth import API_AUTH
 from .problems import problem_response
 
-router = Router(tags=["applications"], auth=session_auth)
+router = Router(tags=["applications"], auth=API_AUTH)
 
 
 # --- shapes -------------------------------------------------------------------------------------------------

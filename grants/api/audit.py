@@ -14,9 +14,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from grants.core.selectors import can_view_audit, events_for_key
 
-from .auth import session_auth
+from .auth import API_AUTH
 
-router = Router(tags=["audit"], auth=session_auth)
+router = Router(tags=["audit"], auth=API_AUTH)
 
 AUDIT_PAGE_SIZE = 50
 

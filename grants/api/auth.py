@@ -11,8 +11,10 @@ judged by the token alone; otherwise the session counts. Failures are problem+js
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
-from ninja.security import APIKeyCookie
+from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+
+from grants.accounts.tokens import authenticate_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WWW_AUTHENTICATE = 'Bearer realm="api"'
@@ -59,3 +61,52 @@ class SessionAuth(APIKeyCookie):
 
 
 session_auth = SessionAuth()
+
+
+class InvalidToken(HttpError):
+    www_authenticate = 'Bearer realm="api", error="invalid_token"'
+
+    def __init__(self) -> None:
+        super().__init__(401, _("Token non valido, scaduto o revocato."))
+
+
+class ReadOnlyToken(HttpError):
+    def __init__(self) -> None:
+        super().__init__(
+            403, _("Questo token è di sola lettura: per modificare serve un token di scrittura.")
+        )
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer wcr_...``: a personal access token (grants/accounts/tokens.py).
+
+    A request without the header is left to the session; one with a bad token is refused (401), never judged
+    by its cookies. On success ``request.user`` is the token's owner and ``request.access_token`` the token.
+    """
+
+    openapi_description = "Token di accesso personale, creato alla pagina /profilo/token/."
+
+    def __call__(self, request):
+        header = request.headers.get(self.header, "")
+        if not header:
+            return None
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request, token):
+        access_token = authenticate_token(token)
+        if access_token is None:
+            raise InvalidToken()
+        if request.method not in SAFE_METHODS and not access_token.allows_write:
+            raise ReadOnlyToken()
+        request.user = access_token.user
+        request.access_token = access_token
+        return access_token.user
+
+
+token_auth = TokenAuth()
+
+# What authenticated routers declare: a bearer token, else the browser's session.
+API_AUTH = [token_auth, session_auth]

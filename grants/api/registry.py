@@ -17,10 +17,10 @@ from grants.core.vocabulary import LegalForm
 from grants.registry import selectors, services
 from grants.registry.models import Membership, Organisation
 
-from .auth import session_auth
+from .auth import API_AUTH
 from .problems import Problem, problem_response
 
-router = Router(tags=["registry"], auth=session_auth)
+router = Router(tags=["registry"], auth=API_AUTH)
 
 ORGANISATIONS_PAGE_SIZE = 20
 

@@ -10,9 +10,10 @@ error responses are published as ``application/problem+json`` with the shared ``
 import functools
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -20,8 +21,9 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from .auth import WWW_AUTHENTICATE
+from .auth import API_AUTH, WWW_AUTHENTICATE
 from .problems import PROBLEM_CONTENT_TYPE, Problem, as_problem, problem_response
+from .throttling import api_rate_throttle
 
 logger = logging.getLogger("grants.api")
 
@@ -124,6 +126,7 @@ api = ProblemNinjaAPI(
         "browser o con un token personale (Authorization: Bearer). Errori in application/problem+json."
     ),
     urls_namespace="api",
+    throttle=[api_rate_throttle],
 )
 
 
@@ -172,6 +175,14 @@ def on_http_error(request, exc: HttpError):
     return response
 
 
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_bad_request(request, exc):
+    """Unreadable bodies (a multipart without boundary, a request too large): 400, as Django answers them."""
+    return problem_response(400, detail=_("Corpo della richiesta non leggibile."))
+
+
 @api.exception_handler(Exception)
 def on_server_error(request, exc: Exception):
     """Logged with the traceback and signalled like Django's own 500; no trace reaches the client."""
@@ -195,6 +206,7 @@ api.add_router("/", territory.router)
 api.add_router("/", registry.router)
 api.add_router("/", applications.router)
 api.add_router("/", audit.router)
-api.add_router("/", evaluation.router)
+# The evaluation router declares ninja's django_auth; mounted with the API's own (tokens, then the session).
+api.add_router("/", evaluation.router, auth=API_AUTH)
 
 __all__ = ["api", "as_problem"]

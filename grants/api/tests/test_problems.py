@@ -163,3 +163,17 @@ def test_openapi_publishes_errors_as_problems(client):
     assert "Retry-After" in operation["responses"]["429"]["headers"]
     public = schema["paths"][f"{API}/provinces"]["get"]["responses"]
     assert "401" not in public
+
+
+def test_multipart_without_boundary_is_a_400_problem():
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(user)
+    client.get("/")
+    response = client.post(
+        f"{API}/organisations",
+        data=b"{}",
+        content_type="multipart/form-data",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    _problem(response, 400)
