@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "grants.api.middleware.ApiProblemMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -345,3 +346,8 @@ CELERY_FAILED_TASK_RETENTION_DAYS = int(os.environ.get("CELERY_FAILED_TASK_RETEN
 # --- Backups (manage.py backup / restore) -------------------------------------------------------------------
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 14))
+
+# --- API ---------------------------------------------------------------------------------------------------
+# Requests per client (token, else user, else IP) and window; None disables. Tests set their own limits: the
+# local-memory cache would otherwise count the whole suite as one client.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min") if ENV != "test" else None

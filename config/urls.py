@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from grants.api.urls import api
 
 admin.site.site_header = "WECARE – Back-office"
 admin.site.site_title = "WECARE back-office"
-admin.site.index_title = "Configurazione di programmi, misure e bandi"
+admin.site.index_title = _("Configurazione di programmi, misure e bandi")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
