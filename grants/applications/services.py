@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome, now
+from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.core.vocabulary import LegalForm
 from grants.programme.models import Call, CallMode, CallStatus, RequiredDocument
 from grants.registry.models import Organisation
@@ -444,31 +445,28 @@ def attach_document(
         raise ApplicationError(_("Il documento non è richiesto da questo bando."), code="document_invalid")
     if partner is not None and partner.application_id != application.pk:
         raise ApplicationError(_("Il soggetto non fa parte del partenariato."), code="partner_invalid")
-    content_type = getattr(uploaded_file, "content_type", "") or "application/octet-stream"
-    if required_document.allowed_types and content_type not in required_document.allowed_types:
-        raise ApplicationError(
-            _("Formato non ammesso (%(type)s): sono ammessi %(allowed)s.")
-            % {"type": content_type, "allowed": ", ".join(required_document.allowed_types)},
-            code="document_type",
+    try:
+        content_type = check_upload(
+            uploaded_file,
+            allowed_types=required_document.allowed_types,
+            max_bytes=required_document.max_size_mb * 1024 * 1024,
+            declared_type=getattr(uploaded_file, "content_type", "") or "",
         )
-    if uploaded_file.size > required_document.max_size_mb * 1024 * 1024:
-        raise ApplicationError(
-            _("Il file supera la dimensione massima di %(size)d MB.")
-            % {"size": required_document.max_size_mb},
-            code="document_too_large",
-        )
+    except UploadRefused as refusal:
+        raise ApplicationError(str(refusal), code=refusal.code) from refusal
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     for previous in application.documents.filter(required_document=required_document, partner=partner):
+        # The replaced file stays in storage: its history row still names it, so earlier versions remain
+        # available to officers and auditors.
         previous._history_user = actor
-        previous.file.delete(save=False)
         previous.delete()
     document = ApplicationDocument(
         application=application,
         required_document=required_document,
         partner=partner,
-        original_name=uploaded_file.name.rsplit("/", 1)[-1][:255],
+        original_name=safe_filename(uploaded_file.name),
         content_type=content_type[:100],
         size=uploaded_file.size,
         sha256=digest.hexdigest(),
