@@ -25,7 +25,7 @@ from grants.evaluation.models import (
     RankingEntry,
 )
 from grants.evaluation.services import ChecklistAnswer, ChecklistItemInput, EvaluationError
-from grants.programme.models import Call, CallStatus
+from grants.programme.models import Call
 
 from .problems import problem_response
 
@@ -268,7 +268,7 @@ def _forbidden(exc: PermissionDenied | None = None):
 def _staff_call(request, call_id: int, check) -> Call:
     if not check(request.auth):
         raise PermissionDenied("Operazione non consentita.")
-    call = Call.objects.exclude(status=CallStatus.DRAFT).filter(pk=call_id).first()
+    call = selectors.published_call(call_id)
     if call is None:
         raise Http404
     return call
@@ -277,11 +277,7 @@ def _staff_call(request, call_id: int, check) -> Call:
 def _staff_application(request, application_id: int, check) -> Application:
     if not check(request.auth):
         raise PermissionDenied("Operazione non consentita.")
-    application = (
-        Application.objects.filter(pk=application_id, protocol_number__isnull=False)
-        .select_related("call", "applicant")
-        .first()
-    )
+    application = selectors.submitted_application(application_id)
     if application is None:
         raise Http404
     return application
@@ -705,7 +701,7 @@ def put_scores(request, assignment_id: int, payload: ScoresIn):
 @router.get("/evaluation/applications/{application_id}/evaluations", response=list[EvaluationOut])
 def list_evaluations(request, application_id: int):
     """What the user may see: an evaluator sees others' scores only after submitting their own."""
-    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    application = selectors.submitted_application(application_id)
     if application is None or not permissions.can_see_evaluations(request.auth, application):
         raise Http404
     return [_evaluation(e) for e in selectors.visible_evaluations(request.auth, application)]
@@ -715,7 +711,7 @@ def list_evaluations(request, application_id: int):
 def put_consensus(request, application_id: int, payload: ConsensusIn):
     """Only the president of the application's panel, not in conflict on it: 404 for anyone else, whether or
     not the call has a panel yet (the refusal does not tell an outsider which applications exist)."""
-    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    application = selectors.submitted_application(application_id)
     if application is None or not permissions.can_set_consensus(request.auth, application):
         raise Http404
     result, problem = _run(
@@ -761,7 +757,7 @@ def post_ranking(request, call_id: int):
 @router.get("/evaluation/calls/{call_id}/ranking", response=RankingOut)
 def get_ranking(request, call_id: int):
     """Staff see the proposal; anyone signed in sees an approved ranking (public data)."""
-    call = Call.objects.exclude(status=CallStatus.DRAFT).filter(pk=call_id).first()
+    call = selectors.published_call(call_id)
     if call is None:
         raise Http404
     ranking = (
@@ -792,7 +788,7 @@ def approve_ranking(request, call_id: int):
 @router.post("/evaluation/applications/{application_id}/renunciation", response=RankingOut)
 def post_renunciation(request, application_id: int, payload: RenunciationIn):
     """The applicant (or an officer) renounces a funded application; the ranking slides."""
-    application = Application.objects.filter(pk=application_id, protocol_number__isnull=False).first()
+    application = selectors.submitted_application(application_id)
     if application is None or not permissions.can_renounce(request.auth, application):
         raise Http404
     _result, problem = _run(

@@ -8,7 +8,7 @@ from grants.applications import selectors as application_selectors
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, PartnerRole
 from grants.core.money import ZERO
-from grants.programme.models import Call
+from grants.programme.models import Call, CallStatus
 
 from .models import (
     LIVE_ASSIGNMENT_STATUSES,
@@ -268,3 +268,17 @@ def ranking_totals(ranking: Ranking) -> dict:
     """Budget, money granted and money left of a ranking."""
     granted = sum((e.granted for e in ranking.entries.all()), ZERO)
     return {"budget": ranking.budget, "granted": granted, "remaining": ranking.budget - granted}
+
+
+def published_call(pk) -> Call | None:
+    """A call the evaluation may concern: any call that left the draft state."""
+    return Call.objects.exclude(status=CallStatus.DRAFT).filter(pk=pk).first()
+
+
+def submitted_application(pk) -> Application | None:
+    """An application that reached the evaluation (it holds a protocol number), with call and applicant."""
+    return (
+        Application.objects.filter(pk=pk, protocol_number__isnull=False)
+        .select_related("call", "applicant")
+        .first()
+    )
