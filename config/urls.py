@@ -22,6 +22,10 @@ urlpatterns = [
     path("", include("grants.registry.urls")),
     path("", include("grants.applications.urls")),
     path("", include("grants.evaluation.urls")),
+    path("", include("grants.notifications.urls")),
+    path("", include("grants.projects.urls")),
+    path("", include("grants.finance.urls")),
+    path("", include("grants.monitoring.urls")),
     path("", include("grants.ops.urls")),
     path("", include("grants.transparency.urls")),
 ]

@@ -199,7 +199,18 @@ def on_server_error(request, exc: Exception):
     return response
 
 
-from . import applications, audit, evaluation, programme, registry, territory  # noqa: E402 - routers attach after the error handlers
+from . import (  # noqa: E402 - routers attach after the error handlers
+    applications,
+    audit,
+    evaluation,
+    finance,
+    monitoring,
+    notifications,
+    programme,
+    projects,
+    registry,
+    territory,
+)
 
 api.add_router("/", programme.router)
 api.add_router("/", territory.router)
@@ -208,5 +219,9 @@ api.add_router("/", applications.router)
 api.add_router("/", audit.router)
 # The evaluation router declares ninja's django_auth; mounted with the API's own (tokens, then the session).
 api.add_router("/", evaluation.router, auth=API_AUTH)
+api.add_router("/", notifications.router)
+api.add_router("/", projects.router)
+api.add_router("/", finance.router)
+api.add_router("/", monitoring.router)
 
 __all__ = ["api", "as_problem"]

@@ -1,0 +1,2 @@
+"""Payments (advance, interim, balance), guarantees, loans, expense claims, first-level control,
+recoveries."""

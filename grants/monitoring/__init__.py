@@ -1,0 +1,1 @@
+"""Indicators, participants and dashboards."""

@@ -1,0 +1,2 @@
+"""Funded projects (operazioni): CUP, grant agreement, phases, milestones, variations, extensions,
+suspension, renunciation, revocation."""

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401 - patterns are added with the pages
+
+app_name = "projects"
+urlpatterns: list = []
