@@ -24,7 +24,7 @@ from grants.core.timeutils import format_rome, now
 from grants.programme import services as programme_services
 from grants.programme.models import Call, CallMode, Criterion
 
-from . import permissions, selectors
+from . import permissions, selectors, signals
 from .allocation import Candidate, allocate, parse_tie_breaks, rank
 from .models import (
     DEFAULT_INTEGRATION_DAYS,
@@ -1073,6 +1073,9 @@ def approve_ranking(*, actor, ranking: Ranking, moment: datetime | None = None) 
         application = _lock(entry.application)
         if entry.is_funded:
             application.mark_funded()
+            signals.send_funded_on_commit(
+                application=application, granted_amount=entry.granted, ranking=ranking
+            )
         elif entry.outcome == EntryOutcome.ELIGIBLE_NOT_FUNDED:
             application.mark_eligible_not_funded()
         else:
@@ -1110,6 +1113,7 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
     save_audited(entry, actor=actor, reason=f"Rinuncia: {reason.strip()}"[:100], action="ranking.renounced")
     application.mark_renounced()
     save_audited(application, actor=actor, reason="Rinuncia al contributo")
+    signals.send_defunded_on_commit(application=application, reason=reason.strip())
     record_event(
         actor=actor, action="ranking.slide", obj=ranking, after={"freed": freed}, reason=reason.strip()
     )
@@ -1139,10 +1143,12 @@ def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
         remaining = round_money(remaining - extra)
         entry.outcome = _outcome(entry.granted, entry.requested)
         save_audited(entry, actor=actor, reason="Scorrimento della graduatoria")
+        application = entry.application
         if not was_funded:
             application = _lock(entry.application)
             application.mark_funded()
             save_audited(application, actor=actor, reason="Finanziata per scorrimento")
+        signals.send_funded_on_commit(application=application, granted_amount=entry.granted, ranking=ranking)
         subject, body = _outcome_notice(entry)
         _notify(actor=actor, application=entry.application, subject=subject, body=body)
         changed.append(entry)
