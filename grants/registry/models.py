@@ -1,13 +1,16 @@
 """Organisations that apply for and receive grants, and the people who act for them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from grants.core.models import TimeStampedModel
+from grants.core.money import ZERO, MoneyField
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.territory.models import Municipality, SocialServiceBody
 
@@ -176,3 +179,157 @@ class Membership(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- de minimis register ---------------------------------------------------------------------------------
+class DeMinimisPeriodKind(models.TextChoices):
+    FISCAL_YEARS = "fiscal_years", _("Esercizio in corso e precedenti (esercizi finanziari)")
+    ROLLING_YEARS = "rolling_years", _("Qualsiasi periodo di anni consecutivi (mobile)")
+
+
+class DeMinimisRegulation(TimeStampedModel):
+    """A de minimis regulation with its ceiling and reference period: data, edited in the back-office.
+
+    The regulation in force on a grant date is the one whose validity includes that date."""
+
+    code = models.SlugField(_("codice"), max_length=40, unique=True)
+    title = models.CharField(_("regolamento"), max_length=255)
+    ceiling = MoneyField(_("massimale per impresa unica"))
+    period_kind = models.CharField(
+        _("periodo di riferimento"), max_length=20, choices=DeMinimisPeriodKind.choices
+    )
+    period_years = models.PositiveSmallIntegerField(_("durata del periodo (anni)"), default=3)
+    valid_from = models.DateField(_("si applica agli aiuti concessi dal"))
+    valid_until = models.DateField(_("fino al"), null=True, blank=True, help_text=_("Vuoto = in vigore."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("regolamento de minimis")
+        verbose_name_plural = _("regolamenti de minimis")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="de_minimis_regulation_validity_ordered",
+            ),
+            models.CheckConstraint(condition=Q(period_years__gte=1), name="de_minimis_regulation_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeMinimisSource(models.TextChoices):
+    PLATFORM = "platform", _("Concesso tramite la piattaforma")
+    DECLARED = "declared", _("Dichiarato dal richiedente (altri enti)")
+
+
+class DeMinimisAid(TimeStampedModel):
+    """One de minimis aid received by an organisation: granted through the platform, or declared.
+
+    ``revoked_amount`` is what a revocation or correction took back; what counts is amount − revoked."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organizzazione"),
+        on_delete=models.PROTECT,
+        related_name="de_minimis_aid",
+    )
+    source = models.CharField(_("origine"), max_length=10, choices=DeMinimisSource.choices)
+    granted_on = models.DateField(_("data di concessione"))
+    granting_body = models.CharField(_("soggetto concedente"), max_length=255)
+    amount = MoneyField(_("importo concesso (equivalente sovvenzione lordo)"))
+    revoked_amount = MoneyField(_("importo revocato o rettificato"), default=ZERO)
+    regulation = models.ForeignKey(
+        DeMinimisRegulation, verbose_name=_("regolamento"), on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(_("base giuridica / atto di concessione"), max_length=255, blank=True)
+    source_reference = models.CharField(_("riferimento"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrato da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("aiuto de minimis")
+        verbose_name_plural = _("registro de minimis")
+        ordering = ["-granted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_amount__gte=0) & Q(revoked_amount__lte=F("amount")),
+                name="de_minimis_aid_revoked_within_amount",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="de_minimis_aid_amount_non_negative"),
+            # A concession of the platform is recorded once per source: a retried grant finds it again.
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=Q(source="platform") & ~Q(source_reference=""),
+                name="de_minimis_platform_reference_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "granted_on"], name="de_minimis_aid_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.granting_body} {self.granted_on:%d/%m/%Y}: {self.effective_amount}"
+
+    @property
+    def effective_amount(self) -> Decimal:
+        return self.amount - self.revoked_amount
+
+
+class UndertakingRelationship(models.TextChoices):
+    CONTROLS = "controls", _("Controlla l'impresa collegata")
+    CONTROLLED_BY = "controlled_by", _("È controllata dall'impresa collegata")
+    OTHER = "other", _("Altro collegamento (art. 2 par. 2 Reg. UE de minimis)")
+
+
+class UndertakingLink(TimeStampedModel):
+    """Two organisations that belong to the same single undertaking (impresa unica): their aid is summed.
+
+    The relation is symmetric and transitive: the single undertaking of an organisation is every
+    organisation reachable through active links."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="undertaking_links", verbose_name=_("impresa")
+    )
+    linked_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("impresa collegata")
+    )
+    relationship = models.CharField(
+        _("tipo di collegamento"), max_length=20, choices=UndertakingRelationship.choices
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dichiarato da")
+    )
+    ended_at = models.DateTimeField(_("cessato il"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("collegamento tra imprese (impresa unica)")
+        verbose_name_plural = _("collegamenti tra imprese (impresa unica)")
+        ordering = ["organisation", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organisation=F("linked_organisation")), name="undertaking_link_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "linked_organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="undertaking_link_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ↔ {self.linked_organisation}"
+
+    @property
+    def audit_organisation(self) -> Organisation:
+        return self.organisation

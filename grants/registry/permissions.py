@@ -90,3 +90,16 @@ def revocable_membership_ids(user, organisation: Organisation, memberships) -> s
     if can_manage_members(user, organisation):
         return {membership.pk for membership in memberships}
     return {membership.pk for membership in memberships if membership.user_id == user.pk}
+
+
+def can_declare_de_minimis(user, organisation: Organisation) -> bool:
+    """Declare aid received elsewhere and the links of the single undertaking: the organisation's active
+    members (a self-declaration under DPR 445/2000), or staff holding registry.change_organisation."""
+    if not _is_signed_in(user):
+        return False
+    return _staff_with(user, "registry.change_organisation") or is_member(user, organisation)
+
+
+def can_record_concession(user) -> bool:
+    """Concessions through the platform are recorded by the Region's staff (the act of granting is theirs)."""
+    return _is_signed_in(user) and (user.is_superuser or user.is_staff)

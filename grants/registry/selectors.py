@@ -1,8 +1,16 @@
 """Reads of the registry, shaped for the pages and the API (one query per list, no N+1)."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from .models import Membership, Organisation
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+
+from grants.core.money import ZERO, round_money
+from grants.core.timeutils import in_rome, now
+
+from . import deminimis
+from .models import DeMinimisAid, DeMinimisRegulation, Membership, Organisation, UndertakingLink
 from .permissions import acting_organisations, sees_all_organisations
 
 
@@ -64,4 +72,82 @@ def organisation_membership(organisation: Organisation, membership_id: int) -> M
     """One membership (active or not) of the organisation; ``Membership.DoesNotExist`` if it is another's."""
     return Membership.objects.select_related("user", "granted_by", "organisation").get(
         pk=membership_id, organisation=organisation
+    )
+
+
+# --- de minimis -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeMinimisPosition:
+    """Where a single undertaking stands for a grant on ``at``: None regulation = none in force then."""
+
+    at: date
+    regulation: DeMinimisRegulation | None
+    organisation_ids: frozenset[int]
+    period_start: date | None = None
+    ceiling: Decimal = ZERO
+    used: Decimal = ZERO
+
+    @property
+    def headroom(self) -> Decimal:
+        return deminimis.headroom(self.ceiling, self.used) if self.regulation else ZERO
+
+
+def regulation_in_force(at: date) -> DeMinimisRegulation | None:
+    return (
+        DeMinimisRegulation.objects.filter(valid_from__lte=at)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=at))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def single_undertaking_ids(organisation: Organisation) -> frozenset[int]:
+    """The organisation and every one reachable through active links, both ways (one query per level)."""
+    found = {organisation.pk}
+    frontier = {organisation.pk}
+    while frontier:
+        pairs = UndertakingLink.objects.filter(ended_at__isnull=True).filter(
+            Q(organisation_id__in=frontier) | Q(linked_organisation_id__in=frontier)
+        )
+        reached = set()
+        for left, right in pairs.values_list("organisation_id", "linked_organisation_id"):
+            reached.update((left, right))
+        frontier = reached - found
+        found |= frontier
+    return frozenset(found)
+
+
+def de_minimis_position(organisation: Organisation, *, at: date | None = None) -> DeMinimisPosition:
+    """Ceiling, used amount and headroom of the organisation's single undertaking for a grant on ``at``."""
+    at = at or in_rome(now()).date()
+    ids = single_undertaking_ids(organisation)
+    regulation = regulation_in_force(at)
+    if regulation is None:
+        return DeMinimisPosition(at=at, regulation=None, organisation_ids=ids)
+    period = deminimis.Period(kind=regulation.period_kind, years=regulation.period_years)
+    start = deminimis.period_start(period, at)
+    used = DeMinimisAid.objects.filter(
+        organisation_id__in=ids, granted_on__gte=start, granted_on__lte=at
+    ).aggregate(total=Sum(F("amount") - F("revoked_amount")))["total"]
+    return DeMinimisPosition(
+        at=at,
+        regulation=regulation,
+        organisation_ids=ids,
+        period_start=start,
+        ceiling=regulation.ceiling,
+        used=round_money(used or ZERO),
+    )
+
+
+def de_minimis_aid_of(organisation: Organisation) -> QuerySet[DeMinimisAid]:
+    return DeMinimisAid.objects.filter(organisation=organisation).select_related("regulation", "recorded_by")
+
+
+def undertaking_links_of(organisation: Organisation) -> QuerySet[UndertakingLink]:
+    """Active links declared by or naming the organisation."""
+    return (
+        UndertakingLink.objects.filter(ended_at__isnull=True)
+        .filter(Q(organisation=organisation) | Q(linked_organisation=organisation))
+        .select_related("organisation", "linked_organisation", "declared_by")
+        .order_by("pk")
     )

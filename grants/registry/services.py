@@ -270,3 +270,29 @@ def revoke_membership(*, actor, membership: Membership) -> Membership:
         save_audited(current, actor=actor, reason="Revoca dell'abilitazione")
     membership.revoked_at = current.revoked_at
     return current
+
+
+# The de minimis register's writes live in their own module; callers use them from here.
+from .deminimis_services import (  # noqa: E402
+    DeMinimisCeilingExceeded,
+    declare_de_minimis_aid,
+    end_undertaking_link,
+    link_undertaking,
+    record_de_minimis_concession,
+    remove_declared_de_minimis_aid,
+    revoke_de_minimis_concession,
+)
+
+__all__ = [
+    "DeMinimisCeilingExceeded",
+    "declare_de_minimis_aid",
+    "end_undertaking_link",
+    "grant_delegate",
+    "link_undertaking",
+    "record_de_minimis_concession",
+    "register_organisation",
+    "remove_declared_de_minimis_aid",
+    "revoke_de_minimis_concession",
+    "revoke_membership",
+    "update_organisation",
+]

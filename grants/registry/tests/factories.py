@@ -4,6 +4,9 @@ Codes are valid, never faked: bodies get 11 digits whose check digit is computed
 people get 16 characters whose final check letter is computed by stdnum.
 """
 
+import datetime
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 from stdnum import luhn
@@ -11,7 +14,14 @@ from stdnum.it import codicefiscale
 
 from grants.accounts.models import User
 from grants.core.vocabulary import CompanySize, LegalForm
-from grants.registry.models import Membership, MembershipRole, Organisation
+from grants.registry.models import (
+    DeMinimisAid,
+    DeMinimisSource,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
+from grants.registry.selectors import regulation_in_force
 from grants.territory.tests.factories import MunicipalityFactory
 
 PASSWORD = "una-password-di-prova-2026"
@@ -96,3 +106,17 @@ class MembershipFactory(DjangoModelFactory):
     role = MembershipRole.DELEGATE
     granted_by = None
     revoked_at = None
+
+
+class DeMinimisAidFactory(DjangoModelFactory):
+    """Aid declared by the applicant under the regulation in force on its date (shipped by migration 0004)."""
+
+    class Meta:
+        model = DeMinimisAid
+
+    organisation = factory.SubFactory(OrganisationFactory, legal_form=LegalForm.COMPANY)
+    source = DeMinimisSource.DECLARED
+    granted_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    granting_body = "Camera di commercio di Torino"
+    amount = Decimal("10000.00")
+    regulation = factory.LazyAttribute(lambda o: regulation_in_force(o.granted_on))
