@@ -142,7 +142,17 @@ class CallReserveInline(admin.TabularInline):
     model = CallReserve
     formset = _formset(services.reserve_errors)
     extra = 0
-    fields = ("code", "label", "kind", "province", "district", "legal_forms", "company_sizes", "amount")
+    fields = (
+        "code",
+        "label",
+        "kind",
+        "province",
+        "district",
+        "legal_forms",
+        "company_sizes",
+        "amount",
+        "unused_returns_to_pool",
+    )
     autocomplete_fields = ()
 
 

@@ -220,6 +220,7 @@ class ReserveIn(_Entry):
     legal_forms: list[str] = Field(default_factory=list)
     company_sizes: list[str] = Field(default_factory=list)
     amount: Money
+    unused_returns_to_pool: bool = True
 
 
 class CostCategoryIn(_Entry):
@@ -288,6 +289,9 @@ class CallIn(_Entry):
     is_two_phase: bool = False
     min_total_score: Points | None = None
     tie_break_rules: list[Text] = Field(default_factory=list)
+    partial_funding_allowed: bool = True
+    partial_funding_min_percent: Percent = Decimal(0)
+    fund_next_that_fits: bool = True
     status: _choice(CallStatus) = CallStatus.DRAFT.value
     published_at: Moment | None = None
     phases: list[CallPhaseIn] = Field(default_factory=list)
@@ -786,6 +790,9 @@ class _Writer:
             "is_two_phase": spec.is_two_phase,
             "min_total_score": spec.min_total_score,
             "tie_break_rules": spec.tie_break_rules,
+            "partial_funding_allowed": spec.partial_funding_allowed,
+            "partial_funding_min_percent": spec.partial_funding_min_percent,
+            "fund_next_that_fits": spec.fund_next_that_fits,
             "status": spec.status,
             "published_at": spec.published_at or (spec.opens_at if spec.status != CallStatus.DRAFT else None),
         }
@@ -930,6 +937,7 @@ class _Writer:
             "legal_forms": spec.legal_forms,
             "company_sizes": spec.company_sizes,
             "amount": spec.amount,
+            "unused_returns_to_pool": spec.unused_returns_to_pool,
         }
 
     @staticmethod

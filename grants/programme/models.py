@@ -258,6 +258,25 @@ class Call(BilingualMixin, TimeStampedModel):
         _("punteggio minimo complessivo"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     tie_break_rules = models.JSONField(_("criteri di parità"), default=list, blank=True)
+    # How the budget reaches the last applications of the ranking (grants.evaluation.allocation).
+    partial_funding_allowed = models.BooleanField(
+        _("finanziamento parziale dell'ultima domanda"),
+        default=True,
+        help_text=_("Se le risorse residue non coprono il contributo richiesto, se ne concede una parte."),
+    )
+    partial_funding_min_percent = PercentField(
+        _("quota minima del finanziamento parziale %"),
+        default=Decimal(0),
+        help_text=_("Sotto questa quota del contributo richiesto il finanziamento parziale non si concede."),
+    )
+    fund_next_that_fits = models.BooleanField(
+        _("scorrere alla successiva che rientra nelle risorse"),
+        default=True,
+        help_text=_(
+            "Se una domanda non può essere finanziata, si considerano le successive che rientrano nelle "
+            "risorse residue; altrimenti l'assegnazione si ferma."
+        ),
+    )
     status = FSMField(
         _("stato"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT, protected=False
     )
@@ -382,6 +401,11 @@ class CallReserve(TimeStampedModel):
     legal_forms = models.JSONField(_("tipologie di soggetto"), default=list, blank=True)
     company_sizes = models.JSONField(_("dimensioni d'impresa"), default=list, blank=True)
     amount = MoneyField(_("importo"))
+    unused_returns_to_pool = models.BooleanField(
+        _("le risorse non utilizzate tornano alla dotazione generale"),
+        default=True,
+        help_text=_("Altrimenti la quota riservata non utilizzata resta non assegnata."),
+    )
 
     history = HistoricalRecords()
 

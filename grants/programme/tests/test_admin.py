@@ -64,6 +64,9 @@ def change_form_data(call: Call, **overrides) -> dict:
         "min_cofinancing": "0",
         "min_total_score": "",
         "tie_break_rules": "[]",
+        "partial_funding_allowed": "on",
+        "partial_funding_min_percent": "0",
+        "fund_next_that_fits": "on",
         **inline_management("phases"),
         **inline_management("cost_categories"),
         **inline_management("criteria"),
@@ -84,6 +87,7 @@ def change_form_data(call: Call, **overrides) -> dict:
                 f"reserves-{index}-legal_forms": '["social_cooperative"]',
                 f"reserves-{index}-company_sizes": "[]",
                 f"reserves-{index}-amount": str(reserve.amount),
+                f"reserves-{index}-unused_returns_to_pool": "on",
             }
         )
     data.update(overrides)
