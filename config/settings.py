@@ -215,6 +215,14 @@ USE_TZ = True
 
 # --- Static files: Bootstrap Italia and htmx from npm, served by WhiteNoise ---------------------------------
 STATIC_URL = "/static/"
+# Participants' codici fiscali are kept only as HMAC-SHA256 with this key (grants.monitoring.identity): a
+# separate key, so that rotating SECRET_KEY does not make every person count twice. Never change it once set.
+PARTICIPANT_ID_HASH_KEY = os.environ.get("PARTICIPANT_ID_HASH_KEY", "")
+if not PARTICIPANT_ID_HASH_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PARTICIPANT_ID_HASH_KEY must be set in production.")
+    PARTICIPANT_ID_HASH_KEY = "insecure-development-participant-key"
+
 STATIC_ROOT = BASE_DIR / "staticfiles"
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -226,6 +234,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
 STORAGES = {
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
