@@ -6,16 +6,17 @@ ValidationError becomes 422 with ``errors: [{"field", "message"}]``, PermissionD
 """
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from grants.core.vocabulary import LegalForm
 from grants.registry import selectors, services
-from grants.registry.models import Membership, Organisation
+from grants.registry.models import DeMinimisRegulation, Membership, Organisation
 
 from .auth import API_AUTH
 from .problems import Problem, problem_response
@@ -249,4 +250,193 @@ def revoke_membership(request, organisation_id: int, membership_id: int):
     except Membership.DoesNotExist:
         raise Http404 from None
     services.revoke_membership(actor=request.user, membership=membership)
+    return HttpResponse(status=204)
+
+
+# --- De minimis register ----------------------------------------------------------------------------------
+
+
+class RegulationOut(Schema):
+    id: int
+    code: str
+    title: str
+    ceiling: Decimal
+    period_kind: str
+    period_years: int
+    valid_from: date
+    valid_until: date | None
+
+
+class DeMinimisAidOut(Schema):
+    id: int
+    source: str
+    granted_on: date
+    granting_body: str
+    amount: Decimal
+    revoked_amount: Decimal
+    regulation_code: str
+    legal_basis: str
+    source_reference: str
+
+    @staticmethod
+    def resolve_regulation_code(obj) -> str:
+        return obj.regulation.code
+
+
+class UndertakingLinkOut(Schema):
+    id: int
+    organisation_id: int
+    linked_organisation_id: int
+    linked_organisation_name: str
+    linked_organisation_fiscal_code: str
+    relationship: str
+
+    @staticmethod
+    def resolve_linked_organisation_name(obj) -> str:
+        return obj.linked_organisation.name
+
+    @staticmethod
+    def resolve_linked_organisation_fiscal_code(obj) -> str:
+        return obj.linked_organisation.fiscal_code
+
+
+class DeMinimisPositionOut(Schema):
+    at: date
+    regulation_code: str | None
+    ceiling: Decimal
+    used: Decimal
+    headroom: Decimal
+    period_start: date | None
+    undertaking_organisation_ids: list[int]
+    aid: list[DeMinimisAidOut]
+    links: list[UndertakingLinkOut]
+
+
+class DeclaredAidIn(Schema):
+    granted_on: date
+    granting_body: str
+    amount: Decimal
+    regulation_code: str = Field("", description="Vuoto = il regolamento in vigore alla data di concessione")
+    legal_basis: str = ""
+
+
+class UndertakingLinkIn(Schema):
+    fiscal_code: str = Field(description="Codice fiscale di un'organizzazione registrata")
+    relationship: str = Field(description="controls, controlled_by, other")
+
+
+@router.get(
+    "/de-minimis/regulations", response=list[RegulationOut], summary="Regolamenti de minimis (massimali)"
+)
+def list_de_minimis_regulations(request):
+    return DeMinimisRegulation.objects.order_by("-valid_from")
+
+
+@router.get(
+    "/organisations/{organisation_id}/de-minimis",
+    response={200: DeMinimisPositionOut, 404: Problem},
+    summary="Registro de minimis dell'organizzazione e disponibilità dell'impresa unica",
+)
+def get_de_minimis(request, organisation_id: int, at: date | None = None):
+    """Massimale, aiuti utilizzati e importo ancora concedibile per una concessione alla data ``at``
+    (oggi se omessa), sommando le imprese collegate."""
+    organisation = _visible(request, organisation_id)
+    position = selectors.de_minimis_position(organisation, at=at)
+    return {
+        "at": position.at,
+        "regulation_code": position.regulation.code if position.regulation else None,
+        "ceiling": position.ceiling,
+        "used": position.used,
+        "headroom": position.headroom,
+        "period_start": position.period_start,
+        "undertaking_organisation_ids": sorted(position.organisation_ids),
+        "aid": list(selectors.de_minimis_aid_of(organisation)),
+        "links": [
+            link if link.organisation_id == organisation.pk else _mirrored(link)
+            for link in selectors.undertaking_links_of(organisation)
+        ],
+    }
+
+
+def _mirrored(link):
+    """A link declared by the other organisation, seen from this one."""
+    return {
+        "id": link.pk,
+        "organisation_id": link.linked_organisation_id,
+        "linked_organisation_id": link.organisation_id,
+        "linked_organisation_name": link.organisation.name,
+        "linked_organisation_fiscal_code": link.organisation.fiscal_code,
+        "relationship": link.relationship,
+    }
+
+
+@router.post(
+    "/organisations/{organisation_id}/de-minimis/aid",
+    response={201: DeMinimisAidOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Dichiara un aiuto de minimis ricevuto da altri enti",
+)
+@service_errors
+def declare_de_minimis_aid(request, organisation_id: int, payload: DeclaredAidIn):
+    organisation = _visible(request, organisation_id)
+    regulation = None
+    if payload.regulation_code:
+        regulation = DeMinimisRegulation.objects.filter(code=payload.regulation_code).first()
+        if regulation is None:
+            raise ValidationError({"regulation_code": "Regolamento sconosciuto."})
+    aid = services.declare_de_minimis_aid(
+        actor=request.user,
+        organisation=organisation,
+        granted_on=payload.granted_on,
+        granting_body=payload.granting_body,
+        amount=payload.amount,
+        regulation=regulation,
+        legal_basis=payload.legal_basis,
+    )
+    return Status(201, aid)
+
+
+@router.delete(
+    "/organisations/{organisation_id}/de-minimis/aid/{aid_id}",
+    response={204: None, 403: Problem, 404: Problem, 422: Problem},
+    summary="Elimina un aiuto dichiarato per errore",
+)
+@service_errors
+def remove_declared_aid(request, organisation_id: int, aid_id: int):
+    organisation = _visible(request, organisation_id)
+    aid = selectors.de_minimis_aid_of(organisation).filter(pk=aid_id).first()
+    if aid is None:
+        raise Http404
+    services.remove_declared_de_minimis_aid(actor=request.user, aid=aid)
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/organisations/{organisation_id}/de-minimis/links",
+    response={201: UndertakingLinkOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Collega un'impresa della stessa impresa unica",
+)
+@service_errors
+def link_undertaking(request, organisation_id: int, payload: UndertakingLinkIn):
+    organisation = _visible(request, organisation_id)
+    link = services.link_undertaking(
+        actor=request.user,
+        organisation=organisation,
+        fiscal_code=payload.fiscal_code,
+        relationship=payload.relationship,
+    )
+    return Status(201, link)
+
+
+@router.delete(
+    "/organisations/{organisation_id}/de-minimis/links/{link_id}",
+    response={204: None, 403: Problem, 404: Problem},
+    summary="Termina il collegamento tra due imprese",
+)
+@service_errors
+def end_undertaking_link(request, organisation_id: int, link_id: int):
+    organisation = _visible(request, organisation_id)
+    link = selectors.undertaking_links_of(organisation).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    services.end_undertaking_link(actor=request.user, link=link)
     return HttpResponse(status=204)

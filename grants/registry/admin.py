@@ -12,7 +12,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, MembershipRole, Organisation
+from .models import (
+    DeMinimisAid,
+    DeMinimisRegulation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    UndertakingLink,
+)
 from .validators import normalise_fiscal_code, normalise_vat_number
 
 
@@ -130,6 +137,51 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "user__last_name", "organisation__name", "organisation__fiscal_code"]
     autocomplete_fields = ["user", "organisation", "granted_by"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeMinimisRegulation)
+class DeMinimisRegulationAdmin(SimpleHistoryAdmin):
+    """The ceilings and reference periods are data: a new regulation is added here, not coded."""
+
+    list_display = ["title", "ceiling", "period_kind", "period_years", "valid_from", "valid_until"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(DeMinimisAid)
+class DeMinimisAidAdmin(SimpleHistoryAdmin):
+    """Read-only: aid is recorded by the services (concessions, declarations), never typed here."""
+
+    list_display = ["organisation", "granted_on", "granting_body", "amount", "revoked_amount", "source"]
+    list_filter = ["source", "regulation"]
+    list_select_related = ["organisation", "regulation"]
+    search_fields = ["organisation__name", "organisation__fiscal_code", "granting_body", "source_reference"]
+    date_hierarchy = "granted_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UndertakingLink)
+class UndertakingLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "linked_organisation", "relationship", "declared_by", "ended_at"]
+    list_select_related = ["organisation", "linked_organisation", "declared_by"]
+    search_fields = ["organisation__name", "linked_organisation__name", "organisation__fiscal_code"]
 
     def has_add_permission(self, request):
         return False

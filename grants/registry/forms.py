@@ -165,3 +165,45 @@ class DelegateForm(ItaliaFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update(autocomplete="off")
+
+
+class DeclaredAidForm(ItaliaFormMixin, forms.Form):
+    """De minimis aid received from another body, declared by the applicant."""
+
+    granted_on = forms.DateField(
+        label=_("Data di concessione"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    granting_body = forms.CharField(label=_("Soggetto concedente"), max_length=255)
+    amount = forms.DecimalField(
+        label=_("Importo (equivalente sovvenzione lordo, €)"), max_digits=14, decimal_places=2
+    )
+    regulation = forms.ModelChoiceField(
+        label=_("Regolamento"),
+        queryset=None,
+        required=False,
+        empty_label=_("Quello in vigore alla data di concessione"),
+    )
+    legal_basis = forms.CharField(
+        label=_("Atto di concessione o base giuridica"), max_length=255, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import DeMinimisRegulation
+
+        super().__init__(*args, **kwargs)
+        self.fields["regulation"].queryset = DeMinimisRegulation.objects.order_by("-valid_from")
+
+
+class UndertakingLinkForm(ItaliaFormMixin, forms.Form):
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale dell'impresa collegata"),
+        max_length=30,
+        help_text=_("L'impresa deve essere registrata sulla piattaforma."),
+    )
+    relationship = forms.ChoiceField(label=_("Tipo di collegamento"))
+
+    def __init__(self, *args, **kwargs):
+        from .models import UndertakingRelationship
+
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].choices = [("", _("Seleziona")), *UndertakingRelationship.choices]

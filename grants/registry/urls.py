@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import acting, views
+from . import acting, deminimis_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,5 +13,16 @@ urlpatterns = [
         "organizzazioni/<int:pk>/abilitazioni/<int:membership_pk>/revoca/",
         views.membership_revoke,
         name="membership_revoke",
+    ),
+    path("organizzazioni/<int:pk>/de-minimis/", deminimis_views.de_minimis, name="de_minimis"),
+    path(
+        "organizzazioni/<int:pk>/de-minimis/aiuti/<int:aid_pk>/elimina/",
+        deminimis_views.declared_aid_remove,
+        name="declared_aid_remove",
+    ),
+    path(
+        "organizzazioni/<int:pk>/de-minimis/collegamenti/<int:link_pk>/termina/",
+        deminimis_views.undertaking_link_end,
+        name="undertaking_link_end",
     ),
 ]

@@ -599,6 +599,135 @@ EVALUATION_API_CASES: dict[str, Case] = {
     ),
 }
 
+# --- notifications: each person's own; B never reads or marks A's -----------------------------------------
+NOTIFICATION_SECRET = "Notifica riservata alla Cooperativa Alfa"
+
+
+def _notification_of_a(w: World):
+    from grants.notifications import events
+    from grants.notifications.models import Notification
+
+    def build():
+        return Notification.objects.create(
+            user=w.user_a,
+            organisation=w.organisation_a,
+            event=events.INTEGRATION_REQUESTED,
+            subject=NOTIFICATION_SECRET,
+            body=f"Integrazione per {w.organisation_a.name}",
+            link=f"/domande/{w.draft.pk}/",
+        )
+
+    return _cached(w, "notification", build)
+
+
+def _notification_state(w: World):
+    from grants.notifications.models import Notification
+
+    return Notification.objects.filter(pk=_notification_of_a(w).pk).values_list("read_at", flat=True).get()
+
+
+def _notification_secrets(w: World) -> list[str]:
+    return [NOTIFICATION_SECRET, w.organisation_a.name]
+
+
+NOTIFICATION_PAGE_CASES: dict[str, Case] = {
+    "notifications:open": Case(
+        args=lambda w: {"pk": _notification_of_a(w).pk},
+        secrets=_notification_secrets,
+        unchanged=_notification_state,
+    ),
+    "notifications:mark_read": Case(
+        args=lambda w: {"pk": _notification_of_a(w).pk},
+        method="post",
+        secrets=_notification_secrets,
+        unchanged=_notification_state,
+    ),
+}
+
+
+# --- de minimis register of A: its declared aid and its single-undertaking links -------------------------
+def _de_minimis_of_a(w: World):
+    if "de_minimis" not in w.cache:
+        from datetime import date
+
+        from grants.registry import services as registry_services
+
+        aid = registry_services.declare_de_minimis_aid(
+            actor=w.user_a,
+            organisation=w.organisation_a,
+            granted_on=date(2024, 5, 2),
+            granting_body="Ente concedente riservato Alfa",
+            amount=Decimal("1234.56"),
+        )
+        link = registry_services.link_undertaking(
+            actor=w.user_a,
+            organisation=w.organisation_a,
+            fiscal_code=w.organisation_c.fiscal_code,
+            relationship="controls",
+        )
+        w.cache["de_minimis"] = (aid, link)
+    return w.cache["de_minimis"]
+
+
+def _de_minimis_secrets(w: World) -> list[str]:
+    _de_minimis_of_a(w)
+    return ["Ente concedente riservato Alfa", w.organisation_a.name]
+
+
+def _de_minimis_state(w: World):
+    _aid, link = _de_minimis_of_a(w)
+    link.refresh_from_db()
+    return (sorted(w.organisation_a.de_minimis_aid.values_list("pk", "amount")), link.ended_at)
+
+
+DE_MINIMIS_PAGE_CASES: dict[str, Case] = {
+    "registry:de_minimis": Case(args=lambda w: {"pk": w.organisation_a.pk}, secrets=_de_minimis_secrets),
+    "registry:declared_aid_remove": Case(
+        args=lambda w: {"pk": w.organisation_a.pk, "aid_pk": _de_minimis_of_a(w)[0].pk},
+        method="post",
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "registry:undertaking_link_end": Case(
+        args=lambda w: {"pk": w.organisation_a.pk, "link_pk": _de_minimis_of_a(w)[1].pk},
+        method="post",
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+}
+
+DE_MINIMIS_API_CASES: dict[str, Case] = {
+    "grants_api_registry_get_de_minimis": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk}, secrets=_de_minimis_secrets
+    ),
+    "grants_api_registry_declare_de_minimis_aid": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk},
+        method="post",
+        body=lambda w: {"granted_on": "2024-01-02", "granting_body": "B", "amount": "1.00"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "grants_api_registry_remove_declared_aid": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk, "aid_id": _de_minimis_of_a(w)[0].pk},
+        method="delete",
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "grants_api_registry_link_undertaking": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk},
+        method="post",
+        body=lambda w: {"fiscal_code": w.organisation_b.fiscal_code, "relationship": "other"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "grants_api_registry_end_undertaking_link": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk, "link_id": _de_minimis_of_a(w)[1].pk},
+        method="delete",
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+}
+
 # Pages, by URL name.
 PAGE_CASES: dict[str, Case] = {
     "ops:failed_task_rerun": Case(args=_failed_task, method="post", unchanged=_failed_task_state),
@@ -636,6 +765,8 @@ PAGE_CASES: dict[str, Case] = {
         args=lambda w: {"code": w.call.code, "pk": w.draft.pk}, secrets=_application_secrets
     ),
     **EVALUATION_PAGE_CASES,
+    **NOTIFICATION_PAGE_CASES,
+    **DE_MINIMIS_PAGE_CASES,
 }
 
 # API operations, by operationId.
@@ -721,6 +852,7 @@ API_CASES: dict[str, Case] = {
         args=lambda w: {"app_label": "registry", "model": "organisation", "object_id": w.organisation_a.pk},
     ),
     **EVALUATION_API_CASES,
+    **DE_MINIMIS_API_CASES,
 }
 
 
