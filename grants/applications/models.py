@@ -109,6 +109,17 @@ class Application(TimeStampedModel):
     submitted_data = models.JSONField(_("dati inviati"), default=dict, blank=True, editable=False)
     idempotency_key = models.CharField(_("chiave di idempotenza"), max_length=100, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("ritirata il"), null=True, blank=True, editable=False)
+    # Two-phase calls (FSE1): the executive project names the admitted project idea it develops; the
+    # evaluation creates it in the second window (grants.evaluation.phases) and ranks the two phases apart.
+    preliminary = models.OneToOneField(
+        "self",
+        verbose_name=_("idea progettuale ammessa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="executive_project",
+    )
 
     history = HistoricalRecords(m2m_fields=[municipalities, districts, provinces])
 
