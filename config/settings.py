@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request counts and latencies for Prometheus cover the whole stack (grants/ops/metrics.py).
+    "grants.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "grants.core.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -213,8 +215,6 @@ TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files: Bootstrap Italia and htmx from npm, served by WhiteNoise ---------------------------------
-STATIC_URL = "/static/"
 # Participants' codici fiscali are kept only as HMAC-SHA256 with this key (grants.monitoring.identity): a
 # separate key, so that rotating SECRET_KEY does not make every person count twice. Never change it once set.
 PARTICIPANT_ID_HASH_KEY = os.environ.get("PARTICIPANT_ID_HASH_KEY", "")
@@ -223,6 +223,8 @@ if not PARTICIPANT_ID_HASH_KEY:
         raise ImproperlyConfigured("PARTICIPANT_ID_HASH_KEY must be set in production.")
     PARTICIPANT_ID_HASH_KEY = "insecure-development-participant-key"
 
+# --- Static files: Bootstrap Italia and htmx from npm, served by WhiteNoise ---------------------------------
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -232,9 +234,9 @@ STATICFILES_DIRS = [
         for part in ("css", "js", "fonts", "svg")
     ],
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
-    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -254,6 +256,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wecare@regione.piemonte.example")
+# Absolute links in notification e-mails: scheme and host people reach the platform at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security -----------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -355,6 +359,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600)),
 }
 CELERY_FAILED_TASK_RETENTION_DAYS = int(os.environ.get("CELERY_FAILED_TASK_RETENTION_DAYS", 90))
+
+# --- Metrics (/metrics, Prometheus text format): only from these networks or with the bearer token ---------
+# Under gunicorn set PROMETHEUS_MULTIPROC_DIR (an empty directory per node) so the workers' counters add up.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Backups (manage.py backup / restore) -------------------------------------------------------------------
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))

@@ -37,3 +37,22 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" request_i
 # Heartbeat files on a RAM disk when there is one (containers often mount /tmp on overlayfs).
 if Path("/dev/shm").is_dir():  # noqa: S108
     worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+
+# Prometheus multiprocess mode (grants/ops/metrics.py): each worker writes its counters to files in
+# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The directory must start empty (old files would be
+# counted again) and a dead worker's live gauges must be dropped.
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -94,6 +94,22 @@ def broker_status() -> dict:
     return status
 
 
+def pending_migrations() -> list[str]:
+    """The migrations the code has and the database has not applied, as ``app_label.name``, in order."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def _pending_or_none() -> list[str] | None:
+    try:
+        return pending_migrations()
+    except Exception:  # database down: the checks above already say so
+        return None
+
+
 def system_status() -> dict:
     base_dir = Path(settings.BASE_DIR)
     moment = now()
@@ -111,6 +127,7 @@ def system_status() -> dict:
             "cache": _check(health._check_cache),
             "migrations": _check(health._check_migrations),
         },
+        "pending_migrations": _pending_or_none(),
         "broker": broker_status(),
         "failed_tasks": _check(open_failed_task_count),
         "last_backup": backup,

@@ -48,6 +48,19 @@ def test_status_page_shows_versions_checks_clock_and_counts(client, make_user, s
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_status_page_lists_the_pending_migrations(client, make_user, monkeypatch):
+    from grants.ops import selectors
+
+    client.force_login(make_user(staff=True))
+    assert client.get(reverse("ops:status")).context["status"]["pending_migrations"] == []
+
+    monkeypatch.setattr(selectors, "pending_migrations", lambda: ["ops.0002_add_a_column"])
+    response = client.get(reverse("ops:status"))
+
+    assert response.context["status"]["pending_migrations"] == ["ops.0002_add_a_column"]
+    assert "<code>ops.0002_add_a_column</code>" in response.content.decode()
+
+
 def test_status_page_shows_the_last_backup(client, make_user):
     first = create_backup()
     second = create_backup()
