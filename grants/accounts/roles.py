@@ -48,6 +48,12 @@ _RUN_EVALUATION = [
     "evaluation.view_assignment",
     "evaluation.view_consolidatedscore",
 ]
+# FSE4 accompaniment, knowledge-base review, and what the grants publication says of each measure.
+_RUN_TRANSPARENCY = [
+    "transparency.manage_accompaniment",
+    "transparency.review_experimentsheet",
+    *(f"transparency.{a}_measurepublication" for a in ("add", "change", "view")),
+]
 
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     StaffRole.OFFICER: _CONFIGURE_PROGRAMME
@@ -55,13 +61,15 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _VIEW_TERRITORY
     + _MANAGE_TERRITORY
     + _VIEW_AUDIT
-    + _RUN_EVALUATION,
+    + _RUN_EVALUATION
+    + _RUN_TRANSPARENCY,
     StaffRole.MANAGER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
     + _MANAGE_TERRITORY
     + _VIEW_AUDIT
     + _RUN_EVALUATION
+    + _RUN_TRANSPARENCY
     + ["evaluation.approve_ranking"],
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
     StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT,
