@@ -16,6 +16,7 @@ from grants.applications import selectors, services
 from grants.applications.models import Application, ApplicationPartner
 from grants.applications.receipt import receipt_filename, render_receipt_pdf
 from grants.applications.services import ApplicationError, BudgetLineInput, PartnerInput
+from grants.applications.tasks import stored_receipt
 from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
@@ -465,7 +466,9 @@ def download_application_receipt(request, application_id: int):
         return problem_response(
             409, detail="La ricevuta esiste solo per le domande inviate.", code="not_submitted"
         )
-    response = HttpResponse(render_receipt_pdf(application), content_type="application/pdf")
+    # The copy the worker stored at submission, else rendered now (no broker, or not made yet).
+    pdf = stored_receipt(application) or render_receipt_pdf(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -46,6 +46,7 @@ from .models import (
     ProtocolCounter,
 )
 from .states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome, PartnerRole
+from .tasks import queue_receipt
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
@@ -629,6 +630,7 @@ def _submit_locked(*, actor, application, key, moment, year, declarations_accept
         application._history_user = actor
     application._change_reason = f"Inviata, protocollo {application.protocol}"
     application.save()
+    queue_receipt(application)  # sent when this transaction commits: a worker renders the PDF
     return SubmissionResult(application=application, created=True)
 
 

@@ -41,6 +41,7 @@ from .models import Application, ApplicationPartner
 from .receipt import receipt_filename, render_receipt_pdf
 from .services import ApplicationError, BudgetLineInput, PartnerInput
 from .states import WITHDRAWABLE_STATUSES, PartnerRole
+from .tasks import stored_receipt
 
 # Section anchors of the draft page and the violations (rules.Violation.field) that send the reader there.
 SECTIONS = {
@@ -517,7 +518,8 @@ def application_receipt(request, pk: int):
 
 
 def receipt_response(application: Application) -> HttpResponse:
-    response = HttpResponse(render_receipt_pdf(application), content_type="application/pdf")
+    pdf = stored_receipt(application) or render_receipt_pdf(application)  # the worker's copy, else now
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,56 @@
+"""Background work of the applications context: the PDF receipt of a submission, made by a Celery worker.
+
+The submission answers with its protocol number at once; rendering the receipt (WeasyPrint, a few hundred
+milliseconds) happens afterwards on a worker, so a click day's requests never wait for it. The PDF is stored
+once per protocol number in the default storage (``receipts/<year>/<number>.pdf``, shared by every node) and
+served from there; it prints the submission snapshot, so rendering it again gives the same receipt.
+"""
+
+from celery import current_app
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from grants.core.tasks import PermanentTaskError, enqueue_on_commit, idempotent_task
+
+from .models import Application
+from .receipt import render_receipt_pdf
+
+
+def stored_receipt_name(application: Application) -> str:
+    return f"receipts/{application.protocol_year}/{application.protocol_number:07d}.pdf"
+
+
+def stored_receipt(application: Application) -> bytes | None:
+    """The PDF the worker stored for this submission, or None while it is not there yet."""
+    if application.protocol_number is None:
+        return None
+    name = stored_receipt_name(application)
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+@idempotent_task(name="grants.applications.tasks.issue_receipt")
+def issue_receipt(application_id: int) -> str:
+    """Render and store the receipt of a submitted application; a second run finds it and stops."""
+    application = (
+        Application.objects.select_related("call", "applicant", "submitted_by")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.protocol_number is None:
+        raise PermanentTaskError(f"application {application_id} has no protocol number")
+    name = stored_receipt_name(application)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(render_receipt_pdf(application)))
+    return name
+
+
+def queue_receipt(application: Application) -> None:
+    """After the submitting transaction commits, have a worker make the receipt.
+
+    Without a broker (the embedded demo, tests) nothing is queued: the download renders the receipt on
+    demand, and inline rendering would put WeasyPrint back on the submission's path."""
+    if not current_app.conf.task_always_eager:
+        enqueue_on_commit(issue_receipt, application.pk)
