@@ -135,11 +135,11 @@ def check_payment(kind: str, amount: Decimal, plan: PlanTerms, money: ProjectMon
     if isinstance(amount, float):
         raise CeilingError("Gli importi non possono essere numeri in virgola mobile.")
     amount = round_money(amount)
-    if amount <= 0:
-        raise CeilingError("L'importo deve essere maggiore di zero.", code="not_positive")
     allowed = payable(kind, plan, money)
     if allowed <= 0:
         raise CeilingError(why_not(kind, plan, money), code="nothing_payable")
+    if amount <= 0:
+        raise CeilingError("L'importo deve essere maggiore di zero.", code="not_positive")
     if amount > allowed:
         raise CeilingError(f"L'importo supera il massimo pagabile ora ({allowed} €).", code="above_ceiling")
     return amount
