@@ -16,6 +16,7 @@ from grants.core.vocabulary import LegalForm
 
 from .budget import CategoryRule, LineAmount, compute_budget, funding_split, max_grant_for
 
+DE_MINIMIS = "de_minimis"  # programme.StateAidRegime.DE_MINIMIS (rules stay free of models)
 PUBLIC_LEGAL_FORMS = frozenset({LegalForm.PUBLIC_BODY, LegalForm.SOCIAL_SERVICE_BODY})
 
 
@@ -55,6 +56,19 @@ class CallTerms:
     min_cofinancing: Decimal = Decimal(0)
     categories: tuple[CategoryRule, ...] = ()
     documents: tuple[DocumentRule, ...] = ()
+    state_aid_regime: str = "none"
+
+
+@dataclass(frozen=True)
+class DeMinimisFacts:
+    """Where the applicant's single undertaking stands today (grants.registry.selectors.de_minimis_position);
+    ``regulation`` empty: no de minimis regulation is in force."""
+
+    regulation: str
+    ceiling: Decimal
+    used: Decimal
+    headroom: Decimal
+    period_start: str = ""  # dd/mm/yyyy
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ class ApplicationFacts:
     district_count: int = 0
     province_count: int = 0
     document_counts: dict[str, int] = field(default_factory=dict)
+    de_minimis: DeMinimisFacts | None = None  # read only for de minimis calls
 
 
 Rule = Callable[[CallTerms, ApplicationFacts], list[Violation]]
@@ -416,6 +431,43 @@ def documents(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
     return found
 
 
+def de_minimis_ceiling(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
+    """De minimis calls: the requested grant must fit in the headroom of the applicant's single undertaking
+    under the regulation in force today (the grant would be given no earlier)."""
+    if terms.state_aid_regime != DE_MINIMIS or facts.de_minimis is None:
+        return []
+    position = facts.de_minimis
+    if not position.regulation:
+        return [
+            Violation(
+                "de_minimis_no_regulation",
+                "requested_grant",
+                _("Nessun regolamento de minimis è in vigore: il contributo non può essere concesso."),
+            )
+        ]
+    if facts.requested_grant <= position.headroom:
+        return []
+    return [
+        Violation(
+            "de_minimis_ceiling",
+            "requested_grant",
+            _(
+                "Il contributo richiesto (%(requested)s) supera l'importo de minimis ancora concedibile "
+                "all'impresa unica: massimale %(ceiling)s (%(regulation)s), già utilizzati %(used)s dal "
+                "%(start)s, disponibili %(headroom)s."
+            )
+            % {
+                "requested": format_eur(facts.requested_grant),
+                "ceiling": format_eur(position.ceiling),
+                "regulation": position.regulation,
+                "used": format_eur(position.used),
+                "start": position.period_start,
+                "headroom": format_eur(position.headroom),
+            },
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     general_section,
     territory,
@@ -430,6 +482,7 @@ RULES: tuple[Rule, ...] = (
     requested_grant,
     cofinancing_and_intensity,
     category_caps,
+    de_minimis_ceiling,
     documents,
 )
 

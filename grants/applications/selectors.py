@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import in_rome, now
-from grants.programme.models import Call, CallStatus
+from grants.programme.models import Call, CallStatus, StateAidRegime
+from grants.registry.selectors import de_minimis_position
 
 from .budget import CategoryRule, LineAmount
 from .models import Application, ApplicationPartner, BudgetLine
@@ -15,6 +17,7 @@ from .permissions import acting_organisation_ids
 from .rules import (
     ApplicationFacts,
     CallTerms,
+    DeMinimisFacts,
     DocumentRule,
     PartnerFacts,
     Violation,
@@ -149,6 +152,20 @@ def call_terms(call: Call) -> CallTerms:
             DocumentRule(code=d.code, title=d.title, is_mandatory=d.is_mandatory, per_partner=d.per_partner)
             for d in call.required_documents.order_by("order", "code")
         ),
+        state_aid_regime=call.state_aid_regime,
+    )
+
+
+def de_minimis_facts(organisation) -> DeMinimisFacts:
+    position = de_minimis_position(organisation)
+    if position.regulation is None:
+        return DeMinimisFacts(regulation="", ceiling=ZERO, used=ZERO, headroom=ZERO)
+    return DeMinimisFacts(
+        regulation=position.regulation.title,
+        ceiling=position.ceiling,
+        used=position.used,
+        headroom=position.headroom,
+        period_start=position.period_start.strftime("%d/%m/%Y"),
     )
 
 
@@ -186,6 +203,9 @@ def application_facts(application: Application) -> ApplicationFacts:
         district_count=application.districts.count(),
         province_count=application.provinces.count(),
         document_counts=dict(documents),
+        de_minimis=de_minimis_facts(applicant)
+        if application.call.state_aid_regime == StateAidRegime.DE_MINIMIS
+        else None,
     )
 
 
@@ -208,7 +228,33 @@ def applicant_eligibility(call: Call, organisation, *, moment=None) -> list[str]
         applicant_company_size=organisation.company_size,
     )
     reasons.extend(v.message for v in applicant_legal_form(call_terms(call), facts))
+    if call.state_aid_regime == StateAidRegime.DE_MINIMIS:
+        reasons.extend(de_minimis_reasons(call, organisation))
     return reasons
+
+
+def de_minimis_reasons(call: Call, organisation) -> list[str]:
+    """No de minimis headroom left (or less than the call's minimum grant): the call cannot be applied for."""
+    position = de_minimis_facts(organisation)
+    if not position.regulation:
+        return [_("Nessun regolamento de minimis è in vigore: il bando non può concedere contributi.")]
+    least = call.min_grant or Decimal("0.01")
+    if position.headroom >= least:
+        return []
+    return [
+        _(
+            "Disponibilità de minimis insufficiente: l'impresa unica ha già utilizzato %(used)s "
+            "del massimale di %(ceiling)s (%(regulation)s); restano %(headroom)s, meno del contributo "
+            "minimo di %(least)s."
+        )
+        % {
+            "used": format_eur(position.used),
+            "ceiling": format_eur(position.ceiling),
+            "regulation": position.regulation,
+            "headroom": format_eur(position.headroom),
+            "least": format_eur(least),
+        }
+    ]
 
 
 def rule_inputs(application: Application) -> tuple[CallTerms, ApplicationFacts]:

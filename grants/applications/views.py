@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from grants.core.money import ZERO
 from grants.core.timeutils import now
-from grants.programme.models import Call, CallStatus
+from grants.programme.models import Call, CallStatus, StateAidRegime
 from grants.registry.models import Membership
 
 from . import selectors, services
@@ -263,6 +263,10 @@ def _render_detail(request, application: Application, bound: dict | None = None)
         violations = selectors.check_application(application)
         context.update(
             violations=[(v, section_of(v.field), SECTIONS[section_of(v.field)]) for v in violations],
+            requested_grant_violations=[v for v in violations if v.field == "requested_grant"],
+            de_minimis=selectors.de_minimis_facts(application.applicant)
+            if call.state_aid_regime == StateAidRegime.DE_MINIMIS
+            else None,
             general_form=bound.get("general_form")
             or GeneralForm(call=call, prefix="general", initial=GeneralForm.initial_for(application)),
             partner_formset=bound.get("partner_formset")

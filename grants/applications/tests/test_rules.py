@@ -195,3 +195,33 @@ def test_documents_per_partner():
     assert (violation.code, violation.field) == ("document_missing", "documents.statuto")
     assert "1 caricati su 2" in violation.message
     assert rules.documents(TERMS, GOOD) == []
+
+
+# --- de minimis -------------------------------------------------------------------------------------------
+DE_MINIMIS_TERMS = replace(TERMS, state_aid_regime="de_minimis")
+POSITION = rules.DeMinimisFacts(
+    regulation="Reg. (UE) 2023/2831",
+    ceiling=Decimal("300000.00"),
+    used=Decimal("230000.00"),
+    headroom=Decimal("70000.00"),
+    period_start="02/12/2023",
+)
+
+
+def test_de_minimis_ceiling_refuses_a_grant_beyond_the_headroom_with_the_numbers():
+    found = rules.de_minimis_ceiling(DE_MINIMIS_TERMS, replace(GOOD, de_minimis=POSITION))
+    assert [(v.code, v.field) for v in found] == [("de_minimis_ceiling", "requested_grant")]
+    for number in ("80.000,00 €", "300.000,00 €", "230.000,00 €", "70.000,00 €", "02/12/2023"):
+        assert number in found[0].message
+
+
+def test_de_minimis_ceiling_passes_within_the_headroom_and_outside_de_minimis_calls():
+    roomy = replace(POSITION, used=Decimal("220000.00"), headroom=Decimal("80000.00"))
+    assert rules.de_minimis_ceiling(DE_MINIMIS_TERMS, replace(GOOD, de_minimis=roomy)) == []
+    assert rules.de_minimis_ceiling(TERMS, replace(GOOD, de_minimis=POSITION)) == []
+
+
+def test_de_minimis_without_a_regulation_in_force_is_refused():
+    none = rules.DeMinimisFacts(regulation="", ceiling=Decimal(0), used=Decimal(0), headroom=Decimal(0))
+    found = rules.de_minimis_ceiling(DE_MINIMIS_TERMS, replace(GOOD, de_minimis=none))
+    assert codes(found) == ["de_minimis_no_regulation"]
