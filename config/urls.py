@@ -9,6 +9,9 @@ admin.site.site_header = "WECARE – Back-office"
 admin.site.site_title = "WECARE back-office"
 admin.site.index_title = _("Configurazione di programmi, misure e bandi")
 
+# A database that does not answer: 503 + Retry-After (problem+json under /api/); other errors: the 500 page.
+handler500 = "grants.core.views.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The back-office signs in at /accedi/, where staff pass their second factor.

@@ -21,6 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from grants.core.views import DATABASE_UNAVAILABLE, database_unavailable_response
+
 from .auth import API_AUTH, WWW_AUTHENTICATE
 from .problems import PROBLEM_CONTENT_TYPE, Problem, as_problem, problem_response
 from .throttling import api_rate_throttle
@@ -181,6 +183,16 @@ def on_http_error(request, exc: HttpError):
 def on_bad_request(request, exc):
     """Unreadable bodies (a multipart without boundary, a request too large): 400, as Django answers them."""
     return problem_response(400, detail=_("Corpo della richiesta non leggibile."))
+
+
+def on_database_unavailable(request, exc):
+    """PostgreSQL restarting or unreachable: 503 + Retry-After, the request can be repeated as it was."""
+    got_request_exception.send(sender=None, request=request)
+    return database_unavailable_response(request)
+
+
+for _database_error in DATABASE_UNAVAILABLE:
+    api.add_exception_handler(_database_error, on_database_unavailable)
 
 
 @api.exception_handler(Exception)
