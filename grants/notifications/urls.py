@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - patterns are added with the pages
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("notifiche/", views.notification_list, name="list"),
+    path("notifiche/conteggio/", views.unread_badge, name="unread_badge"),
+    path("notifiche/preferenze/", views.preferences, name="preferences"),
+    path("notifiche/segna-tutte-lette/", views.notification_mark_all_read, name="mark_all_read"),
+    path("notifiche/<int:pk>/apri/", views.notification_open, name="open"),
+    path("notifiche/<int:pk>/letta/", views.notification_mark_read, name="mark_read"),
+]
