@@ -279,6 +279,7 @@ class CallIn(_Entry):
     max_partners: Annotated[int, Field(ge=0)] | None = None
     requires_public_private_partnership: bool = False
     requires_partner_confirmation: bool = True
+    requires_stamp_duty: bool = False
     territorial_scope: _choice(TerritorialScope) = TerritorialScope.REGION.value
     min_project_cost: Money | None = None
     max_project_cost: Money | None = None
@@ -780,6 +781,7 @@ class _Writer:
             "max_partners": spec.max_partners,
             "requires_public_private_partnership": spec.requires_public_private_partnership,
             "requires_partner_confirmation": spec.requires_partner_confirmation,
+            "requires_stamp_duty": spec.requires_stamp_duty,
             "territorial_scope": spec.territorial_scope,
             "min_project_cost": spec.min_project_cost,
             "max_project_cost": spec.max_project_cost,

@@ -239,6 +239,14 @@ class Call(BilingualMixin, TimeStampedModel):
         _("partenariato pubblico-privato"), default=False
     )
     requires_partner_confirmation = models.BooleanField(_("adesione dei partner richiesta"), default=True)
+    requires_stamp_duty = models.BooleanField(
+        _("marca da bollo richiesta"),
+        default=False,
+        help_text=_(
+            "La domanda indica la marca da bollo (identificativo di 14 cifre e data) "
+            "o l'esenzione che si applica."
+        ),
+    )
     territorial_scope = models.CharField(
         _("ambito territoriale"),
         max_length=20,
