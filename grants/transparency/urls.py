@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .open_urls import urlpatterns as open_patterns
 
 app_name = "transparency"
 urlpatterns = [
@@ -12,3 +13,4 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accessibilita/", views.accessibility, name="accessibility"),
 ]
+urlpatterns += open_patterns
