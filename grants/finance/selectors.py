@@ -121,7 +121,7 @@ def payable_now(project: Project) -> list[PayableRow]:
     for kind in PaymentKind:
         amount = ZERO if blocker else ceilings.payable(kind, plan, money)
         reason = blocker or ceilings.why_not(kind, plan, money)
-        rows.append(PayableRow(kind.value, kind.label, amount, reason))
+        rows.append(PayableRow(kind.value, str(kind.label), amount, str(reason)))
     return rows
 
 
