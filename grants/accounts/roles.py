@@ -54,6 +54,25 @@ _RUN_TRANSPARENCY = [
     "transparency.review_experimentsheet",
     *(f"transparency.{a}_measurepublication" for a in ("add", "change", "view")),
 ]
+# Monitoring: dashboards, participants (without the sensitive categories), targets, monitoring reports, and
+# the catalogue of indicators in the back-office. The sensitive categories are the manager's (and whoever an
+# administrator grants monitoring.view_sensitive_data to, one by one).
+_RUN_MONITORING = [
+    "monitoring.view_dashboard",
+    "monitoring.view_participant",
+    "monitoring.set_targets",
+    "monitoring.review_report",
+    *(f"monitoring.{a}_indicator" for a in ("add", "change", "view")),
+    *(f"monitoring.{a}_callindicatortarget" for a in ("add", "change", "delete", "view")),
+]
+
+# Funded projects: read every project, decide on them (CUP, changes, suspension, revocation), and each call's
+# project rules (acceptance days, variation tolerance, maximum extension) in the back-office.
+_RUN_PROJECTS = [
+    "projects.view_project",
+    "projects.manage_project",
+    *(f"projects.{a}_callprojectrules" for a in ("add", "change", "view")),
+]
 
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     StaffRole.OFFICER: _CONFIGURE_PROGRAMME
@@ -62,7 +81,9 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _MANAGE_TERRITORY
     + _VIEW_AUDIT
     + _RUN_EVALUATION
-    + _RUN_TRANSPARENCY,
+    + _RUN_TRANSPARENCY
+    + _RUN_MONITORING
+    + _RUN_PROJECTS,
     StaffRole.MANAGER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
@@ -70,9 +91,11 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _VIEW_AUDIT
     + _RUN_EVALUATION
     + _RUN_TRANSPARENCY
-    + ["evaluation.approve_ranking"],
+    + _RUN_MONITORING
+    + _RUN_PROJECTS
+    + ["evaluation.approve_ranking", "monitoring.view_sensitive_data"],
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
-    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT,
+    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT + ["projects.view_project"],
     StaffRole.ADMIN: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + [

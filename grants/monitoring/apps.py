@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     name = "grants.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoraggio")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the signal receivers
