@@ -74,6 +74,20 @@ _RUN_PROJECTS = [
     *(f"projects.{a}_callprojectrules" for a in ("add", "change", "view")),
 ]
 
+# Finance: officers propose payments, record guarantees, loans and recoveries, assign claims to controllers
+# and set each call's payment plan; managers also approve payments (never their own proposals); controllers
+# check only the claims assigned to them (object rule in grants/finance/permissions.py).
+_RUN_FINANCE = [
+    "finance.view_payment",
+    "finance.add_payment",
+    "finance.add_guarantee",
+    "finance.add_loan",
+    "finance.change_recovery",
+    "finance.assign_claim",
+    *(f"finance.{a}_paymentplan" for a in ("add", "change", "view")),
+]
+_CHECK_CLAIMS = ["finance.check_claim"]
+
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     StaffRole.OFFICER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
@@ -83,7 +97,8 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _RUN_EVALUATION
     + _RUN_TRANSPARENCY
     + _RUN_MONITORING
-    + _RUN_PROJECTS,
+    + _RUN_PROJECTS
+    + _RUN_FINANCE,
     StaffRole.MANAGER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
@@ -93,9 +108,14 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _RUN_TRANSPARENCY
     + _RUN_MONITORING
     + _RUN_PROJECTS
-    + ["evaluation.approve_ranking", "monitoring.view_sensitive_data"],
+    + _RUN_FINANCE
+    + ["evaluation.approve_ranking", "monitoring.view_sensitive_data", "finance.approve_payment"],
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
-    StaffRole.CONTROLLER: _VIEW_PROGRAMME + _VIEW_REGISTRY + _VIEW_AUDIT + ["projects.view_project"],
+    StaffRole.CONTROLLER: _VIEW_PROGRAMME
+    + _VIEW_REGISTRY
+    + _VIEW_AUDIT
+    + ["projects.view_project"]
+    + _CHECK_CLAIMS,
     StaffRole.ADMIN: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + [
