@@ -18,7 +18,7 @@ from grants.applications.models import Application, ApplicationPartner
 from grants.core.models import TimeStampedModel
 from grants.core.money import ZERO, MoneyField, PercentField
 from grants.programme.models import Call, CostCategory, CostOption, MeasurePhase
-from grants.registry.models import Organisation
+from grants.registry.models import DeMinimisAid, Organisation
 
 from .states import (
     ChangeKind,
@@ -148,6 +148,24 @@ class Project(TimeStampedModel):
         related_name="+",
     )
     started_at = models.DateTimeField(_("avvio comunicato il"), null=True, blank=True)
+    # Who granted it (the manager who approved the ranking, or the officer who created the project): the
+    # de minimis concession is recorded in the register in their name when the grant is accepted.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concesso da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    de_minimis_aid = models.ForeignKey(
+        DeMinimisAid,
+        verbose_name=_("concessione nel registro de minimis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("chiuso il"), null=True, blank=True)
     closing_reason = models.TextField(_("motivazione della chiusura"), blank=True)
 

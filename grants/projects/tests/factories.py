@@ -158,6 +158,7 @@ class ProjectFactory:
             actor=None,
             application=application,
             granted_amount=grant if grant is not None else application.requested_grant,
+            granted_by=officer,
         )
         cup = next_cup() if cup is None else cup
         if cup:
