@@ -22,6 +22,7 @@ from grants.territory.services import load_territory
 from .applications import load_demo_applications
 from .evaluation import load_demo_evaluation
 from .identifiers import body_fiscal_code, person_fiscal_code
+from .projects import load_demo_projects
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
 PROGRAMME_FILES = [
@@ -175,4 +176,5 @@ def load_demo() -> DemoReport:
     load_organisations(report)
     report.lines.extend(load_demo_applications())
     report.lines.extend(load_demo_evaluation())
+    report.lines.extend(load_demo_projects())
     return report

@@ -11,6 +11,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from grants.core.audit import save_audited
@@ -38,6 +39,11 @@ ORGANISATION_FIELDS = frozenset(
     }
 )
 REGISTRATION_FIELDS = ORGANISATION_FIELDS | {"fiscal_code"}
+
+# Sent inside the granting or revoking transaction (receivers' writes commit or roll back with it), with
+# keyword arguments ``membership``, ``actor`` and ``granted`` (True: granted; False: revoked). The
+# notifications app (above this one) tells the people concerned.
+membership_changed = Signal()
 
 
 def _duplicate_fiscal_code_error() -> ValidationError:
@@ -217,6 +223,7 @@ def grant_delegate(*, actor, organisation: Organisation, email: str) -> Membersh
     try:
         with transaction.atomic():
             save_audited(membership, actor=actor, reason="Abilitazione di un delegato")
+            membership_changed.send(sender=Membership, membership=membership, actor=actor, granted=True)
     except IntegrityError:
         already = _already_member_error(delegate, organisation)
         if already is not None:
@@ -268,6 +275,7 @@ def revoke_membership(*, actor, membership: Membership) -> Membership:
             )
         current.revoked_at = now()
         save_audited(current, actor=actor, reason="Revoca dell'abilitazione")
+        membership_changed.send(sender=Membership, membership=current, actor=actor, granted=False)
     membership.revoked_at = current.revoked_at
     return current
 

@@ -645,6 +645,20 @@ NOTIFICATION_PAGE_CASES: dict[str, Case] = {
 }
 
 
+NOTIFICATION_API_CASES: dict[str, Case] = {
+    "grants_api_notifications_get_notification": Case(
+        args=lambda w: {"notification_id": _notification_of_a(w).pk}, secrets=_notification_secrets
+    ),
+    "grants_api_notifications_mark_read": Case(
+        args=lambda w: {"notification_id": _notification_of_a(w).pk},
+        method="post",
+        body=lambda w: {"read": True},
+        secrets=_notification_secrets,
+        unchanged=_notification_state,
+    ),
+}
+
+
 # --- de minimis register of A: its declared aid and its single-undertaking links -------------------------
 def _de_minimis_of_a(w: World):
     if "de_minimis" not in w.cache:
@@ -1031,6 +1045,7 @@ API_CASES: dict[str, Case] = {
         args=lambda w: {"app_label": "registry", "model": "organisation", "object_id": w.organisation_a.pk},
     ),
     **EVALUATION_API_CASES,
+    **NOTIFICATION_API_CASES,
     **DE_MINIMIS_API_CASES,
     **PROJECT_API_CASES,
 }

@@ -276,3 +276,31 @@ def test_every_event_has_a_label_and_a_description():
         info = events.EVENTS[name]
         assert str(info.label) and str(info.description)
         assert getattr(events, name.upper()) == name
+
+
+def test_granting_and_revoking_a_delegate_notifies_the_people_concerned(django_capture_on_commit_callbacks):
+    from grants.registry import services as registry_services
+
+    representative = UserFactory(email="lr@aurora.test", first_name="Lucia", last_name="Bianchi")
+    organisation = OrganisationFactory(name="Cooperativa Aurora", representative=representative)
+    delegate = UserFactory(email="delegato@aurora.test", first_name="Marco", last_name="Verdi")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = registry_services.grant_delegate(
+            actor=representative, organisation=organisation, email=delegate.email
+        )
+    granted = Notification.objects.filter(event=events.DELEGATION_CHANGED).order_by("pk")
+    assert [n.user for n in granted] == [delegate, representative]
+    assert "Lucia Bianchi (lr@aurora.test) ha abilitato Marco Verdi (delegato@aurora.test)" in granted[0].body
+    assert granted[0].link == f"/organizzazioni/{organisation.pk}/"
+    assert granted[0].target == membership
+    assert sorted(m.to[0] for m in mail.outbox) == ["delegato@aurora.test", "lr@aurora.test"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.revoke_membership(actor=representative, membership=membership)
+    revoked = Notification.objects.filter(
+        event=events.DELEGATION_CHANGED, subject__startswith="Abilitazione revocata"
+    )
+    # The former delegate is told although no longer a member.
+    assert sorted(n.user.email for n in revoked) == ["delegato@aurora.test", "lr@aurora.test"]
+    assert all(n.link == "" for n in revoked)
