@@ -1,5 +1,7 @@
-"""Back-office: what each measure's publications say (category of intervention, office, official). The
-accompaniment and the knowledge base have their own pages (/gestione/accompagnamento/, /gestione/esperienze/)."""
+"""Back-office: what each measure's publications say (category of intervention, office, official).
+
+The accompaniment and the knowledge base have their own pages (/gestione/accompagnamento/,
+/gestione/esperienze/)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

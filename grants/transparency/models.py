@@ -157,19 +157,24 @@ class AccompanimentMaterial(TimeStampedModel):
 
 class ExperimentSheet(TimeStampedModel):
     """The knowledge-base sheet of a funded experiment: what it answered, how, for whom, at what cost, and
-    what another territory needs to replicate it. Partners, territory and amounts come from the project."""
+    what another territory needs to replicate it. Partners, territory and amounts come from the project.
+    A draft may be half written (blank parts); the service requires every part at submission."""
 
     project = models.OneToOneField(
         Project, verbose_name=_("progetto"), on_delete=models.PROTECT, related_name="experiment_sheet"
     )
-    need = models.TextField(_("bisogno affrontato"))
-    solution = models.TextField(_("soluzione sperimentata"))
-    themes = models.JSONField(_("temi"), default=list)
-    target_groups = models.JSONField(_("destinatari"), default=list)
-    results = models.TextField(_("risultati e indicatori"))
-    costs = models.TextField(_("costi"), help_text=_("Come si sono distribuiti i costi, in parole e cifre."))
-    replication_requirements = models.TextField(_("cosa serve per replicarla in un altro territorio"))
-    sustainability = models.TextField(_("sostenibilità dopo il finanziamento"))
+    need = models.TextField(_("bisogno affrontato"), blank=True)
+    solution = models.TextField(_("soluzione sperimentata"), blank=True)
+    themes = models.JSONField(_("temi"), default=list, blank=True)
+    target_groups = models.JSONField(_("destinatari"), default=list, blank=True)
+    results = models.TextField(_("risultati e indicatori"), blank=True)
+    costs = models.TextField(
+        _("costi"), blank=True, help_text=_("Come si sono distribuiti i costi, in parole e cifre.")
+    )
+    replication_requirements = models.TextField(
+        _("cosa serve per replicarla in un altro territorio"), blank=True
+    )
+    sustainability = models.TextField(_("sostenibilità dopo il finanziamento"), blank=True)
 
     status = FSMField(
         _("stato"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT, protected=False

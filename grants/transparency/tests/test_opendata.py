@@ -107,7 +107,7 @@ def test_operations_list_has_the_article_49_columns(client, projects):
 
 
 def test_json_and_xlsx_carry_the_same_rows(client, projects):
-    funded, person, hidden = projects
+    funded, _, _ = projects
     response = client.get(reverse("transparency:opendata_download", args=["concessioni", "json"]))
     data = json.loads(b"".join(response.streaming_content))
     assert response["Content-Type"] == "application/json"
@@ -130,7 +130,7 @@ def test_json_and_xlsx_carry_the_same_rows(client, projects):
 
 
 def test_filters_of_the_public_list_apply_to_the_export(client, projects):
-    funded, person, _ = projects
+    funded, _, _ = projects
     _, rows, _ = _csv(client, "operazioni", misura=funded.call.measure.code)
     assert [r["CUP"] for r in rows] == [funded.cup]
 
