@@ -5,13 +5,14 @@ only the assignments given to them (404 otherwise); applicants reach their own i
 notices. Errors are application/problem+json with field-level ``errors``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from grants.applications import selectors as application_selectors
@@ -228,13 +229,23 @@ class EntryOut(Schema):
     outcome: str
     requested: Decimal
     granted: Decimal
+    funded_from: dict[str, Decimal] = Field(
+        default_factory=dict, description="Fonti del contributo: riserva (codice) o dotazione generale ('')"
+    )
+    reserves: list[str] = Field(default_factory=list, description="Riserve per cui la domanda concorre")
     tie_break_note: str
+
+
+Stage = Literal["final", "preliminary"]
 
 
 class RankingOut(Schema):
     id: int
     call_id: int
+    stage: Stage
     status: str
+    determination_number: str
+    determination_date: date | None
     budget: Decimal
     granted: Decimal
     remaining: Decimal
@@ -246,6 +257,12 @@ class RankingOut(Schema):
 
 class RenunciationIn(Schema):
     reason: str
+
+
+class ApproveRankingIn(Schema):
+    stage: Stage = "final"
+    determination_number: str = Field(..., max_length=40, description="Numero della determinazione")
+    determination_date: date = Field(..., description="Data della determinazione (non futura)")
 
 
 class NoticeOut(Schema):
@@ -393,34 +410,40 @@ def _consolidated(consolidated) -> dict:
     }
 
 
-def _entry(entry: RankingEntry) -> dict:
+def _entry(entry: RankingEntry, *, public: bool) -> dict:
+    applicant = entry.application.applicant
     return {
         "position": entry.position,
         "application_id": entry.application_id,
         "protocol": entry.application.protocol,
-        "applicant": entry.application.applicant.name,
+        "applicant": selectors.public_applicant_name(applicant) if public else applicant.name,
         "title": entry.application.title,
         "score": entry.score,
         "outcome": entry.outcome,
         "requested": entry.requested,
         "granted": entry.granted,
+        "funded_from": {code: Decimal(v) for code, v in (entry.funded_from or {}).items()},
+        "reserves": list(entry.reserves or ()),
         "tie_break_note": entry.tie_break_note,
     }
 
 
-def _ranking(ranking: Ranking) -> dict:
+def _ranking(ranking: Ranking, *, public: bool = False) -> dict:
     totals = selectors.ranking_totals(ranking)
     return {
         "id": ranking.pk,
         "call_id": ranking.call_id,
+        "stage": ranking.stage,
         "status": ranking.status,
+        "determination_number": ranking.determination_number,
+        "determination_date": ranking.determination_date,
         "budget": ranking.budget,
         "granted": totals["granted"],
         "remaining": totals["remaining"],
         "computed_at": ranking.computed_at,
         "approved_at": ranking.approved_at,
         "ignored_tie_break_rules": ranking.ignored_tie_break_rules,
-        "entries": [_entry(e) for e in selectors.ranking_entries(ranking)],
+        "entries": [_entry(e, public=public) for e in selectors.ranking_entries(ranking)],
     }
 
 
@@ -742,44 +765,51 @@ def get_consolidated(request, application_id: int):
 
 # --- ranking ------------------------------------------------------------------------------------------------
 @router.post("/evaluation/calls/{call_id}/ranking", response=RankingOut)
-def post_ranking(request, call_id: int):
-    """Compute (or recompute) the proposed ranking."""
+def post_ranking(request, call_id: int, stage: Stage = "final"):
+    """Compute (or recompute) the proposed ranking of a stage (``?stage=preliminary``: the project ideas
+    of a two-phase call; default: the final ranking)."""
     try:
         call = _staff_call(request, call_id, permissions.can_prepare_ranking)
     except PermissionDenied as exc:
         return _forbidden(exc)
-    result, problem = _run(lambda: services.compute_ranking(actor=request.auth, call=call))
+    result, problem = _run(lambda: services.compute_ranking(actor=request.auth, call=call, stage=stage))
     if problem is not None:
         return problem
     return _ranking(result)
 
 
 @router.get("/evaluation/calls/{call_id}/ranking", response=RankingOut)
-def get_ranking(request, call_id: int):
+def get_ranking(request, call_id: int, stage: Stage = "final"):
     """Staff see the proposal; anyone signed in sees an approved ranking (public data)."""
     call = selectors.published_call(call_id)
     if call is None:
         raise Http404
-    ranking = (
-        selectors.ranking_of(call)
-        if permissions.can_view_evaluation(request.auth)
-        else selectors.published_ranking(call)
-    )
+    staff = permissions.can_view_evaluation(request.auth)
+    ranking = selectors.ranking_of(call, stage) if staff else selectors.published_ranking(call, stage)
     if ranking is None:
         raise Http404
-    return _ranking(ranking)
+    return _ranking(ranking, public=not staff)
 
 
 @router.post("/evaluation/calls/{call_id}/ranking/approve", response=RankingOut)
-def approve_ranking(request, call_id: int):
+def approve_ranking(request, call_id: int, payload: ApproveRankingIn):
+    """Approve the proposed ranking with the determinazione (number and date): it is published and each
+    applicant is told the outcome."""
     try:
         call = _staff_call(request, call_id, permissions.can_approve_ranking)
     except PermissionDenied as exc:
         return _forbidden(exc)
-    ranking = selectors.ranking_of(call)
+    ranking = selectors.ranking_of(call, payload.stage)
     if ranking is None:
         raise Http404
-    result, problem = _run(lambda: services.approve_ranking(actor=request.auth, ranking=ranking))
+    result, problem = _run(
+        lambda: services.approve_ranking(
+            actor=request.auth,
+            ranking=ranking,
+            determination_number=payload.determination_number,
+            determination_date=payload.determination_date,
+        )
+    )
     if problem is not None:
         return problem
     return _ranking(result)
@@ -798,4 +828,4 @@ def post_renunciation(request, application_id: int, payload: RenunciationIn):
     )
     if problem is not None:
         return problem
-    return _ranking(selectors.ranking_of(application.call))
+    return _ranking(selectors.ranking_of(application.call, "final"))

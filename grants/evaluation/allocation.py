@@ -5,13 +5,19 @@ Order: total score descending; ties broken by the call's tie-break rules, in the
 "Ordine cronologico di presentazione della domanda", "Maggior quota di cofinanziamento"); a rule the
 platform cannot read is ignored and reported; the protocol number (arrival order) breaks any tie left.
 
-Allocation: the budget goes down the ranking, each application gets what it asked for while the money
-lasts; the first that does not fit gets what is left (partial funding), the following get nothing. Money is
-never negative, never over the budget, never more than requested.
+Allocation (``allocate_with_reserves``): the budget is split into the call's reserves (quotas kept for a
+province, a Distretto, a kind of applicant or a line of projects) and the general pool. Down the ranking,
+an application is paid from the reserves it matches first, then from the pool. When what is left does not
+cover an application, the call decides: a partial grant (if allowed and not below the call's minimum share
+of the request), or moving on to the next application that fits, or stopping there. Once every
+application has been reached, the unused money of the reserves that return to the pool is offered again
+down the same ranking (second pass), first to the applications not yet fully funded. A slide
+(scorrimento) runs the same passes keeping the grants already given (``Claim.drawn``), so a funded
+application never loses money. Money is never negative, never over the budget, a reserve, or the request.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -99,13 +105,111 @@ def rank(candidates: Sequence[Candidate], rules: Sequence[TieBreak]) -> list[Pla
     return placed
 
 
-def allocate(budget: Decimal, requested: Sequence[Decimal]) -> list[Decimal]:
-    """Granted amounts, in the order given: full while the money lasts, then one partial, then zeros."""
-    remaining = max(round_money(budget), ZERO)
-    granted = []
-    for amount in requested:
-        amount = max(round_money(amount), ZERO)
-        grant = min(amount, remaining)
-        remaining = round_money(remaining - grant)
-        granted.append(grant)
-    return granted
+POOL = ""  # the source code of the general pool (a reserve's code is never empty)
+
+
+@dataclass(frozen=True)
+class Reserve:
+    code: str
+    amount: Decimal
+    returns_to_pool: bool = True
+
+
+@dataclass(frozen=True)
+class AllocationRules:
+    partial_allowed: bool = True
+    partial_min_percent: Decimal = ZERO  # of the request, 0..100
+    next_that_fits: bool = True
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An application, in ranking order: what it asks, the reserves it matches (in the call's order) and,
+    in a slide, what it already has from each source."""
+
+    requested: Decimal
+    reserves: tuple[str, ...] = ()
+    drawn: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def granted(self) -> Decimal:
+        return sum(self.drawn.values(), ZERO)
+
+
+def capacities(budget: Decimal, reserves: Sequence[Reserve]) -> dict[str, Decimal]:
+    """Money per source: each reserve while the budget lasts (in the call's order), the rest to the pool."""
+    left = max(round_money(budget), ZERO)
+    result = {}
+    for reserve in reserves:
+        result[reserve.code] = min(max(round_money(reserve.amount), ZERO), left)
+        left = round_money(left - result[reserve.code])
+    result[POOL] = left
+    return result
+
+
+def allocate_with_reserves(
+    budget: Decimal,
+    claims: Sequence[Claim],
+    reserves: Sequence[Reserve] = (),
+    rules: AllocationRules = AllocationRules(),
+) -> list[dict[str, Decimal]]:
+    """For each claim, in the order given, the money it has per source (``POOL`` or a reserve's code),
+    including what it had already."""
+    left = capacities(budget, reserves)
+    known = set(left)
+    drawn = [
+        {code: round_money(amount) for code, amount in claim.drawn.items() if amount > 0} for claim in claims
+    ]
+    for has in drawn:
+        for code, amount in has.items():
+            left[code] = round_money(left.get(code, ZERO) - amount)
+    returning = [r.code for r in reserves if r.returns_to_pool and r.code in known]
+
+    def run(sources_of) -> None:
+        blocked: set[str] = set()
+        for claim, has in zip(claims, drawn, strict=True):
+            requested = max(round_money(claim.requested), ZERO)
+            granted = sum(has.values(), ZERO)
+            need = round_money(requested - granted)
+            if need <= 0:
+                continue
+            sources = [s for s in sources_of(claim) if s not in blocked and left.get(s, ZERO) > 0]
+            available = sum((left[s] for s in sources), ZERO)
+            if available >= need:
+                amount = need
+            elif (
+                rules.partial_allowed
+                and available > 0
+                and (granted + available) * 100 >= rules.partial_min_percent * requested
+            ):
+                amount = available
+            else:
+                if not rules.next_that_fits:
+                    blocked.update(sources)  # the call stops the allocation of these sources here
+                continue
+            for source in sources:
+                take = min(left[source], amount)
+                if take <= 0:
+                    continue
+                has[source] = round_money(has.get(source, ZERO) + take)
+                left[source] = round_money(left[source] - take)
+                amount = round_money(amount - take)
+                if amount <= 0:
+                    break
+
+    def own(claim: Claim) -> list[str]:
+        return [code for code in claim.reserves if code in known and code != POOL] + [POOL]
+
+    run(own)  # each application from its reserves, then the pool
+    if returning:
+        # The reserves' unused money, for whoever still needs it, in the same order.
+        run(lambda claim: [*own(claim), *(c for c in returning if c not in claim.reserves)])
+    return drawn
+
+
+def allocate(budget: Decimal, requested: Sequence[Decimal], rules: AllocationRules = AllocationRules()):
+    """Granted amounts without reserves, in the order given."""
+    return [
+        sum(has.values(), ZERO)
+        for has in allocate_with_reserves(budget, [Claim(requested=r) for r in requested], rules=rules)
+    ]

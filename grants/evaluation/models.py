@@ -75,6 +75,9 @@ class AdmissibilityReview(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
+    # Codes of the call's project-type reserves (linee) the officer recognised the project in: unlike a
+    # territory or a kind of applicant, the type of a project is a judgement of the formal check.
+    project_lines = models.JSONField(_("linee di progetto riconosciute"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -452,8 +455,19 @@ class RankingStatus(models.TextChoices):
     APPROVED = "approved", _("Approvata")
 
 
+class RankingStage(models.TextChoices):
+    """A two-phase call (FSE1) has two rankings: the preliminary one (ideas) admits to the second window,
+    the final one (executive projects) funds. Other calls have the final one only."""
+
+    FINAL = "final", _("Graduatoria finale")
+    PRELIMINARY = "preliminary", _("Graduatoria delle idee progettuali")
+
+
 class Ranking(TimeStampedModel):
-    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="ranking")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rankings")
+    stage = models.CharField(
+        _("fase"), max_length=12, choices=RankingStage.choices, default=RankingStage.FINAL
+    )
     status = models.CharField(
         _("stato"), max_length=10, choices=RankingStatus.choices, default=RankingStatus.DRAFT
     )
@@ -471,6 +485,8 @@ class Ranking(TimeStampedModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approvata il"), null=True, blank=True)
+    determination_number = models.CharField(_("numero della determinazione"), max_length=40, blank=True)
+    determination_date = models.DateField(_("data della determinazione"), null=True, blank=True)
     ignored_tie_break_rules = models.JSONField(
         _("criteri di parità non applicabili"), default=list, blank=True
     )
@@ -485,7 +501,13 @@ class Ranking(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
                 name="ranking_approval_has_author",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (~Q(determination_number="") & Q(determination_date__isnull=False)),
+                name="ranking_approval_has_determination",
+            ),
+            models.UniqueConstraint(fields=["call", "stage"], name="ranking_one_per_call_stage"),
         ]
 
     def __str__(self) -> str:
@@ -498,6 +520,7 @@ class EntryOutcome(models.TextChoices):
     ELIGIBLE_NOT_FUNDED = "eligible_not_funded", _("Idonea non finanziata")
     NOT_ELIGIBLE = "not_eligible", _("Non idonea")
     RENOUNCED = "renounced", _("Rinuncia")
+    ADMITTED = "admitted", _("Ammessa alla seconda fase")
 
 
 FUNDED_OUTCOMES = frozenset({EntryOutcome.FUNDED, EntryOutcome.PARTIALLY_FUNDED})
@@ -511,6 +534,10 @@ class RankingEntry(TimeStampedModel):
     outcome = models.CharField(_("esito"), max_length=20, choices=EntryOutcome.choices)
     requested = MoneyField(_("contributo richiesto"))
     granted = MoneyField(_("contributo concesso"), default=ZERO)
+    # Where the grant comes from: {"": general pool, "<reserve code>": that reserve} -> amount as text; a
+    # slide keeps these and adds to them (grants.evaluation.allocation).
+    funded_from = models.JSONField(_("fonti del contributo"), default=dict, blank=True)
+    reserves = models.JSONField(_("riserve per cui concorre"), default=list, blank=True)
     tie_break_note = models.CharField(_("criterio di parità applicato"), max_length=255, blank=True)
 
     history = HistoricalRecords()

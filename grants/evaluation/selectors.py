@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from grants.applications import selectors as application_selectors
 from grants.applications.models import Application
@@ -25,6 +26,7 @@ from .models import (
     PanelMember,
     Ranking,
     RankingEntry,
+    RankingStage,
     RankingStatus,
 )
 from .permissions import can_view_evaluation
@@ -221,8 +223,8 @@ def visible_evaluations(user, application: Application) -> list[Evaluation]:
 
 
 # --- ranking ------------------------------------------------------------------------------------------------
-def ranking_of(call: Call) -> Ranking | None:
-    return Ranking.objects.filter(call=call).first()
+def ranking_of(call: Call, stage: str = RankingStage.FINAL) -> Ranking | None:
+    return Ranking.objects.filter(call=call, stage=stage).first()
 
 
 def ranking_entries(ranking: Ranking) -> QuerySet[RankingEntry]:
@@ -238,21 +240,35 @@ def ranking_entries(ranking: Ranking) -> QuerySet[RankingEntry]:
     )
 
 
-def published_ranking(call: Call) -> Ranking | None:
+def published_ranking(call: Call, stage: str = RankingStage.FINAL) -> Ranking | None:
     """The approved ranking of a call, for the public pages (None until a manager approves it)."""
-    return Ranking.objects.filter(call=call, status=RankingStatus.APPROVED).first()
+    return Ranking.objects.filter(call=call, stage=stage, status=RankingStatus.APPROVED).first()
 
 
-def published_ranking_rows(call: Call) -> list[dict]:
-    """Public rows of an approved ranking: position, applicant, project, score, outcome, granted amount."""
-    ranking = published_ranking(call)
-    if ranking is None:
+def published_rankings(call: Call) -> list[Ranking]:
+    """The approved rankings of a call: the preliminary one (two-phase calls) first, then the final one."""
+    rankings = Ranking.objects.filter(call=call, status=RankingStatus.APPROVED).select_related("call")
+    return sorted(rankings, key=lambda r: r.stage != RankingStage.PRELIMINARY)
+
+
+def public_applicant_name(organisation) -> str:
+    """The name a public page may show: a sole trader (ditta individuale, a 16-character personal codice
+    fiscale) is a natural person, whose name is not published."""
+    if len(organisation.fiscal_code or "") == 16:
+        return str(_("Impresa individuale (dati personali non pubblicati)"))
+    return organisation.name
+
+
+def public_ranking_rows(ranking: Ranking) -> list[dict]:
+    """Public rows of an approved ranking: position, protocol, applicant (never a natural person), project,
+    score, outcome, granted amount. No person's name, fiscal code or contact is read."""
+    if ranking.status != RankingStatus.APPROVED:
         return []
     return [
         {
             "position": entry.position,
             "protocol": entry.application.protocol,
-            "applicant": entry.application.applicant.name,
+            "applicant": public_applicant_name(entry.application.applicant),
             "title": entry.application.title,
             "score": entry.score,
             "outcome": entry.outcome,
@@ -262,6 +278,11 @@ def published_ranking_rows(call: Call) -> list[dict]:
         }
         for entry in ranking_entries(ranking)
     ]
+
+
+def published_ranking_rows(call: Call, stage: str = RankingStage.FINAL) -> list[dict]:
+    ranking = published_ranking(call, stage)
+    return public_ranking_rows(ranking) if ranking is not None else []
 
 
 def ranking_totals(ranking: Ranking) -> dict:

@@ -8,7 +8,7 @@ Functions are keyword-only, take the acting user first, never a request; they ch
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -20,12 +20,12 @@ from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome
 from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, format_eur, round_money
-from grants.core.timeutils import format_rome, now
+from grants.core.timeutils import format_rome, in_rome, now
 from grants.programme import services as programme_services
 from grants.programme.models import Call, CallMode, Criterion
 
-from . import permissions, selectors, signals
-from .allocation import Candidate, allocate, parse_tie_breaks, rank
+from . import permissions, phases, reserves, selectors, signals
+from .allocation import Candidate, Claim, allocate_with_reserves, parse_tie_breaks, rank
 from .models import (
     DEFAULT_INTEGRATION_DAYS,
     FUNDED_OUTCOMES,
@@ -49,6 +49,7 @@ from .models import (
     PanelMember,
     Ranking,
     RankingEntry,
+    RankingStage,
     RankingStatus,
     Score,
     ScoreMethod,
@@ -96,8 +97,9 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _notify(*, actor, application: Application, subject: str, body: str) -> Notice:
-    """The in-app communication to the applicant (what an e-mail or PEC would carry, kept on the platform)."""
+def _notify(*, actor, application: Application, subject: str, body: str, event: str = "") -> Notice:
+    """The communication to the applicant, kept on the application (``Notice``: what an e-mail or PEC
+    would carry); ``event`` names it for the notifications context."""
     return save_audited(
         Notice(
             application=application,
@@ -869,7 +871,7 @@ def set_consensus(
             _("Il punteggio di consenso si fissa quando tutti i valutatori hanno inviato la valutazione."),
             code="evaluations_pending",
         )
-    ranking = selectors.ranking_of(application.call)
+    ranking = selectors.ranking_of(application.call, phases.stage_of(application))
     if ranking is not None and ranking.status == RankingStatus.APPROVED:
         raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
     call = application.call
@@ -934,33 +936,55 @@ def _candidate(application: Application) -> Candidate:
     )
 
 
+def _money_map(drawn: Mapping[str, Decimal]) -> dict[str, str]:
+    return {code: str(amount) for code, amount in sorted(drawn.items()) if amount > 0}
+
+
 @transaction.atomic
-def compute_ranking(*, actor, call: Call, moment: datetime | None = None) -> Ranking:
-    """The proposed ranking: applications meeting every threshold by score (ties: the call's rules, then
-    protocol), the budget allocated down the list (the last reached may be partly funded); below a
-    threshold: not eligible. Replaces a previous proposal; refused once approved."""
+def compute_ranking(
+    *, actor, call: Call, stage: str = RankingStage.FINAL, moment: datetime | None = None
+) -> Ranking:
+    """The proposed ranking of a stage: applications meeting every threshold by score (ties: the call's
+    rules, then protocol); below a threshold: not eligible. The final ranking allocates the budget down the
+    list honouring the call's reserves and partial-funding rules (grants.evaluation.allocation); the
+    preliminary ranking of a two-phase call admits to the second window and allocates nothing. Replaces a
+    previous proposal; refused once approved."""
     _require(permissions.can_prepare_ranking(actor), _("Non puoi predisporre la graduatoria."))
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.mode != CallMode.RANKING:
         raise EvaluationError(_("Il bando è a sportello: non ha una graduatoria."), code="first_come")
-    moment = moment or now()
-    if moment < call.closes_at:
-        raise WrongState(
-            _("Il bando non è ancora scaduto (%(d)s).") % {"d": format_rome(call.closes_at)}, code="call_open"
+    if stage not in phases.stages(call):
+        raise EvaluationError(
+            _("Il bando non prevede questa graduatoria."),
+            errors=[{"code": "invalid", "field": "stage", "message": _("Fase non prevista dal bando.")}],
         )
-    ranking = selectors.ranking_of(call)
+    moment = moment or now()
+    opens = phases.ranking_opens_at(call, stage)
+    if moment < opens:
+        raise WrongState(
+            _("La fase non è ancora scaduta (%(d)s).") % {"d": format_rome(opens)}, code="call_open"
+        )
+    if stage == RankingStage.FINAL and RankingStage.PRELIMINARY in phases.stages(call):
+        preliminary = selectors.ranking_of(call, RankingStage.PRELIMINARY)
+        if preliminary is None or preliminary.status != RankingStatus.APPROVED:
+            raise WrongState(
+                _("Prima si approva la graduatoria delle idee progettuali."), code="preliminary_pending"
+            )
+    ranking = selectors.ranking_of(call, stage)
     if ranking is not None and ranking.status == RankingStatus.APPROVED:
         raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
-    pending = Application.objects.filter(call=call, status__in=PENDING_STATUSES).count()
+    pending = phases.in_stage(call, stage).filter(status__in=PENDING_STATUSES).count()
     if pending:
         raise WrongState(
             _("%(n)d domande sono ancora in istruttoria o in valutazione.") % {"n": pending},
             code="evaluations_pending",
         )
     evaluated = list(
-        Application.objects.filter(call=call, status=ApplicationStatus.EVALUATED)
-        .select_related("consolidated")
-        .order_by(*selectors.ARRIVAL_ORDER)
+        reserves.with_territory(
+            phases.in_stage(call, stage)
+            .filter(status=ApplicationStatus.EVALUATED)
+            .select_related("consolidated")
+        ).order_by(*selectors.ARRIVAL_ORDER)
     )
     if not evaluated:
         raise WrongState(_("Nessuna domanda valutata da mettere in graduatoria."), code="nothing_to_rank")
@@ -968,31 +992,49 @@ def compute_ranking(*, actor, call: Call, moment: datetime | None = None) -> Ran
     eligible = [a for a in evaluated if a.consolidated.meets_thresholds]
     not_eligible = [a for a in evaluated if not a.consolidated.meets_thresholds]
     placed = rank([_candidate(a) for a in eligible], rules)
-    granted = allocate(call.budget, [p.candidate.requested for p in placed])
+    by_pk = {a.pk: a for a in eligible}
+    call_reserves = reserves.call_reserves(call) if stage == RankingStage.FINAL else []
+    claims = [
+        Claim(
+            requested=place.candidate.requested,
+            reserves=reserves.matching_codes(call_reserves, by_pk[place.candidate.key]),
+        )
+        for place in placed
+    ]
+    if stage == RankingStage.FINAL:
+        drawn = allocate_with_reserves(
+            call.budget, claims, reserves.as_reserves(call_reserves), reserves.rules_of(call)
+        )
+    else:
+        drawn = [{} for _claim in claims]
 
     if ranking is None:
-        ranking = Ranking(call=call)
+        ranking = Ranking(call=call, stage=stage)
     else:
         for entry in ranking.entries.all():
             entry._history_user = actor
             entry.delete()
-    ranking.budget = call.budget
+    ranking.budget = call.budget if stage == RankingStage.FINAL else ZERO
     ranking.computed_by = actor
     ranking.computed_at = moment
     ranking.ignored_tie_break_rules = ignored
     save_audited(ranking, actor=actor, reason="Graduatoria calcolata", action="ranking.computed")
-    by_pk = {a.pk: a for a in eligible}
-    for position, (place, grant) in enumerate(zip(placed, granted, strict=True), start=1):
+    for position, (place, claim, has) in enumerate(zip(placed, claims, drawn, strict=True), start=1):
         application = by_pk[place.candidate.key]
+        grant = round_money(sum(has.values(), ZERO))
         save_audited(
             RankingEntry(
                 ranking=ranking,
                 application=application,
                 position=position,
                 score=place.candidate.score,
-                outcome=_outcome(grant, application.requested_grant),
+                outcome=EntryOutcome.ADMITTED
+                if stage == RankingStage.PRELIMINARY
+                else _outcome(grant, application.requested_grant),
                 requested=application.requested_grant,
                 granted=grant,
+                funded_from=_money_map(has),
+                reserves=list(claim.reserves),
                 tie_break_note=place.tie_break[:255],
             ),
             actor=actor,
@@ -1040,6 +1082,20 @@ def _outcome_notice(entry: RankingEntry) -> tuple[str, str]:
             _("La domanda è in graduatoria in posizione %(n)s ma le risorse sono esaurite.")
             % {"n": entry.position},
         )
+    if entry.outcome == EntryOutcome.ADMITTED:
+        window = phases.windows(entry.application.call)
+        return (
+            _("Idea progettuale %(p)s ammessa alla seconda fase") % {"p": protocol},
+            _(
+                "L'idea progettuale è in graduatoria in posizione %(n)s ed è ammessa alla seconda fase: "
+                "il progetto esecutivo si presenta dal %(o)s al %(c)s (ora di Roma)."
+            )
+            % {
+                "n": entry.position,
+                "o": format_rome(window.executive.opens_at) if window else "–",
+                "c": format_rome(window.executive.closes_at) if window else "–",
+            },
+        )
     return (
         _("Domanda %(p)s non idonea") % {"p": protocol},
         _("La domanda non ha raggiunto le soglie minime di punteggio."),
@@ -1047,31 +1103,73 @@ def _outcome_notice(entry: RankingEntry) -> tuple[str, str]:
 
 
 @transaction.atomic
-def approve_ranking(*, actor, ranking: Ranking, moment: datetime | None = None) -> Ranking:
-    """The manager approves the proposed ranking: the call goes to ranking_approved (programme services),
-    each application to funded / eligible-not-funded / not eligible, and each applicant is told."""
+def approve_ranking(
+    *,
+    actor,
+    ranking: Ranking,
+    determination_number: str,
+    determination_date: date | None,
+    moment: datetime | None = None,
+) -> Ranking:
+    """The manager approves the proposed ranking with the determinazione (number and date), which publishes
+    it. Final ranking: the call goes to ranking_approved (programme services), each application to funded /
+    eligible-not-funded / not eligible. Preliminary ranking of a two-phase call: the admitted ideas may
+    present the executive project, the others are not eligible. Each applicant is told."""
     _require(
         permissions.can_approve_ranking(actor), _("Solo il responsabile di misura approva la graduatoria.")
     )
     ranking = Ranking.objects.select_for_update().select_related("call").get(pk=ranking.pk)
     if ranking.status != RankingStatus.DRAFT:
         raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
+    moment = moment or now()
+    number = (determination_number or "").strip()
+    errors = []
+    if not number or len(number) > 40:
+        errors.append(
+            {
+                "code": "required",
+                "field": "determination_number",
+                "message": _("Indicare il numero della determinazione (al massimo 40 caratteri)."),
+            }
+        )
+    if determination_date is None:
+        errors.append(
+            {
+                "code": "required",
+                "field": "determination_date",
+                "message": _("Indicare la data della determinazione."),
+            }
+        )
+    elif determination_date > in_rome(moment).date():
+        errors.append(
+            {
+                "code": "future_date",
+                "field": "determination_date",
+                "message": _("La data della determinazione non può essere futura."),
+            }
+        )
+    if errors:
+        raise EvaluationError(_("La determinazione di approvazione è incompleta."), errors=errors)
+    in_stage = phases.in_stage(ranking.call, ranking.stage)
     stale = (
         ConsolidatedScore.objects.filter(
-            application__call=ranking.call, updated_at__gt=ranking.computed_at
+            application__in=in_stage, updated_at__gt=ranking.computed_at
         ).exists()
-        or Application.objects.filter(call=ranking.call, status__in=PENDING_STATUSES).exists()
+        or in_stage.filter(status__in=PENDING_STATUSES).exists()
     )
     if stale:
         raise WrongState(
             _("Punteggi o domande sono cambiati dopo il calcolo: ricalcolare la graduatoria."),
             code="ranking_stale",
         )
-    programme_services.approve_call_ranking(actor=actor, call=ranking.call, moment=moment)
-    moment = moment or now()
+    final = ranking.stage == RankingStage.FINAL
+    if final:
+        programme_services.approve_call_ranking(actor=actor, call=ranking.call, moment=moment)
     for entry in selectors.ranking_entries(ranking):
         application = _lock(entry.application)
-        if entry.is_funded:
+        if entry.outcome == EntryOutcome.ADMITTED:
+            pass  # stays evaluated: its executive project is the one that will be funded or not
+        elif entry.is_funded:
             application.mark_funded()
             signals.send_funded_on_commit(
                 application=application, granted_amount=entry.granted, ranking=ranking
@@ -1082,18 +1180,20 @@ def approve_ranking(*, actor, ranking: Ranking, moment: datetime | None = None) 
             application.mark_not_eligible()
         save_audited(application, actor=actor, reason="Graduatoria approvata")
         subject, body = _outcome_notice(entry)
-        _notify(actor=actor, application=application, subject=subject, body=body)
+        _notify(actor=actor, application=application, subject=subject, body=body, event="ranking_outcome")
     ranking.status = RankingStatus.APPROVED
     ranking.approved_by = actor
     ranking.approved_at = moment
-    return save_audited(ranking, actor=actor, reason="Graduatoria approvata", action="ranking.approved")
+    ranking.determination_number = number
+    ranking.determination_date = determination_date
+    return save_audited(ranking, actor=actor, reason=f"Determinazione n. {number}", action="ranking.approved")
 
 
 @transaction.atomic
 def record_renunciation(*, actor, application: Application, reason: str) -> list[RankingEntry]:
-    """A funded applicant renounces: its grant is freed and the ranking slides (scorrimento) — the partly
-    funded application is topped up first, then the next eligible-not-funded ones are funded in order, the
-    last reached possibly in part. Returns the entries that received money."""
+    """A funded applicant renounces: its grant is freed (back to the reserve or pool it came from) and the
+    ranking slides (scorrimento) with the same rules as the allocation: the applications not fully funded,
+    in order, get the money; nobody loses what they have. Returns the entries that received money."""
     application = _lock(application)
     _require(
         permissions.can_renounce(actor, application), _("Non sei abilitato a rinunciare per questa domanda.")
@@ -1110,6 +1210,7 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
     freed = entry.granted
     entry.outcome = EntryOutcome.RENOUNCED
     entry.granted = ZERO
+    entry.funded_from = {}
     save_audited(entry, actor=actor, reason=f"Rinuncia: {reason.strip()}"[:100], action="ranking.renounced")
     application.mark_renounced()
     save_audited(application, actor=actor, reason="Rinuncia al contributo")
@@ -1121,26 +1222,34 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
 
 
 def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
-    entries = list(
-        RankingEntry.objects.select_for_update()
+    entries = [
+        e
+        for e in RankingEntry.objects.select_for_update()
         .filter(ranking=ranking, position__isnull=False)
         .select_related("application")
         .order_by("position")
+        if e.outcome != EntryOutcome.RENOUNCED
+    ]
+    call = ranking.call
+    claims = [
+        Claim(
+            requested=e.requested,
+            reserves=tuple(e.reserves or ()),
+            drawn={code: Decimal(amount) for code, amount in (e.funded_from or {}).items()},
+        )
+        for e in entries
+    ]
+    drawn = allocate_with_reserves(
+        ranking.budget, claims, reserves.as_reserves(reserves.call_reserves(call)), reserves.rules_of(call)
     )
-    spent = sum((e.granted for e in entries if e.outcome in FUNDED_OUTCOMES), ZERO)
-    remaining = round_money(ranking.budget - spent)
     changed = []
-    for entry in entries:
-        if remaining <= 0:
-            break
-        if entry.outcome not in (EntryOutcome.PARTIALLY_FUNDED, EntryOutcome.ELIGIBLE_NOT_FUNDED):
-            continue
-        extra = min(entry.requested - entry.granted, remaining)
-        if extra <= 0:
+    for entry, claim, has in zip(entries, claims, drawn, strict=True):
+        granted = round_money(sum(has.values(), ZERO))
+        if granted <= claim.granted:
             continue
         was_funded = entry.outcome in FUNDED_OUTCOMES
-        entry.granted = round_money(entry.granted + extra)
-        remaining = round_money(remaining - extra)
+        entry.granted = granted
+        entry.funded_from = _money_map(has)
         entry.outcome = _outcome(entry.granted, entry.requested)
         save_audited(entry, actor=actor, reason="Scorrimento della graduatoria")
         application = entry.application
@@ -1150,6 +1259,8 @@ def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
             save_audited(application, actor=actor, reason="Finanziata per scorrimento")
         signals.send_funded_on_commit(application=application, granted_amount=entry.granted, ranking=ranking)
         subject, body = _outcome_notice(entry)
-        _notify(actor=actor, application=entry.application, subject=subject, body=body)
+        _notify(
+            actor=actor, application=entry.application, subject=subject, body=body, event="ranking_outcome"
+        )
         changed.append(entry)
     return changed

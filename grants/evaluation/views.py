@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +22,8 @@ from grants.applications.states import ApplicationStatus
 from grants.core.timeutils import ROME
 from grants.programme.models import Call
 
-from . import permissions, selectors, services
-from .models import Assignment, AssignmentStatus, IntegrationRequest, RankingStatus
+from . import permissions, phases, selectors, services
+from .models import Assignment, AssignmentStatus, IntegrationRequest, RankingStage, RankingStatus
 from .services import ChecklistAnswer, EvaluationError
 
 
@@ -293,22 +294,53 @@ def _tree_order(tree):
 
 
 # --- ranking ------------------------------------------------------------------------------------------------
+def _stage(call: Call, value: str) -> str:
+    stages = phases.stages(call)
+    return value if value in stages else stages[-1]
+
+
+def _parse_day(value: str):
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d").date() if value and value.strip() else None
+    except ValueError:
+        return "invalid"
+
+
 @login_required
 def ranking(request, code: str):
     if not permissions.can_view_evaluation(request.user):
         return _forbidden(request)
     call = _call_or_404(code)
+    stage = _stage(call, request.POST.get("stage") or request.GET.get("fase", ""))
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "compute":
-                services.compute_ranking(actor=request.user, call=call)
+                services.compute_ranking(actor=request.user, call=call, stage=stage)
                 messages.success(request, _("Graduatoria calcolata: in attesa di approvazione."))
             elif action == "approve":
-                current = selectors.ranking_of(call)
+                current = selectors.ranking_of(call, stage)
                 if current is None:
                     raise Http404
-                services.approve_ranking(actor=request.user, ranking=current)
+                day = _parse_day(request.POST.get("determination_date", ""))
+                if day == "invalid":
+                    raise EvaluationError(
+                        _("La determinazione di approvazione è incompleta."),
+                        errors=[
+                            {
+                                "code": "invalid",
+                                "field": "determination_date",
+                                "message": _("Data non valida (gg/mm/aaaa)."),
+                            }
+                        ],
+                    )
+                services.approve_ranking(
+                    actor=request.user,
+                    ranking=current,
+                    determination_number=request.POST.get("determination_number", ""),
+                    determination_date=day,
+                )
                 messages.success(request, _("Graduatoria approvata e pubblicata."))
             elif action == "renounce":
                 application = Application.objects.filter(
@@ -323,14 +355,22 @@ def ranking(request, code: str):
             else:
                 raise Http404
         except (EvaluationError, PermissionDenied) as exc:
-            _refused(request, exc)
-        return redirect("evaluation:ranking", code=call.code)
-    current = selectors.ranking_of(call)
+            if isinstance(exc, EvaluationError) and exc.errors and action == "approve":
+                messages.error(request, exc.message)
+                field_errors = {e["field"]: e["message"] for e in exc.errors}
+            else:
+                _refused(request, exc)
+                return redirect(_ranking_url(call, stage))
+        else:
+            return redirect(_ranking_url(call, stage))
+    current = selectors.ranking_of(call, stage)
     return render(
         request,
         "evaluation/ranking.html",
         {
             "call": call,
+            "stage": stage,
+            "stages": [(value, RankingStage(value).label) for value in phases.stages(call)],
             "ranking": current,
             "entries": selectors.ranking_entries(current) if current else [],
             "totals": selectors.ranking_totals(current) if current else None,
@@ -339,8 +379,17 @@ def ranking(request, code: str):
             and current is not None
             and current.status == RankingStatus.DRAFT,
             "approved": current is not None and current.status == RankingStatus.APPROVED,
+            "is_final": stage == RankingStage.FINAL,
+            "field_errors": field_errors,
+            "posted": request.POST if field_errors else {},
         },
+        status=422 if field_errors else 200,
     )
+
+
+def _ranking_url(call: Call, stage: str) -> str:
+    url = reverse("evaluation:ranking", args=[call.code])
+    return f"{url}?fase={stage}" if stage != RankingStage.FINAL else url
 
 
 # --- applicants: integration requests -----------------------------------------------------------------------

@@ -274,7 +274,12 @@ def test_an_evaluator_is_refused_the_officers_pages_and_api(client, world):
         ("get", f"{API}/evaluation/applications/{evaluation.application.pk}/consolidated"),
         ("get", f"{API}/evaluation/applications/{evaluation.application.pk}/admissibility"),
     ]:
-        assert _json(client, method, url).status_code == 403, url
+        body = (
+            {"determination_number": "DD 1/X", "determination_date": "2026-01-10"}
+            if url.endswith("/approve")
+            else None
+        )
+        assert _json(client, method, url, body).status_code == 403, url
     # the proposal of the ranking is not public until approved
     assert client.get(f"{API}/evaluation/calls/{call_id}/ranking").status_code == 404
 

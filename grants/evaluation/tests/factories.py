@@ -1,7 +1,7 @@
 """Factories of the evaluation context: staff with the permissions their role will carry, calls with a
 criteria tree, applications submitted through the real services, and a call moved past its deadline."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -16,6 +16,9 @@ from grants.evaluation.models import Panel
 from grants.programme.models import Call
 from grants.programme.tests.factories import CriterionFactory
 from grants.registry.tests.factories import UserFactory
+
+# The determinazione that approves a ranking in the tests (a number and a past date).
+DETERMINATION = {"determination_number": "DD 123/A1418A", "determination_date": date(2026, 1, 15)}
 
 OFFICER_PERMISSIONS = (
     "evaluation.add_admissibilityitem",

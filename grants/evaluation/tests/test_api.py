@@ -6,6 +6,7 @@ from grants.applications.states import ApplicationStatus
 from grants.evaluation import services
 
 from .factories import (
+    DETERMINATION,
     FULL_MARKS,
     close,
     evaluated_call,
@@ -111,10 +112,17 @@ def test_panel_declaration_scores_and_ranking_over_the_api(client):
     client.force_login(officer())
     ranking = client.post(f"{API}/evaluation/calls/{call.pk}/ranking").json()
     assert ranking["status"] == "draft" and ranking["entries"][0]["outcome"] == "funded"
-    assert client.post(f"{API}/evaluation/calls/{call.pk}/ranking/approve").status_code == 403
+    approve = f"{API}/evaluation/calls/{call.pk}/ranking/approve"
+    body = {"determination_number": "DD 12/2026", "determination_date": "2026-01-20"}
+    assert client.post(approve, body, content_type="application/json").status_code == 403
     client.force_login(manager())
-    approved = client.post(f"{API}/evaluation/calls/{call.pk}/ranking/approve").json()
-    assert approved["status"] == "approved"
+    future = client.post(
+        approve, {**body, "determination_date": "2999-01-01"}, content_type="application/json"
+    )
+    assert future.status_code == 422 and future["Content-Type"].startswith("application/problem+json")
+    assert [e["field"] for e in future.json()["errors"]] == ["determination_date"]
+    approved = client.post(approve, body, content_type="application/json").json()
+    assert approved["status"] == "approved" and approved["determination_number"] == "DD 12/2026"
     client.force_login(application.created_by)  # an approved ranking is public data
     assert (
         client.get(f"{API}/evaluation/calls/{call.pk}/ranking").json()["entries"][0]["granted"] == "50000.00"
@@ -123,7 +131,9 @@ def test_panel_declaration_scores_and_ranking_over_the_api(client):
 
 def test_renunciation_over_the_api(client):
     call, (first, second), _ = evaluated_call([("60000", FULL_MARKS), ("60000", FULL_MARKS)])
-    services.approve_ranking(actor=manager(), ranking=services.compute_ranking(actor=officer(), call=call))
+    services.approve_ranking(
+        actor=manager(), ranking=services.compute_ranking(actor=officer(), call=call), **DETERMINATION
+    )
     client.force_login(evaluator())
     assert (
         client.post(

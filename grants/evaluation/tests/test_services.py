@@ -26,6 +26,7 @@ from grants.evaluation.services import ChecklistAnswer, ChecklistItemInput, Eval
 from grants.programme.models import CallStatus
 
 from .factories import (
+    DETERMINATION,
     FULL_MARKS,
     admissible,
     close,
@@ -629,9 +630,9 @@ def test_the_manager_approves_and_applications_take_their_outcome():
     )
     ranking = services.compute_ranking(actor=officer(), call=call)
     with pytest.raises(PermissionDenied):
-        services.approve_ranking(actor=officer(), ranking=ranking)
+        services.approve_ranking(actor=officer(), ranking=ranking, **DETERMINATION)
     boss = manager()
-    ranking = services.approve_ranking(actor=boss, ranking=ranking)
+    ranking = services.approve_ranking(actor=boss, ranking=ranking, **DETERMINATION)
     assert ranking.status == RankingStatus.APPROVED and ranking.approved_by == boss
     call.refresh_from_db()
     assert call.status == CallStatus.RANKING_APPROVED
@@ -656,10 +657,10 @@ def test_approval_refused_when_scores_changed_after_the_proposal():
     ranking = services.compute_ranking(actor=officer(), call=call)
     a.consolidated.save()  # changed after the proposal
     with pytest.raises(WrongState) as caught:
-        services.approve_ranking(actor=manager(), ranking=ranking)
+        services.approve_ranking(actor=manager(), ranking=ranking, **DETERMINATION)
     assert caught.value.code == "ranking_stale"
     ranking = services.compute_ranking(actor=officer(), call=call)
-    services.approve_ranking(actor=manager(), ranking=ranking)
+    services.approve_ranking(actor=manager(), ranking=ranking, **DETERMINATION)
 
 
 def test_renunciation_slides_the_ranking():
@@ -673,7 +674,7 @@ def test_renunciation_slides_the_ranking():
         budget=Decimal("100000.00"),
     )
     ranking = services.approve_ranking(
-        actor=manager(), ranking=services.compute_ranking(actor=officer(), call=call)
+        actor=manager(), ranking=services.compute_ranking(actor=officer(), call=call), **DETERMINATION
     )
     with pytest.raises(WrongState):
         services.record_renunciation(actor=d.created_by, application=d, reason="Non finanziata")

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from grants.evaluation import services, signals
 
-from .factories import evaluated_call, manager, officer
+from .factories import DETERMINATION, evaluated_call, manager, officer
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_funded_on_approval_and_on_each_slide_after_commit(received, django_capt
     )
     ranking = services.compute_ranking(actor=officer(), call=call)
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        services.approve_ranking(actor=manager(), ranking=ranking)
+        services.approve_ranking(actor=manager(), ranking=ranking, **DETERMINATION)
     assert received == []  # nothing before the commit
     for callback in pending:
         callback()
@@ -61,5 +61,5 @@ def test_nothing_is_sent_when_the_approval_is_refused(received, django_capture_o
     call, _apps, _ = evaluated_call([("10000", GOOD)])
     ranking = services.compute_ranking(actor=officer(), call=call)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
-        services.approve_ranking(actor=officer(), ranking=ranking)
+        services.approve_ranking(actor=officer(), ranking=ranking, **DETERMINATION)
     assert received == []

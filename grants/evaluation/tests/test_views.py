@@ -109,8 +109,16 @@ def test_manager_approves_the_ranking_from_the_page(client):
     client.post(url, {"action": "compute"})
     assert "Approva la graduatoria" not in client.get(url).content.decode()
     client.force_login(manager())
-    assert "Approva la graduatoria" in client.get(url).content.decode()
-    client.post(url, {"action": "approve"})
-    assert call.ranking.status == RankingStatus.APPROVED
+    assert "Approva e pubblica la graduatoria" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "approve", "determination_number": "DD 7/2026"})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert 'id="err-determination_date"' in page and "Indicare la data della determinazione." in page
+    assert 'value="DD 7/2026"' in page  # what was typed stays
+    client.post(
+        url, {"action": "approve", "determination_number": "DD 7/2026", "determination_date": "2026-01-20"}
+    )
+    ranking = call.rankings.get()
+    assert ranking.status == RankingStatus.APPROVED and ranking.determination_number == "DD 7/2026"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
