@@ -31,6 +31,17 @@ app.conf.beat_schedule = {
         "task": "grants.ops.tasks.purge_resolved_failed_tasks",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Deadline reminders (drafts of calls about to close, integration requests about to expire), each sent
+    # once per object and threshold: grants/ops/reminders.py.
+    "send-deadline-reminders": {
+        "task": "grants.ops.reminders.send_deadline_reminders",
+        "schedule": crontab(minute=20),
+    },
+    # Notification e-mails that could not be queued when written (broker unreachable).
+    "send-pending-notification-emails": {
+        "task": "grants.notifications.tasks.send_pending_emails",
+        "schedule": crontab(minute="*/15"),
+    },
     # Soccorso istruttorio: an unanswered integration request past its deadline makes the application
     # not admissible (with notice); hourly is well inside the precision a 10-day deadline needs.
     "expire-integration-requests": {

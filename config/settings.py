@@ -258,6 +258,20 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wecare@regione.piemonte.example")
 # Absolute links in notification e-mails: scheme and host people reach the platform at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Scheduled reminders (grants/ops/reminders.py): days before a call closes with a draft still open, and
+# before an integration request expires.
+NOTIFICATIONS_DRAFT_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_DRAFT_REMINDER_DAYS", 3))
+NOTIFICATIONS_INTEGRATION_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_INTEGRATION_REMINDER_DAYS", 2))
+
+# --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted ----------
+PRIVACY_CONTROLLER = os.environ.get(
+    "PRIVACY_CONTROLLER", "Regione Piemonte – Giunta regionale, Piazza Piemonte 1, 10127 Torino"
+)
+PRIVACY_CONTROLLER_PEC = os.environ.get("PRIVACY_CONTROLLER_PEC", "wecare@cert.regione.piemonte.example")
+PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL", "dpo@regione.piemonte.it")
+PRIVACY_DPO_PEC = os.environ.get("PRIVACY_DPO_PEC", "")
+# A draft never submitted is deleted this many months after its call closed (manage.py purge_stale_drafts).
+DRAFT_RETENTION_MONTHS = int(os.environ.get("DRAFT_RETENTION_MONTHS", 12))
 
 # --- Security -----------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

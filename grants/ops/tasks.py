@@ -6,7 +6,9 @@ from django.contrib.sessions.models import Session
 from grants.core.tasks import idempotent_task
 from grants.core.timeutils import now
 
-from . import services
+from . import reminders, services
+
+__all__ = ["reminders"]  # imported so that the workers know its task (grants.ops.reminders.*)
 
 
 @idempotent_task(name="grants.ops.tasks.clear_expired_sessions")

@@ -652,6 +652,20 @@ NOTIFICATION_PAGE_CASES: dict[str, Case] = {
 }
 
 
+NOTIFICATION_API_CASES: dict[str, Case] = {
+    "grants_api_notifications_get_notification": Case(
+        args=lambda w: {"notification_id": _notification_of_a(w).pk}, secrets=_notification_secrets
+    ),
+    "grants_api_notifications_mark_read": Case(
+        args=lambda w: {"notification_id": _notification_of_a(w).pk},
+        method="post",
+        body=lambda w: {"read": True},
+        secrets=_notification_secrets,
+        unchanged=_notification_state,
+    ),
+}
+
+
 # --- de minimis register of A: its declared aid and its single-undertaking links -------------------------
 def _de_minimis_of_a(w: World):
     if "de_minimis" not in w.cache:
@@ -735,6 +749,184 @@ DE_MINIMIS_API_CASES: dict[str, Case] = {
     ),
 }
 
+
+# --- projects of A: the funded project and its changes; B never reads or acts on them --------------------
+def _project_of_a(w: World):
+    """A's active project (CUP, agreement, start) with a pending budget variation above the tolerance."""
+
+    def build():
+        from grants.projects import services as project_services
+        from grants.projects.tests.factories import ProjectFactory
+
+        project = ProjectFactory(user=w.user_a, organisation=w.organisation_a)
+        lines = {line.category.code: line for line in project.budget_lines.select_related("category")}
+        change = project_services.request_budget_variation(
+            actor=w.user_a,
+            project=project,
+            amounts={
+                lines["personale"].pk: Decimal("30000.00"),
+                lines["attrezzature"].pk: Decimal("50000.00"),
+            },
+            reason="Variazione riservata Alfa",
+        )
+        return project, change
+
+    return _cached(w, "project", build)
+
+
+def _project_pk(w: World) -> dict:
+    return {"pk": _project_of_a(w)[0].pk}
+
+
+def _project_id(w: World) -> dict:
+    return {"project_id": _project_of_a(w)[0].pk}
+
+
+def _project_secrets(w: World) -> list[str]:
+    project, _change = _project_of_a(w)
+    return [project.cup, "Variazione riservata Alfa", w.organisation_a.name]
+
+
+def _project_state(w: World):
+    from grants.projects.models import Project
+
+    project = Project.objects.get(pk=_project_of_a(w)[0].pk)
+    return (
+        project.status,
+        project.cup,
+        project.grant,
+        project.planned_end_date,
+        project.signed_agreement_sha256,
+        sorted(project.changes.values_list("pk", "status")),
+        sorted(project.budget_lines.values_list("pk", "approved_amount")),
+    )
+
+
+def _funded_application_of_a(w: World) -> dict:
+    """A funded application of A still without project (the officer creates it)."""
+
+    def build():
+        from grants.projects.tests.factories import funded_application
+
+        return funded_application(user=w.user_a, organisation=w.organisation_a)
+
+    return {"application_pk": _cached(w, "funded_application", build).pk}
+
+
+def _funded_application_state(w: World):
+    from grants.projects.models import Project
+
+    return Project.objects.filter(application_id=_funded_application_of_a(w)["application_pk"]).count()
+
+
+def _project_post(name: str, body: Callable[[World], Any]) -> tuple[str, Case]:
+    return name, Case(
+        args=_project_pk, method="post", body=body, secrets=_project_secrets, unchanged=_project_state
+    )
+
+
+PROJECT_PAGE_CASES: dict[str, Case] = {
+    "projects:project_detail": Case(args=_project_pk, secrets=_project_secrets),
+    "projects:agreement_pdf": Case(args=_project_pk, secrets=_project_secrets),
+    "projects:signed_agreement": Case(args=_project_pk, secrets=_project_secrets),
+    "projects:upload_agreement": Case(
+        args=_project_pk,
+        method="post",
+        multipart=True,
+        body=lambda w: {"file": SimpleUploadedFile("atto.pdf", PDF, content_type="application/pdf")},
+        secrets=_project_secrets,
+        unchanged=_project_state,
+    ),
+    **dict(
+        [
+            _project_post("projects:communicate_start", lambda w: {"start_date": "2026-01-01"}),
+            _project_post("projects:request_variation", lambda w: {"reason": "Presa da B"}),
+            _project_post(
+                "projects:request_partner_change", lambda w: {"action": "withdraw", "reason": "Presa da B"}
+            ),
+            _project_post(
+                "projects:request_extension", lambda w: {"new_end_date": "2040-01-01", "reason": "Presa da B"}
+            ),
+            _project_post("projects:renounce", lambda w: {"renounce-reason": "Presa da B"}),
+            _project_post("projects:assign_cup", lambda w: {"cup": "J11B99000000001"}),
+            _project_post("projects:suspend_or_resume", lambda w: {"suspend-reason": "Presa da B"}),
+            _project_post("projects:revoke", lambda w: {"new_grant": "0", "reason": "Presa da B"}),
+            _project_post("projects:conclude", lambda w: {"end_date": "2026-01-02"}),
+        ]
+    ),
+    "projects:decide_change": Case(
+        args=lambda w: {"pk": _project_of_a(w)[0].pk, "change_pk": _project_of_a(w)[1].pk},
+        method="post",
+        body=lambda w: {
+            f"change-{_project_of_a(w)[1].pk}-decision": "approve",
+            f"change-{_project_of_a(w)[1].pk}-note": "B",
+        },
+        secrets=_project_secrets,
+        unchanged=_project_state,
+    ),
+    "projects:create_missing_project": Case(
+        args=_funded_application_of_a, method="post", unchanged=_funded_application_state
+    ),
+}
+
+
+def _project_api_post(name: str, body: Callable[[World], Any], method: str = "post") -> tuple[str, Case]:
+    return name, Case(
+        args=_project_id, method=method, body=body, secrets=_project_secrets, unchanged=_project_state
+    )
+
+
+PROJECT_API_CASES: dict[str, Case] = {
+    "grants_api_projects_get_project": Case(args=_project_id, secrets=_project_secrets),
+    "grants_api_projects_get_agreement": Case(args=_project_id, secrets=_project_secrets),
+    "grants_api_projects_upload_agreement": Case(
+        args=_project_id,
+        method="post",
+        multipart=True,
+        body=lambda w: {"file": SimpleUploadedFile("atto.pdf", PDF, content_type="application/pdf")},
+        secrets=_project_secrets,
+        unchanged=_project_state,
+    ),
+    **dict(
+        [
+            _project_api_post(
+                "grants_api_projects_communicate_start", lambda w: {"start_date": "2026-01-01"}
+            ),
+            _project_api_post(
+                "grants_api_projects_request_variation", lambda w: {"amounts": {}, "reason": "Presa da B"}
+            ),
+            _project_api_post(
+                "grants_api_projects_request_partner_change",
+                lambda w: {"action": "withdraw", "reason": "Presa da B"},
+            ),
+            _project_api_post(
+                "grants_api_projects_request_extension",
+                lambda w: {"new_end_date": "2040-01-01", "reason": "Presa da B"},
+            ),
+            _project_api_post("grants_api_projects_renounce", lambda w: {"reason": "Presa da B"}),
+            _project_api_post("grants_api_projects_assign_cup", lambda w: {"cup": "J11B99000000001"}, "put"),
+            _project_api_post("grants_api_projects_suspend", lambda w: {"reason": "Presa da B"}),
+            _project_api_post("grants_api_projects_resume", lambda w: {"reason": "Presa da B"}),
+            _project_api_post(
+                "grants_api_projects_revoke", lambda w: {"new_grant": "0", "reason": "Presa da B"}
+            ),
+            _project_api_post("grants_api_projects_conclude", lambda w: {"end_date": "2026-01-02"}),
+        ]
+    ),
+    "grants_api_projects_decide_change": Case(
+        args=lambda w: {"project_id": _project_of_a(w)[0].pk, "change_id": _project_of_a(w)[1].pk},
+        method="post",
+        body=lambda w: {"approve": True, "note": "B"},
+        secrets=_project_secrets,
+        unchanged=_project_state,
+    ),
+    "grants_api_projects_create_missing_project": Case(
+        args=lambda w: {"application_id": _funded_application_of_a(w)["application_pk"]},
+        method="post",
+        unchanged=_funded_application_state,
+    ),
+}
+
 # Pages, by URL name.
 PAGE_CASES: dict[str, Case] = {
     "ops:failed_task_rerun": Case(args=_failed_task, method="post", unchanged=_failed_task_state),
@@ -774,6 +966,7 @@ PAGE_CASES: dict[str, Case] = {
     **EVALUATION_PAGE_CASES,
     **NOTIFICATION_PAGE_CASES,
     **DE_MINIMIS_PAGE_CASES,
+    **PROJECT_PAGE_CASES,
 }
 
 # API operations, by operationId.
@@ -859,7 +1052,9 @@ API_CASES: dict[str, Case] = {
         args=lambda w: {"app_label": "registry", "model": "organisation", "object_id": w.organisation_a.pk},
     ),
     **EVALUATION_API_CASES,
+    **NOTIFICATION_API_CASES,
     **DE_MINIMIS_API_CASES,
+    **PROJECT_API_CASES,
 }
 
 
