@@ -4,7 +4,7 @@ from . import views
 
 app_name = "finance"
 urlpatterns = [
-    path("pagamenti/", views.project_list, name="project_list"),
+    path("pagamenti/", views.project_list, name="payments"),
     path("pagamenti/progetti/<int:pk>/", views.project_finance, name="project_finance"),
     path(
         "pagamenti/progetti/<int:pk>/prospetto.<str:fmt>",

@@ -1,0 +1,137 @@
+"""Demo finance: on the active demo project (grants.demo.projects) a guarantee and the advance paid against
+it, and an expense claim with two invoices under check by the demo controller (to try the item checks, the
+checklist and the interim payment that follows).
+
+Everything goes through grants.finance.services: the officer proposes and records, the manager approves, the
+beneficiary's legal representative claims. Idempotent: each step is skipped when its record exists.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from grants.core.timeutils import in_rome, now
+from grants.finance import services
+from grants.finance.models import Payment
+from grants.finance.services import FinanceError, ItemInput
+from grants.finance.states import PaymentKind, PaymentStatus
+from grants.projects.models import Project
+from grants.projects.states import PartnerRole, ProjectStatus
+
+OFFICER_EMAIL = "funzionario@regione.demo"
+MANAGER_EMAIL = "responsabile@regione.demo"
+CONTROLLER_EMAIL = "controllore@regione.demo"
+# A valid partita IVA (check digit right) for the demo suppliers; documents are numbered per project.
+DEMO_SUPPLIER_VAT = "02345670018"
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _staff(email: str):
+    return get_user_model().objects.filter(email=email, is_active=True).first()
+
+
+def _demo_project() -> Project | None:
+    return (
+        Project.objects.filter(status=ProjectStatus.ACTIVE, beneficiary__is_demo=True)
+        .exclude(cup="")
+        .select_related("call", "application")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _today():
+    return in_rome(now()).date()
+
+
+def _advance(project: Project, officer, manager) -> str:
+    if project.payments.filter(kind=PaymentKind.ADVANCE).exclude(status=PaymentStatus.REJECTED).exists():
+        return "anticipo già presente"
+    guarantee = project.guarantees.first() or services.record_guarantee(
+        actor=officer,
+        project=project,
+        issuer="[DEMO] Banca Sabauda",
+        number=f"DEMO-FID-{project.pk}",
+        amount=project.grant,
+        issued_on=_today() - timedelta(days=60),
+        expires_on=_today() + timedelta(days=730),
+    )
+    payment = services.propose_payment(
+        actor=officer, project=project, kind=PaymentKind.ADVANCE, guarantee=guarantee
+    )
+    payment = services.approve_payment(actor=manager, payment=payment)
+    services.mark_paid(
+        actor=officer, payment=payment, paid_on=_today() - timedelta(days=30), reference="DEMO-MP-1"
+    )
+    return f"anticipo di {payment.amount} € erogato"
+
+
+def _invoice(project: Project, number: int, category_code: str, amount: str, partner, description: str):
+    return ItemInput(
+        partner=partner,
+        category=project.call.cost_categories.get(code=category_code),
+        description=description,
+        document_type="invoice",
+        document_number=f"DEMO-{project.pk}-{number}",
+        document_date=_today() - timedelta(days=25),
+        supplier_name="[DEMO] Servizi Educativi Piemonte Srl",
+        supplier_tax_id=DEMO_SUPPLIER_VAT,
+        taxable_amount=Decimal(amount),
+        vat_amount=Decimal(amount) * Decimal("0.22"),
+        vat_eligible=False,
+        amount_claimed=Decimal(amount),
+        payment_date=_today() - timedelta(days=15),
+        payment_method="bank_transfer",
+    )
+
+
+def _claim(project: Project, officer, controller) -> str:
+    if project.expense_claims.exists():
+        return "domanda di rimborso già presente"
+    user = project.application.created_by
+    budgeted = {
+        line.category.code: line for line in project.budget_lines.select_related("category", "partner")
+    }
+    lead = project.partners.filter(role=PartnerRole.LEAD).first()
+    lines = [
+        (code, line.partner or lead, f"[DEMO] {line.category.title}: prima tranche")
+        for code, line in budgeted.items()
+        if line.cost_option != "flat_rate"
+    ][:2]
+    if not lines:
+        return "nessuna voce a costi reali nel budget"
+    claim = services.create_claim(actor=user, project=project)
+    for number, (code, partner, description) in enumerate(lines, start=1):
+        amount = min(Decimal("12000.00"), budgeted[code].approved_amount / 2).quantize(Decimal("0.01"))
+        item = services.add_item(
+            actor=user, claim=claim, data=_invoice(project, number, code, str(amount), partner, description)
+        )
+        services.attach_to_item(
+            actor=user,
+            item=item,
+            uploaded_file=SimpleUploadedFile(
+                f"fattura-{number}.pdf", DEMO_PDF, content_type="application/pdf"
+            ),
+        )
+    claim = services.submit_claim(actor=user, claim=claim)
+    services.assign_controller(actor=officer, claim=claim, controller=controller)
+    return f"domanda di rimborso n. {claim.number} ({claim.claimed_total} €) in controllo"
+
+
+def load_demo_finance() -> list[str]:
+    project = _demo_project()
+    officer, manager, controller = _staff(OFFICER_EMAIL), _staff(MANAGER_EMAIL), _staff(CONTROLLER_EMAIL)
+    if project is None or None in (officer, manager, controller):
+        return ["Pagamenti (demo): nessun progetto avviato o personale demo mancante"]
+    try:
+        advance = _advance(project, officer, manager)
+        claim = _claim(project, officer, controller)
+    except FinanceError as exc:
+        return [f"Pagamenti (demo): {exc.message}"]
+    paid = Payment.objects.filter(project=project, status=PaymentStatus.PAID).count()
+    return [f"Pagamenti (demo) su «{project.title}»: {advance}; {claim}; {paid} pagamenti erogati"]
