@@ -353,14 +353,16 @@ def _report_or_404(user, report_id: int) -> MonitoringReport:
 
 
 # --- catalogue ----------------------------------------------------------------------------------------------
-@router.get("/indicators", response=list[IndicatorOut], summary="Catalogo degli indicatori in uso")
+@router.get("/monitoring/indicators", response=list[IndicatorOut], summary="Catalogo degli indicatori in uso")
 def list_indicators(request):
     return [_indicator(i) for i in Indicator.objects.filter(is_active=True).select_related("measure")]
 
 
 # --- a project's indicators and targets -------------------------------------------------------------------
 @router.get(
-    "/projects/{project_id}/indicators", response=list[IndicatorValueOut], summary="Indicatori del progetto"
+    "/monitoring/projects/{project_id}/indicators",
+    response=list[IndicatorValueOut],
+    summary="Indicatori del progetto",
 )
 def project_indicators(request, project_id: int):
     project = _project(request.auth, project_id)
@@ -369,7 +371,7 @@ def project_indicators(request, project_id: int):
 
 
 @router.put(
-    "/projects/{project_id}/targets/{indicator_id}",
+    "/monitoring/projects/{project_id}/targets/{indicator_id}",
     response={200: TargetOut},
     summary="Fissa (o toglie, con target vuoto) il target del progetto per un indicatore",
 )
@@ -389,7 +391,7 @@ def put_project_target(request, project_id: int, indicator_id: int, payload: Tar
 
 
 @router.put(
-    "/calls/{call_id}/targets/{indicator_id}",
+    "/monitoring/calls/{call_id}/targets/{indicator_id}",
     response={200: TargetOut},
     summary="Fissa (o toglie) il target del bando per un indicatore (funzionari)",
 )
@@ -412,7 +414,9 @@ def put_call_target(request, call_id: int, indicator_id: int, payload: TargetIn)
 
 # --- participants -------------------------------------------------------------------------------------------
 @router.get(
-    "/projects/{project_id}/participants", response=list[ParticipantOut], summary="Partecipanti del progetto"
+    "/monitoring/projects/{project_id}/participants",
+    response=list[ParticipantOut],
+    summary="Partecipanti del progetto",
 )
 def list_participants(request, project_id: int):
     project = _project(request.auth, project_id)
@@ -423,7 +427,7 @@ def list_participants(request, project_id: int):
 
 
 @router.post(
-    "/projects/{project_id}/participants",
+    "/monitoring/projects/{project_id}/participants",
     response={201: ParticipantOut},
     summary="Registra un partecipante (il codice fiscale è conservato solo come impronta)",
 )
@@ -446,7 +450,9 @@ def _participant_or_404(user, participant_id: int) -> Participant:
 
 
 @router.post(
-    "/participants/{participant_id}/exit", response={200: ParticipantOut}, summary="Registra l'uscita"
+    "/monitoring/participants/{participant_id}/exit",
+    response={200: ParticipantOut},
+    summary="Registra l'uscita",
 )
 def participant_exit(request, participant_id: int, payload: ExitIn):
     participant = _participant_or_404(request.auth, participant_id)
@@ -458,7 +464,9 @@ def participant_exit(request, participant_id: int, payload: ExitIn):
     return _participant(participant, sensitive=permissions.can_view_sensitive(request.auth))
 
 
-@router.delete("/participants/{participant_id}", response={204: None}, summary="Elimina un partecipante")
+@router.delete(
+    "/monitoring/participants/{participant_id}", response={204: None}, summary="Elimina un partecipante"
+)
 def remove_participant(request, participant_id: int):
     participant = _participant_or_404(request.auth, participant_id)
     _result, problem = _run(lambda: services.remove_participant(actor=request.auth, participant=participant))
@@ -468,7 +476,7 @@ def remove_participant(request, participant_id: int):
 
 
 @router.post(
-    "/projects/{project_id}/participant-imports",
+    "/monitoring/projects/{project_id}/participant-imports",
     response={202: ImportOut},
     summary="Importa partecipanti da CSV o XLSX (elaborazione in background)",
 )
@@ -482,7 +490,9 @@ def start_import(request, project_id: int, file: File[UploadedFile]):
 
 
 @router.get(
-    "/participant-imports/{import_id}", response=ImportOut, summary="Stato ed errori di un'importazione"
+    "/monitoring/participant-imports/{import_id}",
+    response=ImportOut,
+    summary="Stato ed errori di un'importazione",
 )
 def get_import(request, import_id: int):
     job = ParticipantImport.objects.select_related("project__beneficiary").filter(pk=import_id).first()
@@ -493,7 +503,9 @@ def get_import(request, import_id: int):
 
 # --- monitoring reports -------------------------------------------------------------------------------------
 @router.post(
-    "/projects/{project_id}/reports", response={201: ReportOut}, summary="Apre una relazione di monitoraggio"
+    "/monitoring/projects/{project_id}/reports",
+    response={201: ReportOut},
+    summary="Apre una relazione di monitoraggio",
 )
 def create_report(request, project_id: int, payload: ReportIn):
     project = _project(request.auth, project_id)
@@ -510,12 +522,14 @@ def create_report(request, project_id: int, payload: ReportIn):
     return Status(201, _report(report, request.auth))
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="Una relazione di monitoraggio")
+@router.get("/monitoring/reports/{report_id}", response=ReportOut, summary="Una relazione di monitoraggio")
 def get_report(request, report_id: int):
     return _report(_report_or_404(request.auth, report_id), request.auth)
 
 
-@router.put("/reports/{report_id}/values", response=ReportOut, summary="Valori dichiarati della relazione")
+@router.put(
+    "/monitoring/reports/{report_id}/values", response=ReportOut, summary="Valori dichiarati della relazione"
+)
 def put_report_values(request, report_id: int, payload: ReportValuesIn):
     report = _report_or_404(request.auth, report_id)
     values = [ReportedValue(v.indicator_id, v.value, v.note) for v in payload.values]
@@ -528,7 +542,9 @@ def put_report_values(request, report_id: int, payload: ReportValuesIn):
 
 
 @router.post(
-    "/reports/{report_id}/submit", response=ReportOut, summary="Invia la relazione (congela i valori)"
+    "/monitoring/reports/{report_id}/submit",
+    response=ReportOut,
+    summary="Invia la relazione (congela i valori)",
 )
 def submit_report(request, report_id: int):
     report = _report_or_404(request.auth, report_id)
@@ -538,7 +554,9 @@ def submit_report(request, report_id: int):
     return _report(report, request.auth)
 
 
-@router.post("/reports/{report_id}/review", response=ReportOut, summary="Approva o restituisce la relazione")
+@router.post(
+    "/monitoring/reports/{report_id}/review", response=ReportOut, summary="Approva o restituisce la relazione"
+)
 def review_report(request, report_id: int, payload: ReviewIn):
     report = _report_or_404(request.auth, report_id)
     report, problem = _run(
@@ -552,7 +570,11 @@ def review_report(request, report_id: int, payload: ReviewIn):
 
 
 # --- dashboard ----------------------------------------------------------------------------------------------
-@router.get("/dashboard", response=DashboardOut, summary="Cruscotto: risorse, domande, progetti, indicatori")
+@router.get(
+    "/monitoring/dashboard",
+    response=DashboardOut,
+    summary="Cruscotto: risorse, domande, progetti, indicatori",
+)
 def get_dashboard(
     request,
     programme: int | None = None,

@@ -40,7 +40,7 @@ def _project_or_404(user, pk: int) -> Project:
 def _errors_by_field(exc: MonitoringError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(error.get("field") or "__all__", []).append(error["message"])
+        errors.setdefault(error.get("field") or "general", []).append(error["message"])
     return errors
 
 

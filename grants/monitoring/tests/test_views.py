@@ -1,0 +1,113 @@
+"""Pages: sensitive categories only for staff with the permission; another organisation gets 404; the
+participant form shows each error next to its field; the dashboard for staff, with filters and exports."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from grants.monitoring.models import Participant
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project():
+    project = f.fse_project()
+    f.participant(project, 21, disabilita="si", sesso="M")
+    return project
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_sensitive_categories_are_shown_only_with_the_dedicated_permission(client, project):
+    url = f"/monitoraggio/progetti/{project.pk}/partecipanti/"
+    seen = _get(client, f.manager(), url).content.decode()
+    assert "Categorie particolari</th>" in seen and "disabilità" in seen
+    for user in (f.officer(), f.member(project)):
+        page = _get(client, user, url)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Categorie particolari</th>" not in text
+        assert 'data-testid="sensitive-' not in text
+    indicators = _get(client, f.officer(), f"/monitoraggio/progetti/{project.pk}/").content.decode()
+    assert "CO16" not in indicators and "CO01" in indicators
+    assert "CO16" in _get(client, f.manager(), f"/monitoraggio/progetti/{project.pk}/").content.decode()
+
+
+def test_another_organisation_does_not_see_the_project(client, project):
+    for url in (
+        f"/monitoraggio/progetti/{project.pk}/",
+        f"/monitoraggio/progetti/{project.pk}/partecipanti/",
+    ):
+        assert _get(client, f.outsider(), url).status_code == 404
+
+
+def test_the_participant_form_shows_the_error_next_to_the_field_and_keeps_the_rest(client, project):
+    client.force_login(f.member(project))
+    response = client.post(
+        f"/monitoraggio/progetti/{project.pk}/partecipanti/",
+        {**f.row(22), "codice_fiscale": "RSSMRA85T10A562X", "titolo_studio": "5"},
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert 'id="codice_fiscale-error"' in text and "carattere di controllo" in text
+    assert '<option value="5" selected>' in text
+    assert Participant.objects.filter(project=project).count() == 1
+    response = client.post(f"/monitoraggio/progetti/{project.pk}/partecipanti/", f.row(23))
+    assert response.status_code == 302
+    assert Participant.objects.filter(project=project).count() == 2
+
+
+def test_the_dashboard_is_for_staff_with_the_permission(client, project):
+    assert _get(client, f.member(project), "/monitoraggio/").status_code == 403
+    from grants.monitoring.dashboard import refresh_summaries
+
+    refresh_summaries()
+    page = _get(client, f.officer(), f"/monitoraggio/?measure={project.call.measure_id}&per=call")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert project.call.display_title in text
+    assert "71.200,00 €" in text  # the grant of the default project
+    assert 'id="dashboard-data"' in text and "<script>" not in text
+
+
+def test_the_dashboard_downloads_as_xlsx_and_csv(client, project):
+    from grants.monitoring.dashboard import refresh_summaries
+
+    refresh_summaries()
+    client.force_login(f.officer())
+    response = client.get("/monitoraggio/esporta.xlsx?per=measure")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Risorse",
+        "Progetti per stato",
+        "Domande per mese",
+        "Domande per esito",
+        "Indicatori",
+    ]
+    money = list(workbook["Risorse"].values)
+    assert money[0][0] == "Misura" and money[-1][0] == "Totale" and float(money[-1][2]) == 71200.0
+    csv_text = client.get("/monitoraggio/esporta.csv").content.decode("utf-8-sig")
+    assert "Risorse" in csv_text and "71200.00" in csv_text
+
+
+def test_call_targets_are_set_by_officers_with_errors_next_to_the_field(client, project):
+    client.force_login(f.officer())
+    part = f.indicator("PART")
+    url = f"/monitoraggio/bandi/{project.call.code}/target/"
+    response = client.post(url, {f"target-{part.pk}": "-3"})
+    assert response.status_code == 422
+    assert f'id="target-{part.pk}-error"' in response.content.decode()
+    assert client.post(url, {f"target-{part.pk}": "150"}).status_code == 302
+    from grants.monitoring.selectors import call_targets
+
+    assert call_targets(project.call)[part.pk] == 150
+    client.force_login(f.member(project))
+    assert client.get(url).status_code == 403
