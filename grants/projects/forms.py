@@ -48,11 +48,13 @@ class ReasonForm(SectionFormMixin, forms.Form):
 
 
 class ExtensionForm(SectionFormMixin, forms.Form):
+    prefix = "extension"  # several forms share a page: ids stay unique
     new_end_date = forms.DateField(label=_("Nuova data di fine"), widget=DateInput())
     reason = forms.CharField(label=_("Motivazione"), widget=REASON_WIDGET, max_length=2000)
 
 
 class RevocationForm(SectionFormMixin, forms.Form):
+    prefix = "revoke"  # several forms share a page: ids stay unique
     new_grant = forms.DecimalField(
         label=_("Nuovo contributo (€)"),
         min_value=Decimal(0),
@@ -64,6 +66,7 @@ class RevocationForm(SectionFormMixin, forms.Form):
 
 
 class ConcludeForm(SectionFormMixin, forms.Form):
+    prefix = "conclude"  # several forms share a page: ids stay unique
     end_date = forms.DateField(label=_("Data di conclusione delle attività"), widget=DateInput())
     reason = forms.CharField(label=_("Note"), widget=REASON_WIDGET, max_length=2000, required=False)
 
@@ -88,6 +91,7 @@ class DecisionForm(SectionFormMixin, forms.Form):
 
 
 class PartnerChangeForm(SectionFormMixin, forms.Form):
+    prefix = "partner"  # several forms share a page: ids stay unique
     action = forms.ChoiceField(label=_("Modifica"), choices=PartnerAction.choices)
     organisation = forms.CharField(
         label=_("Codice fiscale dell'organizzazione che entra"),
@@ -118,6 +122,8 @@ class PartnerChangeForm(SectionFormMixin, forms.Form):
 
 class VariationForm(SectionFormMixin, forms.Form):
     """One amount per budget line (flat-rate lines are shown, not editable) and the reason."""
+
+    prefix = "variation"  # several forms share a page: ids stay unique
 
     reason = forms.CharField(label=_("Motivazione della variazione"), widget=REASON_WIDGET, max_length=2000)
 

@@ -77,15 +77,19 @@ def test_variation_form_and_officer_decision(client):
     client.force_login(project.application.created_by)
     bad = client.post(
         reverse("projects:request_variation", args=[project.pk]),
-        {f"line_{lines['personale'].pk}": "1000", f"line_{lines['attrezzature'].pk}": "20000", "reason": "x"},
+        {
+            f"variation-line_{lines['personale'].pk}": "1000",
+            f"variation-line_{lines['attrezzature'].pk}": "20000",
+            "variation-reason": "x",
+        },
     )
     assert bad.status_code == 422 and "non cambia il totale" in bad.content.decode()
     client.post(
         reverse("projects:request_variation", args=[project.pk]),
         {
-            f"line_{lines['personale'].pk}": "40000",
-            f"line_{lines['attrezzature'].pk}": "40000",
-            "reason": "Nuova sede",
+            f"variation-line_{lines['personale'].pk}": "40000",
+            f"variation-line_{lines['attrezzature'].pk}": "40000",
+            "variation-reason": "Nuova sede",
         },
     )
     change = project.changes.get()
@@ -148,7 +152,9 @@ def test_officer_assigns_the_cup_and_creates_missing_projects(client):
 def test_the_beneficiary_cannot_use_the_officers_actions(client):
     project = ProjectFactory()
     client.force_login(project.application.created_by)
-    response = client.post(reverse("projects:revoke", args=[project.pk]), {"new_grant": "0", "reason": "x"})
+    response = client.post(
+        reverse("projects:revoke", args=[project.pk]), {"revoke-new_grant": "0", "revoke-reason": "x"}
+    )
     assert response.status_code == 403
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACTIVE
