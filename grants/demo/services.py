@@ -21,6 +21,7 @@ from grants.territory.services import load_territory
 
 from .applications import load_demo_applications
 from .evaluation import load_demo_evaluation
+from .finance import load_demo_finance
 from .identifiers import body_fiscal_code, person_fiscal_code
 from .projects import load_demo_projects
 
@@ -177,4 +178,5 @@ def load_demo() -> DemoReport:
     report.lines.extend(load_demo_applications())
     report.lines.extend(load_demo_evaluation())
     report.lines.extend(load_demo_projects())
+    report.lines.extend(load_demo_finance())
     return report

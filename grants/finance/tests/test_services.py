@@ -439,3 +439,25 @@ def test_payment_plan_validation():
     assert payment.amount == Decimal("14240.00")
     assert AuditEvent.objects.filter(action="payment.proposed", object_id=str(payment.pk)).exists()
     assert Payment.objects.filter(project=project).count() == 1
+
+
+def test_a_partial_revocation_by_the_projects_service_opens_the_recovery(
+    project, django_capture_on_commit_callbacks
+):
+    from grants.projects import services as project_services
+    from grants.projects.tests.factories import project_officer
+
+    officer, manager = f.officer(), f.manager()
+    advance = services.propose_payment(
+        actor=officer, project=project, kind="advance", guarantee=f.guarantee(project)
+    )
+    services.approve_payment(actor=manager, payment=advance)
+    services.mark_paid(actor=officer, payment=advance, paid_on=f.today(), reference="MP-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        project_services.revoke(
+            actor=project_officer(), project=project, new_grant=Decimal("20000.00"), reason="Attività ridotte"
+        )
+    recovery = Recovery.objects.get(project=project)
+    assert recovery.amount == Decimal("1360.00") and recovery.new_grant == Decimal("20000.00")
+    project.refresh_from_db()
+    assert "recupero" in selectors.payment_blocker(project)
