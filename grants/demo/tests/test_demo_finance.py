@@ -4,9 +4,8 @@ import pytest
 
 from grants.demo import finance as demo
 from grants.finance.states import ClaimStatus, PaymentStatus
+from grants.finance.tests import factories as f
 from grants.registry.models import Organisation
-
-from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
