@@ -819,6 +819,16 @@ def _funded_application_state(w: World):
     return Project.objects.filter(application_id=_funded_application_of_a(w)["application_pk"]).count()
 
 
+def _milestone_of_a(w: World) -> int:
+    return _project_of_a(w)[0].milestones.order_by("pk").values_list("pk", flat=True).first()
+
+
+def _milestone_state(w: World):
+    from grants.projects.models import ProjectMilestone
+
+    return list(ProjectMilestone.objects.filter(project=_project_of_a(w)[0]).values_list("pk", "achieved_on"))
+
+
 def _project_post(name: str, body: Callable[[World], Any]) -> tuple[str, Case]:
     return name, Case(
         args=_project_pk, method="post", body=body, secrets=_project_secrets, unchanged=_project_state
@@ -840,18 +850,22 @@ PROJECT_PAGE_CASES: dict[str, Case] = {
     **dict(
         [
             _project_post("projects:communicate_start", lambda w: {"start_date": "2026-01-01"}),
-            _project_post("projects:request_variation", lambda w: {"reason": "Presa da B"}),
+            _project_post("projects:request_variation", lambda w: {"variation-reason": "Presa da B"}),
             _project_post(
-                "projects:request_partner_change", lambda w: {"action": "withdraw", "reason": "Presa da B"}
+                "projects:request_partner_change",
+                lambda w: {"partner-action": "withdraw", "partner-reason": "Presa da B"},
             ),
             _project_post(
-                "projects:request_extension", lambda w: {"new_end_date": "2040-01-01", "reason": "Presa da B"}
+                "projects:request_extension",
+                lambda w: {"extension-new_end_date": "2040-01-01", "extension-reason": "Presa da B"},
             ),
             _project_post("projects:renounce", lambda w: {"renounce-reason": "Presa da B"}),
             _project_post("projects:assign_cup", lambda w: {"cup": "J11B99000000001"}),
             _project_post("projects:suspend_or_resume", lambda w: {"suspend-reason": "Presa da B"}),
-            _project_post("projects:revoke", lambda w: {"new_grant": "0", "reason": "Presa da B"}),
-            _project_post("projects:conclude", lambda w: {"end_date": "2026-01-02"}),
+            _project_post(
+                "projects:revoke", lambda w: {"revoke-new_grant": "0", "revoke-reason": "Presa da B"}
+            ),
+            _project_post("projects:conclude", lambda w: {"conclude-end_date": "2026-01-02"}),
         ]
     ),
     "projects:decide_change": Case(
@@ -866,6 +880,13 @@ PROJECT_PAGE_CASES: dict[str, Case] = {
     ),
     "projects:create_missing_project": Case(
         args=_funded_application_of_a, method="post", unchanged=_funded_application_state
+    ),
+    "projects:mark_milestone_achieved": Case(
+        args=lambda w: {"pk": _project_of_a(w)[0].pk, "milestone_pk": _milestone_of_a(w)},
+        method="post",
+        body=lambda w: {f"milestone-{_milestone_of_a(w)}-achieved_on": "2026-01-01"},
+        secrets=_project_secrets,
+        unchanged=_milestone_state,
     ),
 }
 
@@ -919,6 +940,13 @@ PROJECT_API_CASES: dict[str, Case] = {
         body=lambda w: {"approve": True, "note": "B"},
         secrets=_project_secrets,
         unchanged=_project_state,
+    ),
+    "grants_api_projects_mark_milestone_achieved": Case(
+        args=lambda w: {"project_id": _project_of_a(w)[0].pk, "milestone_id": _milestone_of_a(w)},
+        method="post",
+        body=lambda w: {"achieved_on": "2026-01-01"},
+        secrets=_project_secrets,
+        unchanged=_milestone_state,
     ),
     "grants_api_projects_create_missing_project": Case(
         args=lambda w: {"application_id": _funded_application_of_a(w)["application_pk"]},
