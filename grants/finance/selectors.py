@@ -4,14 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from grants.applications.budget import CategoryRule
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome, now
 from grants.projects.models import Project
-from grants.projects.permissions import visible_projects
+from grants.projects.permissions import beneficiary_projects
 from grants.projects.selectors import can_receive_payments
 
 from . import ceilings, costs
@@ -127,20 +127,10 @@ def payable_now(project: Project) -> list[PayableRow]:
 
 # --- lists ----------------------------------------------------------------------------------------------
 def finance_projects(user) -> QuerySet[Project]:
-    return visible_projects(user).select_related("call", "beneficiary").order_by("title", "pk")
-
-
-def visible_claims(user) -> QuerySet[ExpenseClaim]:
-    """Claims the user may read: staff with the finance view, the beneficiary's members, or the claims
-    assigned to a controller."""
-    claims = ExpenseClaim.objects.select_related("project", "project__beneficiary", "controller")
-    if can_view_all_finance(user):
-        return claims
-    if user is None or not getattr(user, "is_authenticated", False):
-        return claims.none()
-    return claims.filter(
-        Q(project__in=visible_projects(user).values("pk")) | Q(controller=user, controller__is_staff=True)
-    )
+    """Every project for finance staff; otherwise the projects of the user's organisations (a controller
+    reaches claims, not projects: their list is assigned_claims)."""
+    projects = Project.objects.all() if can_view_all_finance(user) else beneficiary_projects(user)
+    return projects.select_related("call", "beneficiary").order_by("title", "pk")
 
 
 def assigned_claims(user) -> QuerySet[ExpenseClaim]:

@@ -73,6 +73,8 @@ def test_the_controller_cuts_an_item_on_the_page(client):
     client.post(url, {"action": "assign", "controller_id": controller.pk})
     client.force_login(controller)
     assert "Domanda di rimborso n. 1" in client.get(reverse("finance:controller_claims")).content.decode()
+    # A controller reaches the claims assigned, not the projects' money.
+    assert project.title not in client.get(reverse("finance:payments")).content.decode()
     item = claim.items.get()
     response = client.post(
         url,
