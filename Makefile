@@ -63,8 +63,8 @@ clean: ## Remove the local database, collected static files and virtualenvs
 	rm -rf db.sqlite3 staticfiles .tools
 
 .PHONY: test-cluster backup worker beat
-test-cluster: install ## Scale-out test: 2 gunicorn nodes + nginx + PostgreSQL + Redis (db 15) + a Celery worker
-	WECARE_CLUSTER_TEST=1 timeout 300 $(PY) -m pytest tests/cluster -p no:cacheprovider -q
+test-cluster: install ## Scale-out test: 2 gunicorn nodes + nginx + PostgreSQL + Redis (db 15) + a Celery worker; sign in, submit, receipts
+	WECARE_CLUSTER_TEST=1 timeout 1200 $(PY) -m pytest tests/cluster -p no:cacheprovider -q
 
 backup: install ## Back up the database and MEDIA_ROOT into BACKUP_DIR (manage.py backup)
 	$(MANAGE) backup
@@ -75,9 +75,16 @@ worker: install ## Run a Celery worker (needs REDIS_URL; without it tasks run in
 beat: install ## Run Celery beat, the periodic schedule of config/celery.py (one per installation)
 	$(VENV)/bin/celery --app config beat --loglevel INFO --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
 
-.PHONY: bench-clickday bench-clickday-smoke
+.PHONY: bench-clickday bench-clickday-smoke bench-clickday-faults bench-clickday-cost
 bench-clickday: install ## Click-day benchmark on PostgreSQL: 60,000 applicants, 60 s of wrk, integrity, pgbench
 	bench/clickday/run.sh
 
 bench-clickday-smoke: install ## CI smoke of the click day (PostgreSQL + wrk): 300 applicants, 5 s, integrity only
 	WECARE_CLICKDAY_SMOKE=1 timeout 300 $(PY) -m pytest tests/bench -q
+
+bench-clickday-faults: install ## Click day under faults (own PostgreSQL): kill -9 a worker, restart PostgreSQL, retry, integrity
+	bench/clickday/faults.sh
+
+bench-clickday-cost: install ## SQL statements of one submission on PostgreSQL, before and under the hot locks (no timing)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_clickday_cost} $(PY) -m pytest bench/clickday/test_submission_cost.py -q -s

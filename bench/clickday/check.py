@@ -16,6 +16,10 @@ Integrity (any failure: exit status 1):
 - every application the database holds as submitted either got its 2xx or was still in flight when the
   load generator stopped (reported, not an error: the client hung up before the answer).
 
+With ``--faults`` (bench/clickday/faults.sh: a worker killed and PostgreSQL restarted mid-run, then client
+retries with the same keys): every refusal a client saw was 503 with Retry-After, and every prepared applicant
+ends with exactly one accepted submission (a first answer or an idempotent replay of it).
+
 The report: accepted/s over the wrk run, latency percentiles, answers by kind, pgbench rate and ratio.
 """
 
@@ -54,12 +58,16 @@ def read_lines(path: Path) -> dict[int, dict]:
     return prepared
 
 
-def read_responses(paths: list[Path]) -> list[tuple[int, str, str]]:
+def read_responses(paths: list[Path]) -> list[tuple[int, str, str, str]]:
+    """(status, Idempotent-Replayed, Retry-After, body) per answer; older logs have no Retry-After column."""
     rows = []
     for path in paths:
         for raw in path.read_text().splitlines():
-            status, replayed, body = raw.split("\t", 2)
-            rows.append((int(status), replayed, body))
+            fields = raw.split("\t", 3)
+            if len(fields) == 3:
+                fields.insert(2, "-")
+            status, replayed, retry_after, body = fields
+            rows.append((int(status), replayed, retry_after, body))
     return rows
 
 
@@ -88,15 +96,21 @@ def pgbench_tps(path: Path | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def check(prepared: dict[int, dict], responses: list[tuple[int, str, str]]) -> tuple[list[str], dict]:
+def check(
+    prepared: dict[int, dict], responses: list[tuple[int, str, str, str]], *, faults: bool = False
+) -> tuple[list[str], dict]:
+    """``faults``: the run had faults and the clients retried, so every refusal must have been a 503 with
+    Retry-After, and in the end every prepared applicant must hold exactly one accepted submission."""
     errors: list[str] = []
     kinds: Counter = Counter()
     accepted: dict[int, str] = {}  # application id -> protocol, first answers only
     replays: list[tuple[int, str]] = []
     outcomes: Counter = Counter()
-    for status, replayed, body in responses:
+    for status, replayed, retry_after, body in responses:
         if not 200 <= status < 300:
             kinds[kind_of(status, body)] += 1
+            if faults and (status != 503 or not retry_after.isdigit()):
+                errors.append(f"a client got {kind_of(status, body)} (Retry-After {retry_after}), not 503")
             continue
         data = json.loads(body)
         app_id, protocol = int(data["id"]), data["protocol"]
@@ -161,6 +175,19 @@ def check(prepared: dict[int, dict], responses: list[tuple[int, str, str]]) -> t
         if (row["submitted_by_id"], row["applicant_id"]) not in members:
             errors.append(f"application {app_id}: the submitting user is not a member of the applicant")
     in_flight = sorted(set(submitted) - set(accepted))
+    if faults:
+        # After the retries every applicant was answered: a first answer, or a replay of a request that had
+        # been committed while its answer was lost (the killed worker) — never two protocol numbers.
+        answered = set(accepted) | {app_id for app_id, _protocol in replays}
+        missing = sorted(set(prepared) - answered)
+        if missing:
+            errors.append(f"{len(missing)} applicants never got a 2xx after retrying, e.g. {missing[:5]}")
+        for app_id, protocol in replays:
+            row = submitted.get(app_id)
+            if row is None or f"{row['protocol_year']}/{row['protocol_number']:07d}" != protocol:
+                errors.append(f"replay of {app_id} answered {protocol}, which the database does not hold")
+        if set(submitted) - set(prepared):
+            errors.append("submitted applications that were never prepared")
 
     # Gapless, unique protocol numbers of every year used, and the counter at the last one.
     for year in sorted({row["protocol_year"] for row in submitted.values()}):
@@ -199,6 +226,9 @@ def check(prepared: dict[int, dict], responses: list[tuple[int, str, str]]) -> t
         "by_kind": dict(sorted(kinds.items())),
         "submitted_in_database": len(submitted),
         "committed_without_answer": len(in_flight),
+        "refused_503_with_retry_after": sum(
+            1 for status, _r, retry_after, _b in responses if status == 503 and retry_after.isdigit()
+        ),
         "budget": str(booking.budget),
         "booked": str(booking.booked),
         "booked_applications": booked.count(),
@@ -222,9 +252,10 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int)
     parser.add_argument("--duration", type=float)
     parser.add_argument("--loadavg", type=Path, help="/proc/loadavg before and after the run")
+    parser.add_argument("--faults", action="store_true", help="a fault run with client retries (faults.sh)")
     args = parser.parse_args(argv)
 
-    errors, facts = check(read_lines(args.lines), read_responses(args.responses))
+    errors, facts = check(read_lines(args.lines), read_responses(args.responses), faults=args.faults)
     wrk = wrk_summary(args.wrk)
     seconds = wrk.get("duration_s") or args.duration or 0
     rate = facts["accepted"] / seconds if seconds else None

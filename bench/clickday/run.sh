@@ -39,6 +39,7 @@ log() { printf '[clickday %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 # Production profile on plain http over loopback; the same SECRET_KEY signs the prepared sessions.
 export DJANGO_SETTINGS_MODULE=config.settings DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1
 export SECRET_KEY="${SECRET_KEY:-clickday-bench-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
+export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
 export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO}
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${CLICKDAY_DB}"
 

@@ -4,7 +4,8 @@
 --   CLICKDAY_LINES=lines.tsv CLICKDAY_LOG=responses wrk -t2 -c64 -d60s -s submit.lua http://127.0.0.1:8000
 --
 -- Thread i of n takes lines i, i+n, i+2n, ...; when its lines are used up it stops (bounded in count), and
--- wrk's -d bounds it in time. Each response is logged (status, replayed header, body) to CLICKDAY_LOG.<i>;
+-- wrk's -d bounds it in time. Each response is logged (status, Idempotent-Replayed, Retry-After, body) to
+-- CLICKDAY_LOG.<i>;
 -- done() prints the latency percentiles as one JSON line prefixed "CLICKDAY_SUMMARY ".
 
 local lines_file = os.getenv("CLICKDAY_LINES") or "/tmp/clickday/lines.tsv"
@@ -59,7 +60,8 @@ end
 function response(status, headers, body)
   answered = answered + 1
   local replayed = headers["Idempotent-Replayed"] or headers["idempotent-replayed"] or "-"
-  out:write(status, "\t", replayed, "\t", (body:gsub("[\r\n\t]", " ")), "\n")
+  local retry_after = headers["Retry-After"] or headers["retry-after"] or "-"
+  out:write(status, "\t", replayed, "\t", retry_after, "\t", (body:gsub("[\r\n\t]", " ")), "\n")
   if answered >= total then
     wrk.thread:stop()
   end

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The click day under faults: kill -9 one gunicorn worker mid-run, then restart PostgreSQL mid-run; afterwards
+# the clients retry what was not accepted (same Idempotency-Key), and the integrity check must pass with every
+# applicant submitted exactly once, while every refusal the clients saw was a clean 503 + Retry-After.
+#
+#   bench/clickday/faults.sh                  # make bench-clickday-faults
+#
+# PostgreSQL is restarted, so the run uses its own throw-away cluster (initdb in a temporary directory, port
+# FAULT_PGPORT), never the shared server other people's tests use. Knobs: APPLICANTS (1500) BUDGET_FOR (1000)
+# DURATION (24 s) WORKERS (3) CONNECTIONS (16) KILL_AT (6 s) PG_RESTART_AT (12 s) FAULT_PGPORT (55432) PORT
+# (8098) OUT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+APPLICANTS=${APPLICANTS:-1500}
+BUDGET_FOR=${BUDGET_FOR:-1000}
+DURATION=${DURATION:-24}
+WORKERS=${WORKERS:-3}
+CONNECTIONS=${CONNECTIONS:-16}
+KILL_AT=${KILL_AT:-6}
+PG_RESTART_AT=${PG_RESTART_AT:-12}
+FAULT_PGPORT=${FAULT_PGPORT:-55432}
+PORT=${PORT:-8098}
+OUT=${OUT:-/tmp/clickday/$(date +%Y%m%d-%H%M%S)-faults}
+PY=.venv/bin/python
+PGBIN=/usr/lib/postgresql/15/bin
+PGDATA_DIR=$(mktemp -d /tmp/clickday-faults-pg.XXXXXX)
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+mkdir -p "$OUT"
+log() { printf '[faults %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/faults.log"; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_ctl_() { as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR/data" -w "$@"; }
+
+GUNICORN_PID=""
+cleanup() {
+    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+        kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+        for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.5; done
+    fi
+    pg_ctl_ stop -m immediate >/dev/null 2>&1 || true
+    rm -rf "$PGDATA_DIR"
+}
+trap cleanup EXIT
+
+log "private PostgreSQL 15 on 127.0.0.1:$FAULT_PGPORT (fsync on, as in production)"
+[ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR"
+as_postgres "$PGBIN/initdb" -D "$PGDATA_DIR/data" -U postgres -A trust >"$OUT/initdb.log"
+pg_ctl_ -l "$PGDATA_DIR/server.log" \
+    -o "-p $FAULT_PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c max_connections=50" start >/dev/null
+
+export DJANGO_SETTINGS_MODULE=config.settings DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1
+export SECRET_KEY="${SECRET_KEY:-clickday-faults-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
+export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
+export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-WARNING}
+export DATABASE_URL="postgres://postgres@127.0.0.1:${FAULT_PGPORT}/clickday"
+"$PGBIN/createdb" -h 127.0.0.1 -p "$FAULT_PGPORT" -U postgres clickday
+
+log "migrations, then $APPLICANTS applicants (budget for $BUDGET_FOR)"
+$PY manage.py migrate --noinput >"$OUT/migrate.log"
+$PY bench/clickday/prepare.py --applicants "$APPLICANTS" --budget-for "$BUDGET_FOR" --out "$OUT/lines.tsv" \
+    >"$OUT/prepare.log"
+
+log "gunicorn: $WORKERS workers on 127.0.0.1:$PORT"
+GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=$WORKERS GUNICORN_THREADS=1 \
+    GUNICORN_ACCESSLOG="$OUT/access.log" .venv/bin/gunicorn -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
+GUNICORN_PID=$!
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/" 2>/dev/null && break; sleep 0.5; done
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/"
+wrk -t1 -c$((WORKERS * 2)) -d2s "http://127.0.0.1:$PORT/health/" >"$OUT/warmup.txt"
+$PY bench/clickday/prepare.py open --at "$($PY -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).isoformat())')"
+
+cat /proc/loadavg >"$OUT/loadavg.txt"
+log "window open: wrk -c$CONNECTIONS -d${DURATION}s; kill -9 a worker at +${KILL_AT}s, restart PostgreSQL at +${PG_RESTART_AT}s"
+CLICKDAY_LINES="$OUT/lines.tsv" CLICKDAY_LOG="$OUT/responses" CLICKDAY_THREADS=1 \
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
+    -s bench/clickday/submit.lua "http://127.0.0.1:$PORT" >"$OUT/wrk.txt" &
+WRK_PID=$!
+sleep "$KILL_AT"
+VICTIM=$(pgrep -P "$GUNICORN_PID" | head -1)
+log "kill -9 gunicorn worker $VICTIM"
+kill -9 "$VICTIM"
+sleep $((PG_RESTART_AT - KILL_AT))
+log "PostgreSQL restart (fast: open transactions are rolled back, connections dropped)"
+pg_ctl_ restart -m fast -l "$PGDATA_DIR/server.log" >/dev/null
+log "PostgreSQL is back"
+wait "$WRK_PID" || true
+cat /proc/loadavg >>"$OUT/loadavg.txt"
+
+log "clients retry what was not accepted, with the same Idempotency-Key (honouring Retry-After)"
+$PY bench/clickday/retry.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* \
+    --base "http://127.0.0.1:$PORT" --out "$OUT/retried.responses" | tee -a "$OUT/faults.log"
+
+log "integrity check (every applicant submitted exactly once; refusals only 503 + Retry-After)"
+$PY bench/clickday/check.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* "$OUT/retried.responses" \
+    --wrk "$OUT/wrk.txt" --label "faults: $WORKERS workers, $CONNECTIONS connections" --workers "$WORKERS" \
+    --connections "$CONNECTIONS" --duration "$DURATION" --loadavg "$OUT/loadavg.txt" --faults \
+    --json "$OUT/result.json"
+log "results in $OUT"
