@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from grants.core.timeutils import in_rome, now
 from grants.finance import services
 from grants.finance.models import Payment
 from grants.finance.services import FinanceError, ItemInput
 from grants.finance.states import PaymentKind, PaymentStatus
+from grants.programme.models import CostOption
 from grants.projects.models import Project
 from grants.projects.states import PartnerRole, ProjectStatus
 
@@ -49,6 +51,7 @@ def _today():
     return in_rome(now()).date()
 
 
+@transaction.atomic
 def _advance(project: Project, officer, manager) -> str:
     if project.payments.filter(kind=PaymentKind.ADVANCE).exclude(status=PaymentStatus.REJECTED).exists():
         return "anticipo già presente"
@@ -90,32 +93,49 @@ def _invoice(project: Project, number: int, category_code: str, amount: str, par
     )
 
 
+def _unit_cost_item(project: Project, code: str, partner, description: str, approved: Decimal):
+    """A unit-cost expense: half the budgeted quantity (at most 100 units) with its evidence."""
+    category = project.call.cost_categories.get(code=code)
+    quantity = max(Decimal(1), min(Decimal(100), (approved / category.unit_rate / 2).quantize(Decimal(1))))
+    return ItemInput(
+        partner=partner,
+        category=category,
+        description=description,
+        document_type="timesheet",
+        quantity=quantity,
+        quantity_evidence=f"[DEMO] Registro presenze ({category.unit_label or 'unità'})",
+    )
+
+
+@transaction.atomic
 def _claim(project: Project, officer, controller) -> str:
+    """A claim with two budgeted categories (an invoice for real costs, a timesheet for unit costs); flat
+    rates are computed. In one transaction: a refusal leaves no half-made claim behind."""
     if project.expense_claims.exists():
         return "domanda di rimborso già presente"
     user = project.application.created_by
-    budgeted = {
-        line.category.code: line for line in project.budget_lines.select_related("category", "partner")
-    }
     lead = project.partners.filter(role=PartnerRole.LEAD).first()
-    lines = [
-        (code, line.partner or lead, f"[DEMO] {line.category.title}: prima tranche")
-        for code, line in budgeted.items()
-        if line.cost_option != "flat_rate"
-    ][:2]
-    if not lines:
-        return "nessuna voce a costi reali nel budget"
+    budgeted = {}
+    for line in project.budget_lines.select_related("category", "partner").order_by("order", "pk"):
+        if line.category.cost_option != CostOption.FLAT_RATE and line.approved_amount > 0:
+            budgeted.setdefault(line.category.code, line)
+    if not budgeted:
+        return "nessuna voce rendicontabile nel budget"
     claim = services.create_claim(actor=user, project=project)
-    for number, (code, partner, description) in enumerate(lines, start=1):
-        amount = min(Decimal("12000.00"), budgeted[code].approved_amount / 2).quantize(Decimal("0.01"))
-        item = services.add_item(
-            actor=user, claim=claim, data=_invoice(project, number, code, str(amount), partner, description)
-        )
+    for number, (code, line) in enumerate(list(budgeted.items())[:2], start=1):
+        partner = line.partner or lead
+        description = f"[DEMO] {line.category.title}: prima tranche"
+        if line.category.cost_option == CostOption.UNIT_COST:
+            data = _unit_cost_item(project, code, partner, description, line.approved_amount)
+        else:
+            amount = min(Decimal("12000.00"), line.approved_amount / 2).quantize(Decimal("0.01"))
+            data = _invoice(project, number, code, str(amount), partner, description)
+        item = services.add_item(actor=user, claim=claim, data=data)
         services.attach_to_item(
             actor=user,
             item=item,
             uploaded_file=SimpleUploadedFile(
-                f"fattura-{number}.pdf", DEMO_PDF, content_type="application/pdf"
+                f"giustificativo-{number}.pdf", DEMO_PDF, content_type="application/pdf"
             ),
         )
     claim = services.submit_claim(actor=user, claim=claim)
