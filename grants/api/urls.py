@@ -222,6 +222,7 @@ from . import (  # noqa: E402 - routers attach after the error handlers
     projects,
     registry,
     territory,
+    transparency,
 )
 
 api.add_router("/", programme.router)
@@ -235,5 +236,6 @@ api.add_router("/", notifications.router)
 api.add_router("/", projects.router)
 api.add_router("/", finance.router)
 api.add_router("/", monitoring.router)
+api.add_router("/", transparency.router)
 
 __all__ = ["api", "as_problem"]
