@@ -4,7 +4,7 @@ Session authentication (the applicant's browser); another organisation's applica
 Errors are application/problem+json with field-level ``errors``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -66,6 +66,20 @@ class BudgetIn(Schema):
     lines: list[BudgetLineIn]
 
 
+class StampDutyIn(Schema):
+    number: str = ""
+    issued_on: date | None = None
+    exemption: str = ""
+    legal_basis: str = ""
+
+
+class StampDutyOut(Schema):
+    number: str
+    issued_on: date | None
+    exemption: str
+    legal_basis: str
+
+
 class SubmitIn(Schema):
     declarations_accepted: bool = False
 
@@ -119,6 +133,7 @@ class ApplicationOut(ApplicationSummaryOut):
     province_codes: list[str]
     partners: list[PartnerOut]
     budget_lines: list[BudgetLineOut]
+    stamp_duty: StampDutyOut
 
 
 class ViolationOut(Schema):
@@ -198,6 +213,12 @@ def _detail(application: Application) -> dict:
             }
             for p in partners
         ],
+        "stamp_duty": {
+            "number": application.stamp_duty_number,
+            "issued_on": application.stamp_duty_issued_on,
+            "exemption": application.stamp_duty_exemption,
+            "legal_basis": application.stamp_duty_legal_basis,
+        },
         "budget_lines": [
             {
                 "id": line.pk,
@@ -312,6 +333,28 @@ def update_application_general(request, application_id: int, payload: GeneralIn)
             municipalities=municipalities,
             districts=districts,
             provinces=provinces,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ApplicationError as exc:
+        return _problem(exc)
+    return _detail(application)
+
+
+@router.put("/applications/{application_id}/stamp-duty", response=ApplicationOut)
+def set_application_stamp_duty(request, application_id: int, payload: StampDutyIn):
+    """La marca da bollo (identificativo di 14 cifre e data di emissione) oppure l'esenzione
+    (``third_sector``, ``public_body``, ``other``) con la sua base giuridica.
+    Una marca già usata su un'altra domanda: 422."""
+    application = _application(request, application_id)
+    try:
+        application = services.set_stamp_duty(
+            actor=request.auth,
+            application=application,
+            number=payload.number,
+            issued_on=payload.issued_on,
+            exemption=payload.exemption,
+            legal_basis=payload.legal_basis,
         )
     except PermissionDenied as exc:
         return _forbidden(exc)

@@ -14,6 +14,7 @@ from grants.registry.forms import ItaliaFormMixin
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
+from .stamp_duty import StampDutyExemption
 from .states import ApplicationStatus
 
 HUNDRED = Decimal(100)
@@ -423,6 +424,39 @@ class SubmitForm(SectionFormMixin, forms.Form):
         required=False,
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+class StampDutyForm(SectionFormMixin, forms.Form):
+    """The marca da bollo (identifier and date) or the exemption; the service checks which applies."""
+
+    stamp_duty_number = forms.CharField(
+        label=_("Identificativo della marca da bollo"),
+        max_length=20,
+        required=False,
+        help_text=_("Le 14 cifre stampate sulla marca da bollo (da annullare e conservare)."),
+    )
+    stamp_duty_issued_on = forms.DateField(
+        label=_("Data di emissione"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    stamp_duty_exemption = forms.ChoiceField(
+        label=_("Oppure: esenzione dall'imposta di bollo"), choices=StampDutyExemption.choices, required=False
+    )
+    stamp_duty_legal_basis = forms.CharField(
+        label=_("Base giuridica dell'esenzione"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Per gli ETS e le pubbliche amministrazioni è indicata automaticamente se lasciata vuota."
+        ),
+    )
+
+    FIELDS = ("stamp_duty_number", "stamp_duty_issued_on", "stamp_duty_exemption", "stamp_duty_legal_basis")
+
+    @classmethod
+    def initial_for(cls, application) -> dict:
+        return {name: getattr(application, name) for name in cls.FIELDS}
 
 
 # --- officers' list -----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from grants.programme.models import Call, CostCategory, RequiredDocument
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
+from .stamp_duty import StampDutyExemption
 from .states import ApplicationStatus, BookingOutcome, PartnerRole
 
 PROTOCOL_DIGITS = 7
@@ -109,6 +110,24 @@ class Application(TimeStampedModel):
     submitted_data = models.JSONField(_("dati inviati"), default=dict, blank=True, editable=False)
     idempotency_key = models.CharField(_("chiave di idempotenza"), max_length=100, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("ritirata il"), null=True, blank=True, editable=False)
+    # Stamp duty (imposta di bollo): the marca da bollo's identifier and date, or the exemption claimed.
+    stamp_duty_number = models.CharField(
+        _("identificativo della marca da bollo"), max_length=14, blank=True, editable=False
+    )
+    stamp_duty_issued_on = models.DateField(
+        _("data di emissione della marca da bollo"), null=True, blank=True, editable=False
+    )
+    stamp_duty_exemption = models.CharField(
+        _("esenzione dall'imposta di bollo"),
+        max_length=20,
+        choices=StampDutyExemption.choices,
+        blank=True,
+        default=StampDutyExemption.NONE,
+        editable=False,
+    )
+    stamp_duty_legal_basis = models.CharField(
+        _("base giuridica dell'esenzione"), max_length=255, blank=True, editable=False
+    )
     # Two-phase calls (FSE1): the executive project names the admitted project idea it develops; the
     # evaluation creates it in the second window (grants.evaluation.phases) and ranks the two phases apart.
     preliminary = models.OneToOneField(
@@ -130,6 +149,16 @@ class Application(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["protocol_year", "protocol_number"], name="application_protocol_unique"
+            ),
+            # A marca da bollo is cancelled by its use: never on two applications.
+            models.UniqueConstraint(
+                fields=["stamp_duty_number"],
+                condition=~Q(stamp_duty_number=""),
+                name="application_stamp_duty_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(stamp_duty_number="") | Q(stamp_duty_exemption=""),
+                name="application_stamp_duty_number_or_exemption",
             ),
             models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"],
@@ -172,6 +201,11 @@ class Application(TimeStampedModel):
     @property
     def protocol(self) -> str:
         return format_protocol(self.protocol_year, self.protocol_number)
+
+    @property
+    def has_stamp_duty(self) -> bool:
+        """A marca da bollo or an exemption is recorded."""
+        return bool(self.stamp_duty_number or self.stamp_duty_exemption)
 
     @property
     def is_editable(self) -> bool:

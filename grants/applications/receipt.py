@@ -20,6 +20,7 @@ from grants.core.timeutils import in_rome
 from grants.core.vocabulary import LegalForm
 
 from .models import Application
+from .stamp_duty import StampDutyExemption
 from .states import PartnerRole
 
 FONT_FILES = {
@@ -80,6 +81,17 @@ def _legal_form_label(code: str) -> str:
         return code or "–"
 
 
+def _stamp_duty_text(stamp: dict) -> str:
+    if stamp.get("number"):
+        issued = stamp.get("issued_on") or ""
+        day = "/".join(reversed(issued.split("-"))) if issued else "–"
+        return f"marca da bollo n. {stamp['number']} del {day}"
+    if stamp.get("exemption"):
+        label = str(StampDutyExemption(stamp["exemption"]).label)
+        return f"esente: {label} ({stamp.get('legal_basis', '')})"
+    return ""
+
+
 def receipt_context(application: Application) -> dict:
     if application.protocol_number is None or application.submitted_at is None:
         raise ReceiptNotAvailable("The application has not been submitted.")
@@ -119,6 +131,7 @@ def receipt_context(application: Application) -> dict:
         "requested_grant": _decimal(snapshot_totals.get("requested_grant", application.requested_grant)),
         "cofinancing": _decimal(snapshot_totals.get("cofinancing", application.cofinancing)),
         "documents": snapshot.get("documents", []),
+        "stamp_duty": _stamp_duty_text(snapshot.get("stamp_duty") or {}),
         "fingerprint": application.fingerprint,
         "booking_outcome": application.get_booking_outcome_display() if application.booking_outcome else "",
         "fonts": _font_uris(),

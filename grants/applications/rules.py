@@ -57,6 +57,7 @@ class CallTerms:
     categories: tuple[CategoryRule, ...] = ()
     documents: tuple[DocumentRule, ...] = ()
     state_aid_regime: str = "none"
+    requires_stamp_duty: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class ApplicationFacts:
     province_count: int = 0
     document_counts: dict[str, int] = field(default_factory=dict)
     de_minimis: DeMinimisFacts | None = None  # read only for de minimis calls
+    has_stamp_duty: bool = False  # a marca da bollo or an exemption recorded
 
 
 Rule = Callable[[CallTerms, ApplicationFacts], list[Violation]]
@@ -468,6 +470,21 @@ def de_minimis_ceiling(terms: CallTerms, facts: ApplicationFacts) -> list[Violat
     ]
 
 
+def stamp_duty(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
+    if not terms.requires_stamp_duty or facts.has_stamp_duty:
+        return []
+    return [
+        Violation(
+            "stamp_duty_missing",
+            "stamp_duty_number",
+            _(
+                "Il bando richiede l'imposta di bollo: indicare l'identificativo (14 cifre) e la data della "
+                "marca da bollo, oppure l'esenzione che si applica con la sua base giuridica."
+            ),
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     general_section,
     territory,
@@ -484,6 +501,7 @@ RULES: tuple[Rule, ...] = (
     category_caps,
     de_minimis_ceiling,
     documents,
+    stamp_duty,
 )
 
 

@@ -153,6 +153,7 @@ def call_terms(call: Call) -> CallTerms:
             for d in call.required_documents.order_by("order", "code")
         ),
         state_aid_regime=call.state_aid_regime,
+        requires_stamp_duty=call.requires_stamp_duty,
     )
 
 
@@ -206,6 +207,7 @@ def application_facts(application: Application) -> ApplicationFacts:
         de_minimis=de_minimis_facts(applicant)
         if application.call.state_aid_regime == StateAidRegime.DE_MINIMIS
         else None,
+        has_stamp_duty=application.has_stamp_duty,
     )
 
 
@@ -322,6 +324,14 @@ def submission_snapshot(application: Application) -> dict:
             "total_cost": str(application.total_cost),
             "requested_grant": str(application.requested_grant),
             "cofinancing": str(application.cofinancing),
+        },
+        "stamp_duty": {
+            "number": application.stamp_duty_number,
+            "issued_on": application.stamp_duty_issued_on.isoformat()
+            if application.stamp_duty_issued_on
+            else None,
+            "exemption": application.stamp_duty_exemption,
+            "legal_basis": application.stamp_duty_legal_basis,
         },
         "documents": [
             {

@@ -10,6 +10,7 @@ is held only for two UPDATEs and the commit — the protocol counter of the year
 """
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +46,7 @@ from .models import (
     CallBooking,
     ProtocolCounter,
 )
+from .stamp_duty import DEFAULT_LEGAL_BASIS, EXEMPTION_LEGAL_FORMS, STAMP_NUMBER, StampDutyExemption
 from .states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome, PartnerRole
 from .tasks import queue_receipt
 
@@ -429,6 +431,127 @@ def set_budget(*, actor, application: Application, lines: Sequence[BudgetLineInp
     return save_audited(application, actor=actor, reason="Totali del piano finanziario")
 
 
+# --- stamp duty ---------------------------------------------------------------------------------------------
+def _stamp_duty_taken_error(number: str, other: Application, application: Application) -> ApplicationError:
+    """Name the other use without revealing another applicant's data: the call and the protocol (or that it is
+    a draft); the title only when both applications are the same organisation's."""
+    if other.applicant_id == application.applicant_id:
+        where = _("la domanda «%(title)s»") % {"title": other.title or _("senza titolo")}
+    elif other.protocol:
+        where = _("un'altra domanda al bando «%(call)s», protocollo %(protocol)s") % {
+            "call": other.call.title,
+            "protocol": other.protocol,
+        }
+    else:
+        where = _("un'altra domanda al bando «%(call)s» (in bozza)") % {"call": other.call.title}
+    message = _(
+        "La marca da bollo %(number)s è già stata usata per %(where)s: ogni marca vale per una sola domanda."
+    ) % {"number": number, "where": where}
+    return ApplicationError(message, errors=[_error("stamp_duty_reused", "stamp_duty_number", message)])
+
+
+def set_stamp_duty(
+    *,
+    actor,
+    application: Application,
+    number: str = "",
+    issued_on=None,
+    exemption: str = "",
+    legal_basis: str = "",
+) -> Application:
+    """Record the marca da bollo (14-digit identifier and issue date) or the exemption that applies (with its
+    legal basis, defaulted for the exemptions the platform knows). Empty both = nothing declared yet."""
+    number = re.sub(r"\s+", "", number or "")
+    exemption = exemption or ""
+    legal_basis = (legal_basis or "").strip()
+    errors: list[dict] = []
+    if number and exemption:
+        errors.append(
+            _error(
+                "stamp_duty_both",
+                "stamp_duty_exemption",
+                _("Indicare la marca da bollo oppure l'esenzione, non entrambe."),
+            )
+        )
+    if number:
+        if not STAMP_NUMBER.match(number):
+            errors.append(
+                _error(
+                    "stamp_duty_number_invalid",
+                    "stamp_duty_number",
+                    _("L'identificativo della marca da bollo è di 14 cifre (indicato: «%(number)s»).")
+                    % {"number": number},
+                )
+            )
+        if issued_on is None:
+            errors.append(
+                _error("stamp_duty_date_missing", "stamp_duty_issued_on", _("Indicare la data di emissione."))
+            )
+        elif issued_on > in_rome(now()).date():
+            errors.append(
+                _error(
+                    "stamp_duty_date_future",
+                    "stamp_duty_issued_on",
+                    _("La data di emissione non può essere futura."),
+                )
+            )
+    if exemption and exemption not in StampDutyExemption.values:
+        errors.append(
+            _error("stamp_duty_exemption_invalid", "stamp_duty_exemption", _("Esenzione sconosciuta."))
+        )
+    with transaction.atomic():
+        application = _lock(application)
+        _require_member(actor, application)
+        _require_editable(application)
+        allowed = EXEMPTION_LEGAL_FORMS.get(exemption)
+        if exemption and allowed is not None and application.applicant.legal_form not in allowed:
+            errors.append(
+                _error(
+                    "stamp_duty_exemption_not_applicable",
+                    "stamp_duty_exemption",
+                    _("L'esenzione «%(exemption)s» non si applica a un soggetto «%(form)s».")
+                    % {
+                        "exemption": StampDutyExemption(exemption).label,
+                        "form": application.applicant.get_legal_form_display(),
+                    },
+                )
+            )
+        if exemption:
+            legal_basis = legal_basis or DEFAULT_LEGAL_BASIS.get(exemption, "")
+            if not legal_basis:
+                errors.append(
+                    _error(
+                        "stamp_duty_legal_basis_missing",
+                        "stamp_duty_legal_basis",
+                        _("Indicare la norma che prevede l'esenzione."),
+                    )
+                )
+        if errors:
+            raise ApplicationError(_("I dati sull'imposta di bollo contengono errori."), errors=errors)
+        if number:
+            other = (
+                Application.objects.filter(stamp_duty_number=number)
+                .exclude(pk=application.pk)
+                .select_related("call")
+                .first()
+            )
+            if other is not None:
+                raise _stamp_duty_taken_error(number, other, application)
+        application.stamp_duty_number = number
+        application.stamp_duty_issued_on = issued_on if number else None
+        application.stamp_duty_exemption = exemption
+        application.stamp_duty_legal_basis = legal_basis[:255] if exemption else ""
+        try:
+            with transaction.atomic():
+                return save_audited(application, actor=actor, reason="Imposta di bollo")
+        except IntegrityError:
+            # The same identifier saved at the same instant elsewhere: the database kept the other one.
+            other = Application.objects.filter(stamp_duty_number=number).exclude(pk=application.pk).first()
+            if number and other is not None:
+                raise _stamp_duty_taken_error(number, other, application) from None
+            raise
+
+
 # --- documents ----------------------------------------------------------------------------------------------
 @transaction.atomic
 def attach_document(
@@ -713,3 +836,56 @@ def _fund_waiting(*, actor, booking: CallBooking) -> list[Application]:
     if funded:
         save_audited(booking, actor=actor, reason="Lista d'attesa")
     return funded
+
+
+# --- Retention (GDPR): drafts never submitted are deleted some months after their call closed -------------
+
+
+def months_before(moment, months: int):
+    """The same wall-clock instant ``months`` calendar months earlier (a 31st: the month's last day)."""
+    import calendar
+
+    total = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(total, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def stale_drafts(*, months: int, at=None):
+    """Drafts never submitted whose call closed more than ``months`` months before ``at``."""
+    cutoff = months_before(at or now(), months)
+    return Application.objects.filter(
+        status=ApplicationStatus.DRAFT, submitted_at__isnull=True, call__closes_at__lt=cutoff
+    ).select_related("call", "applicant")
+
+
+def delete_stale_drafts(*, months: int, at=None, actor=None) -> int:
+    """Delete the stale drafts with their partners, budget and documents (files included); returns how many.
+
+    Each deletion leaves an ``application.draft_deleted`` audit event with what the draft held (the audit
+    trail is the proof that the retention rule ran); stored files are removed once the deletion commits.
+    """
+    from grants.core.audit import snapshot
+
+    deleted = 0
+    for application in stale_drafts(months=months, at=at).iterator():
+        files = list(
+            ApplicationDocument.objects.filter(application=application)
+            .exclude(file="")
+            .values_list("file", flat=True)
+        )
+        with transaction.atomic():
+            record_event(
+                actor=actor,
+                action="application.draft_deleted",
+                obj=application,
+                before=snapshot(application),
+                organisation=application.applicant,
+                reason=f"Conservazione: bozza mai presentata, bando chiuso da oltre {months} mesi",
+            )
+            application.delete()
+        storage = ApplicationDocument._meta.get_field("file").storage
+        for name in files:
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        deleted += 1
+    return deleted

@@ -33,6 +33,7 @@ from .forms import (
     LeadShareForm,
     OfficerFilterForm,
     PartnerFormSet,
+    StampDutyForm,
     SubmitForm,
     budget_initial,
     partner_initial,
@@ -61,7 +62,7 @@ def section_of(violation_field: str) -> str:
         return "piano-finanziario"
     if violation_field.startswith("documents"):
         return "documenti"
-    if violation_field == "declarations_accepted":
+    if violation_field == "declarations_accepted" or violation_field.startswith("stamp_duty"):
         return "invio"
     return "generale"
 
@@ -277,6 +278,8 @@ def _render_detail(request, application: Application, bound: dict | None = None)
                 prefix="budget", initial=budget_initial(lines), categories=categories, partners=members
             ),
             document_slots=_document_slots(application, members, bound.get("document_form")),
+            stamp_duty_form=bound.get("stamp_duty_form")
+            or StampDutyForm(prefix="bollo", initial=StampDutyForm.initial_for(application)),
             submit_form=bound.get("submit_form")
             or SubmitForm(prefix="submit", initial={"idempotency_key": uuid.uuid4().hex}),
         )
@@ -432,7 +435,29 @@ def _document(request, application):
     return {"document_form": form}
 
 
+def _stamp_duty(request, application):
+    form = StampDutyForm(request.POST, prefix="bollo")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_stamp_duty(
+                actor=request.user,
+                application=application,
+                number=data["stamp_duty_number"],
+                issued_on=data["stamp_duty_issued_on"],
+                exemption=data["stamp_duty_exemption"],
+                legal_basis=data["stamp_duty_legal_basis"],
+            )
+        except ApplicationError as exc:
+            form.apply_service_errors(_errors_of(exc), {name: name for name in StampDutyForm.FIELDS})
+        else:
+            messages.success(request, _("Imposta di bollo registrata."))
+            return redirect(_detail_url(application, "invio"))
+    return {"stamp_duty_form": form}
+
+
 SECTION_HANDLERS = {
+    "bollo": _stamp_duty,
     "generale": _general,
     "partenariato": _partners,
     "piano-finanziario": _budget,
