@@ -1,0 +1,17 @@
+"""The privacy notice's contacts and retention periods, from settings (PRIVACY_*, DRAFT_RETENTION_MONTHS)."""
+
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def privacy_contacts() -> dict:
+    return {
+        "controller": settings.PRIVACY_CONTROLLER,
+        "controller_pec": settings.PRIVACY_CONTROLLER_PEC,
+        "dpo_email": settings.PRIVACY_DPO_EMAIL,
+        "dpo_pec": settings.PRIVACY_DPO_PEC,
+        "draft_retention_months": settings.DRAFT_RETENTION_MONTHS,
+    }
