@@ -1193,6 +1193,9 @@ def _monitoring_of_a(w: World) -> MonitoringOfA:
             period_end=monitoring_factories.today(),
             sal_reference=MONITORING_SECRET,
         )
+        from grants.monitoring.catalogue import COMMON_CATALOGUE, load_catalogue
+
+        load_catalogue(COMMON_CATALOGUE)  # gone after any transactional test
         indicator = Indicator.objects.filter(measure__isnull=True).order_by("pk").first()
         return MonitoringOfA(project, participant, job, report, indicator)
 

@@ -73,7 +73,8 @@ def test_another_organisation_gets_404(client, project):
 
 def test_import_through_the_api_and_poll_its_status(client, project, django_capture_on_commit_callbacks):
     client.force_login(f.member(project))
-    content = f"codice_fiscale,sesso,data_ingresso,condizione_occupazionale,titolo_studio\n{f.fiscal_code(36)},F,2026-01-02,occupato,7\nXX,F,2026-01-02,occupato,7\n"
+    header = "codice_fiscale,sesso,data_ingresso,condizione_occupazionale,titolo_studio"
+    content = f"{header}\n{f.fiscal_code(36)},F,2026-01-02,occupato,7\nXX,F,2026-01-02,occupato,7\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"{BASE}/projects/{project.pk}/participant-imports",
