@@ -37,6 +37,11 @@ app.conf.beat_schedule = {
         "task": "grants.ops.reminders.send_deadline_reminders",
         "schedule": crontab(minute=20),
     },
+    # GDPR retention: drafts never submitted go DRAFT_RETENTION_MONTHS after their call closed.
+    "purge-stale-drafts": {
+        "task": "grants.ops.retention.purge_stale_drafts",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Notification e-mails that could not be queued when written (broker unreachable).
     "send-pending-notification-emails": {
         "task": "grants.notifications.tasks.send_pending_emails",

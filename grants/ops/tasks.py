@@ -6,9 +6,9 @@ from django.contrib.sessions.models import Session
 from grants.core.tasks import idempotent_task
 from grants.core.timeutils import now
 
-from . import reminders, services
+from . import reminders, retention, services
 
-__all__ = ["reminders"]  # imported so that the workers know its task (grants.ops.reminders.*)
+__all__ = ["reminders", "retention"]  # imported so that the workers know their tasks
 
 
 @idempotent_task(name="grants.ops.tasks.clear_expired_sessions")
