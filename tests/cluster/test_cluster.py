@@ -1,7 +1,10 @@
 """Scale-out: two gunicorn nodes behind nginx, one PostgreSQL database, Redis as broker, one Celery worker.
 
-A user signs in on node 1 and is still signed in on node 2 (sessions in the database); /health/ready/ answers
-through nginx from both nodes; a task sent by a node is executed by the worker. Run with ``make test-cluster``
+A user signs in on node 1 and is still signed in on node 2 (sessions in the database), then submits an
+application through nginx; other applicants submit at the same time through both nodes; every answer has a
+protocol number, the numbers are unique and gapless across the nodes, an idempotent replay gets the same
+number, and the worker makes every receipt. /health/ready/ answers through nginx from both nodes; each node's
+/metrics adds up its workers. Run with ``make test-cluster``
 (sets WECARE_CLUSTER_TEST=1; needs PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, nginx). Every
 process started here is stopped at the end, and the database is dropped.
 """
@@ -19,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from string import Template
 
@@ -34,7 +38,7 @@ PG_ADMIN_URL = os.environ.get("CLUSTER_PG_URL", "postgres://postgres@127.0.0.1:5
 REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/15")
 NODE1, NODE2, PROXY = (int(p) for p in os.environ.get("CLUSTER_PORTS", "18001,18002,18000").split(","))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-DEADLINE_SECONDS = 60
+DEADLINE_SECONDS = 120  # a shared, loaded machine starts gunicorn slowly
 EMAIL, PASSWORD = "cluster@example.org", "Cluster-test-password-1"
 
 # Run by `manage.py shell -c` in an app process: an expired session, the broker's state, then the task.
@@ -51,6 +55,38 @@ Session.objects.filter(session_key=session.session_key).update(expire_date=timez
 print("session", session.session_key)
 print("broker", broker_status()["mode"], broker_status()["status"])
 clear_expired_sessions.delay()
+"""
+# A first-come call open now; the signed-in user's own application; OTHERS applicants with a ready application
+# and a signed-in session each (as if they had signed in elsewhere): "main <app>" and "other <app> <session>".
+OTHERS = 8
+SETUP_SUBMISSIONS = f"""
+from decimal import Decimal
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from grants.applications.tests.factories import member_of, open_call, ready_application
+from grants.core.vocabulary import LegalForm
+from grants.registry.tests.factories import OrganisationFactory
+call = open_call(first_come=True, budget=Decimal("10000000.00"), requires_partner_confirmation=False)
+user = get_user_model().objects.get(email="{EMAIL}")
+organisation = OrganisationFactory(representative=user, legal_form=LegalForm.THIRD_SECTOR)
+print("main", ready_application(call=call, user=user, organisation=organisation).pk)
+for _ in range({OTHERS}):
+    other, other_organisation = member_of()
+    application = ready_application(call=call, user=other, organisation=other_organisation)
+    session = SessionStore()
+    session[SESSION_KEY] = str(other.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = other.get_session_auth_hash()
+    session.create()
+    print("other", application.pk, session.session_key)
+"""
+# What the database holds afterwards: every protocol number given, and the counter.
+SUBMITTED = """
+from grants.applications.models import Application, ProtocolCounter
+for row in Application.objects.filter(protocol_number__isnull=False).values_list("pk", "protocol_number"):
+    print("submitted", *row)
+for row in ProtocolCounter.objects.values_list("year", "last_number"):
+    print("counter", *row)
 """
 SESSION_GONE = """
 from django.contrib.sessions.models import Session
@@ -95,10 +131,15 @@ class Cluster:
         }
 
     # -- processes
-    def start(self, name: str, args: list[str]) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], **extra_env: str) -> subprocess.Popen:
         log = (self.root / f"{name}.log").open("wb")
         process = subprocess.Popen(
-            args, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args,
+            cwd=REPO,
+            env={**self.env, **extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.processes.append((name, process))
         return process
@@ -163,9 +204,9 @@ def _opener():
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)), jar
 
 
-def _get(opener, url: str):
+def _get(opener, url):
     try:
-        response = opener.open(url, timeout=10)
+        response = opener.open(url, timeout=30)
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace"), error.headers
     return response.status, response.read().decode(errors="replace"), response.headers
@@ -207,6 +248,34 @@ def _sign_in(opener, base: str):
     assert status == 200, html[:500]
 
 
+def _submit(base: str, application_id: int, session: str, csrf: str, key: str, opener=None):
+    """POST the submission as the browser's script does: session cookie, CSRF cookie and header, a key."""
+    request = urllib.request.Request(  # noqa: S310 (http only)
+        f"{base}/api/v1/applications/{application_id}/submit",
+        data=b'{"declarations_accepted": true}',
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": csrf,
+            "Idempotency-Key": key,
+            **({} if opener else {"Cookie": f"sessionid={session}; csrftoken={csrf}"}),
+        },
+        method="POST",
+    )
+    status, body, headers = _get(opener or urllib.request.build_opener(), request)
+    return status, json.loads(body), headers
+
+
+def _metric(text: str, name: str, **labels) -> float:
+    """The sum of the samples of ``name`` whose labels include ``labels`` (Prometheus text format)."""
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
 @pytest.fixture
 def cluster(tmp_path_factory):
     root = Path(tmp_path_factory.mktemp("cluster"))
@@ -219,8 +288,8 @@ def cluster(tmp_path_factory):
         cluster.drop_database()
 
 
-def test_two_nodes_behind_nginx_share_sessions_and_the_broker(cluster):
-    cluster.manage("migrate", "--noinput")
+def test_two_nodes_behind_nginx_share_sessions_submissions_and_the_worker(cluster):
+    cluster.manage("migrate", "--noinput", timeout=600)
     cluster.manage(
         "shell",
         "-c",
@@ -232,6 +301,7 @@ def test_two_nodes_behind_nginx_share_sessions_and_the_broker(cluster):
         cluster.start(
             f"web-{port}",
             [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+            PROMETHEUS_MULTIPROC_DIR=str(cluster.root / f"metrics-{port}"),
         )
     cluster.start(
         "worker",
@@ -309,6 +379,82 @@ def test_two_nodes_behind_nginx_share_sessions_and_the_broker(cluster):
         )
         worker_log = (cluster.root / "worker.log").read_text()
         assert "grants.ops.tasks.clear_expired_sessions" in worker_log
+
+        # Submissions: the signed-in user through nginx, OTHERS applicants at once through both nodes.
+        prepared = cluster.manage("shell", "-c", SETUP_SUBMISSIONS).split()
+        main_application = int(prepared[prepared.index("main") + 1])
+        others = [
+            (int(prepared[i + 1]), prepared[i + 2]) for i, word in enumerate(prepared) if word == "other"
+        ]
+        assert len(others) == OTHERS
+        csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+        nodes = (f"http://127.0.0.1:{NODE1}", f"http://127.0.0.1:{NODE2}")
+        other_csrf = uuid.uuid4().hex  # any 32-character secret, sent as cookie and header
+
+        def submit_other(index_and_row):
+            index, (application_id, session) = index_and_row
+            base = nodes[index % 2]
+            return (
+                application_id,
+                base,
+                _submit(base, application_id, session, other_csrf, f"k-{application_id}"),
+            )
+
+        with ThreadPoolExecutor(max_workers=OTHERS + 1) as pool:
+            mine = pool.submit(
+                _submit, f"http://127.0.0.1:{PROXY}", main_application, "", csrf, "mine-1", browser
+            )
+            answers = list(pool.map(submit_other, enumerate(others)))
+            status, body, headers = mine.result()
+        assert status == 200, body
+        assert headers["Idempotent-Replayed"] == "false" and headers["X-Upstream"]
+        protocols = {main_application: body["protocol_number"]}
+        for application_id, base, (status, other_body, other_headers) in answers:
+            assert status == 200, (base, other_body)
+            assert other_body["status"] == "submitted" and other_body["booking_outcome"] == "booked"
+            assert other_headers["Idempotent-Replayed"] == "false"
+            protocols[application_id] = other_body["protocol_number"]
+        # Unique and gapless across the two nodes; the database agrees with every answer.
+        assert sorted(protocols.values()) == list(range(1, OTHERS + 2))
+        held = cluster.manage("shell", "-c", SUBMITTED).splitlines()
+        rows = [line.split() for line in held]  # the shell may also print log lines: keep ours
+        submitted = {int(r[1]): int(r[2]) for r in rows if len(r) == 3 and r[0] == "submitted"}
+        assert submitted == protocols
+        assert [r[2] for r in rows if len(r) == 3 and r[0] == "counter"] == [str(OTHERS + 1)]
+
+        # The same click again, now through the other node: the same answer, marked as a replay.
+        status, replay, headers = _submit(
+            f"http://127.0.0.1:{NODE2}", main_application, "", csrf, "mine-1", browser
+        )
+        assert status == 200 and headers["Idempotent-Replayed"] == "true"
+        assert replay["protocol"] == body["protocol"]
+
+        # The receipts are made by the worker, one stored PDF per protocol number, in the shared MEDIA_ROOT.
+        year = body["protocol_year"]
+        receipts = [
+            cluster.root / "media" / "receipts" / str(year) / f"{n:07d}.pdf" for n in protocols.values()
+        ]
+        _wait_for(lambda: all(path.exists() for path in receipts), "the worker to store every receipt", 180)
+        assert all(path.read_bytes().startswith(b"%PDF") for path in receipts)
+        worker_log = (cluster.root / "worker.log").read_text()
+        assert worker_log.count("grants.applications.tasks.issue_receipt") >= len(receipts)
+        status, pdf, headers = _get(
+            browser, f"http://127.0.0.1:{PROXY}/api/v1/applications/{main_application}/receipt.pdf"
+        )
+        assert status == 200 and pdf.startswith("%PDF") and headers["Content-Type"] == "application/pdf"
+
+        # Each node's /metrics adds up its two workers; the protocol counter is the same seen from both.
+        submitted_on = {NODE1: 0, NODE2: 0}
+        for _application_id, base, _answer in answers:
+            submitted_on[int(base.rsplit(":", 1)[1])] += 1
+        for port in (NODE1, NODE2):
+            status, text, _ = _get(anonymous, f"http://127.0.0.1:{port}/metrics")
+            assert status == 200, text[:300]
+            assert _metric(text, "wecare_protocol_numbers_taken_total", year=str(year)) == OTHERS + 1
+            counted = _metric(text, "wecare_http_requests_total", method="POST", status="200")
+            assert counted >= submitted_on[port], (port, counted)
+        status, _text, _ = _get(anonymous, f"http://127.0.0.1:{PROXY}/metrics")
+        assert status == 403  # through the proxy the caller is not on loopback (X-Forwarded-For)
     except AssertionError:
         print(cluster.logs())
         raise
