@@ -23,8 +23,11 @@ from grants.applications.tests.factories import open_call, ready_application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Recorded with bench/README.md ("Cost of one submission"); raise only with a reason written there.
-MAX_STATEMENTS = 40
+# 34 of the submission itself on 2026-12-01, plus one read of the call's reserves (another engineer's work in
+# progress that day), plus one of slack.
+MAX_STATEMENTS = 36
 MAX_UNDER_BOOKING_LOCK = 12
+MAX_UNDER_COUNTER_LOCK = 7
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -44,7 +47,12 @@ def _report(queries) -> dict:
         None,
     )
     counter = next(
-        (i for i, sql in enumerate(statements) if "protocolcounter" in sql and "FOR UPDATE" in sql), None
+        (
+            i
+            for i, sql in enumerate(statements)
+            if "protocolcounter" in sql and ("FOR UPDATE" in sql or sql.startswith("UPDATE"))
+        ),
+        None,
     )
     commit = max(
         (i for i, sql in enumerate(statements) if sql.upper().startswith(("COMMIT", "RELEASE"))),
@@ -83,3 +91,4 @@ def test_one_submission_costs_a_bounded_number_of_statements(client, settings):
         print(f"{n:3d} {WHITESPACE.sub(' ', sql)[:170]}")
     assert report["total"] <= MAX_STATEMENTS
     assert report["under_booking_lock"] <= MAX_UNDER_BOOKING_LOCK
+    assert 0 < report["under_counter_lock"] <= MAX_UNDER_COUNTER_LOCK
