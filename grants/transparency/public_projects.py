@@ -54,7 +54,8 @@ def public_projects() -> QuerySet[Project]:
     return (
         Project.objects.filter(status__in=PUBLIC_PROJECT_STATUSES, accepted_at__isnull=False)
         .select_related(
-            "call__measure__fund__programme",
+            "call__measure__fund",
+            "call__measure__programme",
             "call__measure__publication",
             "beneficiary__seat__province",
             "application",
