@@ -52,6 +52,7 @@ class BudgetLineOut(Schema):
 
 
 class MilestoneOut(Schema):
+    id: int
     title: str
     due_date: date
     achieved_on: date | None
@@ -150,6 +151,10 @@ class ExtensionIn(Schema):
 class DecisionIn(Schema):
     approve: bool
     note: str = ""
+
+
+class MilestoneIn(Schema):
+    achieved_on: date
 
 
 class ReasonIn(Schema):
@@ -286,7 +291,7 @@ def _detail(project: Project) -> dict:
                 "planned_start_date": phase.planned_start_date,
                 "planned_end_date": phase.planned_end_date,
                 "milestones": [
-                    {"title": m.title, "due_date": m.due_date, "achieved_on": m.achieved_on}
+                    {"id": m.pk, "title": m.title, "due_date": m.due_date, "achieved_on": m.achieved_on}
                     for m in phase.milestones.all()
                 ],
             }
@@ -435,6 +440,21 @@ def request_extension(request, project_id: int, payload: ExtensionIn):
     except ProjectError as exc:
         return _problem(exc)
     return Status(201, _change(change))
+
+
+@router.post("/projects/{project_id}/milestones/{milestone_id}/achieved", response=ProjectOut)
+def mark_milestone_achieved(request, project_id: int, milestone_id: int, payload: MilestoneIn):
+    project = _project(request, project_id)
+    milestone = project.milestones.filter(pk=milestone_id).first()
+    if milestone is None:
+        raise Http404
+    return _run(
+        request,
+        project,
+        lambda: services.mark_milestone_achieved(
+            actor=request.auth, milestone=milestone, achieved_on=payload.achieved_on
+        ),
+    )
 
 
 @router.post("/projects/{project_id}/renunciation", response=ProjectOut)

@@ -43,6 +43,13 @@ class StartForm(SectionFormMixin, forms.Form):
     start_date = forms.DateField(label=_("Data di avvio effettiva"), widget=DateInput())
 
 
+class MilestoneForm(SectionFormMixin, forms.Form):
+    achieved_on = forms.DateField(label=_("Raggiunto il"), widget=DateInput())
+
+    def __init__(self, *args, milestone_id: int, **kwargs):
+        super().__init__(*args, prefix=f"milestone-{milestone_id}", **kwargs)
+
+
 class ReasonForm(SectionFormMixin, forms.Form):
     reason = forms.CharField(label=_("Motivazione"), widget=REASON_WIDGET, max_length=2000)
 

@@ -486,6 +486,13 @@ def suspend(*, actor, project: Project, reason: str) -> Project:
     project.suspend()
     save_audited(project, actor=actor, reason=f"Sospensione: {text}"[:100], action="project.suspended")
     _record_decided_change(actor=actor, project=project, kind=ChangeKind.SUSPENSION, reason=text)
+    _decision_notice(
+        actor=actor,
+        project=project,
+        subject=_("Progetto sospeso: %(title)s") % {"title": project.title},
+        body=_("Il progetto è sospeso: fino alla ripresa non si erogano pagamenti. Motivazione: %(reason)s")
+        % {"reason": text},
+    )
     return project
 
 
@@ -499,6 +506,12 @@ def resume(*, actor, project: Project, reason: str) -> Project:
     project.resume()
     save_audited(project, actor=actor, reason=f"Ripresa: {text}"[:100], action="project.resumed")
     _record_decided_change(actor=actor, project=project, kind=ChangeKind.RESUMPTION, reason=text)
+    _decision_notice(
+        actor=actor,
+        project=project,
+        subject=_("Sospensione revocata: %(title)s") % {"title": project.title},
+        body=_("Il progetto riprende. Motivazione: %(reason)s") % {"reason": text},
+    )
     return project
 
 
@@ -1054,3 +1067,29 @@ def revoke(*, actor, project: Project, new_grant: Decimal, reason: str) -> Proje
         % {"previous": format_eur(previous), "new": format_eur(new_grant), "reason": text},
     )
     return project
+
+
+# --- milestones ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def mark_milestone_achieved(*, actor, milestone: ProjectMilestone, achieved_on: date) -> ProjectMilestone:
+    """The beneficiary records the day a milestone was reached (not in the future, not before the start)."""
+    milestone = ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    project = milestone.project
+    _require(
+        permissions.is_beneficiary_member(actor, project), _("Solo il beneficiario registra i traguardi.")
+    )
+    _require_running(project, _("registrare un traguardo"))
+    if milestone.achieved_on is not None:
+        raise WrongState(_("Il traguardo è già registrato come raggiunto."), code="milestone_achieved")
+    if achieved_on is None:
+        raise _field_error("achieved_on_required", "achieved_on", _("Indicare la data."))
+    if achieved_on > in_rome(now()).date():
+        raise _field_error("achieved_on_future", "achieved_on", _("La data non può essere futura."))
+    if project.actual_start_date and achieved_on < project.actual_start_date:
+        raise _field_error(
+            "achieved_on_before_start", "achieved_on", _("La data precede l'avvio del progetto.")
+        )
+    milestone.achieved_on = achieved_on
+    return save_audited(
+        milestone, actor=actor, reason="Traguardo raggiunto", action="project.milestone_achieved"
+    )

@@ -15,6 +15,11 @@ urlpatterns = [
     path("progetti/<int:pk>/proroga/", views.request_extension, name="request_extension"),
     path("progetti/<int:pk>/rinuncia/", views.renounce, name="renounce"),
     path("progetti/<int:pk>/cup/", views.assign_cup, name="assign_cup"),
+    path(
+        "progetti/<int:pk>/traguardi/<int:milestone_pk>/raggiunto/",
+        views.mark_milestone_achieved,
+        name="mark_milestone_achieved",
+    ),
     path("progetti/<int:pk>/richieste/<int:change_pk>/decisione/", views.decide_change, name="decide_change"),
     path("progetti/<int:pk>/sospensione/", views.suspend_or_resume, name="suspend_or_resume"),
     path("progetti/<int:pk>/revoca/", views.revoke, name="revoke"),

@@ -30,6 +30,7 @@ from .forms import (
     CupForm,
     DecisionForm,
     ExtensionForm,
+    MilestoneForm,
     OfficerFilterForm,
     PartnerChangeForm,
     ReasonForm,
@@ -37,7 +38,7 @@ from .forms import (
     StartForm,
     VariationForm,
 )
-from .models import Project, ProjectChange, rules_for
+from .models import Project, ProjectChange, ProjectMilestone, rules_for
 from .services import ProjectError, WrongState
 from .states import LIVE_STATUSES, RUNNING_STATUSES, ProjectStatus
 
@@ -111,6 +112,11 @@ def _detail_context(request, project: Project, **forms) -> dict:
             partner_form=forms.get("partner_form") or PartnerChangeForm(project=project),
             extension_form=forms.get("extension_form") or ExtensionForm(),
             renounce_form=forms.get("renounce_form") or ReasonForm(prefix="renounce"),
+            milestone_forms={
+                m.pk: (forms.get("milestone_form") if forms.get("milestone_id") == m.pk else None)
+                or MilestoneForm(milestone_id=m.pk)
+                for m in project.milestones.filter(achieved_on__isnull=True)
+            },
         )
     if is_manager:
         context.update(
@@ -285,6 +291,32 @@ def renounce(request, pk: int):
         anchor="rinuncia",
         done=_("Rinuncia registrata: la graduatoria scorre."),
     )
+
+
+@require_POST
+@login_required
+def mark_milestone_achieved(request, pk: int, milestone_pk: int):
+    project = _project_or_404(request.user, pk)
+    milestone = ProjectMilestone.objects.filter(project=project, pk=milestone_pk).first()
+    if milestone is None:
+        raise Http404(_("Traguardo non trovato."))
+    form = MilestoneForm(request.POST, milestone_id=milestone.pk)
+    response = _run(
+        request,
+        project,
+        form=form,
+        form_key="milestone_form",
+        action=lambda f: services.mark_milestone_achieved(
+            actor=request.user, milestone=milestone, achieved_on=f.cleaned_data["achieved_on"]
+        ),
+        mapping={"achieved_on": "achieved_on"},
+        anchor="fasi",
+        done=_("Traguardo registrato."),
+    )
+    if response.status_code == 422:
+        context = _detail_context(request, project, milestone_form=form, milestone_id=milestone.pk)
+        return render(request, "projects/project_detail.html", context, status=422)
+    return response
 
 
 # --- officers' decisions ------------------------------------------------------------------------------------

@@ -140,3 +140,16 @@ def test_the_officer_creates_a_missing_project_idempotently(client):
     second = client.post(f"{BASE}/applications/{application.pk}/project")
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"] and Project.objects.count() == 1
+
+
+def test_the_beneficiary_records_a_milestone_through_the_api(client):
+    project = ProjectFactory()
+    client.force_login(project.application.created_by)
+    milestone = client.get(f"{BASE}/projects/{project.pk}").json()["phases"][0]["milestones"][0]
+    url = f"{BASE}/projects/{project.pk}/milestones/{milestone['id']}/achieved"
+    future = post(client, url, {"achieved_on": str(_today() + timedelta(days=1))})
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "achieved_on"
+    done = post(client, url, {"achieved_on": str(_today())})
+    assert done.status_code == 200
+    assert done.json()["phases"][0]["milestones"][0]["achieved_on"] == str(_today())
+    assert post(client, url, {"achieved_on": str(_today())}).status_code == 409

@@ -408,6 +408,9 @@ def test_suspension_blocks_payments_until_resumption():
         services.suspend(actor=project.application.created_by, project=project, reason="x")
     project = services.suspend(actor=officer, project=project, reason="Verifica antimafia")
     assert project.status == ProjectStatus.SUSPENDED and not can_receive_payments(project)[0]
+    assert Notification.objects.filter(
+        event="project_decision", user=project.application.created_by, subject__startswith="Progetto sospeso"
+    ).exists()
     project = services.resume(actor=officer, project=project, reason="Verifica superata")
     assert project.status == ProjectStatus.ACTIVE and can_receive_payments(project)[0]
     kinds = list(project.changes.values_list("kind", "status"))
@@ -518,3 +521,25 @@ def test_a_renunciation_recorded_by_the_evaluation_closes_the_project(django_cap
 
 def test_cup_for_every_factory_project_is_unique():
     assert next_cup() != next_cup()
+
+
+def test_the_beneficiary_records_a_milestone_once_and_never_in_the_future():
+    project = ProjectFactory()
+    milestone = project.milestones.first()
+    user = project.application.created_by
+    with pytest.raises(PermissionDenied):
+        services.mark_milestone_achieved(actor=project_officer(), milestone=milestone, achieved_on=_today())
+    with pytest.raises(ProjectError) as caught:
+        services.mark_milestone_achieved(
+            actor=user, milestone=milestone, achieved_on=_today() + timedelta(days=1)
+        )
+    assert _codes(caught.value) == {"achieved_on_future"}
+    with pytest.raises(ProjectError) as caught:
+        services.mark_milestone_achieved(
+            actor=user, milestone=milestone, achieved_on=_today() - timedelta(days=30)
+        )
+    assert _codes(caught.value) == {"achieved_on_before_start"}
+    milestone = services.mark_milestone_achieved(actor=user, milestone=milestone, achieved_on=_today())
+    assert milestone.achieved_on == _today()
+    with pytest.raises(WrongState):
+        services.mark_milestone_achieved(actor=user, milestone=milestone, achieved_on=_today())
