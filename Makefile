@@ -82,6 +82,10 @@ bench-clickday: install ## Click-day benchmark on PostgreSQL: 60,000 applicants,
 bench-clickday-smoke: install ## CI smoke of the click day (PostgreSQL + wrk): 300 applicants, 5 s, integrity only
 	WECARE_CLICKDAY_SMOKE=1 timeout 300 $(PY) -m pytest tests/bench -q
 
+.PHONY: bench-opendata
+bench-opendata: install ## Open-data export benchmark on PostgreSQL: 100,000 projects as CSV, JSON, XLSX; time and peak memory
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_opendata_h8} $(PY) bench/opendata/run.py
+
 .PHONY: bench-dashboard
 bench-dashboard: install ## Dashboard benchmark on PostgreSQL: 1,000,000 expense items, p95 per dashboard query (goal < 200 ms)
 	bench/dashboard/run.sh
