@@ -24,8 +24,9 @@ from .evaluation import load_demo_evaluation
 from .finance import load_demo_finance
 from .identifiers import body_fiscal_code, person_fiscal_code
 from .monitoring import load_demo_monitoring
-from .monitoring import load_demo_monitoring
+from .notifications import load_demo_notifications
 from .projects import load_demo_projects
+from .transparency import load_demo_transparency
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
 PROGRAMME_FILES = [
@@ -178,9 +179,10 @@ def load_demo() -> DemoReport:
     load_staff(report)
     load_organisations(report)
     report.lines.extend(load_demo_applications())
+    report.lines.extend(load_demo_notifications())
     report.lines.extend(load_demo_evaluation())
     report.lines.extend(load_demo_projects())
     report.lines.extend(load_demo_finance())
     report.lines.extend(load_demo_monitoring())
-    report.lines.extend(load_demo_monitoring())
+    report.lines.extend(load_demo_transparency())
     return report
