@@ -23,10 +23,10 @@ from .applications import load_demo_applications
 from .evaluation import load_demo_evaluation
 from .finance import load_demo_finance
 from .identifiers import body_fiscal_code, person_fiscal_code
-from .monitoring import load_demo_monitoring
 from .notifications import load_demo_notifications
+from .monitoring import load_demo_monitoring
+from .monitoring import load_demo_monitoring
 from .projects import load_demo_projects
-from .transparency import load_demo_transparency
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
 PROGRAMME_FILES = [
@@ -184,5 +184,5 @@ def load_demo() -> DemoReport:
     report.lines.extend(load_demo_projects())
     report.lines.extend(load_demo_finance())
     report.lines.extend(load_demo_monitoring())
-    report.lines.extend(load_demo_transparency())
+    report.lines.extend(load_demo_monitoring())
     return report
