@@ -23,9 +23,8 @@ from .applications import load_demo_applications
 from .evaluation import load_demo_evaluation
 from .finance import load_demo_finance
 from .identifiers import body_fiscal_code, person_fiscal_code
+from .monitoring import load_demo_monitoring
 from .notifications import load_demo_notifications
-from .monitoring import load_demo_monitoring
-from .monitoring import load_demo_monitoring
 from .projects import load_demo_projects
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
@@ -183,6 +182,5 @@ def load_demo() -> DemoReport:
     report.lines.extend(load_demo_evaluation())
     report.lines.extend(load_demo_projects())
     report.lines.extend(load_demo_finance())
-    report.lines.extend(load_demo_monitoring())
     report.lines.extend(load_demo_monitoring())
     return report
