@@ -26,6 +26,7 @@ from .identifiers import body_fiscal_code, person_fiscal_code
 from .monitoring import load_demo_monitoring
 from .notifications import load_demo_notifications
 from .projects import load_demo_projects
+from .transparency import load_demo_transparency
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
 PROGRAMME_FILES = [
@@ -183,4 +184,5 @@ def load_demo() -> DemoReport:
     report.lines.extend(load_demo_projects())
     report.lines.extend(load_demo_finance())
     report.lines.extend(load_demo_monitoring())
+    report.lines.extend(load_demo_transparency())
     return report
