@@ -170,7 +170,7 @@ def insert_items():
     started = time.perf_counter()
     expressions = {
         "claim_id": "c.id",
-        "partner_id": "pp.id",
+        "partner_id": "c.partner_id",
         "category_id": "cc.id",
         "description": "'Spesa ' || g",
         "document_type": "'invoice'",
@@ -196,23 +196,27 @@ def insert_items():
         else:
             values.append("''")  # the remaining not-null columns are blank text
     # Column names from the model and fixed expressions: no user input reaches this SQL.
+    # Claims numbered 0..k-1, the item g goes to claim g mod k: an equality the planner can hash.
     sql = f"""
         WITH claims AS (
-            SELECT id, project_id, row_number() OVER (ORDER BY id) - 1 AS n FROM finance_expenseclaim
+            SELECT c.id, c.project_id, p.call_id, pp.id AS partner_id,
+                   row_number() OVER (ORDER BY c.id) - 1 AS n
+            FROM finance_expenseclaim c
+            JOIN projects_project p ON p.id = c.project_id
+            JOIN projects_projectpartner pp ON pp.project_id = c.project_id AND pp.role = 'lead'
         ),
-             total AS (SELECT count(*) AS k FROM claims)
+        items AS (SELECT g, g %% %s AS n FROM generate_series(0, %s - 1) AS g)
         INSERT INTO finance_expenseitem ({", ".join(columns)})
         SELECT {", ".join(values)}
-        FROM generate_series(0, %s - 1) AS g
-        CROSS JOIN total
-        JOIN claims c ON c.n = g %% total.k
-        JOIN projects_projectpartner pp ON pp.project_id = c.project_id AND pp.role = 'lead'
-        JOIN projects_project p ON p.id = c.project_id
-        JOIN programme_costcategory cc ON cc.call_id = p.call_id
+        FROM items
+        JOIN claims c ON c.n = items.n
+        JOIN programme_costcategory cc ON cc.call_id = c.call_id
              AND cc.code = CASE WHEN g %% 3 = 0 THEN 'beni' ELSE 'personale' END
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ITEMS])
+        cursor.execute("SELECT count(*) FROM finance_expenseclaim")
+        claims = cursor.fetchone()[0]
+        cursor.execute(sql, [claims, ITEMS])
         cursor.execute("ANALYZE")
     print(f"{ITEMS:,} expense items inserted in {time.perf_counter() - started:.1f} s")
 
