@@ -22,6 +22,14 @@ from .registry import validation_problem
 router = Router(tags=["notifications"], auth=API_AUTH)
 
 NOTIFICATIONS_PAGE_SIZE = 20
+# Far beyond any real list, well inside the database's OFFSET range (SQLite refuses a 64-bit overflow).
+MAX_PAGE = 100_000
+
+
+class NotificationPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=100)
 
 
 class NotificationOut(Schema):
@@ -93,7 +101,7 @@ def _preferences(user) -> list[dict]:
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Le mie notifiche")
-@paginate(PageNumberPagination, page_size=NOTIFICATIONS_PAGE_SIZE)
+@paginate(NotificationPagination, page_size=NOTIFICATIONS_PAGE_SIZE)
 def list_notifications(request, unread: bool = False):
     """Dalla più recente; ``unread=true`` per le sole non lette."""
     return selectors.notifications_for(request.user, unread_only=unread).select_related("target_type")

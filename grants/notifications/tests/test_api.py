@@ -100,3 +100,9 @@ def test_an_unknown_event_is_named_in_the_problem(client, user):
 def test_anonymous_callers_get_401(client):
     assert client.get("/api/v1/notifications").status_code == 401
     assert client.get("/api/v1/notifications/preferences").status_code == 401
+
+
+def test_an_absurd_page_is_a_422_not_a_database_error(client, user):
+    response = client.get("/api/v1/notifications?page=261832965821482903913928156878049640448")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
