@@ -205,6 +205,7 @@ class ReserveOut(Schema):
 
 
 class CostCategoryOut(Schema):
+    id: int = Field(description="Da indicare come category_id nelle voci di una rendicontazione")
     code: str
     title: str
     title_en: str
