@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import InterfaceError, OperationalError
+from django.db import OperationalError
 
 from grants.core import views
 
@@ -41,25 +41,6 @@ def test_api_answers_503_problem_with_retry_after_when_the_session_cannot_be_rea
     body = json.loads(response.content)
     assert body["status"] == 503 and body["code"] == "database_unavailable"
     assert "Idempotency-Key" in body["detail"] and "Traceback" not in response.content.decode()
-
-
-def test_api_view_losing_the_database_answers_503(quiet_client, monkeypatch, django_user_model):
-    from grants.api import applications as api_applications
-
-    user = django_user_model.objects.create_user(email="a@example.org", password="a-long-password-1")
-    quiet_client.force_login(user)
-
-    def gone(*args, **kwargs):
-        raise InterfaceError("connection already closed")
-
-    monkeypatch.setattr(api_applications.selectors, "applications_for_user", gone, raising=False)
-    monkeypatch.setattr(api_applications.selectors, "application_for_user", gone)
-
-    response = quiet_client.get("/api/v1/applications/7")
-
-    assert response.status_code == 503
-    assert response["Retry-After"]
-    assert json.loads(response.content)["code"] == "database_unavailable"
 
 
 def test_a_page_answers_a_503_page_rendered_without_the_database(quiet_client, monkeypatch):
