@@ -6,3 +6,7 @@ class ApplicationsConfig(AppConfig):
     name = "grants.applications"
     label = "applications"
     verbose_name = _("Domande di contributo")
+
+    def ready(self):
+        # Registers the receipt as an e-mail attachment provider and the receipt task.
+        from . import receipt_mail  # noqa: F401

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, round_money
+from grants.core.tasks import enqueue_on_commit
 from grants.core.timeutils import in_rome, now
 from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.core.vocabulary import LegalForm
-from grants.programme.models import Call, CallMode, CallStatus, RequiredDocument
+from grants.programme.models import Call, CallMode, CallStatus, RequiredDocument, ReserveKind
 from grants.registry.models import Organisation
 
 from . import permissions, selectors
@@ -45,7 +46,10 @@ from .models import (
     BudgetLine,
     CallBooking,
     ProtocolCounter,
+    ReserveBooking,
 )
+from .receipt_mail import send_receipt
+from .reserves import ReserveFacts, matching_reserve
 from .stamp_duty import DEFAULT_LEGAL_BASIS, EXEMPTION_LEGAL_FORMS, STAMP_NUMBER, StampDutyExemption
 from .states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome, PartnerRole
 from .tasks import queue_receipt
@@ -604,9 +608,43 @@ def attach_document(
 
 
 # --- submission ---------------------------------------------------------------------------------------------
-def _ensure_call_booking(call: Call) -> None:
+def _ensure_call_booking(call: Call, reserves: Sequence | None = None) -> None:
+    """The call's booking row and one row per reserve, made once (the reserves' total is fixed with them)."""
     if not CallBooking.objects.filter(call=call).exists():
-        CallBooking.objects.bulk_create([CallBooking(call=call, budget=call.budget)], ignore_conflicts=True)
+        reserves = list(call.reserves.all()) if reserves is None else reserves
+        with transaction.atomic():
+            ReserveBooking.objects.bulk_create(
+                [ReserveBooking(reserve=r, call=call, budget=r.amount) for r in reserves],
+                ignore_conflicts=True,
+            )
+            reserved = round_money(sum((r.amount for r in reserves), ZERO))
+            CallBooking.objects.bulk_create(
+                [CallBooking(call=call, budget=call.budget, reserved=min(reserved, call.budget))],
+                ignore_conflicts=True,
+            )
+
+
+def _matching_reserve(application: Application, reserves: Sequence):
+    """The reserve of the call the application matches (read before the locks), or None."""
+    if not reserves:
+        return None
+    kinds = {r.kind for r in reserves}
+    province_ids: set[int] = set()
+    district_ids: set[int] = set()
+    if ReserveKind.PROVINCE in kinds:
+        province_ids = set(application.provinces.values_list("pk", flat=True))
+        province_ids |= set(application.municipalities.values_list("province_id", flat=True))
+        if not province_ids:
+            province_ids = {application.applicant.seat.province_id}
+    if ReserveKind.DISTRICT in kinds:
+        district_ids = set(application.districts.values_list("pk", flat=True))
+    facts = ReserveFacts(
+        legal_form=application.applicant.legal_form,
+        company_size=application.applicant.company_size,
+        province_ids=frozenset(province_ids),
+        district_ids=frozenset(district_ids),
+    )
+    return matching_reserve(reserves, facts)
 
 
 _INCREMENT_COUNTER = "UPDATE {table} SET last_number = last_number + 1 WHERE year = %s RETURNING last_number"
@@ -638,8 +676,27 @@ def _book(*, actor, application: Application, booking: CallBooking) -> None:
     for the audit diff (the locked row is the "before"); history and AuditEvent are written as save_audited
     would write them."""
     grant = application.requested_grant
-    queue_is_empty = not selectors.waiting_list(application.call).exists()
-    if queue_is_empty and grant <= booking.available:
+    reserve = application.reserve
+    if booking.reserved:
+        # Who waits, by reserve: a pool is open to a newcomer only if nobody arrived earlier waits for it
+        # (everybody may use the general pool, so any waiting application closes it).
+        waiting_reserves = set(
+            selectors.waiting_list(application.call).values_list("reserve_id", flat=True).distinct()
+        )
+        queue_is_empty = not waiting_reserves
+    else:
+        waiting_reserves = set()
+        queue_is_empty = not selectors.waiting_list(application.call).exists()
+    on_reserve = False
+    if reserve is not None and booking.reserved and reserve.pk not in waiting_reserves:
+        reserve_booking = ReserveBooking.objects.select_for_update().get(reserve=reserve)
+        on_reserve = grant <= reserve_booking.available
+        if on_reserve:
+            reserve_booking.booked = round_money(reserve_booking.booked + grant)
+            reserve_booking.save(update_fields=["booked", "updated_at"])
+            booking.reserve_booked = round_money(booking.reserve_booked + grant)
+    fits_general = queue_is_empty and grant <= min(booking.general_available, booking.available)
+    if on_reserve or fits_general:
         before = booking.booked
         booking.booked = round_money(booking.booked + grant)
         booking.call = application.call  # already loaded: str(booking) in the audit needs no query
@@ -647,7 +704,7 @@ def _book(*, actor, application: Application, booking: CallBooking) -> None:
         if getattr(actor, "is_authenticated", False):
             booking._history_user = actor
         booking._change_reason = reason
-        booking.save(update_fields=["booked", "updated_at"])
+        booking.save(update_fields=["booked", "reserve_booked", "updated_at"])
         record_event(
             actor=actor,
             action="callbooking.updated",
@@ -658,6 +715,7 @@ def _book(*, actor, application: Application, booking: CallBooking) -> None:
         )
         application.booking_outcome = BookingOutcome.BOOKED
         application.booked_amount = grant
+        application.booked_on_reserve = on_reserve
     else:
         application.booking_outcome = BookingOutcome.WAITING
         application.booked_amount = ZERO
@@ -682,16 +740,20 @@ def submit(
     year = in_rome(moment).year
     call = application.call
     # The booking row must exist before anyone locks it; created once, outside the hot transaction.
+    reserve = None
     if call.mode == CallMode.FIRST_COME:
-        _ensure_call_booking(call)
+        reserves = list(call.reserves.order_by("code"))
+        _ensure_call_booking(call, reserves)
+        reserve = _matching_reserve(application, reserves)
     try:
-        return _submit_locked(
+        result = _submit_locked(
             actor=actor,
             application=application,
             key=key,
             moment=moment,
             year=year,
             declarations_accepted=declarations_accepted,
+            reserve=reserve,
         )
     except IntegrityError:
         # The only unique value a submission can collide on besides the protocol (which the counter lock
@@ -701,10 +763,16 @@ def submit(
                 _("La chiave di idempotenza è già stata usata per un'altra domanda.")
             ) from None
         raise
+    if result.created:
+        # After the commit, outside every lock: the e-mail with the PDF receipt (a task if a worker runs).
+        enqueue_on_commit(send_receipt, result.application.pk)
+    return result
 
 
 @transaction.atomic
-def _submit_locked(*, actor, application, key, moment, year, declarations_accepted) -> SubmissionResult:
+def _submit_locked(
+    *, actor, application, key, moment, year, declarations_accepted, reserve=None
+) -> SubmissionResult:
     application = _lock(application)  # 1. the application row
     _require_member(actor, application)
     if application.protocol_number is not None or application.status != ApplicationStatus.DRAFT:
@@ -750,7 +818,8 @@ def _submit_locked(*, actor, application, key, moment, year, declarations_accept
     # they are the rows just read and locked (call, applicant, preliminary, author) and the acting user.
     application.full_clean(exclude=_VALIDATED_RELATIONS, validate_constraints=False)
 
-    if call.mode == CallMode.FIRST_COME:  # 2. the call's booking row
+    if call.mode == CallMode.FIRST_COME:  # 2. the call's booking row (then its reserve's, if one matches)
+        application.reserve = reserve
         booking = CallBooking.objects.select_for_update().get(call=call)
         _book(actor=actor, application=application, booking=booking)
 
@@ -806,12 +875,27 @@ def release_booking(*, actor, application: Application) -> list[Application]:
     if application.booking_outcome != BookingOutcome.BOOKED:
         return []
     booking = CallBooking.objects.select_for_update().get(call_id=application.call_id)
+    reserve_bookings = _lock_reserve_bookings(booking)
     booking.booked = round_money(booking.booked - application.booked_amount)
+    if application.booked_on_reserve and application.reserve_id in reserve_bookings:
+        reserve_booking = reserve_bookings[application.reserve_id]
+        reserve_booking.booked = round_money(reserve_booking.booked - application.booked_amount)
+        save_audited(reserve_booking, actor=actor, reason=f"Riserva liberata dalla domanda {application.pk}")
+        booking.reserve_booked = round_money(booking.reserve_booked - application.booked_amount)
     save_audited(booking, actor=actor, reason=f"Prenotazione liberata dalla domanda {application.pk}")
     application.booking_outcome = BookingOutcome.RELEASED
     application.booked_amount = ZERO
+    application.booked_on_reserve = False
     save_audited(application, actor=actor, reason="Prenotazione liberata")
-    return _fund_waiting(actor=actor, booking=booking)
+    return _fund_waiting(actor=actor, booking=booking, reserve_bookings=reserve_bookings)
+
+
+def _lock_reserve_bookings(booking: CallBooking) -> dict:
+    """Every reserve row of the call, locked after its booking row (in a fixed order)."""
+    if not booking.reserved:
+        return {}
+    rows = ReserveBooking.objects.select_for_update().filter(call_id=booking.call_id).order_by("pk")
+    return {row.reserve_id: row for row in rows}
 
 
 @transaction.atomic
@@ -820,17 +904,46 @@ def fund_waiting(*, actor, call: Call) -> list[Application]:
     was raised), strictly in arrival order."""
     _ensure_call_booking(call)
     booking = CallBooking.objects.select_for_update().get(call=call)
-    return _fund_waiting(actor=actor, booking=booking)
+    return _fund_waiting(actor=actor, booking=booking, reserve_bookings=_lock_reserve_bookings(booking))
 
 
-def _fund_waiting(*, actor, booking: CallBooking) -> list[Application]:
+GENERAL_POOL = None
+
+
+def _fund_waiting(*, actor, booking: CallBooking, reserve_bookings: dict) -> list[Application]:
+    """Fund waiting applications in arrival order, each from its reserve first, then the general pool. A pool
+    that an earlier application could not get stays closed to later ones: nobody jumps the queue."""
     funded = []
+    closed: set = set()
     for waiting in selectors.waiting_list(booking.call).select_for_update():
-        if waiting.requested_grant > booking.available:
-            break  # first come, first served: a later, smaller application does not jump the queue
-        booking.booked = round_money(booking.booked + waiting.requested_grant)
+        grant = waiting.requested_grant
+        pools = (
+            [waiting.reserve_id, GENERAL_POOL] if waiting.reserve_id in reserve_bookings else [GENERAL_POOL]
+        )
+        chosen = "none"
+        for pool in pools:
+            if pool in closed:
+                continue
+            if pool is GENERAL_POOL:
+                if grant <= min(booking.general_available, booking.available):
+                    chosen = pool
+                    break
+            elif grant <= reserve_bookings[pool].available:
+                chosen = pool
+                break
+        if chosen == "none":
+            closed.update(pools)
+            if GENERAL_POOL in closed and closed >= set(reserve_bookings) | {GENERAL_POOL}:
+                break
+            continue
+        booking.booked = round_money(booking.booked + grant)
+        if chosen is not GENERAL_POOL:
+            reserve_bookings[chosen].booked = round_money(reserve_bookings[chosen].booked + grant)
+            booking.reserve_booked = round_money(booking.reserve_booked + grant)
+            save_audited(reserve_bookings[chosen], actor=actor, reason="Lista d'attesa")
         waiting.booking_outcome = BookingOutcome.BOOKED
-        waiting.booked_amount = waiting.requested_grant
+        waiting.booked_amount = grant
+        waiting.booked_on_reserve = chosen is not GENERAL_POOL
         save_audited(waiting, actor=actor, reason="Finanziata dalla lista d'attesa")
         funded.append(waiting)
     if funded:

@@ -117,3 +117,48 @@ def test_first_come_books_exactly_what_the_budget_allows():
     assert max(a.protocol_number for a in booked) < min(a.protocol_number for a in waiting)
     assert [a.protocol_number for a in waiting] == sorted(a.protocol_number for a in waiting)
     assert {a.protocol_number for a in booked + waiting} == set(range(1, n + 1))
+
+
+def test_first_come_with_a_reserve_never_passes_the_reserve_nor_the_budget():
+    """Budget 100,000 € with a 40,000 € reserve for companies: 8 companies and 8 ETS ask 20,000 € each at
+    once. Companies book the reserve first, then the general pool; nothing passes either amount."""
+    from grants.applications.models import ReserveBooking
+    from grants.core.vocabulary import LegalForm
+    from grants.programme.models import CallReserve, ReserveKind
+
+    from .factories import member_of
+
+    grant = Decimal("20000.00")
+    call = open_call(
+        first_come=True,
+        budget=Decimal("100000.00"),
+        min_grant=None,
+        max_grant=None,
+        lead_legal_forms=[LegalForm.THIRD_SECTOR.value, LegalForm.COMPANY.value],
+    )
+    reserve = CallReserve.objects.create(
+        call=call,
+        code="imprese",
+        label="Riserva imprese",
+        kind=ReserveKind.APPLICANT_TYPE,
+        legal_forms=[LegalForm.COMPANY.value],
+        amount=Decimal("40000.00"),
+    )
+    applications = []
+    for index in range(16):
+        user, organisation = member_of(legal_form=LegalForm.COMPANY if index % 2 else LegalForm.THIRD_SECTOR)
+        applications.append(ready_application(call=call, user=user, organisation=organisation, amount=grant))
+    results = run_together([submitter(a, f"r-{a.pk}") for a in applications])
+    assert all(kind == "ok" for kind, _value in results), results
+
+    booking = CallBooking.objects.get(call=call)
+    reserve_booking = ReserveBooking.objects.get(reserve=reserve)
+    booked = list(selectors.booked_applications(call))
+    assert len(booked) == 5 and booking.booked == Decimal("100000.00") <= booking.budget
+    on_reserve = [a for a in booked if a.booked_on_reserve]
+    assert reserve_booking.booked == sum((a.booked_amount for a in on_reserve), Decimal("0.00"))
+    assert reserve_booking.booked <= reserve.amount and booking.reserve_booked == reserve_booking.booked
+    assert all(a.applicant.legal_form == LegalForm.COMPANY for a in on_reserve)
+    assert sum((a.booked_amount for a in booked if not a.booked_on_reserve), Decimal("0.00")) <= Decimal(
+        "60000.00"
+    )
