@@ -57,6 +57,7 @@ format: install ## Fix formatting and autofixable lint
 
 check-deploy: install ## Django's deployment checklist with production settings
 	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=bandi.example.it \
+		PARTICIPANT_ID_HASH_KEY=$$(head -c 32 /dev/urandom | base64) \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 clean: ## Remove the local database, collected static files and virtualenvs

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from grants.evaluation import selectors as evaluation_selectors
 from grants.programme import selectors
 from grants.programme.models import CallMode, CallPhaseStatus
 
@@ -89,6 +90,7 @@ def call_detail(request, code: str):
         "criteria_tree": call.criteria_tree,
         "tie_break_rules": tie_break_labels(call.tie_break_rules),
         "criteria_total": selectors.criteria_total(call.criteria_tree),
+        "published_rankings": evaluation_selectors.published_rankings(call),
     }
     return render(request, "transparency/call_detail.html", context)
 

@@ -5,6 +5,7 @@ Chromium driven by Playwright; each page is checked with axe-core (no serious or
 import shutil
 
 import pytest
+from django.utils import timezone
 
 from grants.applications.states import ApplicationStatus
 from grants.evaluation import services
@@ -107,9 +108,21 @@ def test_admissible_scored_ranked_and_approved(live_server, transactional_db, br
 
     page = sign_in(browser, live_server, boss, url)
     assert_accessible(page)
-    page.get_by_role("button", name="Approva la graduatoria").click()
+    page.get_by_label("Numero della determinazione").fill("DD 123/A1418A")
+    page.get_by_label("Data della determinazione").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Approva e pubblica la graduatoria").click()
     page.wait_for_load_state()
     assert "Approvata" in page.locator("[data-testid=ranking-status]").inner_text()
+    assert_accessible(page)
+    page.context.close()
+
+    # 4. Anyone reads the published ranking from the call's public page.
+    page = browser.new_context(locale="it-IT").new_page()
+    page.goto(f"{live_server.url}/bandi/{call.code}/")
+    page.locator("[data-testid=public-ranking-link]").first.click()
+    page.wait_for_load_state()
+    assert "DD 123/A1418A" in page.locator("[data-testid=public-ranking-approval]").inner_text()
+    assert "Finanziata" in page.locator("[data-testid=public-ranking]").inner_text()
     assert_accessible(page)
     page.context.close()
 
@@ -117,4 +130,4 @@ def test_admissible_scored_ranked_and_approved(live_server, transactional_db, br
     call.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
     assert call.status == CallStatus.RANKING_APPROVED
-    assert call.ranking.status == RankingStatus.APPROVED
+    assert call.rankings.get(stage="final").status == RankingStatus.APPROVED

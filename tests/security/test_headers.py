@@ -98,6 +98,7 @@ def test_production_settings_pass_the_deployment_checks():
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "x" * 60 + "-deployment-check-only-7Qp2",
         "ALLOWED_HOSTS": "a.it",
+        "PARTICIPANT_ID_HASH_KEY": "deployment-check-only-participant-key",
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by conftest.py for the browser tests only

@@ -1,0 +1,78 @@
+"""The approved rankings (graduatorie) of a call, public: a page and a CSV.
+
+Only approved rankings are shown; rows come from ``grants.evaluation.selectors.public_ranking_rows``, which
+never names a natural person. A two-phase call has a preliminary ranking (ideas admitted to the second
+window) and a
+final one; ``?fase=preliminary`` selects the first.
+"""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from grants.evaluation import selectors as evaluation_selectors
+from grants.evaluation.models import RankingStage
+from grants.programme import selectors as programme_selectors
+
+CSV_HEADER = (
+    "posizione",
+    "protocollo",
+    "soggetto",
+    "progetto",
+    "punteggio",
+    "esito",
+    "richiesto",
+    "concesso",
+)
+
+
+def _published(code: str, stage: str):
+    call = programme_selectors.call_detail(code)
+    if stage not in RankingStage.values:
+        raise Http404(_("Fase della graduatoria sconosciuta."))
+    ranking = evaluation_selectors.published_ranking(call, stage)
+    if ranking is None:
+        raise Http404(_("La graduatoria di questo bando non è ancora stata approvata."))
+    return call, ranking
+
+
+@require_safe
+def ranking_page(request, code: str):
+    stage = request.GET.get("fase", RankingStage.FINAL)
+    call, ranking = _published(code, stage)
+    context = {
+        "call": call,
+        "ranking": ranking,
+        "rows": evaluation_selectors.public_ranking_rows(ranking),
+        "totals": evaluation_selectors.ranking_totals(ranking),
+        "stage": stage,
+        "other_rankings": [r for r in evaluation_selectors.published_rankings(call) if r.pk != ranking.pk],
+    }
+    return render(request, "transparency/ranking.html", context)
+
+
+@require_safe
+def ranking_csv(request, code: str):
+    stage = request.GET.get("fase", RankingStage.FINAL)
+    call, ranking = _published(code, stage)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="graduatoria-{call.code}-{stage}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_HEADER)
+    for row in evaluation_selectors.public_ranking_rows(ranking):
+        writer.writerow(
+            [
+                row["position"],
+                row["protocol"],
+                row["applicant"],
+                row["title"],
+                "" if row["score"] is None else f"{row['score']:.2f}",
+                row["outcome_label"],
+                f"{row['requested']:.2f}",
+                f"{row['granted']:.2f}",
+            ]
+        )
+    return response
