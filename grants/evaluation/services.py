@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.applications import services as application_services
@@ -21,6 +22,8 @@ from grants.applications.states import ApplicationStatus, BookingOutcome
 from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, format_eur, round_money
 from grants.core.timeutils import format_rome, in_rome, now
+from grants.notifications import events
+from grants.notifications.services import notify
 from grants.programme import services as programme_services
 from grants.programme.models import Call, CallMode, Criterion
 
@@ -97,10 +100,13 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _notify(*, actor, application: Application, subject: str, body: str, event: str = "") -> Notice:
+def _notify(
+    *, actor, application: Application, subject: str, body: str, event: str = events.ADMISSIBILITY_OUTCOME
+) -> Notice:
     """The communication to the applicant, kept on the application (``Notice``: what an e-mail or PEC
-    would carry); ``event`` names it for the notifications context."""
-    return save_audited(
+    would carry), and sent to the applicant organisation's members in the app and by e-mail (``event``
+    lets each user choose whether to receive it by e-mail)."""
+    notice = save_audited(
         Notice(
             application=application,
             subject=subject[:255],
@@ -110,6 +116,16 @@ def _notify(*, actor, application: Application, subject: str, body: str, event: 
         actor=actor,
         reason=subject,
     )
+    notify(
+        event=event,
+        subject=subject,
+        body=body,
+        organisation=application.applicant,
+        link=reverse("applications:application_detail", args=[application.pk]),
+        target=application,
+        actor=actor,
+    )
+    return notice
 
 
 # --- admissibility checklist --------------------------------------------------------------------------------
@@ -351,6 +367,7 @@ def request_integration(
     _notify(
         actor=actor,
         application=application,
+        event=events.INTEGRATION_REQUESTED,
         subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
         body=_("Si richiede di integrare entro il %(d)s (ora di Roma):\n%(items)s\n%(m)s")
         % {"d": format_rome(deadline), "items": listed, "m": message.strip()},
@@ -446,6 +463,7 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
     _notify(
         actor=None,
         application=application,
+        event=events.INTEGRATION_EXPIRED,
         subject=_("Domanda %(p)s non ammissibile") % {"p": application.protocol},
         body=reasons,
     )
@@ -526,7 +544,7 @@ def _free_members(panel: Panel, application: Application) -> list[PanelMember]:
 
 
 def _create_assignment(*, actor, application, member, automatic: bool, reason: str) -> Assignment:
-    return save_audited(
+    assignment = save_audited(
         Assignment(
             application=application,
             member=member,
@@ -537,6 +555,20 @@ def _create_assignment(*, actor, application, member, automatic: bool, reason: s
         reason=reason,
         action="assignment.created",
     )
+    # The evaluator learns of the assignment without reading the application: its content is shown only
+    # after the conflict-of-interest declaration.
+    notify(
+        event=events.EVALUATION_ASSIGNED,
+        subject=_("Nuova domanda da valutare: %(p)s") % {"p": application.protocol},
+        body=_(
+            "Le è stata assegnata una domanda da valutare. Prima di leggerla dichiari l'assenza di conflitti."
+        ),
+        users=[member.user],
+        link=reverse("evaluation:assignment_detail", args=[assignment.pk]),
+        target=assignment,
+        actor=actor,
+    )
+    return assignment
 
 
 def _reassign(*, actor, application: Application, panel: Panel) -> Assignment | None:
@@ -1180,7 +1212,9 @@ def approve_ranking(
             application.mark_not_eligible()
         save_audited(application, actor=actor, reason="Graduatoria approvata")
         subject, body = _outcome_notice(entry)
-        _notify(actor=actor, application=application, subject=subject, body=body, event="ranking_outcome")
+        _notify(
+            actor=actor, application=application, subject=subject, body=body, event=events.RANKING_OUTCOME
+        )
     ranking.status = RankingStatus.APPROVED
     ranking.approved_by = actor
     ranking.approved_at = moment
@@ -1260,7 +1294,11 @@ def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
         signals.send_funded_on_commit(application=application, granted_amount=entry.granted, ranking=ranking)
         subject, body = _outcome_notice(entry)
         _notify(
-            actor=actor, application=entry.application, subject=subject, body=body, event="ranking_outcome"
+            actor=actor,
+            application=entry.application,
+            subject=subject,
+            body=body,
+            event=events.RANKING_OUTCOME,
         )
         changed.append(entry)
     return changed
