@@ -263,7 +263,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS_DRAFT_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_DRAFT_REMINDER_DAYS", 3))
 NOTIFICATIONS_INTEGRATION_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_INTEGRATION_REMINDER_DAYS", 2))
 
-# --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted ----------
+# --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted --------
 PRIVACY_CONTROLLER = os.environ.get(
     "PRIVACY_CONTROLLER", "Regione Piemonte – Giunta regionale, Piazza Piemonte 1, 10127 Torino"
 )
