@@ -27,7 +27,7 @@ def send_notification_email(notification_id: int) -> bool:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("user", "organisation")
             .filter(pk=notification_id)
             .first()
