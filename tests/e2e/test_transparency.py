@@ -1,9 +1,11 @@
 """Browser test of the public transparency pages: funded projects (filter with htmx, detail), grants
 publication, open data, accompaniment and the knowledge base, each checked with axe-core."""
 
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.transparency.tests.factories import activity, natural_person_project, published_sheet
 
@@ -50,7 +52,8 @@ def test_public_transparency_pages(live_server, transactional_db, page):
 
     page.fill("#filter-q", project.cup)
     page.get_by_role("button", name="Filtra").click()
-    page.wait_for_function("document.querySelector('[data-testid=project-count]').innerText.startsWith('1 ')")
+    # The CSP forbids evaluating strings, so wait with a locator assertion rather than wait_for_function.
+    expect(page.locator("[data-testid=project-count]")).to_have_text(re.compile(r"^1 "))
     page.get_by_role("link", name=project.title).click()
     page.wait_for_url(f"**/progetti-finanziati/{project.pk}/")
     assert page.locator("[data-testid=eu-share]").inner_text() == "35.600,00 €"
