@@ -1715,6 +1715,12 @@ PUBLIC_PAGES: dict[str, Public] = {
     "transparency:call_detail": Public(
         "I bandi pubblicati sono pubblici; un bando in bozza no.", _draft_call
     ),
+    "transparency:ranking": Public(
+        "Le graduatorie approvate sono pubbliche; un bando in bozza non ne ha.", _draft_call
+    ),
+    "transparency:ranking_csv": Public(
+        "Il CSV delle graduatorie approvate è pubblico; un bando in bozza non ne ha.", _draft_call
+    ),
     "applications:participate": Public(
         "Ogni organizzazione può partecipare a un bando pubblicato; la pagina elenca solo le proprie.",
         _draft_call,
