@@ -3,7 +3,7 @@
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from grants.core.money import ZERO, format_eur
@@ -12,7 +12,7 @@ from grants.programme.models import Call, CallStatus, StateAidRegime
 from grants.registry.selectors import de_minimis_position
 
 from .budget import CategoryRule, LineAmount
-from .models import Application, ApplicationPartner, BudgetLine
+from .models import Application, ApplicationDocument, ApplicationPartner, BudgetLine
 from .permissions import acting_organisation_ids
 from .rules import (
     ApplicationFacts,
@@ -131,6 +131,23 @@ def category_rules(call: Call) -> tuple[CategoryRule, ...]:
     )
 
 
+_TERMS_CACHE: dict[tuple, CallTerms] = {}
+_TERMS_CACHE_SIZE = 256
+
+
+def cached_call_terms(call: Call) -> CallTerms:
+    """The call's rules, read once per process and version: ``call`` must be freshly read (the submission's
+    locked application brings it), since ``updated_at`` moves with every change of the call, its cost
+    categories and its required documents (grants.programme.receivers). Saves two reads per submission."""
+    key = (call.pk, call.updated_at)
+    terms = _TERMS_CACHE.get(key)
+    if terms is None:
+        if len(_TERMS_CACHE) >= _TERMS_CACHE_SIZE:
+            _TERMS_CACHE.clear()
+        terms = _TERMS_CACHE[key] = call_terms(call)
+    return terms
+
+
 def call_terms(call: Call) -> CallTerms:
     return CallTerms(
         lead_legal_forms=tuple(call.lead_legal_forms or ()),
@@ -170,13 +187,71 @@ def de_minimis_facts(organisation) -> DeMinimisFacts:
     )
 
 
-def application_facts(application: Application) -> ApplicationFacts:
-    partners = list(application.partners.select_related("organisation").order_by("order", "pk"))
-    lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
-    typed_lines = BudgetLine.objects.filter(application=application, is_computed=False).select_related(
-        "category"
+# --- what the rules and the snapshot read, once -------------------------------------------------------
+def _partners(application: Application) -> QuerySet[ApplicationPartner]:
+    return application.partners.select_related("organisation").order_by("order", "pk")
+
+
+def _budget_lines(application: Application) -> QuerySet[BudgetLine]:
+    return application.budget_lines.select_related("category", "partner", "partner__organisation").order_by(
+        "order", "pk"
     )
-    documents = Counter(application.documents.values_list("required_document__code", flat=True).order_by())
+
+
+def _documents(application: Application) -> QuerySet[ApplicationDocument]:
+    return application.documents.select_related(
+        "required_document", "partner", "partner__organisation"
+    ).order_by("required_document__code", "sha256")
+
+
+def prefetch_submission_inputs(application: Application) -> Application:
+    """Read partners, budget lines, documents and territory once for both the rules and the snapshot of a
+    submission (six reads instead of twelve)."""
+    prefetch_related_objects(
+        [application],
+        Prefetch("partners", queryset=_partners(application)),
+        Prefetch("budget_lines", queryset=_budget_lines(application)),
+        Prefetch("documents", queryset=_documents(application)),
+        "municipalities",
+        "districts",
+        "provinces",
+    )
+    return application
+
+
+def _prefetched(application: Application, name: str):
+    """The rows of ``name`` if prefetch_submission_inputs read them, else None."""
+    return getattr(application, "_prefetched_objects_cache", {}).get(name)
+
+
+def _rows(application: Application, name: str, queryset: QuerySet) -> list:
+    cached = _prefetched(application, name)
+    return list(cached) if cached is not None else list(queryset)
+
+
+def _territory_count(application: Application, name: str) -> int:
+    cached = _prefetched(application, name)
+    return len(cached) if cached is not None else getattr(application, name).count()
+
+
+def _territory_codes(application: Application, name: str, code_field: str) -> list[str]:
+    cached = _prefetched(application, name)
+    if cached is not None:
+        return sorted(getattr(row, code_field) for row in cached)
+    return sorted(getattr(application, name).values_list(code_field, flat=True))
+
+
+def application_facts(application: Application) -> ApplicationFacts:
+    partners = _rows(application, "partners", _partners(application))
+    lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
+    typed_lines = [
+        line
+        for line in _rows(application, "budget_lines", _budget_lines(application))
+        if not line.is_computed
+    ]
+    documents = Counter(
+        d.required_document.code for d in _rows(application, "documents", _documents(application))
+    )
     applicant = application.applicant
     return ApplicationFacts(
         title=application.title,
@@ -200,9 +275,9 @@ def application_facts(application: Application) -> ApplicationFacts:
         total_cost=application.total_cost,
         requested_grant=application.requested_grant,
         cofinancing=application.cofinancing,
-        municipality_count=application.municipalities.count(),
-        district_count=application.districts.count(),
-        province_count=application.provinces.count(),
+        municipality_count=_territory_count(application, "municipalities"),
+        district_count=_territory_count(application, "districts"),
+        province_count=_territory_count(application, "provinces"),
         document_counts=dict(documents),
         de_minimis=de_minimis_facts(applicant)
         if application.call.state_aid_regime == StateAidRegime.DE_MINIMIS
@@ -263,22 +338,19 @@ def rule_inputs(application: Application) -> tuple[CallTerms, ApplicationFacts]:
     return call_terms(application.call), application_facts(application)
 
 
-def check_application(application: Application) -> list[Violation]:
-    """The live result of every rule of the call for this application (empty list = ready to submit)."""
-    return check(*rule_inputs(application))
+def check_application(application: Application, *, terms: CallTerms | None = None) -> list[Violation]:
+    """The live result of every rule of the call for this application (empty list = ready to submit).
+    ``terms``: the call's rules if the caller has them (the submission's per-process copy)."""
+    return check(terms or call_terms(application.call), application_facts(application))
 
 
 # --- what a submission sends (fingerprinted, kept on the application, printed on the receipt) ----------
 def submission_snapshot(application: Application) -> dict:
     call = application.call
     applicant = application.applicant
-    partners = application.partners.select_related("organisation").order_by("order", "pk")
-    lines = application.budget_lines.select_related("category", "partner", "partner__organisation").order_by(
-        "order", "pk"
-    )
-    documents = application.documents.select_related("required_document", "partner").order_by(
-        "required_document__code", "sha256"
-    )
+    partners = _rows(application, "partners", _partners(application))
+    lines = _rows(application, "budget_lines", _budget_lines(application))
+    documents = _rows(application, "documents", _documents(application))
 
     def partner_key(partner: ApplicationPartner | None) -> str:
         if partner is None:
@@ -292,9 +364,9 @@ def submission_snapshot(application: Application) -> dict:
         "abstract": application.abstract,
         "partnership_name": application.partnership_name,
         "territory": {
-            "municipalities": sorted(application.municipalities.values_list("istat_code", flat=True)),
-            "districts": sorted(application.districts.values_list("code", flat=True)),
-            "provinces": sorted(application.provinces.values_list("istat_code", flat=True)),
+            "municipalities": _territory_codes(application, "municipalities", "istat_code"),
+            "districts": _territory_codes(application, "districts", "code"),
+            "provinces": _territory_codes(application, "provinces", "istat_code"),
         },
         "partners": [
             {

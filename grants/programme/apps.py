@@ -6,3 +6,6 @@ class ProgrammeConfig(AppConfig):
     name = "grants.programme"
     label = "programme"
     verbose_name = _("Programmi, misure e bandi")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)
