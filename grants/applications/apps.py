@@ -8,5 +8,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Domande di contributo")
 
     def ready(self):
-        # Registers the receipt as an e-mail attachment provider and the receipt task.
-        from . import receipt_mail  # noqa: F401
+        # Registers the receipt as an e-mail attachment provider and the receipt task, and the task that
+        # builds the officers' document archives (workers import the apps).
+        from . import bulk_download, receipt_mail  # noqa: F401

@@ -545,3 +545,69 @@ class ReserveBooking(TimeStampedModel):
     @property
     def available(self) -> Decimal:
         return self.budget - self.booked
+
+
+class DocumentArchiveStatus(models.TextChoices):
+    PENDING = "pending", _("In coda")
+    RUNNING = "running", _("In preparazione")
+    DONE = "done", _("Pronto")
+    FAILED = "failed", _("Non riuscito")
+
+
+def document_archive_upload_to(instance: "DocumentArchive", filename: str) -> str:
+    return f"archives/{instance.call_id}/{instance.pk}/{filename}"
+
+
+class DocumentArchive(TimeStampedModel):
+    """A zip of the current documents of a call's submitted applications, made in the background for an
+    officer (grants.applications.bulk_download): its progress, its file once ready, or why it failed."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("bando"), on_delete=models.CASCADE, related_name="document_archives"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("richiesto da"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("stato"),
+        max_length=10,
+        choices=DocumentArchiveStatus.choices,
+        default=DocumentArchiveStatus.PENDING,
+    )
+    done = models.PositiveIntegerField(_("documenti elaborati"), default=0)
+    total = models.PositiveIntegerField(_("documenti da elaborare"), default=0)
+    applications = models.PositiveIntegerField(_("domande comprese"), default=0)
+    file = models.FileField(_("archivio"), upload_to=document_archive_upload_to, max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("dimensione (byte)"), default=0)
+    sha256 = models.CharField(_("impronta SHA-256 dell'archivio"), max_length=64, blank=True)
+    error = models.TextField(_("errore"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    started_at = models.DateTimeField(_("avviato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("concluso il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archivio dei documenti")
+        verbose_name_plural = _("archivi dei documenti")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="document_archive_progress"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""), name="document_archive_done_has_file"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["call", "requested_by", "-created_at"], name="document_archive_by_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.code} #{self.pk}" if self.call_id else f"#{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DocumentArchiveStatus.DONE, DocumentArchiveStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == DocumentArchiveStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -41,3 +41,18 @@ def can_write_application(user, application: Application) -> bool:
 
 def can_confirm_participation(user, partner: ApplicationPartner) -> bool:
     return partner.organisation_id is not None and can_act_for(user, partner.organisation)
+
+
+def can_view_call_applications(user, call=None) -> bool:
+    """Regional staff with a right over the applications submitted to calls: the programme's view of the
+    calls (programme.view_call) or of the applications (applications.view_application).
+
+    The one check of the officers' list, detail, XLSX export, document downloads and document archives,
+    on pages and API alike. Staff rights are role permissions (grants.accounts.roles), not per call: ``call``
+    is taken so the callers already say which call they are on; what they may reach is always scoped to
+    that call (an application, document or archive of another call is not found under its code)."""
+    return bool(
+        _is_signed_in(user)
+        and user.is_staff
+        and (user.has_perm("programme.view_call") or user.has_perm("applications.view_application"))
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import officer_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -17,5 +17,35 @@ urlpatterns = [
         "bandi/<slug:code>/domande/<int:pk>/",
         views.officer_application_detail,
         name="officer_application_detail",
+    ),
+    path(
+        "bandi/<slug:code>/domande/esporta.xlsx",
+        officer_views.officer_application_export,
+        name="officer_application_export",
+    ),
+    path(
+        "bandi/<slug:code>/domande/<int:pk>/documenti/<int:document_pk>/",
+        officer_views.officer_document_download,
+        name="officer_document_download",
+    ),
+    path(
+        "bandi/<slug:code>/domande/archivi/",
+        officer_views.officer_archive_start,
+        name="officer_archive_start",
+    ),
+    path(
+        "bandi/<slug:code>/domande/archivi/<int:pk>/",
+        officer_views.officer_archive_status,
+        name="officer_archive_status",
+    ),
+    path(
+        "bandi/<slug:code>/domande/archivi/<int:pk>/riprova/",
+        officer_views.officer_archive_retry,
+        name="officer_archive_retry",
+    ),
+    path(
+        "bandi/<slug:code>/domande/archivi/<int:pk>/scarica/",
+        officer_views.officer_archive_download,
+        name="officer_archive_download",
     ),
 ]

@@ -26,12 +26,13 @@ from grants.registry.models import Membership
 
 from . import selectors, services
 from .budget import aid_intensity
+from .bulk_download import archives_of
+from .exports import filtered_applications, officer_filters
 from .forms import (
     BudgetFormSet,
     DocumentForm,
     GeneralForm,
     LeadShareForm,
-    OfficerFilterForm,
     PartnerFormSet,
     StampDutyForm,
     SubmitForm,
@@ -39,6 +40,7 @@ from .forms import (
     partner_initial,
 )
 from .models import Application, ApplicationPartner
+from .permissions import can_view_call_applications
 from .receipt import receipt_filename, render_receipt_pdf
 from .services import ApplicationError, BudgetLineInput, PartnerInput
 from .states import WITHDRAWABLE_STATUSES, PartnerRole
@@ -65,18 +67,6 @@ def section_of(violation_field: str) -> str:
     if violation_field == "declarations_accepted" or violation_field.startswith("stamp_duty"):
         return "invio"
     return "generale"
-
-
-def can_view_call_applications(user) -> bool:
-    """Regional staff who may see calls (programme.view_call) or applications (applications.view_application).
-
-    Kept next to the views until grants/applications/permissions.py takes it over."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.has_perm("programme.view_call") or user.has_perm("applications.view_application"))
-    )
 
 
 def _application_or_404(user, pk: int) -> Application:
@@ -596,9 +586,9 @@ def partnerships(request):
 # --- officers -----------------------------------------------------------------------------------------------
 def _officer_call(request, code: str) -> Call | None:
     """The call, for staff who may see its applications; None for anyone else (answered 403)."""
-    if not can_view_call_applications(request.user):
-        return None
     call = Call.objects.select_related("measure").filter(code=code).first()
+    if not can_view_call_applications(request.user, call):
+        return None
     if call is None:
         raise Http404(_("Bando non trovato."))
     return call
@@ -614,22 +604,22 @@ def officer_application_list(request, code: str):
     call = _officer_call(request, code)
     if call is None:
         return _forbidden(request)
-    form = OfficerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    applications = selectors.submitted_applications_of_call(
-        call,
-        status=filters.get("stato") or None,
-        legal_form=filters.get("tipologia") or None,
-        province=filters.get("provincia"),
-        search=filters.get("q") or "",
-    )
+    # The same filters as the XLSX export (exports.officer_filters), so the file holds the rows listed.
+    form, filters = officer_filters(request.GET)
+    applications = filtered_applications(call, filters)
     page = Paginator(applications, 50).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
         request,
         "applications/officer_list.html",
-        {"call": call, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "call": call,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "archive": archives_of(request.user, call).first(),
+        },
     )
 
 
