@@ -12,6 +12,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -61,6 +62,11 @@ class AdmissibilityIn(Schema):
     answers: list[AnswerIn] = []
     outcome: str | None = None
     reasons: str = ""
+    project_lines: list[str] | None = Field(
+        None,
+        description="Codici delle linee di progetto del bando (riserve per tipologia di progetto) in cui "
+        "rientra il progetto; sostituiscono le precedenti. Assente: invariate.",
+    )
 
 
 class ChecklistRowOut(Schema):
@@ -77,6 +83,12 @@ class ViolationOut(Schema):
     message: str
 
 
+class ProjectLineOut(Schema):
+    code: str
+    label: str
+    amount: Decimal
+
+
 class AdmissibilityOut(Schema):
     application_id: int
     status: str
@@ -85,6 +97,8 @@ class AdmissibilityOut(Schema):
     decided_at: datetime | None
     checklist: list[ChecklistRowOut]
     automatic_checks: list[ViolationOut]
+    project_lines: list[str] = Field(description="Linee di progetto riconosciute")
+    available_project_lines: list[ProjectLineOut] = Field(description="Linee di progetto del bando")
 
 
 class IntegrationRequestIn(Schema):
@@ -265,6 +279,24 @@ class ApproveRankingIn(Schema):
     determination_date: date = Field(..., description="Data della determinazione (non futura)")
 
 
+class ExecutiveProjectOut(Schema):
+    application_id: int = Field(description="L'idea progettuale")
+    admitted: bool = Field(description="Ammessa alla seconda fase dalla graduatoria approvata")
+    window_title: str
+    opens_at: datetime = Field(description="Apertura della seconda fase")
+    closes_at: datetime = Field(description="Scadenza della seconda fase")
+    is_open: bool
+    executive_application_id: int | None = Field(description="Il progetto esecutivo, se avviato")
+
+
+class ExecutiveCreatedOut(Schema):
+    id: int
+    preliminary_id: int
+    call_code: str
+    status: str
+    title: str
+
+
 class NoticeOut(Schema):
     id: int
     application_id: int
@@ -330,6 +362,11 @@ def _admissibility(application: Application) -> dict:
             for row in selectors.checklist_rows(application)
         ],
         "automatic_checks": selectors.automatic_checks(application),
+        "project_lines": list(review.project_lines or []) if review else [],
+        "available_project_lines": [
+            {"code": r.code, "label": r.label, "amount": r.amount}
+            for r in selectors.project_lines(application.call)
+        ],
     }
 
 
@@ -513,6 +550,7 @@ def post_admissibility(request, application_id: int, payload: AdmissibilityIn):
             answers={a.item_id: ChecklistAnswer(satisfied=a.satisfied, note=a.note) for a in payload.answers},
             outcome=payload.outcome or None,
             reasons=payload.reasons,
+            project_lines=payload.project_lines,
         )
     )
     if problem is not None:
@@ -829,3 +867,55 @@ def post_renunciation(request, application_id: int, payload: RenunciationIn):
     if problem is not None:
         return problem
     return _ranking(selectors.ranking_of(application.call, "final"))
+
+
+# --- two-phase calls: the executive project -----------------------------------------------------------------
+def _idea(request, application_id: int):
+    """One of the caller's ideas of a two-phase call, with its state (404 for anything else)."""
+    try:
+        idea = selectors.applicant_application(request.auth, application_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    state = selectors.executive_project_state(idea)
+    if state.window is None:
+        raise Http404
+    return idea, state
+
+
+@router.get("/evaluation/applications/{application_id}/executive-project", response=ExecutiveProjectOut)
+def get_executive_project(request, application_id: int):
+    """For the applicant: whether the idea is admitted to the second phase, the window's dates and the
+    executive project once started."""
+    idea, state = _idea(request, application_id)
+    return {
+        "application_id": idea.pk,
+        "admitted": state.admitted,
+        "window_title": state.window.title,
+        "opens_at": state.window.opens_at,
+        "closes_at": state.window.closes_at,
+        "is_open": state.is_open(timezone.now()),
+        "executive_application_id": state.executive.pk if state.executive else None,
+    }
+
+
+@router.post(
+    "/evaluation/applications/{application_id}/executive-project", response={201: ExecutiveCreatedOut}
+)
+def post_executive_project(request, application_id: int):
+    """Start the executive project of an admitted idea, only while the second window is open (422
+    ``outside_executive_window`` with the dates otherwise; 409 for an idea not admitted or already
+    developed). The new draft is then completed and sent through the applications API."""
+    idea, _state = _idea(request, application_id)
+    result, problem = _run(lambda: services.create_executive_project(actor=request.auth, idea=idea))
+    if problem is not None:
+        return problem
+    return Status(
+        201,
+        {
+            "id": result.pk,
+            "preliminary_id": idea.pk,
+            "call_code": idea.call.code,
+            "status": result.status,
+            "title": result.title,
+        },
+    )

@@ -9,9 +9,10 @@ problem+json: 422 with field errors, 403, 404 for what the caller may not see, 4
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -21,7 +22,7 @@ from grants.core.timeutils import in_rome
 from grants.projects.models import Project
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Province
-from grants.transparency import opendata, permissions, services
+from grants.transparency import opendata, permissions, ranking_pdf, ranking_views, services
 from grants.transparency import public_projects as pp
 from grants.transparency.accompaniment_selectors import ActivityFilters, public_activities
 from grants.transparency.knowledge_selectors import SheetFilters, search_sheets
@@ -223,6 +224,32 @@ def list_datasets(request):
         }
         for d in opendata.DATASETS.values()
     ]
+
+
+# --- approved rankings -------------------------------------------------------------------------------------
+@router.get(
+    "/public/calls/{code}/ranking.pdf",
+    summary="Graduatoria approvata di un bando (PDF, pubblico)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "La graduatoria approvata in PDF: determinazione, posizioni, esiti, "
+                "contributi concessi, riserve e totali",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            404: {"description": "Bando non pubblicato o graduatoria non ancora approvata."},
+        }
+    },
+)
+def get_ranking_pdf(request, code: str, stage: Literal["final", "preliminary"] = "final"):
+    """The same file as the public page's «Scarica la graduatoria (PDF)» (``/bandi/{code}/graduatoria.pdf``,
+    ``?fase=`` there, ``?stage=`` here, like the CSV beside it): only an approved ranking has one."""
+    call, ranking = ranking_views.published_or_404(code, stage)
+    response = HttpResponse(ranking_pdf.render_ranking_pdf(call, ranking), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{ranking_pdf.ranking_pdf_filename(call, ranking)}"'
+    )
+    return response
 
 
 # --- accompaniment -----------------------------------------------------------------------------------------

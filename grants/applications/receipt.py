@@ -60,6 +60,12 @@ def _font_uris() -> dict[str, str]:
     return uris
 
 
+def font_uris() -> dict[str, str]:
+    """The bundled fonts as file: URIs ("regular", "bold"), for the @font-face rules of a PDF template: the
+    only URLs ``html_to_pdf`` lets WeasyPrint fetch."""
+    return _font_uris()
+
+
 @dataclass(frozen=True)
 class CategoryTotal:
     code: str

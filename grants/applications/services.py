@@ -25,7 +25,14 @@ from grants.core.tasks import enqueue_on_commit
 from grants.core.timeutils import in_rome, now
 from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.core.vocabulary import LegalForm
-from grants.programme.models import Call, CallMode, CallStatus, RequiredDocument, ReserveKind
+from grants.programme.models import (
+    Call,
+    CallMode,
+    CallPhase,
+    CallStatus,
+    RequiredDocument,
+    ReserveKind,
+)
 from grants.registry.models import Organisation
 
 from . import permissions, selectors
@@ -180,6 +187,25 @@ def _require_window(call: Call, moment) -> None:
         raise OutsideSubmissionWindow(
             _("La scadenza era il %(day)s alle %(time)s.") % {"day": day, "time": time}, code="call_closed"
         )
+
+
+def _require_executive_window(application: Application, moment) -> None:
+    """An executive project (two-phase call: it names its admitted idea) is sent in the call's last phase
+    (the second window), not merely before the call's deadline."""
+    if application.preliminary_id is None or not application.call.is_two_phase:
+        return
+    window = CallPhase.objects.filter(call_id=application.call_id).order_by("order", "opens_at").last()
+    if window is None or window.opens_at <= moment < window.closes_at:
+        return
+    opens, closes = _format_day_and_time(window.opens_at), _format_day_and_time(window.closes_at)
+    message = _(
+        "Il progetto esecutivo si invia nella fase «%(phase)s», dal %(od)s alle %(ot)s al %(cd)s alle %(ct)s."
+    ) % {"phase": window.title, "od": opens[0], "ot": opens[1], "cd": closes[0], "ct": closes[1]}
+    raise OutsideSubmissionWindow(
+        message,
+        code="outside_executive_window",
+        errors=[_error("outside_executive_window", "executive_window", message)],
+    )
 
 
 def _error(code: str, field_name: str, message: str) -> dict:
@@ -789,6 +815,7 @@ def _submit_locked(
         raise IdempotencyKeyReused(_("La chiave di idempotenza è già stata usata per un'altra domanda."))
     call = application.call
     _require_window(call, moment)
+    _require_executive_window(application, moment)
     if not declarations_accepted:
         message = _(
             "Per inviare la domanda occorre accettare le dichiarazioni rese ai sensi del DPR 445/2000."

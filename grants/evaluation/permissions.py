@@ -90,6 +90,11 @@ def can_answer_integration(user, application) -> bool:
     return can_act_for(user, application.applicant)
 
 
+def can_present_executive(user, application) -> bool:
+    """The members of the applicant present the executive project of their admitted idea."""
+    return can_act_for(user, application.applicant)
+
+
 def can_renounce(user, application) -> bool:
     """The applicant renounces; an officer may record a renunciation received on paper."""
     return can_act_for(user, application.applicant) or can_prepare_ranking(user)

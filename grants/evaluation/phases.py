@@ -60,6 +60,11 @@ def in_stage(call: Call, stage: str, queryset: QuerySet[Application] | None = No
     return queryset.filter(preliminary__isnull=False)
 
 
+def executive_window_open(window: CallPhase, moment: datetime) -> bool:
+    """The second window accepts executive projects from its opening to its deadline (excluded)."""
+    return window.opens_at <= moment < window.closes_at
+
+
 def stage_of(application: Application) -> str:
     """The ranking an application belongs to."""
     if application.preliminary_id is None and windows(application.call) is not None:

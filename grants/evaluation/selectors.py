@@ -9,14 +9,16 @@ from grants.applications import selectors as application_selectors
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, PartnerRole
 from grants.core.money import ZERO
-from grants.programme.models import Call, CallStatus
+from grants.programme.models import Call, CallPhase, CallReserve, CallStatus, ReserveKind
 
+from . import phases
 from .models import (
     LIVE_ASSIGNMENT_STATUSES,
     AdmissibilityItem,
     AdmissibilityReview,
     Assignment,
     AssignmentStatus,
+    EntryOutcome,
     Evaluation,
     EvaluationStatus,
     IntegrationRequest,
@@ -55,6 +57,11 @@ def criteria_tree(call: Call) -> CriteriaTree:
 # --- admissibility ------------------------------------------------------------------------------------------
 def checklist(call: Call) -> QuerySet[AdmissibilityItem]:
     return AdmissibilityItem.objects.filter(call=call).order_by("order", "code")
+
+
+def project_lines(call: Call) -> QuerySet[CallReserve]:
+    """The call's reserves by type of project (linee): the officer recognises them at the formal check."""
+    return CallReserve.objects.filter(call=call, kind=ReserveKind.PROJECT_TYPE).order_by("code")
 
 
 def review_of(application: Application) -> AdmissibilityReview | None:
@@ -222,6 +229,45 @@ def visible_evaluations(user, application: Application) -> list[Evaluation]:
     return []
 
 
+# --- two-phase calls: the executive project -----------------------------------------------------------------
+@dataclass(frozen=True)
+class ExecutiveProjectState:
+    """Where an idea of a two-phase call stands for its executive project."""
+
+    window: CallPhase | None  # the second window; None: not an idea of a two-phase call
+    admitted: bool  # admitted to the second phase by the approved preliminary ranking
+    executive: Application | None  # the executive project already created
+
+    def is_open(self, moment) -> bool:
+        return self.window is not None and phases.executive_window_open(self.window, moment)
+
+    def can_create(self, moment) -> bool:
+        return self.admitted and self.executive is None and self.is_open(moment)
+
+
+def executive_project_state(idea: Application) -> ExecutiveProjectState:
+    windows = phases.windows(idea.call)
+    if windows is None or idea.preliminary_id is not None:
+        return ExecutiveProjectState(window=None, admitted=False, executive=None)
+    admitted = RankingEntry.objects.filter(
+        application=idea,
+        outcome=EntryOutcome.ADMITTED,
+        ranking__stage=RankingStage.PRELIMINARY,
+        ranking__status=RankingStatus.APPROVED,
+    ).exists()
+    executive = Application.objects.filter(preliminary=idea).first()
+    return ExecutiveProjectState(window=windows.executive, admitted=admitted, executive=executive)
+
+
+def applicant_application(user, pk) -> Application:
+    """One of the user's organisations' applications (``DoesNotExist`` otherwise: answer 404)."""
+    return (
+        application_selectors.applications_for_user(user)
+        .select_related("call", "applicant", "preliminary")
+        .get(pk=pk)
+    )
+
+
 # --- ranking ------------------------------------------------------------------------------------------------
 def ranking_of(call: Call, stage: str = RankingStage.FINAL) -> Ranking | None:
     return Ranking.objects.filter(call=call, stage=stage).first()
@@ -275,6 +321,8 @@ def public_ranking_rows(ranking: Ranking) -> list[dict]:
             "outcome_label": entry.get_outcome_display(),
             "requested": entry.requested,
             "granted": entry.granted,
+            "reserves": list(entry.reserves or ()),
+            "funded_from": dict(entry.funded_from or {}),
         }
         for entry in ranking_entries(ranking)
     ]

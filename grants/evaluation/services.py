@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from grants.applications import services as application_services
 from grants.applications.models import Application
-from grants.applications.states import ApplicationStatus, BookingOutcome
+from grants.applications.states import ApplicationStatus, BookingOutcome, PartnerRole
 from grants.core.audit import record_event, save_audited
 from grants.core.money import ZERO, format_eur, round_money
 from grants.core.timeutils import format_rome, in_rome, now
@@ -101,7 +101,13 @@ def _lock(application: Application) -> Application:
 
 
 def _notify(
-    *, actor, application: Application, subject: str, body: str, event: str = events.ADMISSIBILITY_OUTCOME
+    *,
+    actor,
+    application: Application,
+    subject: str,
+    body: str,
+    event: str = events.ADMISSIBILITY_OUTCOME,
+    link: str = "",
 ) -> Notice:
     """The communication to the applicant, kept on the application (``Notice``: what an e-mail or PEC
     would carry), and sent to the applicant organisation's members in the app and by e-mail (``event``
@@ -121,7 +127,7 @@ def _notify(
         subject=subject,
         body=body,
         organisation=application.applicant,
-        link=reverse("applications:application_detail", args=[application.pk]),
+        link=link or reverse("applications:application_detail", args=[application.pk]),
         target=application,
         actor=actor,
     )
@@ -207,9 +213,13 @@ def record_admissibility(
     answers: Mapping[int, ChecklistAnswer],
     outcome: str | None = None,
     reasons: str = "",
+    project_lines: Sequence[str] | None = None,
 ) -> AdmissibilityReview:
     """Save the officer's answers to the call's checklist (keyed by item id) and, when ``outcome`` is given,
     decide: admissible (every item verified) or not admissible (with reasons, sent to the applicant).
+
+    ``project_lines``: the codes of the call's project-type reserves (linee) the officer recognises the
+    project in, replacing the previous ones (None: unchanged); only the call's lines are accepted.
 
     The automatic checks of the call's rules are recorded beside the decision; declaring admissible an
     application they flag requires a reason."""
@@ -229,7 +239,11 @@ def record_admissibility(
                 for key in unknown
             ],
         )
+    lines = _checked_project_lines(application.call, project_lines)
     review = _review(actor, application)
+    if lines is not None and lines != list(review.project_lines or []):
+        review.project_lines = lines
+        save_audited(review, actor=actor, reason="Linee di progetto riconosciute")
     stored = {a.item_id: a for a in review.answers.all()}
     for item_id, answer in answers.items():
         row = stored.get(item_id) or AdmissibilityAnswer(review=review, item=items[item_id])
@@ -313,6 +327,29 @@ def record_admissibility(
     return review
 
 
+def _checked_project_lines(call: Call, codes: Sequence[str] | None) -> list[str] | None:
+    """The codes given, without repeats and in the call's order, if every one is a project-type reserve
+    (linea) of the call; None when not given."""
+    if codes is None:
+        return None
+    known = [reserve.code for reserve in selectors.project_lines(call)]
+    wanted = {str(code).strip() for code in codes if str(code).strip()}
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise EvaluationError(
+            _("Linee di progetto non previste dal bando: %(codes)s.") % {"codes": ", ".join(unknown)},
+            errors=[
+                {
+                    "code": "unknown_project_line",
+                    "field": "project_lines",
+                    "message": _("La linea «%(c)s» non è una linea di progetto del bando.") % {"c": code},
+                }
+                for code in unknown
+            ],
+        )
+    return [code for code in known if code in wanted]
+
+
 # --- integration requests (soccorso istruttorio) ------------------------------------------------------------
 @transaction.atomic
 def request_integration(
@@ -368,6 +405,7 @@ def request_integration(
         actor=actor,
         application=application,
         event=events.INTEGRATION_REQUESTED,
+        link=reverse("evaluation:integration_answer", args=[request.pk]),
         subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
         body=_("Si richiede di integrare entro il %(d)s (ora di Roma):\n%(items)s\n%(m)s")
         % {"d": format_rome(deadline), "items": listed, "m": message.strip()},
@@ -945,6 +983,121 @@ def set_consensus(
     )
 
 
+# --- two-phase calls: the executive project -----------------------------------------------------------------
+def _window_text(window) -> str:
+    return _("dal %(o)s al %(c)s (ora di Roma)") % {
+        "o": format_rome(window.opens_at),
+        "c": format_rome(window.closes_at),
+    }
+
+
+@transaction.atomic
+def create_executive_project(*, actor, idea: Application) -> Application:
+    """In the second window of a two-phase call (its last CallPhase), the applicant of an idea admitted by
+    the approved preliminary ranking starts the executive project: a new draft of the same call linked to
+    the idea (``Application.preliminary``), with the idea's general section, territory and partnership
+    copied; budget and documents are the executive project's own. Refused before the window opens and after
+    it closes (the message gives the dates), for an idea not admitted, and a second time."""
+    idea = _lock(idea)
+    _require(
+        permissions.can_present_executive(actor, idea),
+        _("Non sei abilitato ad agire per il soggetto proponente di questa domanda."),
+    )
+    state = selectors.executive_project_state(idea)
+    if state.window is None:
+        raise EvaluationError(
+            _("La domanda non è un'idea progettuale di un bando in due fasi."),
+            code="not_two_phase",
+            errors=[
+                {
+                    "code": "not_two_phase",
+                    "field": "application",
+                    "message": _("Solo le idee progettuali hanno un progetto esecutivo."),
+                }
+            ],
+        )
+    if not state.admitted:
+        raise WrongState(
+            _("L'idea progettuale %(p)s non è ammessa alla seconda fase.") % {"p": idea.protocol},
+            code="idea_not_admitted",
+            errors=[
+                {
+                    "code": "idea_not_admitted",
+                    "field": "application",
+                    "message": _(
+                        "Solo le idee ammesse dalla graduatoria approvata presentano il progetto esecutivo."
+                    ),
+                }
+            ],
+        )
+    if state.executive is not None:
+        raise WrongState(
+            _("Il progetto esecutivo di questa idea è già stato avviato."),
+            code="executive_exists",
+            errors=[
+                {
+                    "code": "executive_exists",
+                    "field": "application",
+                    "message": _("Progetto esecutivo già avviato."),
+                }
+            ],
+        )
+    moment = now()
+    if not state.is_open(moment):
+        when = _window_text(state.window)
+        message = (
+            _(
+                "La seconda fase («%(phase)s») non è ancora aperta: "
+                "il progetto esecutivo si presenta %(when)s."
+            )
+            if moment < state.window.opens_at
+            else _("La seconda fase («%(phase)s») è chiusa: il progetto esecutivo si presentava %(when)s.")
+        ) % {"phase": state.window.title, "when": when}
+        raise EvaluationError(
+            message,
+            code="outside_executive_window",
+            errors=[{"code": "outside_executive_window", "field": "executive_window", "message": message}],
+        )
+    try:
+        executive = application_services.create_draft(
+            actor=actor, organisation=idea.applicant, call=idea.call
+        )
+        executive.preliminary = idea
+        executive.title = idea.title
+        executive.abstract = idea.abstract
+        executive.partnership_name = idea.partnership_name
+        save_audited(
+            executive,
+            actor=actor,
+            reason=f"Progetto esecutivo dell'idea {idea.protocol}",
+            action="application.executive_created",
+        )
+        executive.municipalities.set(idea.municipalities.all())
+        executive.districts.set(idea.districts.all())
+        executive.provinces.set(idea.provinces.all())
+        idea_partners = list(idea.partners.order_by("order", "pk"))
+        lead = next((p for p in idea_partners if p.role == PartnerRole.LEAD), None)
+        others = [p for p in idea_partners if p.role != PartnerRole.LEAD]
+        if others:
+            application_services.set_partners(
+                actor=actor,
+                application=executive,
+                partners=[
+                    application_services.PartnerInput(
+                        organisation=p.organisation,
+                        name=p.name,
+                        legal_form=p.legal_form,
+                        share_percent=p.share_percent,
+                    )
+                    for p in others
+                ],
+                lead_share_percent=lead.share_percent if lead else None,
+            )
+    except application_services.ApplicationError as exc:
+        raise EvaluationError(exc.message, errors=exc.errors, code=exc.code) from exc
+    return executive
+
+
 # --- ranking and allocation ---------------------------------------------------------------------------------
 PENDING_STATUSES = (
     ApplicationStatus.SUBMITTED,
@@ -1213,7 +1366,14 @@ def approve_ranking(
         save_audited(application, actor=actor, reason="Graduatoria approvata")
         subject, body = _outcome_notice(entry)
         _notify(
-            actor=actor, application=application, subject=subject, body=body, event=events.RANKING_OUTCOME
+            actor=actor,
+            application=application,
+            subject=subject,
+            body=body,
+            event=events.RANKING_OUTCOME,
+            link=reverse("evaluation:executive_project", args=[application.pk])
+            if entry.outcome == EntryOutcome.ADMITTED
+            else "",
         )
     ranking.status = RankingStatus.APPROVED
     ranking.approved_by = actor

@@ -15,4 +15,5 @@ urlpatterns = [
     path("valutazione/assegnazioni/", views.my_assignments, name="my_assignments"),
     path("valutazione/assegnazioni/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),
+    path("domande/<int:pk>/progetto-esecutivo/", views.executive_project, name="executive_project"),
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -167,6 +168,10 @@ def admissibility(request, code: str, pk: int):
                     answers=answers,
                     outcome=outcome,
                     reasons=request.POST.get("reasons", ""),
+                    # The checkbox group is on the form only when the call has lines of projects.
+                    project_lines=request.POST.getlist("project_lines")
+                    if selectors.project_lines(call).exists()
+                    else None,
                 )
                 messages.success(
                     request,
@@ -175,6 +180,8 @@ def admissibility(request, code: str, pk: int):
         except (EvaluationError, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect("evaluation:admissibility", code=call.code, pk=application.pk)
+    review = selectors.review_of(application)
+    recognised = set(review.project_lines or []) if review else set()
     return render(
         request,
         "evaluation/admissibility.html",
@@ -183,7 +190,11 @@ def admissibility(request, code: str, pk: int):
             "application": application,
             "rows": selectors.checklist_rows(application),
             "automatic": selectors.automatic_checks(application),
-            "review": selectors.review_of(application),
+            "review": review,
+            "project_lines": [
+                {"reserve": reserve, "checked": reserve.code in recognised}
+                for reserve in selectors.project_lines(call)
+            ],
             "requests": selectors.integration_requests(application),
             "can_decide": application.status == ApplicationStatus.SUBMITTED,
         },
@@ -390,6 +401,41 @@ def ranking(request, code: str):
 def _ranking_url(call: Call, stage: str) -> str:
     url = reverse("evaluation:ranking", args=[call.code])
     return f"{url}?fase={stage}" if stage != RankingStage.FINAL else url
+
+
+# --- applicants: the executive project of an admitted idea (two-phase calls) -------------------------------
+@login_required
+def executive_project(request, pk: int):
+    """The idea's way to the second phase: its outcome, the second window's dates, and the button that
+    starts the executive project while (and only while) the window is open."""
+    try:
+        idea = selectors.applicant_application(request.user, pk)
+    except Application.DoesNotExist:
+        raise Http404(_("Domanda non trovata.")) from None
+    state = selectors.executive_project_state(idea)
+    if state.window is None:
+        raise Http404(_("La domanda non è un'idea progettuale di un bando in due fasi."))
+    if request.method == "POST":
+        try:
+            executive = services.create_executive_project(actor=request.user, idea=idea)
+        except (EvaluationError, PermissionDenied) as exc:
+            _refused(request, exc)
+            return redirect("evaluation:executive_project", pk=idea.pk)
+        messages.success(request, _("Progetto esecutivo avviato: compila e invia la domanda."))
+        return redirect("applications:application_detail", pk=executive.pk)
+    moment = timezone.now()
+    return render(
+        request,
+        "evaluation/executive_project.html",
+        {
+            "idea": idea,
+            "state": state,
+            "window": state.window,
+            "is_open": state.is_open(moment),
+            "not_yet_open": moment < state.window.opens_at,
+            "can_create": state.can_create(moment) and permissions.can_present_executive(request.user, idea),
+        },
+    )
 
 
 # --- applicants: integration requests -----------------------------------------------------------------------

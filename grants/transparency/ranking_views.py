@@ -1,4 +1,4 @@
-"""The approved rankings (graduatorie) of a call, public: a page and a CSV.
+"""The approved rankings (graduatorie) of a call, public: a page, a CSV and a PDF.
 
 Only approved rankings are shown; rows come from ``grants.evaluation.selectors.public_ranking_rows``, which
 never names a natural person. A two-phase call has a preliminary ranking (ideas admitted to the second
@@ -17,6 +17,8 @@ from grants.evaluation import selectors as evaluation_selectors
 from grants.evaluation.models import RankingStage
 from grants.programme import selectors as programme_selectors
 
+from .ranking_pdf import ranking_pdf_filename, render_ranking_pdf
+
 CSV_HEADER = (
     "posizione",
     "protocollo",
@@ -29,7 +31,9 @@ CSV_HEADER = (
 )
 
 
-def _published(code: str, stage: str):
+def published_or_404(code: str, stage: str):
+    """(call, approved ranking of that stage); Http404 for a call not published, an unknown stage or a
+    ranking not approved (the page, the CSV, the PDF and the API all answer the same)."""
     call = programme_selectors.call_detail(code)
     if stage not in RankingStage.values:
         raise Http404(_("Fase della graduatoria sconosciuta."))
@@ -42,7 +46,7 @@ def _published(code: str, stage: str):
 @require_safe
 def ranking_page(request, code: str):
     stage = request.GET.get("fase", RankingStage.FINAL)
-    call, ranking = _published(code, stage)
+    call, ranking = published_or_404(code, stage)
     context = {
         "call": call,
         "ranking": ranking,
@@ -57,7 +61,7 @@ def ranking_page(request, code: str):
 @require_safe
 def ranking_csv(request, code: str):
     stage = request.GET.get("fase", RankingStage.FINAL)
-    call, ranking = _published(code, stage)
+    call, ranking = published_or_404(code, stage)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="graduatoria-{call.code}-{stage}.csv"'
     writer = csv.writer(response, delimiter=";")
@@ -75,4 +79,13 @@ def ranking_csv(request, code: str):
                 f"{row['granted']:.2f}",
             ]
         )
+    return response
+
+
+@require_safe
+def ranking_pdf(request, code: str):
+    stage = request.GET.get("fase", RankingStage.FINAL)
+    call, ranking = published_or_404(code, stage)
+    response = HttpResponse(render_ranking_pdf(call, ranking), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{ranking_pdf_filename(call, ranking)}"'
     return response

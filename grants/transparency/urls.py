@@ -12,6 +12,7 @@ urlpatterns = [
     path("bandi/<slug:code>/", views.call_detail, name="call_detail"),
     path("bandi/<slug:code>/graduatoria/", ranking_views.ranking_page, name="ranking"),
     path("bandi/<slug:code>/graduatoria.csv", ranking_views.ranking_csv, name="ranking_csv"),
+    path("bandi/<slug:code>/graduatoria.pdf", ranking_views.ranking_pdf, name="ranking_pdf"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibilita/", views.accessibility, name="accessibility"),
 ]

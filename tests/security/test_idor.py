@@ -417,6 +417,23 @@ def _ranked_approved(w: World) -> EvaluationOfA:
     return _ranked(w, approved=True)
 
 
+def _idea_of_a(w: World) -> Application:
+    """A's idea of a two-phase call, admitted by the approved preliminary ranking; the second window is
+    open: A may start its executive project, B may not even see it."""
+
+    def build():
+        _call, [idea], _window = evaluation_factories.ranked_ideas(
+            [("50000", evaluation_factories.FULL_MARKS)], owners=[(w.user_a, w.organisation_a)]
+        )
+        return idea
+
+    return _cached(w, "idea", build)
+
+
+def _executive_state(w: World):
+    return list(Application.objects.filter(preliminary=_idea_of_a(w)).values_list("pk", flat=True))
+
+
 EVALUATION_PAGE_CASES: dict[str, Case] = {
     "evaluation:call_overview": Case(
         args=lambda w: {"code": _ranked(w).call.code}, secrets=_a_secrets(_ranked)
@@ -461,6 +478,12 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         },
         secrets=lambda w: [INTEGRATION_SECRET, *_submitted_secrets(w)],
         unchanged=_integration_state,
+    ),
+    "evaluation:executive_project": Case(
+        args=lambda w: {"pk": _idea_of_a(w).pk},
+        method="post",
+        secrets=lambda w: [_idea_of_a(w).protocol, w.organisation_a.name],
+        unchanged=_executive_state,
     ),
 }
 
@@ -603,6 +626,17 @@ EVALUATION_API_CASES: dict[str, Case] = {
         body=lambda w: {"reason": "Rinuncia imposta da B"},
         secrets=_a_secrets(_ranked_approved),
         unchanged=_ranking_state(_ranked_approved),
+    ),
+    # two-phase calls: A's admitted idea and its executive project (A's members only)
+    "grants_api_evaluation_get_executive_project": Case(
+        args=lambda w: {"application_id": _idea_of_a(w).pk},
+        secrets=lambda w: [_idea_of_a(w).protocol, w.organisation_a.name],
+    ),
+    "grants_api_evaluation_post_executive_project": Case(
+        args=lambda w: {"application_id": _idea_of_a(w).pk},
+        method="post",
+        secrets=lambda w: [_idea_of_a(w).protocol, w.organisation_a.name],
+        unchanged=_executive_state,
     ),
 }
 
@@ -1848,6 +1882,9 @@ PUBLIC_PAGES: dict[str, Public] = {
     "transparency:ranking_csv": Public(
         "Il CSV delle graduatorie approvate è pubblico; un bando in bozza non ne ha.", _draft_call
     ),
+    "transparency:ranking_pdf": Public(
+        "Il PDF delle graduatorie approvate è pubblico; un bando in bozza non ne ha.", _draft_call
+    ),
     "applications:participate": Public(
         "Ogni organizzazione può partecipare a un bando pubblicato; la pagina elenca solo le proprie.",
         _draft_call,
@@ -1863,6 +1900,10 @@ PUBLIC_API: dict[str, Public] = {
     ),
     "grants_api_territory_get_municipality": Public("Comuni ISTAT: dati pubblici di riferimento."),
     "grants_api_territory_get_district": Public("Distretti della Coesione Sociale: dati pubblici."),
+    "grants_api_transparency_get_ranking_pdf": Public(
+        "Il PDF delle graduatorie approvate è pubblico, come la pagina e il CSV; un bando in bozza no.",
+        _draft_call,
+    ),
     **{name: make() for name, make in TRANSPARENCY_PUBLIC_API.items()},
 }
 

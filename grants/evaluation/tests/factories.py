@@ -12,9 +12,9 @@ from grants.applications.tests.factories import member_of, open_call, ready_appl
 from grants.core.timeutils import now
 from grants.core.vocabulary import LegalForm
 from grants.evaluation import services
-from grants.evaluation.models import Panel
-from grants.programme.models import Call
-from grants.programme.tests.factories import CriterionFactory
+from grants.evaluation.models import Panel, RankingStage
+from grants.programme.models import Call, CallPhase
+from grants.programme.tests.factories import CallPhaseFactory, CriterionFactory
 from grants.registry.tests.factories import UserFactory
 
 # The determinazione that approves a ranking in the tests (a number and a past date).
@@ -175,3 +175,57 @@ def evaluated_call(specs, **call_kwargs):
     for application in applications:
         application.refresh_from_db()
     return call, applications, actor
+
+
+LOW_MARKS = {"A1": "2", "A2": "2", "B1": "5", "B2": "5", "E1": "0"}  # under every threshold
+
+
+def ranked_ideas(specs, *, owners=None, **call_kwargs):
+    """A two-phase call (FSE1) whose ideas window is over and whose preliminary ranking is approved: one
+    idea per ``(requested amount, points)`` spec, scored by the panel's single evaluator (FULL_MARKS:
+    admitted, LOW_MARKS: not eligible), sent by a new applicant each or by ``owners`` ((user,
+    organisation) per spec). The second window ("Progetto esecutivo") is open now until the call's
+    deadline; ``move_window`` changes it. Returns (call, ideas, executive window)."""
+    call = scored_call(is_two_phase=True, **call_kwargs)
+    ideas_window = CallPhaseFactory(
+        call=call,
+        code="idea-progettuale",
+        title="Idea progettuale",
+        order=1,
+        opens_at=call.opens_at,
+        closes_at=call.closes_at - timedelta(days=20),
+    )
+    executive_window = CallPhaseFactory(
+        call=call,
+        code="progetto-esecutivo",
+        title="Progetto esecutivo",
+        order=2,
+        opens_at=call.closes_at - timedelta(days=19),
+        closes_at=call.closes_at,
+    )
+    owners = owners or [(None, None)] * len(specs)
+    ideas = [
+        submitted(call=call, amount=Decimal(amount), user=user, organisation=organisation)
+        for (amount, _points), (user, organisation) in zip(specs, owners, strict=True)
+    ]
+    CallPhase.objects.filter(pk=ideas_window.pk).update(closes_at=now())  # the ideas window is over
+    actor = officer()
+    for idea in ideas:
+        admissible(idea, actor=actor)
+    panel_with(call, members=1, per_application=1, actor=actor)
+    services.auto_assign(actor=actor, call=call)
+    for idea, (_amount, points) in zip(ideas, specs, strict=True):
+        evaluate(idea.assignments.get(), points)
+    ranking = services.compute_ranking(actor=actor, call=call, stage=RankingStage.PRELIMINARY)
+    services.approve_ranking(actor=manager(), ranking=ranking, **DETERMINATION)
+    for idea in ideas:
+        idea.refresh_from_db()
+    move_window(executive_window, opens=now() - timedelta(hours=1), closes=call.closes_at)
+    executive_window.refresh_from_db()
+    return call, ideas, executive_window
+
+
+def move_window(window: CallPhase, *, opens, closes) -> CallPhase:
+    CallPhase.objects.filter(pk=window.pk).update(opens_at=opens, closes_at=closes)
+    window.refresh_from_db()
+    return window
