@@ -96,6 +96,14 @@ def pgbench_tps(path: Path | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def wrk_rate(path: Path | None) -> float | None:
+    """Requests/s of a plain wrk run (the ceiling measured on /health/)."""
+    if path is None or not path.exists():
+        return None
+    match = re.search(r"Requests/sec:\s+([0-9.]+)", path.read_text())
+    return float(match.group(1)) if match else None
+
+
 def check(
     prepared: dict[int, dict], responses: list[tuple[int, str, str, str]], *, faults: bool = False
 ) -> tuple[list[str], dict]:
@@ -245,6 +253,7 @@ def main(argv=None) -> int:
     parser.add_argument("--responses", type=Path, nargs="+", required=True)
     parser.add_argument("--wrk", type=Path)
     parser.add_argument("--pgbench", type=Path)
+    parser.add_argument("--ceiling", type=Path, help="wrk output of the same load on /health/")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--label", default="")
     parser.add_argument("--workers", type=int)
@@ -260,6 +269,7 @@ def main(argv=None) -> int:
     seconds = wrk.get("duration_s") or args.duration or 0
     rate = facts["accepted"] / seconds if seconds else None
     tps = pgbench_tps(args.pgbench)
+    ceiling = wrk_rate(args.ceiling)
     result = {
         "label": args.label,
         "workers": args.workers,
@@ -271,6 +281,8 @@ def main(argv=None) -> int:
         "wrk_errors": {k: v for k, v in wrk.items() if k.startswith("errors_")},
         "pgbench_tps": tps,
         "ratio": round(rate / tps, 2) if rate and tps else None,
+        "ceiling_health_per_s": ceiling,
+        "ratio_to_ceiling": round(rate / ceiling, 2) if rate and ceiling else None,
         "loadavg_before_after": args.loadavg.read_text().split("\n")[:2] if args.loadavg else None,
         "integrity_ok": not errors,
         "integrity_errors": errors[:50],
@@ -284,7 +296,8 @@ def main(argv=None) -> int:
     latency = f"{lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')}"
     verdict = "OK" if not errors else "FAILED"
     print(
-        f"\n| {args.label} | {result['accepted_per_s']} | {latency} | {tps} | {result['ratio']} | {verdict} |"
+        f"\n| {args.label} | {result['accepted_per_s']} | {latency} | {tps} | {result['ratio']} | {ceiling} "
+        f"| {verdict} |"
     )
     if errors:
         print(f"INTEGRITY FAILED: {len(errors)} problem(s)", file=sys.stderr)

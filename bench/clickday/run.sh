@@ -7,13 +7,13 @@
 #   SMOKE=1 bench/clickday/run.sh               # CI smoke: 300 applicants, 5 s, integrity only
 #
 # Knobs (environment): APPLICANTS BUDGET_FOR DURATION WORKERS THREADS CONNECTIONS WRK_THREADS MAX_REQUESTS
-# PGBENCH_SECONDS (0 = skip) PORT CLICKDAY_DB OUT KEEP_DB=1 LABEL.
+# PGBENCH_SECONDS (0 = skip) CEILING_SECONDS (0 = skip) PORT CLICKDAY_DB REDIS_DB OUT KEEP_DB=1 LABEL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ "${SMOKE:-0}" = 1 ]; then
     : "${APPLICANTS:=300}" "${BUDGET_FOR:=100}" "${DURATION:=5}" "${WORKERS:=2}" "${THREADS:=1}"
-    : "${CONNECTIONS:=4}" "${PGBENCH_SECONDS:=0}" "${CLICKDAY_DB:=clickday_smoke_$$}"
+    : "${CONNECTIONS:=4}" "${PGBENCH_SECONDS:=0}" "${CEILING_SECONDS:=0}" "${CLICKDAY_DB:=clickday_smoke_$$}"
 fi
 APPLICANTS=${APPLICANTS:-60000}
 BUDGET_FOR=${BUDGET_FOR:-20000}
@@ -24,6 +24,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-1}
 MAX_REQUESTS=${MAX_REQUESTS:-2000}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-30}
+CEILING_SECONDS=${CEILING_SECONDS:-10}
+REDIS_DB=${REDIS_DB:-14}
 PORT=${PORT:-8099}
 CLICKDAY_DB=${CLICKDAY_DB:-clickday}
 OUT=${OUT:-/tmp/clickday/$(date +%Y%m%d-%H%M%S)-w${WORKERS}t${THREADS}c${CONNECTIONS}}
@@ -42,6 +44,15 @@ export SECRET_KEY="${SECRET_KEY:-clickday-bench-$(head -c 24 /dev/urandom | base
 export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
 export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO}
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${CLICKDAY_DB}"
+# As in production, the receipt PDF and the e-mails go to a Celery queue on Redis (a worker on another node
+# drains it): without a broker the tasks would run inline and every submission would render its PDF in the
+# request. No worker runs here: the queue is what the web tier hands over, emptied when the run ends.
+if redis-cli -n "$REDIS_DB" ping >/dev/null 2>&1; then
+    export REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
+    redis-cli -n "$REDIS_DB" flushdb >/dev/null
+else
+    echo "Redis is not answering on 127.0.0.1:6379: tasks run inline in the requests (not production-like)" >&2
+fi
 
 GUNICORN_PID=""
 cleanup() {
@@ -50,6 +61,7 @@ cleanup() {
         for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.5; done
     fi
     if [ "${KEEP_DB:-0}" != 1 ]; then dropdb $PG --if-exists "$CLICKDAY_DB" 2>/dev/null || true; fi
+    if [ -n "${REDIS_URL:-}" ]; then redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -74,6 +86,15 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/"
 # Warm every worker (imports, database connection) as a real server is warm before the window opens.
 wrk -t1 -c$((WORKERS * THREADS * 2)) -d2s "http://127.0.0.1:$PORT/health/" >"$OUT/warmup.txt"
+CEILING_ARGS=()
+if [ "$CEILING_SECONDS" != 0 ]; then
+    # The web tier's ceiling on this machine: the same server, connections and load generator on the cheapest
+    # request it serves (/health/: one SELECT 1). No endpoint, the submission included, can go faster.
+    log "ceiling: wrk -c$CONNECTIONS -d${CEILING_SECONDS}s /health/"
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${CEILING_SECONDS}s" --latency "http://127.0.0.1:$PORT/health/" \
+        >"$OUT/ceiling.txt"
+    CEILING_ARGS=(--ceiling "$OUT/ceiling.txt")
+fi
 
 OPENS_AT=$($PY -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(seconds=3)).isoformat())')
 $PY bench/clickday/prepare.py open --at "$OPENS_AT"
@@ -103,5 +124,6 @@ fi
 log "integrity check"
 $PY bench/clickday/check.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* --wrk "$OUT/wrk.txt" \
     --label "$LABEL" --workers "$WORKERS" --threads "$THREADS" --connections "$CONNECTIONS" \
-    --duration "$DURATION" --loadavg "$OUT/loadavg.txt" "${PGBENCH_ARGS[@]}" --json "$OUT/result.json"
+    --duration "$DURATION" --loadavg "$OUT/loadavg.txt" "${PGBENCH_ARGS[@]}" "${CEILING_ARGS[@]}" \
+    --json "$OUT/result.json"
 log "results in $OUT"

@@ -823,7 +823,10 @@ def _submit_locked(
         raise SubmissionRefused(
             message, errors=[_error("declarations_required", "declarations_accepted", message)]
         )
-    violations = selectors.check_application(application)
+    # Partners, budget lines, documents and territory read once, for the rules and for the snapshot; the
+    # call's rules from this process's copy of the call's current version.
+    selectors.prefetch_submission_inputs(application)
+    violations = selectors.check_application(application, terms=selectors.cached_call_terms(call))
     if violations:
         raise SubmissionRefused(
             _("La domanda non rispetta le condizioni del bando (%(count)d da correggere).")
