@@ -1,7 +1,8 @@
 """Demo applications: on every open call of the demo programme, three applications of a demo organisation the
 call admits as lead — a draft (with open points in its completeness panel and a partner still to confirm), a
-submitted one (through the real services, so it has a protocol number, a fingerprint and a receipt) and a
-withdrawn one.
+submitted one (through the real services, so it has a protocol number, a fingerprint, a receipt and a paid
+marca da bollo) and a withdrawn one. The funded demo applications (grants.demo.projects) claim the stamp-duty
+exemption instead.
 
 Idempotent: applications are found by their ``[DEMO]`` title; the submitted one is sent with a fixed
 idempotency key, so a second run finds it and sends nothing.
@@ -16,9 +17,14 @@ from grants.applications import selectors, services
 from grants.applications.models import Application
 from grants.applications.receipt import html_to_pdf
 from grants.applications.services import ApplicationError, BudgetLineInput, PartnerInput
+from grants.applications.stamp_duty import (
+    DEFAULT_LEGAL_BASIS,
+    EXEMPTION_LEGAL_FORMS,
+    StampDutyExemption,
+)
 from grants.applications.states import ApplicationStatus, PartnerRole
 from grants.core.money import ZERO, round_money
-from grants.core.timeutils import now
+from grants.core.timeutils import in_rome, now
 from grants.programme.models import Call, CallStatus, CostOption, TerritorialScope
 from grants.registry.models import Membership, Organisation
 from grants.territory.models import CohesionDistrict
@@ -201,6 +207,38 @@ def _confirm_partners(application: Application) -> None:
             services.confirm_participation(actor=user, partner=partner)
 
 
+def demo_stamp_number(call: Call) -> str:
+    """A 14-digit marca da bollo identifier of the demo, one per call (a marca is never used twice)."""
+    return f"9{call.pk:013d}"
+
+
+def pay_demo_stamp_duty(actor, application: Application) -> None:
+    """The submitted demo application carries a marca da bollo (identifier and issue date)."""
+    if not application.has_stamp_duty:
+        services.set_stamp_duty(
+            actor=actor,
+            application=application,
+            number=demo_stamp_number(application.call),
+            issued_on=in_rome(now()).date(),
+        )
+
+
+def claim_demo_exemption(actor, application: Application) -> None:
+    """A demo application claims the stamp-duty exemption fitting its lead (legal basis defaulted)."""
+    if application.has_stamp_duty:
+        return
+    legal_form = application.applicant.legal_form
+    exemption = next(
+        (e for e, forms in EXEMPTION_LEGAL_FORMS.items() if legal_form in forms), StampDutyExemption.OTHER
+    )
+    services.set_stamp_duty(
+        actor=actor,
+        application=application,
+        exemption=exemption,
+        legal_basis="" if exemption in DEFAULT_LEGAL_BASIS else "[DEMO] art. 16, Tabella B, DPR 642/1972",
+    )
+
+
 def _load_for_call(call: Call, organisations: list[Organisation]) -> list[str]:
     lead = _lead_for(call, organisations)
     if lead is None:
@@ -222,6 +260,7 @@ def _load_for_call(call: Call, organisations: list[Organisation]) -> list[str]:
             _fill(actor, application, title=SUBMITTED_TITLE, partners=partners, call=call)
             _attach_documents(actor, application)
             _confirm_partners(application)
+        pay_demo_stamp_duty(actor, application)
         try:
             result = services.submit(
                 actor=actor, application=application, idempotency_key=key, declarations_accepted=True

@@ -34,6 +34,7 @@ from .applications import (
     _open_demo_calls,
     _partners_for,
     _representative,
+    claim_demo_exemption,
 )
 
 ADMIN_EMAIL = "admin@regione.demo"
@@ -51,6 +52,7 @@ def _funded_application(call, lead, partners, actor, title: str, key: str) -> Ap
         _attach_documents(actor, application)
         _confirm_partners(application)
     if application.protocol_number is None:
+        claim_demo_exemption(actor, application)
         try:
             application = application_services.submit(
                 actor=actor,

@@ -20,6 +20,7 @@ from grants.territory.models import Municipality
 from grants.territory.services import load_territory
 
 from .applications import load_demo_applications
+from .deminimis import load_demo_de_minimis
 from .evaluation import load_demo_evaluation
 from .finance import load_demo_finance
 from .identifiers import body_fiscal_code, person_fiscal_code
@@ -178,6 +179,7 @@ def load_demo() -> DemoReport:
         report.add(f"{Path(path).name}: {load_programme_file(path)}")
     load_staff(report)
     load_organisations(report)
+    report.lines.extend(load_demo_de_minimis())
     report.lines.extend(load_demo_applications())
     report.lines.extend(load_demo_notifications())
     report.lines.extend(load_demo_evaluation())

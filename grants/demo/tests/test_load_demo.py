@@ -5,14 +5,24 @@ from django.core.management.base import CommandError
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.programme.models import Call, Measure, Programme
-from grants.registry.models import Membership, Organisation
+from grants.registry.models import DeMinimisAid, Membership, Organisation
 from grants.territory.models import Municipality
 
 
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Municipality, Programme, Measure, Call, Organisation, Membership, User, Application)
+        for model in (
+            Municipality,
+            Programme,
+            Measure,
+            Call,
+            Organisation,
+            Membership,
+            User,
+            Application,
+            DeMinimisAid,
+        )
     }
 
 
@@ -32,6 +42,13 @@ def test_demo_loads_wecare_and_a_second_run_changes_nothing(capsys):
     statuses = set(Application.objects.values_list("status", flat=True))
     assert {"draft", "withdrawn", "admissible"} <= statuses
     assert Application.objects.filter(status="admissible").exclude(protocol_number=None).exists()
+    # Stamp duty: a submitted application with a paid marca da bollo, another with an exemption.
+    sent = Application.objects.exclude(protocol_number=None)
+    assert sent.exclude(stamp_duty_number="").filter(stamp_duty_issued_on__isnull=False).exists()
+    assert sent.exclude(stamp_duty_exemption="").exclude(stamp_duty_legal_basis="").exists()
+    # De minimis: the demo company declared aid received from another body.
+    declared = DeMinimisAid.objects.get(source="declared")
+    assert declared.organisation.is_demo and declared.organisation.legal_form == "company"
     assert "Nessuna modifica" in capsys.readouterr().out
 
 
