@@ -47,6 +47,10 @@ _RUN_EVALUATION = [
     "evaluation.add_assignment",
     "evaluation.view_assignment",
     "evaluation.view_consolidatedscore",
+    # The submitted applications of every call, their documents and exports (the officers' list). Not
+    # programme.view_call, which evaluators and controllers hold too: an evaluator sees an application only
+    # through an assignment, after declaring no conflict of interest.
+    "applications.view_application",
 ]
 # FSE4 accompaniment, knowledge-base review, and what the grants publication says of each measure.
 _RUN_TRANSPARENCY = [

@@ -44,15 +44,12 @@ def can_confirm_participation(user, partner: ApplicationPartner) -> bool:
 
 
 def can_view_call_applications(user, call=None) -> bool:
-    """Regional staff with a right over the applications submitted to calls: the programme's view of the
-    calls (programme.view_call) or of the applications (applications.view_application).
+    """Regional staff with the right over the applications submitted to calls (applications.view_application:
+    officers and managers). Seeing the calls is not enough: evaluators and controllers see them too, and an
+    evaluator may open an application only through an assignment free of conflicts of interest.
 
     The one check of the officers' list, detail, XLSX export, document downloads and document archives,
     on pages and API alike. Staff rights are role permissions (grants.accounts.roles), not per call: ``call``
     is taken so the callers already say which call they are on; what they may reach is always scoped to
     that call (an application, document or archive of another call is not found under its code)."""
-    return bool(
-        _is_signed_in(user)
-        and user.is_staff
-        and (user.has_perm("programme.view_call") or user.has_perm("applications.view_application"))
-    )
+    return bool(_is_signed_in(user) and user.is_staff and user.has_perm("applications.view_application"))

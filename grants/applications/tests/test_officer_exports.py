@@ -40,7 +40,7 @@ def media(settings, tmp_path):
 def officer():
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="programme", codename="view_call")
+        Permission.objects.get(content_type__app_label="applications", codename="view_application")
     )
     return type(user).objects.get(pk=user.pk)
 
@@ -183,15 +183,23 @@ def test_applicants_and_staff_without_rights_are_refused_everything(client):
     submit(application, "a")
     archive = DocumentArchive.objects.create(call=call, requested_by=officer())
     staff_without_rights = UserFactory(is_staff=True)
+    # Evaluators and controllers see the calls, never the list of a call's applications: an evaluator opens
+    # an application only through an assignment, after declaring no conflict of interest.
+    evaluator = UserFactory(is_staff=True)
+    evaluator.user_permissions.add(
+        Permission.objects.get(content_type__app_label="programme", codename="view_call")
+    )
     stranger, _other = member_of(name="Associazione Estranea")
 
     # The applicant itself is no officer either.
     client.force_login(user)
     assert client.get(url("officer_application_export", call.code)).status_code == 403
     assert client.get(f"/api/v1/calls/{call.code}/applications/export.xlsx").status_code == 403
-    for person in (stranger, staff_without_rights):
+    for person in (stranger, staff_without_rights, evaluator):
         client.force_login(person)
         pages = [
+            client.get(url("officer_application_list", call.code)),
+            client.get(url("officer_application_detail", call.code, application.pk)),
             client.get(url("officer_application_export", call.code)),
             client.get(url("officer_document_download", call.code, application.pk, document.pk)),
             client.post(url("officer_archive_start", call.code)),
@@ -199,7 +207,7 @@ def test_applicants_and_staff_without_rights_are_refused_everything(client):
             client.post(url("officer_archive_retry", call.code, archive.pk)),
             client.get(url("officer_archive_download", call.code, archive.pk)),
         ]
-        assert [r.status_code for r in pages] == [403] * 6
+        assert [r.status_code for r in pages] == [403] * 8
         api = [
             client.get(f"/api/v1/calls/{call.code}/applications/export.xlsx"),
             client.get(f"/api/v1/calls/{call.code}/applications/{application.pk}/documents/{document.pk}"),

@@ -538,7 +538,7 @@ def test_a_partner_confirms_its_participation(client):
 def officer():
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="programme", codename="view_call")
+        Permission.objects.get(content_type__app_label="applications", codename="view_application")
     )
     return user
 

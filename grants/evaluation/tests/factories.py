@@ -41,6 +41,7 @@ OFFICER_PERMISSIONS = (
     "evaluation.change_ranking",
     "evaluation.view_ranking",
     "programme.view_call",
+    "applications.view_application",
 )
 MANAGER_PERMISSIONS = (*OFFICER_PERMISSIONS, "evaluation.approve_ranking", "programme.change_call")
 EVALUATOR_PERMISSIONS = ("programme.view_call",)
