@@ -1399,7 +1399,17 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
             _("Indicare il motivo della rinuncia."),
             errors=[{"code": "reason_required", "field": "reason", "message": _("Motivo obbligatorio.")}],
         )
-    entry = RankingEntry.objects.select_for_update().select_related("ranking").get(application=application)
+    entry = (
+        RankingEntry.objects.select_for_update()
+        .select_related("ranking")
+        .filter(application=application)
+        .first()
+    )
+    if entry is None:  # funded outside a ranking (data loaded as funded): nothing to slide
+        raise WrongState(
+            _("La domanda non ha un posto in graduatoria: la rinuncia si registra sul progetto."),
+            code="not_in_ranking",
+        )
     ranking = Ranking.objects.select_for_update().get(pk=entry.ranking_id)
     freed = entry.granted
     entry.outcome = EntryOutcome.RENOUNCED

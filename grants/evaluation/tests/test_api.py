@@ -2,6 +2,7 @@
 
 import pytest
 
+from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.evaluation import services
 
@@ -151,3 +152,19 @@ def test_renunciation_over_the_api(client):
     ).json()
     granted = {e["application_id"]: e["granted"] for e in ranking["entries"]}
     assert granted == {first.pk: "0.00", second.pk: "60000.00"}
+
+
+def test_renouncing_a_grant_with_no_place_in_a_ranking_is_a_conflict(client):
+    application = submitted(call=scored_call())
+    # Funded directly, as the demo loads its projects: no ranking entry to slide.
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.FUNDED)
+    client.force_login(application.created_by)
+    response = client.post(
+        f"{API}/evaluation/applications/{application.pk}/renunciation",
+        {"reason": "Il progetto non parte"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "not_in_ranking"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.FUNDED
