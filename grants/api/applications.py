@@ -6,11 +6,14 @@ Errors are application/problem+json with field-level ``errors``.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import File, Header, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from grants.applications import bulk_download, document_access, exports, selectors, services
 from grants.applications.bulk_download import ArchiveError
@@ -23,12 +26,14 @@ from grants.applications.models import (
 from grants.applications.permissions import can_view_call_applications
 from grants.applications.receipt import receipt_filename, render_receipt_pdf
 from grants.applications.services import ApplicationError, BudgetLineInput, PartnerInput
+from grants.applications.states import ApplicationStatus
 from grants.applications.tasks import stored_receipt
 from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
 from .auth import API_AUTH
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response
 
 router = Router(tags=["applications"], auth=API_AUTH)
@@ -288,14 +293,47 @@ def _by_codes(model, lookup: str, codes: list[str] | None, field: str, errors: l
 
 
 # --- endpoints ----------------------------------------------------------------------------------------------
+APPLICATION_ORDERING = Ordering(
+    "-created_at",
+    created_at="created_at",
+    submitted_at="submitted_at",
+    protocol=("protocol_year", "protocol_number"),
+    title="title",
+    requested_grant="requested_grant",
+)
+ApplicationStatusFilter = Literal[tuple(ApplicationStatus.values)]  # type: ignore[valid-type]
+
+
+class ApplicationFilters(Schema):
+    organisation_id: int | None = Field(None, description="Solo le domande di questa organizzazione")
+    call: str | None = Field(None, description="Codice del bando")
+    status: ApplicationStatusFilter | None = None
+    q: str = Field("", max_length=100, description="Testo nel titolo, o il protocollo esatto (2026/000123)")
+    ordering: APPLICATION_ORDERING.choices = APPLICATION_ORDERING.field()
+
+
 @router.get("/applications", response=list[ApplicationSummaryOut])
-def list_applications(request, organisation_id: int | None = None, status: str | None = None):
-    queryset = selectors.applications_for_user(request.auth).order_by("-created_at")
-    if organisation_id is not None:
-        queryset = queryset.filter(applicant_id=organisation_id)
-    if status:
-        queryset = queryset.filter(status=status)
-    return [_summary(application) for application in queryset]
+@paginate(Pagination, page_size=20)
+def list_applications(request, filters: Query[ApplicationFilters]):
+    """The applications of the organisations the caller acts for."""
+    queryset = selectors.applications_for_user(request.auth)
+    if filters.organisation_id is not None:
+        queryset = queryset.filter(applicant_id=filters.organisation_id)
+    if filters.call:
+        queryset = queryset.filter(call__code=filters.call)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    q = " ".join(filters.q.split())
+    if q:
+        queryset = queryset.filter(_text_or_protocol(q))
+    return LazyRows(APPLICATION_ORDERING.apply(queryset, filters.ordering), _summary)
+
+
+def _text_or_protocol(q: str) -> Q:
+    year, _slash, number = q.partition("/")
+    if len(year) == 4 and year.isdigit() and 0 < len(number) <= 9 and number.isdigit():
+        return Q(title__icontains=q) | Q(protocol_year=int(year), protocol_number=int(number))
+    return Q(title__icontains=q)
 
 
 @router.post("/applications", response={201: ApplicationOut})
@@ -536,21 +574,39 @@ def withdraw_application(request, application_id: int):
     return _detail(application)
 
 
+def _partnership(partner: ApplicationPartner) -> dict:
+    return {
+        "id": partner.pk,
+        "application_id": partner.application_id,
+        "application_title": partner.application.title,
+        "applicant_name": partner.application.applicant.name,
+        "call_code": partner.application.call.code,
+        "share_percent": partner.share_percent,
+        "confirmed_at": partner.confirmed_at,
+    }
+
+
+PARTNERSHIP_ORDERING = Ordering(
+    "-created_at", created_at="created_at", application_title="application__title"
+)
+
+
+class PartnershipFilters(Schema):
+    call: str | None = Field(None, description="Codice del bando")
+    confirmed: bool | None = Field(None, description="true: già confermate; false: da confermare")
+    ordering: PARTNERSHIP_ORDERING.choices = PARTNERSHIP_ORDERING.field()
+
+
 @router.get("/partnerships", response=list[PartnershipOut])
-def list_partnerships(request):
-    """Partner rows the user may confirm (for the organisations they act for)."""
-    return [
-        {
-            "id": p.pk,
-            "application_id": p.application_id,
-            "application_title": p.application.title,
-            "applicant_name": p.application.applicant.name,
-            "call_code": p.application.call.code,
-            "share_percent": p.share_percent,
-            "confirmed_at": p.confirmed_at,
-        }
-        for p in selectors.partnerships_to_confirm(request.auth)
-    ]
+@paginate(Pagination, page_size=20)
+def list_partnerships(request, filters: Query[PartnershipFilters]):
+    """Partner rows the user may confirm (for the organisations they act for), in draft applications."""
+    partners = selectors.partnerships_to_confirm(request.auth)
+    if filters.call:
+        partners = partners.filter(application__call__code=filters.call)
+    if filters.confirmed is not None:
+        partners = partners.filter(confirmed_at__isnull=not filters.confirmed)
+    return LazyRows(PARTNERSHIP_ORDERING.apply(partners, filters.ordering), _partnership)
 
 
 @router.post("/partnerships/{partner_id}/confirm", response=PartnershipOut)
@@ -565,15 +621,7 @@ def confirm_partnership(request, partner_id: int):
         return _forbidden(exc)
     except ApplicationError as exc:
         return _problem(exc)
-    return {
-        "id": partner.pk,
-        "application_id": partner.application_id,
-        "application_title": partner.application.title,
-        "applicant_name": partner.application.applicant.name,
-        "call_code": partner.application.call.code,
-        "share_percent": partner.share_percent,
-        "confirmed_at": partner.confirmed_at,
-    }
+    return _partnership(partner)
 
 
 # --- officers: export, document archives, one document ----------------------------------------------------

@@ -9,15 +9,16 @@ from typing import Any, Literal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from grants.core.audit import record_event
 from grants.core.audit_export import AuditFilters, csv_lines, export_filename, filtered_events, xlsx_bytes
 from grants.core.selectors import can_view_audit, events_for_key
 
 from .auth import API_AUTH
+from .pagination import Ordering, Pagination
 from .registry import validation_problem
 
 router = Router(tags=["audit"], auth=API_AUTH)
@@ -48,14 +49,24 @@ class AuditEventOut(Schema):
         return obj.actor_label
 
 
+AUDIT_ORDERING = Ordering("-timestamp", timestamp="timestamp")
+
+
+class TrailFilters(Schema):
+    action: str = Field(
+        "", max_length=100, description="Solo le operazioni di questo tipo (es. application.submitted)"
+    )
+    ordering: AUDIT_ORDERING.choices = AUDIT_ORDERING.field()
+
+
 @router.get(
     "/audit/{app_label}/{model}/{object_id}",
     response=list[AuditEventOut],
     summary="Registro delle operazioni su un oggetto",
     openapi_extra={"responses": {403: {"description": "Riservato al personale con il permesso di audit."}}},
 )
-@paginate(PageNumberPagination, page_size=AUDIT_PAGE_SIZE)
-def object_audit_trail(request, app_label: str, model: str, object_id: str):
+@paginate(Pagination, page_size=AUDIT_PAGE_SIZE)
+def object_audit_trail(request, app_label: str, model: str, object_id: str, filters: Query[TrailFilters]):
     """Gli eventi registrati sull'oggetto, dal più recente (es. ``/audit/registry/organisation/42``)."""
     if not can_view_audit(request.user):
         raise HttpError(403, "Il registro delle operazioni è riservato al personale autorizzato.")
@@ -63,7 +74,10 @@ def object_audit_trail(request, app_label: str, model: str, object_id: str):
         content_type = ContentType.objects.get_by_natural_key(app_label.lower(), model.lower())
     except ContentType.DoesNotExist:
         raise Http404 from None
-    return events_for_key(content_type, object_id)
+    events = events_for_key(content_type, object_id)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    return AUDIT_ORDERING.apply(events, filters.ordering)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from grants.applications import selectors as application_selectors
@@ -21,6 +22,7 @@ from grants.applications.models import Application
 from grants.evaluation import permissions, selectors, services
 from grants.evaluation.models import (
     Assignment,
+    AssignmentStatus,
     IntegrationRequest,
     PanelMember,
     Ranking,
@@ -29,6 +31,8 @@ from grants.evaluation.models import (
 from grants.evaluation.services import ChecklistAnswer, ChecklistItemInput, EvaluationError
 from grants.programme.models import Call
 
+from .applications import ViolationOut  # the same automatic checks, one schema in the OpenAPI document
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response
 
 router = Router(tags=["evaluation"], auth=django_auth)
@@ -75,12 +79,6 @@ class ChecklistRowOut(Schema):
     title: str
     satisfied: bool | None
     note: str
-
-
-class ViolationOut(Schema):
-    code: str
-    field: str
-    message: str
 
 
 class ProjectLineOut(Schema):
@@ -606,22 +604,31 @@ def answer_integration_request(request, request_id: int, payload: IntegrationAns
     return _request(result)
 
 
+NOTICE_ORDERING = Ordering("-created_at", created_at="created_at")
+
+
+class NoticeFilters(Schema):
+    ordering: NOTICE_ORDERING.choices = NOTICE_ORDERING.field()
+
+
+def _notice(notice) -> dict:
+    return {
+        "id": notice.pk,
+        "application_id": notice.application_id,
+        "subject": notice.subject,
+        "body": notice.body,
+        "created_at": notice.created_at,
+    }
+
+
 @router.get("/applications/{application_id}/notices", response=list[NoticeOut])
-def list_notices(request, application_id: int):
+@paginate(Pagination, page_size=20)
+def list_notices(request, application_id: int, filters: Query[NoticeFilters]):
     """For the applicant: the communications about one of their applications (404 for anyone else's)."""
     if not application_selectors.applications_for_user(request.auth).filter(pk=application_id).exists():
         raise Http404
     notices = selectors.notices_for_user(request.auth).filter(application_id=application_id)
-    return [
-        {
-            "id": n.pk,
-            "application_id": n.application_id,
-            "subject": n.subject,
-            "body": n.body,
-            "created_at": n.created_at,
-        }
-        for n in notices.order_by("-created_at", "-pk")
-    ]
+    return LazyRows(NOTICE_ORDERING.apply(notices, filters.ordering), _notice)
 
 
 # --- panel and assignments ----------------------------------------------------------------------------------
@@ -710,9 +717,30 @@ def post_auto_assign(request, call_id: int):
 
 
 # --- evaluator ----------------------------------------------------------------------------------------------
+ASSIGNMENT_ORDERING = Ordering(
+    "call",
+    call=("application__call__code", "application__protocol_year", "application__protocol_number"),
+    created_at="created_at",
+)
+AssignmentStatusFilter = Literal[tuple(AssignmentStatus.values)]  # type: ignore[valid-type]
+
+
+class AssignmentFilters(Schema):
+    call: str | None = Field(None, description="Codice del bando")
+    status: AssignmentStatusFilter | None = None
+    ordering: ASSIGNMENT_ORDERING.choices = ASSIGNMENT_ORDERING.field()
+
+
 @router.get("/evaluation/assignments", response=list[AssignmentOut])
-def my_assignments(request):
-    return [_assignment(a) for a in selectors.assignments_for_evaluator(request.auth)]
+@paginate(Pagination, page_size=50)
+def my_assignments(request, filters: Query[AssignmentFilters]):
+    """The evaluator's live assignments (to declare, in progress, submitted), across calls."""
+    assignments = selectors.assignments_for_evaluator(request.auth).select_related("member__user")
+    if filters.call:
+        assignments = assignments.filter(application__call__code=filters.call)
+    if filters.status:
+        assignments = assignments.filter(status=filters.status)
+    return LazyRows(ASSIGNMENT_ORDERING.apply(assignments, filters.ordering), _assignment)
 
 
 @router.get("/evaluation/assignments/{assignment_id}/parties", response=list[PartyOut])

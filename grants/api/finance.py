@@ -7,12 +7,14 @@ without the permission answer 403; rule refusals 422 with field-level ``errors``
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from grants.finance import permissions, selectors, services
 from grants.finance.models import (
@@ -25,10 +27,12 @@ from grants.finance.models import (
     plan_for,
 )
 from grants.finance.services import FinanceError, ItemInput
+from grants.finance.states import ClaimStatus
 from grants.programme.models import Call
 from grants.projects.models import Project
 
 from .auth import API_AUTH
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response
 
 router = Router(tags=["finance"], auth=API_AUTH)
@@ -90,7 +94,7 @@ class ProjectFinanceOut(Schema):
     recoveries: list[RecoveryOut]
 
 
-class ReportRowOut(Schema):
+class FinanceReportRowOut(Schema):
     partner: str
     category: str
     budget: Decimal
@@ -98,10 +102,10 @@ class ReportRowOut(Schema):
     admitted: Decimal
 
 
-class ReportOut(Schema):
+class FinanceReportOut(Schema):
     project_id: int
-    rows: list[ReportRowOut]
-    total: ReportRowOut
+    rows: list[FinanceReportRowOut]
+    total: FinanceReportRowOut
     paid: Decimal
     committed: Decimal
 
@@ -113,7 +117,7 @@ class PaymentIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class RejectionIn(Schema):
     reason: str
 
 
@@ -230,7 +234,7 @@ class ItemOut(Schema):
     attachments: list[AttachmentOut]
 
 
-class ChecklistRowOut(Schema):
+class ClaimChecklistRowOut(Schema):
     code: str
     question: str
     satisfied: bool | None
@@ -259,7 +263,7 @@ class ClaimOut(Schema):
     counter_arguments: str
     final_note: str
     items: list[ItemOut]
-    checklist: list[ChecklistRowOut]
+    checklist: list[ClaimChecklistRowOut]
     duplicate_attempts: list[DuplicateOut]
 
 
@@ -282,7 +286,7 @@ class ItemIn(Schema):
     payment_method: str = ""
 
 
-class AssignIn(Schema):
+class ControllerIn(Schema):
     controller_id: int
 
 
@@ -299,7 +303,7 @@ class ChecklistAnswerIn(Schema):
     note: str = ""
 
 
-class ChecklistIn(Schema):
+class ClaimChecklistIn(Schema):
     answers: list[ChecklistAnswerIn] = []
     sample_note: str = ""
 
@@ -577,7 +581,7 @@ def get_project_finance(request, project_id: int):
     return _project_out(_project(request, project_id))
 
 
-@router.get("/finance/projects/{project_id}/report", response=ReportOut)
+@router.get("/finance/projects/{project_id}/report", response=FinanceReportOut)
 def get_project_report(request, project_id: int):
     report = selectors.project_report(_project(request, project_id))
     return {
@@ -626,7 +630,7 @@ def approve_payment(request, payment_id: int):
 
 
 @router.post("/finance/payments/{payment_id}/reject", response=PaymentOut)
-def reject_payment(request, payment_id: int, payload: ReasonIn):
+def reject_payment(request, payment_id: int, payload: RejectionIn):
     payment = _payment(request, payment_id)
     result = _run(lambda: services.reject_payment(actor=request.auth, payment=payment, reason=payload.reason))
     return result if _is_response(result) else _payment_out(result)
@@ -697,10 +701,40 @@ def record_repayment(request, loan_id: int, payload: RepaymentIn):
 
 
 # --- expense claims -----------------------------------------------------------------------------------------
+CLAIM_ORDERING = Ordering("number", number="number", submitted_at="submitted_at")
+ASSIGNED_CLAIM_ORDERING = Ordering(
+    "submitted_at", submitted_at="submitted_at", project=("project__cup", "number"), status="status"
+)
+ClaimStatusFilter = Literal[tuple(ClaimStatus.values)]  # type: ignore[valid-type]
+
+
+class ClaimFilters(Schema):
+    status: ClaimStatusFilter | None = None
+    is_final: bool | None = Field(None, description="true: solo le rendicontazioni finali")
+    ordering: CLAIM_ORDERING.choices = CLAIM_ORDERING.field()
+
+
+class AssignedClaimFilters(Schema):
+    status: ClaimStatusFilter | None = None
+    project_id: int | None = None
+    call: str | None = Field(None, description="Codice del bando del progetto")
+    ordering: ASSIGNED_CLAIM_ORDERING.choices = ASSIGNED_CLAIM_ORDERING.field()
+
+
+def _claims_page(request, claims, ordering: Ordering, value: str) -> LazyRows:
+    return LazyRows(ordering.apply(claims, value), lambda claim: _claim_out(request, claim))
+
+
 @router.get("/finance/projects/{project_id}/claims", response=list[ClaimOut])
-def list_claims(request, project_id: int):
+@paginate(Pagination, page_size=20)
+def list_claims(request, project_id: int, filters: Query[ClaimFilters]):
     project = _project(request, project_id)
-    return [_claim_out(request, c) for c in project.expense_claims.all()]
+    claims = project.expense_claims.all()
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.is_final is not None:
+        claims = claims.filter(is_final=filters.is_final)
+    return _claims_page(request, claims, CLAIM_ORDERING, filters.ordering)
 
 
 @router.post("/finance/projects/{project_id}/claims", response={201: ClaimOut})
@@ -715,10 +749,19 @@ def create_claim(request, project_id: int, payload: ClaimIn):
 
 
 @router.get("/finance/controller/claims", response=list[ClaimOut])
-def my_assigned_claims(request):
+@paginate(Pagination, page_size=20)
+def my_assigned_claims(request, filters: Query[AssignedClaimFilters]):
+    """The claims assigned to the caller for the check, oldest submission first."""
     if not permissions.can_be_controller(request.auth):
-        return problem_response(403, detail="Operazione non consentita.")
-    return [_claim_out(request, c) for c in selectors.assigned_claims(request.auth)]
+        raise PermissionDenied("Operazione non consentita.")
+    claims = selectors.assigned_claims(request.auth)
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.project_id is not None:
+        claims = claims.filter(project_id=filters.project_id)
+    if filters.call:
+        claims = claims.filter(project__call__code=filters.call)
+    return _claims_page(request, claims, ASSIGNED_CLAIM_ORDERING, filters.ordering)
 
 
 @router.get("/finance/claims/{claim_id}", response=ClaimOut)
@@ -772,7 +815,7 @@ def submit_claim(request, claim_id: int):
 
 
 @router.post("/finance/claims/{claim_id}/assign", response=ClaimOut)
-def assign_claim(request, claim_id: int, payload: AssignIn):
+def assign_claim(request, claim_id: int, payload: ControllerIn):
     claim = _claim(request, claim_id)
     controller = get_user_model().objects.filter(pk=payload.controller_id, is_active=True).first()
     result = _run(lambda: services.assign_controller(actor=request.auth, claim=claim, controller=controller))
@@ -787,7 +830,7 @@ def check_claim_item(request, item_id: int, payload: CheckIn):
 
 
 @router.put("/finance/claims/{claim_id}/checklist", response=ClaimOut)
-def save_claim_checklist(request, claim_id: int, payload: ChecklistIn):
+def save_claim_checklist(request, claim_id: int, payload: ClaimChecklistIn):
     claim = _claim(request, claim_id)
     answers = {a.code: (a.satisfied, a.note) for a in payload.answers}
     result = _run(

@@ -9,20 +9,24 @@ does not allow answers 409.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from grants.monitoring import dashboard, permissions, selectors, services
 from grants.monitoring.models import Indicator, MonitoringReport, Participant, ParticipantImport
 from grants.monitoring.participant_data import EMPLOYMENT_BY_STATUS
 from grants.monitoring.services import MonitoringError, ReportedValue
+from grants.monitoring.states import Sex
 from grants.programme.models import Call
 from grants.projects.models import Project
 
 from .auth import API_AUTH
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response
 
 router = Router(tags=["monitoring"], auth=API_AUTH)
@@ -355,7 +359,8 @@ def _report_or_404(user, report_id: int) -> MonitoringReport:
 # --- catalogue ----------------------------------------------------------------------------------------------
 @router.get("/monitoring/indicators", response=list[IndicatorOut], summary="Catalogo degli indicatori in uso")
 def list_indicators(request):
-    return [_indicator(i) for i in Indicator.objects.filter(is_active=True).select_related("measure")]
+    indicators = Indicator.objects.filter(is_active=True).select_related("measure")
+    return [_indicator(i) for i in indicators.order_by("order", "code", "pk")]
 
 
 # --- a project's indicators and targets -------------------------------------------------------------------
@@ -413,17 +418,41 @@ def put_call_target(request, call_id: int, indicator_id: int, payload: TargetIn)
 
 
 # --- participants -------------------------------------------------------------------------------------------
+PARTICIPANT_ORDERING = Ordering(
+    "entry_date", entry_date="entry_date", exit_date="exit_date", created_at="created_at"
+)
+
+
+class ParticipantFilters(Schema):
+    sex: Literal[tuple(Sex.values)] | None = Field(None, description="Sesso (F, M, X)")  # type: ignore[valid-type]
+    exited: bool | None = Field(None, description="true: solo chi è uscito; false: solo chi è ancora dentro")
+    entered_from: date | None = Field(None, description="Ingresso da questa data (inclusa)")
+    entered_to: date | None = Field(None, description="Ingresso fino a questa data (inclusa)")
+    ordering: PARTICIPANT_ORDERING.choices = PARTICIPANT_ORDERING.field()
+
+
 @router.get(
     "/monitoring/projects/{project_id}/participants",
     response=list[ParticipantOut],
     summary="Partecipanti del progetto",
 )
-def list_participants(request, project_id: int):
+@paginate(Pagination, page_size=50)
+def list_participants(request, project_id: int, filters: Query[ParticipantFilters]):
     project = _project(request.auth, project_id)
     sensitive = permissions.can_view_sensitive(request.auth)
-    return [
-        _participant(p, sensitive=sensitive) for p in selectors.visible_participants(request.auth, project)
-    ]
+    participants = selectors.visible_participants(request.auth, project)
+    if filters.sex:
+        participants = participants.filter(sex=filters.sex)
+    if filters.exited is not None:
+        participants = participants.filter(exit_date__isnull=not filters.exited)
+    if filters.entered_from:
+        participants = participants.filter(entry_date__gte=filters.entered_from)
+    if filters.entered_to:
+        participants = participants.filter(entry_date__lte=filters.entered_to)
+    return LazyRows(
+        PARTICIPANT_ORDERING.apply(participants, filters.ordering),
+        lambda participant: _participant(participant, sensitive=sensitive),
+    )
 
 
 @router.post(

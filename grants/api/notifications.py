@@ -5,31 +5,33 @@ exist. Preferences say, per event, whether the e-mail is wanted (in-app notifica
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from grants.notifications import selectors, services
 from grants.notifications.events import EVENTS
 from grants.notifications.models import Notification
 
 from .auth import API_AUTH
+from .pagination import Ordering, Pagination
 from .problems import Problem
 from .registry import validation_problem
 
 router = Router(tags=["notifications"], auth=API_AUTH)
 
 NOTIFICATIONS_PAGE_SIZE = 20
-# Far beyond any real list, well inside the database's OFFSET range (SQLite refuses a 64-bit overflow).
-MAX_PAGE = 100_000
+NOTIFICATION_ORDERING = Ordering("-created_at", created_at="created_at")
+EventFilter = Literal[tuple(EVENTS)]  # type: ignore[valid-type]
 
 
-class NotificationPagination(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=100)
+class NotificationFilters(Schema):
+    unread: bool = Field(False, description="true per le sole non lette")
+    event: EventFilter | None = Field(None, description="Solo le notifiche di questo evento")
+    ordering: NOTIFICATION_ORDERING.choices = NOTIFICATION_ORDERING.field()
 
 
 class NotificationOut(Schema):
@@ -101,10 +103,13 @@ def _preferences(user) -> list[dict]:
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Le mie notifiche")
-@paginate(NotificationPagination, page_size=NOTIFICATIONS_PAGE_SIZE)
-def list_notifications(request, unread: bool = False):
-    """Dalla più recente; ``unread=true`` per le sole non lette."""
-    return selectors.notifications_for(request.user, unread_only=unread).select_related("target_type")
+@paginate(Pagination, page_size=NOTIFICATIONS_PAGE_SIZE)
+def list_notifications(request, filters: Query[NotificationFilters]):
+    """Dalla più recente; ``unread=true`` per le sole non lette, ``event=`` per un solo evento."""
+    notifications = selectors.notifications_for(request.user, unread_only=filters.unread)
+    if filters.event:
+        notifications = notifications.filter(event=filters.event)
+    return NOTIFICATION_ORDERING.apply(notifications.select_related("target_type"), filters.ordering)
 
 
 @router.get("/notifications/unread-count", response=CountOut, summary="Quante notifiche non ho letto")
@@ -135,7 +140,7 @@ def update_preferences(request, payload: PreferencesIn):
         return validation_problem(
             ValidationError({f"email.{name}": messages for name, messages in exc.message_dict.items()})
         )
-    return 200, _preferences(request.user)
+    return Status(200, _preferences(request.user))
 
 
 @router.get(

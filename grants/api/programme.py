@@ -10,11 +10,13 @@ from typing import Literal
 
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from grants.core.timeutils import in_rome
 from grants.programme import selectors
 from grants.programme.models import CallPhaseStatus
+
+from .pagination import Ordering, Pagination
 
 router = Router(tags=["programme"])
 
@@ -360,11 +362,15 @@ CallStatusFilter = Literal[
 ]
 
 
+CALL_ORDERING = Ordering("-opens_at", opens_at="opens_at", closes_at="closes_at", code="code", title="title")
+
+
 class CallFilters(Schema):
     programme: str | None = Field(None, description="Codice del programma (es. wecare)")
     measure: str | None = Field(None, description="Codice della misura (es. FSE1)")
     mode: Literal["ranking", "first_come"] | None = Field(None, description="Graduatoria o sportello")
     status: CallStatusFilter | None = Field(None, description="Stato visto dal pubblico, calcolato sull'ora")
+    ordering: CALL_ORDERING.choices = CALL_ORDERING.field()
 
 
 # --- endpoints --------------------------------------------------------------------------------------------
@@ -401,15 +407,16 @@ def get_measure(request, code: str, programme: str | None = None):
 
 
 @router.get("/calls", response=list[CallSummaryOut], summary="Bandi")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pagination, page_size=20)
 def list_calls(request, filters: Query[CallFilters]):
-    return selectors.call_list(
+    calls = selectors.call_list(
         user=request.user,
         programme=filters.programme,
         measure=filters.measure,
         mode=filters.mode,
         status=filters.status,
     )
+    return CALL_ORDERING.apply(calls, filters.ordering)
 
 
 @router.get("/calls/{code}", response=CallDetailOut, summary="Bando con tutte le regole")

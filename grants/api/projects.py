@@ -8,11 +8,13 @@ allow answers 409.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from grants.applications.models import Application
 from grants.core.audit import record_event
@@ -22,17 +24,19 @@ from grants.projects.agreement import agreement_filename, render_agreement_pdf
 from grants.projects.export import projects_xlsx
 from grants.projects.models import Project, ProjectChange
 from grants.projects.services import ProjectError
+from grants.projects.states import ProjectStatus
 from grants.registry.models import Organisation
 from grants.territory.models import Province
 
 from .auth import API_AUTH
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response
 
 router = Router(tags=["projects"], auth=API_AUTH)
 
 
 # --- shapes -------------------------------------------------------------------------------------------------
-class PartnerOut(Schema):
+class ProjectPartnerOut(Schema):
     id: int
     name: str
     organisation_id: int | None
@@ -41,7 +45,7 @@ class PartnerOut(Schema):
     withdrawn_on: date | None
 
 
-class BudgetLineOut(Schema):
+class ProjectBudgetLineOut(Schema):
     id: int
     category: str
     category_title: str
@@ -117,8 +121,8 @@ class ProjectOut(ProjectSummaryOut):
     signed_agreement_sha256: str
     can_receive_payments: bool
     payment_block_reason: str
-    partners: list[PartnerOut]
-    budget_lines: list[BudgetLineOut]
+    partners: list[ProjectPartnerOut]
+    budget_lines: list[ProjectBudgetLineOut]
     phases: list[PhaseOut]
     changes: list[ChangeOut]
 
@@ -302,24 +306,49 @@ def _detail(project: Project) -> dict:
 
 
 # --- reads --------------------------------------------------------------------------------------------------
+PROJECT_ORDERING = Ordering(
+    "call",
+    call=("call__code", "title"),
+    title="title",
+    cup="cup",
+    beneficiary="beneficiary__name",
+    grant="grant",
+    created_at="created_at",
+)
+ProjectStatusFilter = Literal[tuple(ProjectStatus.values)]  # type: ignore[valid-type]
+
+
+class ProjectFilters(Schema):
+    call: str | None = Field(None, description="Codice del bando")
+    measure: str | None = Field(None, description="Codice della misura")
+    status: ProjectStatusFilter | None = None
+    province: str | None = Field(None, description="Codice ISTAT della provincia della sede del beneficiario")
+    q: str = Field(
+        "", max_length=100, description="Testo nel titolo o nel beneficiario, CUP o codice fiscale"
+    )
+    ordering: PROJECT_ORDERING.choices = PROJECT_ORDERING.field()
+
+
 @router.get("/projects", response=list[ProjectSummaryOut])
-def list_projects(
-    request, call: str | None = None, status: str | None = None, province: str | None = None, q: str = ""
-):
+@paginate(Pagination, page_size=50)
+def list_projects(request, filters: Query[ProjectFilters]):
     """The caller's organisations' projects; for staff who read every project, all of them. Filters: call
-    code, status, ISTAT code of the province of the beneficiary's seat, text (unknown codes match none)."""
-    call_obj = Call.objects.filter(code=call).first() if call else None
-    province_obj = Province.objects.filter(istat_code=province).first() if province else None
-    if (call and call_obj is None) or (province and province_obj is None):
+    code, measure code, status, ISTAT code of the province of the beneficiary's seat, text (unknown codes
+    match none)."""
+    call = Call.objects.filter(code=filters.call).first() if filters.call else None
+    province = Province.objects.filter(istat_code=filters.province).first() if filters.province else None
+    if (filters.call and call is None) or (filters.province and province is None):
         return []
     projects = selectors.filtered_projects(
         permissions.visible_projects(request.auth),
-        call=call_obj,
-        status=status or None,
-        province=province_obj,
-        search=q,
+        call=call,
+        status=filters.status,
+        province=province,
+        search=filters.q,
     )
-    return [_summary(p) for p in projects[:500]]
+    if filters.measure:
+        projects = projects.filter(call__measure__code=filters.measure)
+    return LazyRows(PROJECT_ORDERING.apply(projects, filters.ordering), _summary)
 
 
 @router.get("/projects/export.xlsx")

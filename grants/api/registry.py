@@ -8,17 +8,20 @@ ValidationError becomes 422 with ``errors: [{"field", "message"}]``, PermissionD
 import functools
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from grants.core.vocabulary import LegalForm
 from grants.registry import selectors, services
 from grants.registry.models import DeMinimisRegulation, Membership, Organisation
 
 from .auth import API_AUTH
+from .pagination import Ordering, Pagination
 from .problems import Problem, problem_response
 
 router = Router(tags=["registry"], auth=API_AUTH)
@@ -124,6 +127,17 @@ class MembershipOut(Schema):
         return obj.granted_by.email if obj.granted_by_id else None
 
 
+ORGANISATION_ORDERING = Ordering("name", name="name", created_at="created_at", fiscal_code="fiscal_code")
+LegalFormFilter = Literal[tuple(LegalForm.values)]  # type: ignore[valid-type]
+
+
+class OrganisationFilters(Schema):
+    q: str = Field("", max_length=100, description="Testo nella denominazione, o il codice fiscale esatto")
+    legal_form: LegalFormFilter | None = Field(None, description="Categoria giuridica")
+    province: str = Field("", description="Provincia della sede legale: sigla (TO) o codice ISTAT (001)")
+    ordering: ORGANISATION_ORDERING.choices = ORGANISATION_ORDERING.field()
+
+
 class DelegateIn(Schema):
     email: str = Field(description="E-mail di una persona che ha già un account")
 
@@ -175,10 +189,21 @@ def _service_fields(payload: Schema, *, exclude_unset: bool = False) -> dict:
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organizzazioni visibili")
-@paginate(PageNumberPagination, page_size=ORGANISATIONS_PAGE_SIZE)
-def list_organisations(request):
+@paginate(Pagination, page_size=ORGANISATIONS_PAGE_SIZE)
+def list_organisations(request, filters: Query[OrganisationFilters]):
     """Per il personale della Regione tutte; per gli altri quelle per cui si è abilitati ad agire."""
-    return selectors.visible_organisations(request.user)
+    organisations = selectors.visible_organisations(request.user)
+    q = " ".join(filters.q.split())
+    if q:
+        organisations = organisations.filter(Q(name__icontains=q) | Q(fiscal_code__iexact=q))
+    if filters.legal_form:
+        organisations = organisations.filter(legal_form=filters.legal_form)
+    province = filters.province.strip()
+    if province:
+        organisations = organisations.filter(
+            Q(seat__province__abbreviation=province.upper()) | Q(seat__province__istat_code=province)
+        )
+    return ORGANISATION_ORDERING.apply(organisations, filters.ordering)
 
 
 @router.post(
@@ -190,7 +215,7 @@ def list_organisations(request):
 def create_organisation(request, payload: OrganisationIn):
     """Chi registra ne diventa il legale rappresentante. Un codice fiscale si registra una sola volta."""
     organisation = services.register_organisation(actor=request.user, **_service_fields(payload))
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.get(
@@ -234,7 +259,7 @@ def list_members(request, organisation_id: int):
 def grant_delegate(request, organisation_id: int, payload: DelegateIn):
     organisation = _visible(request, organisation_id)
     membership = services.grant_delegate(actor=request.user, organisation=organisation, email=payload.email)
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete(
@@ -329,7 +354,7 @@ class UndertakingLinkIn(Schema):
     "/de-minimis/regulations", response=list[RegulationOut], summary="Regolamenti de minimis (massimali)"
 )
 def list_de_minimis_regulations(request):
-    return DeMinimisRegulation.objects.order_by("-valid_from")
+    return DeMinimisRegulation.objects.order_by("-valid_from", "-pk")
 
 
 @router.get(

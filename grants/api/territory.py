@@ -5,9 +5,11 @@ Public and read-only: provinces, comuni (ISTAT), Distretti della Coesione Social
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from grants.territory import selectors
+
+from .pagination import Ordering, Pagination
 
 router = Router(tags=["territory"])
 
@@ -125,15 +127,21 @@ def _split_urls(value: str) -> list[str]:
     return [url.strip() for url in value.split("|") if url.strip()]
 
 
+MUNICIPALITY_ORDERING = Ordering("name", name="name", istat_code="istat_code")
+
+
 class MunicipalityFilters(Schema):
     province: str = Field("", description="Sigla della provincia, es. TO")
     q: str = Field("", max_length=100, description="Testo contenuto nella denominazione (o codice ISTAT)")
+    ordering: MUNICIPALITY_ORDERING.choices = MUNICIPALITY_ORDERING.field()
 
 
 class SocialServiceBodyFilters(Schema):
     province: str = Field("", description="Sigla della provincia, es. CN")
     district: str = Field("", description="Codice del distretto")
     municipality: str = Field("", description="Codice ISTAT di un comune servito")
+    legal_form: str = Field("", description="Forma giuridica (consorzio, comune, unione di comuni, ...)")
+    q: str = Field("", max_length=100, description="Testo contenuto nel nome o nel nome breve")
 
 
 # --- Endpoints ------------------------------------------------------------------------------------
@@ -145,9 +153,10 @@ def list_provinces(request):
 
 
 @router.get("/municipalities", response=list[MunicipalityOut], summary="Comuni (ricerca, paginata)")
-@paginate(PageNumberPagination, page_size=MUNICIPALITIES_PAGE_SIZE)
+@paginate(Pagination, page_size=MUNICIPALITIES_PAGE_SIZE)
 def list_municipalities(request, filters: Query[MunicipalityFilters]):
-    return selectors.search_municipalities(q=filters.q, province=filters.province)
+    municipalities = selectors.search_municipalities(q=filters.q, province=filters.province)
+    return MUNICIPALITY_ORDERING.apply(municipalities, filters.ordering)
 
 
 @router.get("/municipalities/{istat_code}", response=MunicipalityOut, summary="Un comune per codice ISTAT")
@@ -174,5 +183,9 @@ def get_district(request, code: str):
 @router.get("/social-service-bodies", response=list[SocialServiceBodyOut], summary="Enti gestori")
 def list_social_service_bodies(request, filters: Query[SocialServiceBodyFilters]):
     return selectors.list_social_service_bodies(
-        province=filters.province, district=filters.district, municipality=filters.municipality
+        province=filters.province,
+        district=filters.district,
+        municipality=filters.municipality,
+        legal_form=filters.legal_form,
+        q=filters.q,
     )

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from grants.core.timeutils import in_rome
 from grants.projects.models import Project
@@ -30,6 +30,7 @@ from grants.transparency.models import AccompanimentActivity, ExperimentSheet
 from grants.transparency.states import SheetStatus
 
 from .auth import API_AUTH
+from .pagination import LazyRows, Ordering, Pagination
 from .problems import problem_response, problem_responses
 
 router = Router(tags=["transparency"])
@@ -89,20 +90,20 @@ class PublicProjectOut(Schema):
     url: str
 
 
-class PartnerOut(Schema):
+class PublicPartnerOut(Schema):
     name: str
     role: str
 
 
-class PaymentOut(Schema):
+class PublicPaymentOut(Schema):
     kind: str
     paid_on: date | None
     amount: str
 
 
 class PublicProjectDetailOut(PublicProjectOut):
-    partners: list[PartnerOut]
-    payments: list[PaymentOut]
+    partners: list[PublicPartnerOut]
+    payments: list[PublicPaymentOut]
 
 
 def _project_out(project) -> dict:
@@ -133,16 +134,21 @@ def _project_out(project) -> dict:
     }
 
 
+PUBLIC_PROJECT_ORDERING = Ordering("title", title="title", cup="cup", call="call__code", grant="grant")
+
+
 class ProjectQuery(Schema):
     q: str = ""
     measure: str = ""
+    call: str = Field("", description="Codice del bando")
     province: str = Field("", description="Codice ISTAT della provincia (3 cifre)")
     municipality: str = Field("", description="Codice ISTAT del comune (6 cifre)")
     legal_form: str = ""
+    ordering: PUBLIC_PROJECT_ORDERING.choices = PUBLIC_PROJECT_ORDERING.field()
 
 
 @router.get("/public/projects", response=list[PublicProjectOut], summary="Progetti finanziati (pubblico)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_public_projects(request, filters: Query[ProjectQuery]):
     selected = pp.ProjectFilters(
         query=filters.q[:100],
@@ -151,25 +157,11 @@ def list_public_projects(request, filters: Query[ProjectQuery]):
         municipality=filters.municipality,
         legal_form=filters.legal_form,
     )
-    queryset = pp.with_locations(pp.filter_projects(pp.public_projects(), selected)).order_by("title", "pk")
-    return _LazyRows(queryset, _project_out)
-
-
-class _LazyRows:
-    """A sliceable view of a queryset whose items are turned into dicts only for the page served."""
-
-    def __init__(self, queryset, convert):
-        self.queryset, self.convert = queryset, convert
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        items = self.queryset[index]
-        return [self.convert(item) for item in items] if isinstance(index, slice) else self.convert(items)
+    queryset = pp.filter_projects(pp.public_projects(), selected)
+    if filters.call:
+        queryset = queryset.filter(call__code=filters.call)
+    queryset = PUBLIC_PROJECT_ORDERING.apply(pp.with_locations(queryset), filters.ordering)
+    return LazyRows(queryset, _project_out)
 
 
 @router.get(
@@ -307,17 +299,21 @@ class ActivityIn(Schema):
     is_published: bool = True
 
 
+ACTIVITY_ORDERING = Ordering("-starts_on", starts_on="starts_on", title="title", hours="hours")
+
+
 class ActivityQuery(Schema):
     kind: str = ""
     district: str = ""
     province: str = ""
     project_id: int | None = None
+    ordering: ACTIVITY_ORDERING.choices = ACTIVITY_ORDERING.field()
 
 
 @router.get("/public/activities", response=list[ActivityOut], summary="Attività di accompagnamento")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_activities(request, filters: Query[ActivityQuery]):
-    return public_activities(
+    activities = public_activities(
         ActivityFilters(
             kind=filters.kind,
             district=filters.district,
@@ -325,6 +321,7 @@ def list_activities(request, filters: Query[ActivityQuery]):
             project=filters.project_id,
         )
     ).prefetch_related("materials")
+    return ACTIVITY_ORDERING.apply(activities, filters.ordering)
 
 
 @router.get(
@@ -387,7 +384,7 @@ def _require_manager(request) -> None:
 def create_activity(request, payload: ActivityIn):
     def action():
         _require_manager(request)
-        return 201, services.create_activity(actor=request.auth, data=_activity_input(payload))
+        return Status(201, services.create_activity(actor=request.auth, data=_activity_input(payload)))
 
     return _run(action)
 
@@ -441,18 +438,22 @@ def _sheet_out(sheet: ExperimentSheet, *, show_note: bool) -> dict:
     }
 
 
+SHEET_ORDERING = Ordering("-published_at", published_at="published_at", title="project__title")
+
+
 class SheetQuery(Schema):
     q: str = ""
     theme: str = ""
     target_group: str = ""
     province: str = ""
     district: str = ""
+    ordering: SHEET_ORDERING.choices = SHEET_ORDERING.field()
 
 
 @router.get(
     "/public/experiences", response=list[SheetOut], summary="Banca delle conoscenze: esperienze pubblicate"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_experiences(request, filters: Query[SheetQuery]):
     sheets = search_sheets(
         SheetFilters(
@@ -463,7 +464,9 @@ def list_experiences(request, filters: Query[SheetQuery]):
             district=filters.district,
         )
     )
-    return _LazyRows(sheets, lambda sheet: _sheet_out(sheet, show_note=False))
+    return LazyRows(
+        SHEET_ORDERING.apply(sheets, filters.ordering), lambda sheet: _sheet_out(sheet, show_note=False)
+    )
 
 
 def _readable_sheet(user, sheet_id: int) -> ExperimentSheet:
@@ -529,7 +532,7 @@ def submit_sheet(request, sheet_id: int):
     return _run(lambda: _sheet_out(services.submit_sheet(actor=request.auth, sheet=sheet), show_note=True))
 
 
-class ReviewIn(Schema):
+class SheetReviewIn(Schema):
     decision: str = Field(description="publish | return")
     note: str = ""
 
@@ -540,7 +543,7 @@ class ReviewIn(Schema):
     response={200: SheetOut, **problem_responses(403, 404, 409, 422)},
     summary="Pubblica la scheda o la rimanda al beneficiario (staff)",
 )
-def review_sheet(request, sheet_id: int, payload: ReviewIn):
+def review_sheet(request, sheet_id: int, payload: SheetReviewIn):
     if not permissions.can_review_sheets(request.auth):
         return problem_response(403, detail="Non sei abilitato a revisionare le schede.")
     sheet = get_object_or_404(ExperimentSheet, pk=sheet_id)
@@ -598,12 +601,15 @@ def declare_interest(request, sheet_id: int, payload: InterestIn):
         interest = services.declare_replication_interest(
             actor=request.auth, sheet=sheet, organisation=organisation, message=payload.message
         )
-        return 201, {
-            "id": interest.pk,
-            "sheet_id": sheet.pk,
-            "organisation": organisation.name,
-            "message": interest.message,
-            "created_at": in_rome(interest.created_at),
-        }
+        return Status(
+            201,
+            {
+                "id": interest.pk,
+                "sheet_id": sheet.pk,
+                "organisation": organisation.name,
+                "message": interest.message,
+                "created_at": in_rome(interest.created_at),
+            },
+        )
 
     return _run(action)

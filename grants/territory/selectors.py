@@ -50,7 +50,7 @@ def municipalities_by_istat_codes(istat_codes: list[str]) -> dict[str, Municipal
 
 
 def _bodies_queryset() -> QuerySet[SocialServiceBody]:
-    return SocialServiceBody.objects.select_related("province", "seat__province").order_by("name")
+    return SocialServiceBody.objects.select_related("province", "seat__province").order_by("name", "pk")
 
 
 def list_districts(*, province: str = "", include_demo: bool = True) -> QuerySet[CohesionDistrict]:

@@ -327,7 +327,7 @@ def test_notices_answer_404_for_another_organisations_application(client, world)
     assert client.get(f"{API}/applications/{world.submitted.pk + 10_000}/notices").status_code == 404
     client.force_login(world.user_a)
     notices = client.get(f"{API}/applications/{world.submitted.pk}/notices")
-    assert notices.status_code == 200 and len(notices.json()) == 1
+    assert notices.status_code == 200 and notices.json()["count"] == 1
 
 
 def test_a_revoked_assignment_is_gone_for_its_evaluator(client, world):
@@ -348,4 +348,4 @@ def test_a_user_with_no_role_gets_nothing_from_the_assignment_list(client, world
     _assigned(world)
     client.force_login(UserFactory())
     response = client.get(f"{API}/evaluation/assignments")
-    assert response.status_code == 200 and response.json() == []
+    assert response.status_code == 200 and response.json() == {"items": [], "count": 0}

@@ -219,7 +219,7 @@ def test_a_grant_from_the_draft_to_the_interim_payment_through_the_api(
     assert len(auto["created"]) == 2 and auto["short_application_ids"] == []
     marks = {first: FULL_MARKS, second: {**FULL_MARKS, "B2": "30"}}
     for evaluator, points in marks.items():
-        [assignment] = evaluator.get("/evaluation/assignments").json()
+        [assignment] = evaluator.get("/evaluation/assignments").json()["items"]
         parties = evaluator.get(f"/evaluation/assignments/{assignment['id']}/parties").json()
         declared = evaluator.post(
             f"/evaluation/assignments/{assignment['id']}/declaration",
@@ -246,7 +246,7 @@ def test_a_grant_from_the_draft_to_the_interim_payment_through_the_api(
     assert applicant.get(url).json()["status"] == "funded"
 
     # --- the project: CUP by the officer, acceptance and start by the beneficiary ------------------------
-    [summary] = applicant.get("/projects").json()
+    [summary] = applicant.get("/projects").json()["items"]
     project = f"/projects/{summary['id']}"
     assert summary["status"] == "to_accept"
     assert applicant.get(project).json()["grant"] == "71200.00"
@@ -295,7 +295,7 @@ def test_a_grant_from_the_draft_to_the_interim_payment_through_the_api(
     # --- the controller checks it: one cut, motivated ---------------------------------------------------
     assigned = officer.post(f"/finance/claims/{claim['id']}/assign", {"controller_id": controller_user.pk})
     assert assigned["status"] == "under_check"
-    assert [c["id"] for c in controller.get("/finance/controller/claims").json()] == [claim["id"]]
+    assert [c["id"] for c in controller.get("/finance/controller/claims").json()["items"]] == [claim["id"]]
     checked = controller.post(
         f"/finance/items/{item['id']}/check",
         {"outcome": "partly_admitted", "admitted_amount": "38000", "reason": "Una fattura fuori periodo"},

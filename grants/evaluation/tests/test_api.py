@@ -73,7 +73,7 @@ def test_integration_request_and_answer_over_the_api(client):
         content_type="application/json",
     )
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
-    notices = client.get(f"{API}/applications/{application.pk}/notices").json()
+    notices = client.get(f"{API}/applications/{application.pk}/notices").json()["items"]
     assert notices[0]["subject"].startswith("Richiesta di integrazione")
 
 
@@ -89,7 +89,7 @@ def test_panel_declaration_scores_and_ranking_over_the_api(client):
     assignment_id = auto["created"][0]["id"]
 
     client.force_login(user)
-    assert [a["id"] for a in client.get(f"{API}/evaluation/assignments").json()] == [assignment_id]
+    assert [a["id"] for a in client.get(f"{API}/evaluation/assignments").json()["items"]] == [assignment_id]
     too_early = client.put(
         f"{API}/evaluation/assignments/{assignment_id}/scores",
         {"points": FULL_MARKS, "justifications": justified(FULL_MARKS), "submit": True},

@@ -65,7 +65,7 @@ def test_claim_control_and_interim_payment_through_the_api(client):
     assert response.json()["status"] == "under_check"
 
     client.force_login(controller)
-    assert [c["id"] for c in client.get("/api/v1/finance/controller/claims").json()] == [claim_id]
+    assert [c["id"] for c in client.get("/api/v1/finance/controller/claims").json()["items"]] == [claim_id]
     response = post(
         client,
         f"/api/v1/finance/items/{item_id}/check",

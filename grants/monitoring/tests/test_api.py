@@ -51,12 +51,12 @@ def test_a_member_registers_a_participant_and_errors_name_the_field(client, proj
 def test_sensitive_categories_only_with_the_permission(client, project):
     f.participant(project, 33, disabilita="si")
     client.force_login(f.officer())
-    listed = client.get(f"{BASE}/projects/{project.pk}/participants").json()
+    listed = client.get(f"{BASE}/projects/{project.pk}/participants").json()["items"]
     assert listed[0]["sensitive"] is None
     codes = [r["indicator"]["code"] for r in client.get(f"{BASE}/projects/{project.pk}/indicators").json()]
     assert "CO16" not in codes and "PART" in codes
     client.force_login(f.manager())
-    listed = client.get(f"{BASE}/projects/{project.pk}/participants").json()
+    listed = client.get(f"{BASE}/projects/{project.pk}/participants").json()["items"]
     assert listed[0]["sensitive"]["disabilita"] is True
     rows = {r["indicator"]["code"]: r for r in client.get(f"{BASE}/projects/{project.pk}/indicators").json()}
     assert rows["CO16"]["actual"]["total"] == "1.00" or float(rows["CO16"]["actual"]["total"]) == 1

@@ -33,7 +33,7 @@ def test_anonymous_gets_401_and_another_organisation_404(client):
     client.force_login(UserFactory())
     response = client.get(f"{BASE}/projects/{project.pk}")
     assert response.status_code == 404 and response["Content-Type"] == PROBLEM
-    assert client.get(f"{BASE}/projects").json() == []
+    assert client.get(f"{BASE}/projects").json() == {"items": [], "count": 0}
 
 
 def test_the_beneficiary_accepts_and_starts_through_the_api(client):
@@ -59,7 +59,7 @@ def test_the_beneficiary_accepts_and_starts_through_the_api(client):
     assert future.status_code == 422 and future.json()["errors"][0]["field"] == "start_date"
     started = post(client, f"{BASE}/projects/{project.pk}/start", {"start_date": str(_today())})
     assert started.status_code == 200 and started.json()["status"] == "active"
-    assert [p["id"] for p in client.get(f"{BASE}/projects").json()] == [project.pk]
+    assert [p["id"] for p in client.get(f"{BASE}/projects").json()["items"]] == [project.pk]
 
 
 def test_variation_above_tolerance_decided_by_the_officer(client):
@@ -124,9 +124,9 @@ def test_officer_cup_suspension_revocation_and_export(client):
         client, f"{BASE}/projects/{project.pk}/revocation", {"new_grant": "0", "reason": "Mai avviato"}
     )
     assert revoked.json()["status"] == "revoked"
-    listed = client.get(f"{BASE}/projects", {"status": "revoked"}).json()
+    listed = client.get(f"{BASE}/projects", {"status": "revoked"}).json()["items"]
     assert [p["id"] for p in listed] == [project.pk]
-    assert client.get(f"{BASE}/projects", {"call": "non-esiste"}).json() == []
+    assert client.get(f"{BASE}/projects", {"call": "non-esiste"}).json() == {"items": [], "count": 0}
     export = client.get(f"{BASE}/projects/export.xlsx")
     assert export.status_code == 200 and export.content.startswith(b"PK")
 
