@@ -1,7 +1,10 @@
 """How API callers authenticate: the browser's session, or a personal access token (Bearer).
 
 Authenticated routers declare ``auth=[token_auth, session_auth]``: a request carrying a bearer token is
-judged by the token alone; otherwise the session counts. Failures are problem+json (grants/api/urls.py):
+judged by the token alone; otherwise the session counts. Public routers are mounted with
+:data:`PUBLIC_AUTH`: the same two, then anonymous access, so a token or a session still says who is asking
+(staff see draft calls, a beneficiary its own unpublished sheet) and a bad token is still refused. Failures
+are problem+json (grants/api/urls.py):
 
 - no credentials, or an unknown, expired or revoked token: 401 with ``WWW-Authenticate``;
 - a session write without a valid CSRF token: 403;
@@ -9,6 +12,7 @@ judged by the token alone; otherwise the session counts. Failures are problem+js
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -110,3 +114,23 @@ token_auth = TokenAuth()
 
 # What authenticated routers declare: a bearer token, else the browser's session.
 API_AUTH = [token_auth, session_auth]
+
+
+class AnonymousAccess:
+    """The last authenticator of a public operation: without credentials the caller is anonymous.
+
+    ``openapi_security_schema`` only marks the operation for the OpenAPI document, where the entry becomes
+    the empty requirement ``{}`` (authentication optional); see ``ProblemNinjaAPI.get_openapi_schema``.
+    """
+
+    openapi_security_schema = {"x-anonymous": True}
+
+    def __call__(self, request):
+        return AnonymousUser()
+
+
+anonymous_access = AnonymousAccess()
+ANONYMOUS_SCHEME = AnonymousAccess.__name__
+
+# What public routers are mounted with: who is asking when they say so, anyone otherwise.
+PUBLIC_AUTH = [token_auth, session_auth, anonymous_access]

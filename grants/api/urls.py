@@ -23,7 +23,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from grants.core.views import DATABASE_UNAVAILABLE, database_unavailable_response
 
-from .auth import API_AUTH, WWW_AUTHENTICATE
+from .auth import ANONYMOUS_SCHEME, API_AUTH, PUBLIC_AUTH, WWW_AUTHENTICATE
+from .parser import NulRefusingParser, contains_nul
 from .problems import PROBLEM_CONTENT_TYPE, Problem, as_problem, problem_response
 from .throttling import api_rate_throttle
 
@@ -52,10 +53,19 @@ class ProblemNinjaAPI(NinjaAPI):
         for name, definition in problem.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components["Problem"] = problem
+        schema.get("components", {}).get("securitySchemes", {}).pop(ANONYMOUS_SCHEME, None)
         for methods in schema.get("paths", {}).values():
             for method, operation in methods.items():
+                _mark_optional_authentication(operation)
                 _document_failures(method.upper(), operation)
         return schema
+
+
+def _mark_optional_authentication(operation: dict) -> None:
+    """Public operations list the token and the session, then ``{}``: anonymous callers are welcome too."""
+    security = operation.get("security")
+    if security and any(ANONYMOUS_SCHEME in requirement for requirement in security):
+        operation["security"] = [r for r in security if ANONYMOUS_SCHEME not in r] + [{}]
 
 
 _FAILURE_DESCRIPTIONS = {
@@ -63,6 +73,7 @@ _FAILURE_DESCRIPTIONS = {
     "401": "Autenticazione mancante o non valida (sessione o token personale).",
     "403": "Operazione non consentita (permessi, verifica CSRF, token di sola lettura).",
     "404": "Risorsa non trovata (o non visibile a chi chiede).",
+    "409": "Lo stato dell'oggetto non consente l'operazione: ``code`` dice perché.",
     "422": "Dati non validi: l'elenco ``errors`` indica i campi.",
     "429": "Troppe richieste: riprovare dopo i secondi indicati in Retry-After.",
 }
@@ -74,7 +85,10 @@ def _document_failures(method: str, operation: dict) -> None:
     operation["responses"] = responses
     parameters = operation.get("parameters", [])
     wanted = {"429"}
-    if operation.get("security"):
+    security = operation.get("security") or []
+    if {} in security:
+        wanted.add("401")  # only a bad token: anonymous callers are served
+    elif security:
         wanted |= {"401", "403"}
     if parameters or "requestBody" in operation:
         wanted.add("422")
@@ -82,6 +96,8 @@ def _document_failures(method: str, operation: dict) -> None:
         wanted.add("400")
     if any(p.get("in") == "path" for p in parameters):
         wanted.add("404")
+        if method not in SAFE_METHODS:
+            wanted.add("409")  # a write on an existing object its state may not allow
     for status in sorted(wanted):
         responses.setdefault(status, {"description": _FAILURE_DESCRIPTIONS[status]})
     for status, response in responses.items():
@@ -100,10 +116,13 @@ def _document_failures(method: str, operation: dict) -> None:
 
 
 def _problem_on_405(view):
-    """ninja answers a method a path lacks with a plain 405; its root path raises Http404 outside handlers."""
+    """ninja answers a method a path lacks with a plain 405; its root path raises Http404 outside handlers.
+    A path parameter with a NUL character names nothing (and PostgreSQL could not even look it up): 404."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if contains_nul(list(kwargs.values())):
+            return problem_response(404, detail=_("Nessuna risorsa a questo indirizzo dell'API."))
         try:
             response = view(request, *args, **kwargs)
         except Http404:
@@ -129,6 +148,7 @@ api = ProblemNinjaAPI(
     ),
     urls_namespace="api",
     throttle=[api_rate_throttle],
+    parser=NulRefusingParser(),
 )
 
 
@@ -171,6 +191,10 @@ def on_throttled(request, exc: Throttled):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ValidationError):
+        # ninja turns any failure of the body parser into a 400; the parser's own refusals
+        # (grants/api/parser.py) are field errors.
+        return on_validation_error(request, exc.__cause__)
     response = problem_response(exc.status_code, detail=str(exc))
     if exc.status_code == 401:
         response["WWW-Authenticate"] = getattr(exc, "www_authenticate", WWW_AUTHENTICATE)
@@ -226,8 +250,9 @@ from . import (  # noqa: E402 - routers attach after the error handlers
     transparency,
 )
 
-api.add_router("/", programme.router)
-api.add_router("/", territory.router)
+# Public routers: anyone may call them; a token or a session still says who asks (grants/api/auth.py).
+api.add_router("/", programme.router, auth=PUBLIC_AUTH)
+api.add_router("/", territory.router, auth=PUBLIC_AUTH)
 api.add_router("/", registry.router)
 api.add_router("/", applications.router)
 api.add_router("/", audit.router)
@@ -238,6 +263,6 @@ api.add_router("/", privacy.router)
 api.add_router("/", projects.router)
 api.add_router("/", finance.router)
 api.add_router("/", monitoring.router)
-api.add_router("/", transparency.router)
+api.add_router("/", transparency.router, auth=PUBLIC_AUTH)
 
 __all__ = ["api", "as_problem"]

@@ -50,6 +50,18 @@ def test_validation_error_lists_the_fields(client):
     assert body["errors"][0]["field"] == "page"
 
 
+def test_a_nul_character_is_refused_wherever_it_comes(client):
+    """PostgreSQL cannot store nor compare U+0000: the API refuses it as invalid input, on every database."""
+    body = _problem(client.get(f"{API}/social-service-bodies", {"q": "a\x00b"}), 422)
+    assert [error["field"] for error in body["errors"]] == ["q"]
+    _problem(client.get(f"{API}/calls/bando%00"), 404)
+    client.force_login(UserFactory())
+    response = client.patch(
+        f"{API}/organisations/1", data='{"name": "Coop\\u0000"}', content_type="application/json"
+    )
+    assert [error["field"] for error in _problem(response, 422)["errors"]] == ["name"]
+
+
 def test_unparsable_body_is_a_400_problem(client):
     client.force_login(UserFactory())
     _problem(client.post(f"{API}/organisations", data="{not json", content_type="application/json"), 400)
@@ -161,8 +173,13 @@ def test_openapi_publishes_errors_as_problems(client):
         assert list(content) == [PROBLEM_CONTENT_TYPE]
     assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
     assert "Retry-After" in operation["responses"]["429"]["headers"]
+    # A write on an existing object may find it in a state that does not allow it.
+    withdraw = schema["paths"][f"{API}/applications/{{application_id}}/withdraw"]["post"]["responses"]
+    assert list(withdraw["409"]["content"]) == [PROBLEM_CONTENT_TYPE]
+    assert "409" not in operation["responses"]
     public = schema["paths"][f"{API}/provinces"]["get"]["responses"]
-    assert "401" not in public
+    assert "403" not in public  # anyone may read; only a bad token is refused (401)
+    assert "WWW-Authenticate" in public["401"]["headers"]
 
 
 def test_multipart_without_boundary_is_a_400_problem():

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +16,8 @@ from grants.accounts.models import PersonalAccessToken, TokenScope
 from grants.api.problems import PROBLEM_CONTENT_TYPE
 from grants.applications.tests.factories import member_of, ready_application
 from grants.core.models import AuditEvent
+from grants.programme.models import CallStatus
+from grants.programme.tests.factories import CallFactory
 from grants.registry.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +167,30 @@ def test_evaluation_routes_accept_tokens_and_ask_anonymous_callers_to_authentica
     assert response.status_code == 200, response.content
 
 
+def test_public_operations_know_who_holds_the_token():
+    call = CallFactory(status=CallStatus.DRAFT)
+    officer = UserFactory(is_staff=True)
+    officer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="programme", codename="view_call")
+    )
+    set_totp_secret(officer, DEMO_TOTP_SECRET)
+    issued = tokens.create_token(actor=officer, name="Script")
+    client = Client()
+    _problem(client.get(f"{API}/calls/{call.code}"), 404)  # a draft: not for the public
+    response = client.get(f"{API}/calls/{call.code}", headers=bearer(issued.secret))
+    assert response.status_code == 200, response.content
+    assert call.code in {
+        c["code"] for c in client.get(f"{API}/calls", headers=bearer(issued.secret)).json()["items"]
+    }
+
+
+def test_a_bad_token_is_refused_on_public_operations_too():
+    response = Client().get(f"{API}/provinces", headers=bearer("wcr_00000000_nope"))
+    _problem(response, 401)
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+    assert Client().get(f"{API}/provinces").status_code == 200
+
+
 def test_openapi_declares_both_schemes(client):
     schema = json.loads(client.get(f"{API}/openapi.json").content)
     schemes = schema["components"]["securitySchemes"]
@@ -173,6 +200,10 @@ def test_openapi_declares_both_schemes(client):
         "description": "Token di accesso personale, creato alla pagina /profilo/token/.",
     }
     assert schemes["SessionAuth"]["in"] == "cookie"
+    assert set(schemes) == {"TokenAuth", "SessionAuth"}
+    # Public operations: the token or the session if given, otherwise anonymous ({}).
+    assert schema["paths"][f"{API}/calls"]["get"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}, {}]
+    assert {} not in schema["paths"][f"{API}/applications"]["get"]["security"]
 
 
 # --- the page -----------------------------------------------------------------------------------------------
