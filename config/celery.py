@@ -53,6 +53,12 @@ app.conf.beat_schedule = {
         "task": "grants.evaluation.tasks.expire_integration_requests",
         "schedule": crontab(minute=5),
     },
+    # The dashboards' per-project finance summary is kept fresh by receivers on every change; the nightly
+    # full rebuild (Europe/Rome; before the 02:30 backup) repairs whatever a lost task left stale.
+    "rebuild-finance-summaries": {
+        "task": "monitoring.rebuild_finance_summaries",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 REQUEST_ID_HEADER = "request_id"
