@@ -129,18 +129,24 @@ class Dashboard:
     choices: dict = field(default_factory=dict)
 
 
-def _budget(per: str, key) -> Decimal | None:
-    if key is None:
-        return None
-    if per == "measure":
-        return Measure.objects.filter(pk=key).values_list("budget", flat=True).first()
-    if per == "call":
-        return Call.objects.filter(pk=key).values_list("budget", flat=True).first()
-    if per == "fund":
-        return Measure.objects.filter(fund_id=key).aggregate(t=Sum("budget"))["t"] or ZERO
-    if per == "programme":
-        return Measure.objects.filter(programme_id=key).aggregate(t=Sum("budget"))["t"] or ZERO
-    return None  # provinces and districts have no budget of their own
+def _budgets(per: str, keys) -> dict:
+    """The budget of every row of the breakdown, in one query: a measure's or a call's own, the sum of the
+    measures' of a fund or a programme. Provinces and districts have no budget of their own (None)."""
+    keys = [k for k in keys if k is not None]
+    if per in ("measure", "call"):
+        model = Measure if per == "measure" else Call
+        return dict(model.objects.filter(pk__in=keys).values_list("pk", "budget"))
+    if per in ("fund", "programme"):
+        budgets = dict.fromkeys(keys, ZERO)  # a fund or programme without measures has a budget of zero
+        budgets.update(
+            Measure.objects.filter(**{f"{per}_id__in": keys})
+            .order_by()
+            .values_list(f"{per}_id")
+            .annotate(total=Sum("budget"))
+            .values_list(f"{per}_id", "total")
+        )
+        return budgets
+    return {}
 
 
 def _labels(per: str, keys) -> dict:
@@ -168,12 +174,14 @@ def money_by(filters: Filters) -> tuple[list[MoneyRow], MoneyRow]:
         .order_by(f"{filters.per}_id")
     )
     grouped = list(grouped)
-    labels = _labels(filters.per, [g[f"{filters.per}_id"] for g in grouped])
+    keys = [g[f"{filters.per}_id"] for g in grouped]
+    labels = _labels(filters.per, keys)
+    budgets = _budgets(filters.per, keys)
     rows = [
         MoneyRow(
             key=g[f"{filters.per}_id"],
             label=labels.get(g[f"{filters.per}_id"], _("Non indicato")),
-            budget=_budget(filters.per, g[f"{filters.per}_id"]),
+            budget=budgets.get(g[f"{filters.per}_id"]),
             granted=round_money(g["granted"] or ZERO),
             paid=round_money(g["paid"] or ZERO),
             claimed=round_money(g["claimed"] or ZERO),

@@ -131,7 +131,7 @@ def entity_values(project_ids, indicators: list[Indicator]) -> dict[int, Breakdo
     indicators = [i for i in indicators if rules.is_entity_rule(i.rule)]
     if not indicators:
         return {}
-    partners = _partners_by_project(list(project_ids))
+    partners = _partners_by_project(project_ids)
     return {
         i.pk: Breakdown(Decimal(sum(rules.entity_value(i.rule, p) for p in partners.values())))
         for i in indicators
@@ -181,8 +181,9 @@ def reported_values(
 def indicator_totals(
     projects: QuerySet[Project], *, calls=None, measures=None, include_sensitive: bool
 ) -> list[IndicatorRow]:
-    """Actual vs targets for every indicator of ``measures`` (default: the projects' measures)."""
-    project_ids = list(projects.values_list("pk", flat=True))
+    """Actual vs targets for every indicator of ``measures`` (default: the projects' measures). The projects
+    enter every query as a subquery: a dashboard over thousands of projects never sends their ids."""
+    project_ids = projects.order_by().values("pk")
     if measures is None:
         from grants.programme.models import Measure
 
