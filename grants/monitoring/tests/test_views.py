@@ -2,13 +2,16 @@
 participant form shows each error next to its field; the dashboard for staff, with filters and exports."""
 
 import io
+import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
 from grants.monitoring.models import Participant
 
 from . import factories as f
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,38 @@ def test_call_targets_are_set_by_officers_with_errors_next_to_the_field(client, 
     assert call_targets(project.call)[part.pk] == 150
     client.force_login(f.member(project))
     assert client.get(url).status_code == 403
+
+
+def _nav_link(text: str, href: str) -> str | None:
+    """The main navigation's <a> to ``href``, or None."""
+    match = re.search(rf'<a class="nav-link[^"]*" href="{re.escape(href)}"[^>]*>', text)
+    return match.group(0) if match else None
+
+
+def test_the_dashboard_is_in_the_navigation_only_for_who_may_see_it(client):
+    from grants.projects.tests.factories import staff
+
+    officer_page = _get(client, f.officer(), "/monitoraggio/").content.decode()
+    link = _nav_link(officer_page, "/monitoraggio/")
+    assert link is not None and " active" in link and 'aria-current="page"' in link
+    elsewhere = _get(client, f.officer(), "/bandi/").content.decode()
+    assert " active" not in _nav_link(elsewhere, "/monitoraggio/")
+    not_staff_with_the_permission = UserFactory()
+    not_staff_with_the_permission.user_permissions.add(
+        Permission.objects.get(content_type__app_label="monitoring", codename="view_dashboard")
+    )
+    for user in (staff("finance.check_claim"), not_staff_with_the_permission, UserFactory()):
+        assert _nav_link(_get(client, user, "/bandi/").content.decode(), "/monitoraggio/") is None
+        assert _get(client, user, "/monitoraggio/").status_code == 403
+
+
+def test_my_projects_is_active_on_my_projects_only(client):
+    user = UserFactory()
+    mine = _get(client, user, "/progetti/").content.decode()
+    assert " active" in _nav_link(mine, "/progetti/")
+    client.force_login(f.officer())
+    for url in ("/progetti-finanziati/", "/monitoraggio/progetti/"):
+        text = client.get(url).content.decode()
+        assert " active" not in _nav_link(text, "/progetti/"), url
+    public = client.get("/progetti-finanziati/").content.decode()
+    assert " active" in _nav_link(public, "/progetti-finanziati/")
