@@ -164,46 +164,47 @@ def allocate_with_reserves(
         for code, amount in has.items():
             left[code] = round_money(left.get(code, ZERO) - amount)
     returning = [r.code for r in reserves if r.returns_to_pool and r.code in known]
+    # Every amount below is in cents already (rounded once here): sums and differences of cents are exact,
+    # so the loops add and subtract without rounding again (a ranking may hold tens of thousands of claims).
+    requested = [max(round_money(claim.requested), ZERO) for claim in claims]
+    granted = [sum(has.values(), ZERO) for has in drawn]
+    own = [[code for code in claim.reserves if code in known and code != POOL] + [POOL] for claim in claims]
 
     def run(sources_of) -> None:
         blocked: set[str] = set()
-        for claim, has in zip(claims, drawn, strict=True):
-            requested = max(round_money(claim.requested), ZERO)
-            granted = sum(has.values(), ZERO)
-            need = round_money(requested - granted)
+        for index, has in enumerate(drawn):
+            need = requested[index] - granted[index]
             if need <= 0:
                 continue
-            sources = [s for s in sources_of(claim) if s not in blocked and left.get(s, ZERO) > 0]
+            sources = [s for s in sources_of(index) if s not in blocked and left.get(s, ZERO) > 0]
             available = sum((left[s] for s in sources), ZERO)
             if available >= need:
                 amount = need
             elif (
                 rules.partial_allowed
                 and available > 0
-                and (granted + available) * 100 >= rules.partial_min_percent * requested
+                and (granted[index] + available) * 100 >= rules.partial_min_percent * requested[index]
             ):
                 amount = available
             else:
                 if not rules.next_that_fits:
                     blocked.update(sources)  # the call stops the allocation of these sources here
                 continue
+            granted[index] += amount
             for source in sources:
                 take = min(left[source], amount)
                 if take <= 0:
                     continue
-                has[source] = round_money(has.get(source, ZERO) + take)
-                left[source] = round_money(left[source] - take)
-                amount = round_money(amount - take)
+                has[source] = has.get(source, ZERO) + take
+                left[source] -= take
+                amount -= take
                 if amount <= 0:
                     break
 
-    def own(claim: Claim) -> list[str]:
-        return [code for code in claim.reserves if code in known and code != POOL] + [POOL]
-
-    run(own)  # each application from its reserves, then the pool
+    run(lambda index: own[index])  # each application from its reserves, then the pool
     if returning:
         # The reserves' unused money, for whoever still needs it, in the same order.
-        run(lambda claim: [*own(claim), *(c for c in returning if c not in claim.reserves)])
+        run(lambda index: [*own[index], *(c for c in returning if c not in claims[index].reserves)])
     return drawn
 
 

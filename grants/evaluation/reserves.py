@@ -9,6 +9,8 @@ kept on its ranking entry so a later slide uses the same answer).
 """
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from grants.applications.models import Application
 from grants.programme.models import Call, CallReserve, ReserveKind
@@ -32,29 +34,103 @@ def rules_of(call: Call) -> AllocationRules:
     )
 
 
-def matches(reserve: CallReserve, application: Application) -> bool:
+class ReserveFacts(NamedTuple):
+    """What the reserves look at, for one application (a tuple: made for every application of a ranking)."""
+
+    provinces: AbstractSet[int] = frozenset()  # of intervention, and those of its comuni
+    districts: AbstractSet[int] = frozenset()
+    legal_form: str = ""
+    company_size: str = ""
+    project_lines: tuple[str, ...] = ()  # recognised at the formal check
+
+
+def matches_facts(reserve: CallReserve, facts: ReserveFacts) -> bool:
     if reserve.kind == ReserveKind.PROVINCE:
-        provinces = {p.pk for p in application.provinces.all()}
-        provinces |= {m.province_id for m in application.municipalities.all()}
-        return reserve.province_id in provinces
+        return reserve.province_id in facts.provinces
     if reserve.kind == ReserveKind.DISTRICT:
-        return reserve.district_id in {d.pk for d in application.districts.all()}
+        return reserve.district_id in facts.districts
     if reserve.kind == ReserveKind.APPLICANT_TYPE:
-        applicant = application.applicant
-        if reserve.legal_forms and applicant.legal_form not in reserve.legal_forms:
+        if reserve.legal_forms and facts.legal_form not in reserve.legal_forms:
             return False
-        if reserve.company_sizes and applicant.company_size not in reserve.company_sizes:
+        if reserve.company_sizes and facts.company_size not in reserve.company_sizes:
             return False
         return bool(reserve.legal_forms or reserve.company_sizes)
     if reserve.kind == ReserveKind.PROJECT_TYPE:
-        review = getattr(application, "admissibility_review", None)
-        return review is not None and reserve.code in (review.project_lines or [])
+        return reserve.code in facts.project_lines
     return False
+
+
+def facts_of(application: Application) -> ReserveFacts:
+    """The facts of one application from its rows (and prefetched relations, see ``with_territory``)."""
+    review = getattr(application, "admissibility_review", None)
+    return ReserveFacts(
+        provinces=frozenset(p.pk for p in application.provinces.all())
+        | frozenset(m.province_id for m in application.municipalities.all()),
+        districts=frozenset(d.pk for d in application.districts.all()),
+        legal_form=application.applicant.legal_form,
+        company_size=application.applicant.company_size,
+        project_lines=tuple(review.project_lines or ()) if review is not None else (),
+    )
+
+
+def matches(reserve: CallReserve, application: Application) -> bool:
+    return matches_facts(reserve, facts_of(application))
 
 
 def matching_codes(reserves: list[CallReserve], application: Application) -> tuple[str, ...]:
     """Codes of the reserves the application competes for, in the call's order."""
-    return tuple(r.code for r in reserves if matches(r, application))
+    facts = facts_of(application)
+    return tuple(r.code for r in reserves if matches_facts(r, facts))
+
+
+def codes_for(queryset, reserves: list[CallReserve]) -> dict[int, tuple[str, ...]]:
+    """For every application of ``queryset`` that competes for some of the call's reserves, their codes in
+    the call's order (``matching_codes`` in bulk: a handful of queries whatever the number of applications,
+    reading only what the call's reserves look at)."""
+    if not reserves:
+        return {}
+    kinds = {r.kind for r in reserves}
+    ids = queryset.values("pk")
+    provinces: dict[int, set[int]] = {}
+    districts: dict[int, set[int]] = {}
+    if ReserveKind.PROVINCE in kinds:
+        through = Application.provinces.through.objects.filter(application_id__in=ids)
+        for application_id, province_id in through.values_list("application_id", "province_id"):
+            provinces.setdefault(application_id, set()).add(province_id)
+        through = Application.municipalities.through.objects.filter(application_id__in=ids)
+        for application_id, province_id in through.values_list("application_id", "municipality__province_id"):
+            provinces.setdefault(application_id, set()).add(province_id)
+    if ReserveKind.DISTRICT in kinds:
+        through = Application.districts.through.objects.filter(application_id__in=ids)
+        for application_id, district_id in through.values_list("application_id", "cohesiondistrict_id"):
+            districts.setdefault(application_id, set()).add(district_id)
+    empty: frozenset = frozenset()
+    columns = []  # only what the call's reserves look at
+    if ReserveKind.APPLICANT_TYPE in kinds:
+        columns += ["applicant__legal_form", "applicant__company_size"]
+    if ReserveKind.PROJECT_TYPE in kinds:
+        columns.append("admissibility_review__project_lines")
+    if columns:
+        rows = (
+            {"pk": row[0], **dict(zip(columns, row[1:], strict=True))}
+            for row in queryset.values_list("pk", *columns)
+        )
+    else:  # territory only: the applications in the territory tables are the only candidates
+        rows = ({"pk": pk} for pk in provinces.keys() | districts.keys())
+    result = {}
+    for row in rows:
+        pk = row["pk"]
+        facts = ReserveFacts(
+            provinces=provinces.get(pk, empty),
+            districts=districts.get(pk, empty),
+            legal_form=row.get("applicant__legal_form") or "",
+            company_size=row.get("applicant__company_size") or "",
+            project_lines=row.get("admissibility_review__project_lines") or (),
+        )
+        codes = tuple(r.code for r in reserves if matches_facts(r, facts))
+        if codes:
+            result[pk] = codes
+    return result
 
 
 def with_territory(queryset):

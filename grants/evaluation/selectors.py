@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from grants.applications import selectors as application_selectors
@@ -229,6 +229,29 @@ def visible_evaluations(user, application: Application) -> list[Evaluation]:
     return []
 
 
+def presides(user) -> bool:
+    """Whether the user is the president of some panel (and so sets consensus scores)."""
+    return PanelMember.objects.filter(
+        user=user, user__is_staff=True, is_active=True, is_president=True
+    ).exists()
+
+
+def consensus_candidates(user) -> QuerySet[Application]:
+    """For the president of a panel: the applications of that call whose evaluations are consolidated (and
+    whose ranking is not approved yet), flagged disagreements first; none where they declared a conflict."""
+    calls = PanelMember.objects.filter(
+        user=user, user__is_staff=True, is_active=True, is_president=True
+    ).values("panel__call")
+    return (
+        Application.objects.filter(call__in=calls, consolidated__isnull=False)
+        .filter(status__in=[ApplicationStatus.ADMISSIBLE, ApplicationStatus.EVALUATED])
+        .exclude(ranking_entry__ranking__status=RankingStatus.APPROVED)
+        .exclude(assignments__member__user=user, assignments__status=AssignmentStatus.CONFLICT)
+        .select_related("call", "applicant", "consolidated")
+        .order_by("-consolidated__disagreement", "call__code", *ARRIVAL_ORDER)
+    )
+
+
 # --- two-phase calls: the executive project -----------------------------------------------------------------
 @dataclass(frozen=True)
 class ExecutiveProjectState:
@@ -335,7 +358,7 @@ def published_ranking_rows(call: Call, stage: str = RankingStage.FINAL) -> list[
 
 def ranking_totals(ranking: Ranking) -> dict:
     """Budget, money granted and money left of a ranking."""
-    granted = sum((e.granted for e in ranking.entries.all()), ZERO)
+    granted = RankingEntry.objects.filter(ranking=ranking).aggregate(total=Sum("granted"))["total"] or ZERO
     return {"budget": ranking.budget, "granted": granted, "remaining": ranking.budget - granted}
 
 

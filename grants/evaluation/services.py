@@ -6,13 +6,16 @@ Functions are keyword-only, take the acting user first, never a request; they ch
 (grants.applications.models.Application.mark_*) and leave history and audit events (grants.core.audit).
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -1106,19 +1109,89 @@ PENDING_STATUSES = (
 )
 
 
-def _candidate(application: Application) -> Candidate:
-    consolidated = application.consolidated
-    weighted = consolidated.criterion_scores.get("weighted", {})
-    total = application.total_cost or ZERO
-    return Candidate(
-        key=application.pk,
-        score=consolidated.total_score,
-        requested=application.requested_grant,
-        protocol=(application.protocol_year or 0, application.protocol_number or 0),
-        submitted_at=application.submitted_at,
-        criterion_scores={code.upper(): Decimal(value) for code, value in weighted.items()},
-        cofinancing_share=(application.cofinancing / total) if total else ZERO,
+# The columns of an application the ranking reads, as plain tuples (a call may rank tens of thousands of
+# applications: bench/ranking): id, protocol year and number, requested grant, total cost, co-financing,
+# consolidated score, whether it meets the thresholds; then one weighted score per tie-break criterion.
+_RANKING_COLUMNS = (
+    "pk",
+    "protocol_year",
+    "protocol_number",
+    "requested_grant",
+    "total_cost",
+    "cofinancing",
+    "consolidated__total_score",
+    "consolidated__meets_thresholds",
+)
+_PK, _YEAR, _NUMBER, _REQUESTED, _TOTAL_COST, _COFINANCING, _SCORE, _MEETS = range(len(_RANKING_COLUMNS))
+
+
+def _ranking_rows(call: Call, queryset, rules) -> tuple[list[tuple], list[str]]:
+    """The evaluated applications of a stage in arrival order, with their consolidated score and, for each
+    tie-break on a criterion, that criterion's weighted points (read from the JSON in the database: only
+    the criteria the call's rules name). Returns (rows, the criterion codes of the trailing columns)."""
+    codes = {
+        code.upper(): code for code in Criterion.objects.filter(call=call).values_list("code", flat=True)
+    }
+    wanted = sorted(
+        {rule.criterion for rule in rules if rule.kind == "criterion" and rule.criterion in codes}
     )
+    annotations = {
+        f"tie_{index}": KeyTextTransform(
+            codes[code], KeyTransform("weighted", "consolidated__criterion_scores")
+        )
+        for index, code in enumerate(wanted)
+    }
+    rows = list(
+        queryset.annotate(**annotations)
+        .order_by(*selectors.ARRIVAL_ORDER)
+        .values_list(*_RANKING_COLUMNS, *annotations)
+    )
+    return rows, wanted
+
+
+def _candidate(row: tuple, wanted: list[str]) -> Candidate:
+    total = row[_TOTAL_COST] or ZERO
+    return Candidate(
+        key=row[_PK],
+        score=row[_SCORE],
+        requested=row[_REQUESTED],
+        protocol=(row[_YEAR] or 0, row[_NUMBER] or 0),
+        criterion_scores={
+            code: Decimal(row[len(_RANKING_COLUMNS) + index] or ZERO) for index, code in enumerate(wanted)
+        },
+        cofinancing_share=(row[_COFINANCING] / total) if total else ZERO,
+    )
+
+
+def _entries_history(ranking: Ranking, *, history_type: str, actor, reason: str) -> int:
+    """One history row per entry of ``ranking`` as the database holds it, written by one INSERT … SELECT
+    into simple-history's table: what its signals write row by row ('+' after the entries are created, '-'
+    before they are deleted), for a ranking of any size."""
+    history = RankingEntry.history.model
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in RankingEntry._meta.concrete_fields]
+    extra = [
+        quote(history._meta.get_field(name).column) for name in ("history_date", "history_change_reason")
+    ]
+    extra += [quote(history._meta.get_field("history_type").column), quote("history_user_id")]
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    # Table and column names from the models' metadata; values as parameters.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns + extra)}) "  # noqa: S608
+        f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(RankingEntry._meta.db_table)} "
+        f"WHERE {quote(RankingEntry._meta.get_field('ranking').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now(), reason[:100], history_type, user_id, ranking.pk])
+        return cursor.rowcount
+
+
+def _delete_entries(ranking: Ranking, *, actor) -> int:
+    """The previous proposal's entries: their deletion recorded in the history, then removed in one
+    statement (nothing refers to an entry)."""
+    count = _entries_history(ranking, history_type="-", actor=actor, reason="Graduatoria ricalcolata")
+    RankingEntry.objects.filter(ranking=ranking)._raw_delete(RankingEntry.objects.db)
+    return count
 
 
 def _money_map(drawn: Mapping[str, Decimal]) -> dict[str, str]:
@@ -1164,26 +1237,18 @@ def compute_ranking(
             _("%(n)d domande sono ancora in istruttoria o in valutazione.") % {"n": pending},
             code="evaluations_pending",
         )
-    evaluated = list(
-        reserves.with_territory(
-            phases.in_stage(call, stage)
-            .filter(status=ApplicationStatus.EVALUATED)
-            .select_related("consolidated")
-        ).order_by(*selectors.ARRIVAL_ORDER)
-    )
-    if not evaluated:
-        raise WrongState(_("Nessuna domanda valutata da mettere in graduatoria."), code="nothing_to_rank")
     rules, ignored = parse_tie_breaks(call.tie_break_rules)
-    eligible = [a for a in evaluated if a.consolidated.meets_thresholds]
-    not_eligible = [a for a in evaluated if not a.consolidated.meets_thresholds]
-    placed = rank([_candidate(a) for a in eligible], rules)
-    by_pk = {a.pk: a for a in eligible}
+    evaluated = phases.in_stage(call, stage).filter(status=ApplicationStatus.EVALUATED)
+    rows, wanted = _ranking_rows(call, evaluated, rules)
+    if not rows:
+        raise WrongState(_("Nessuna domanda valutata da mettere in graduatoria."), code="nothing_to_rank")
+    eligible = [row for row in rows if row[_MEETS]]
+    not_eligible = [row for row in rows if not row[_MEETS]]
+    placed = rank([_candidate(row, wanted) for row in eligible], rules)
     call_reserves = reserves.call_reserves(call) if stage == RankingStage.FINAL else []
+    competes = reserves.codes_for(evaluated, call_reserves)
     claims = [
-        Claim(
-            requested=place.candidate.requested,
-            reserves=reserves.matching_codes(call_reserves, by_pk[place.candidate.key]),
-        )
+        Claim(requested=place.candidate.requested, reserves=competes.get(place.candidate.key, ()))
         for place in placed
     ]
     if stage == RankingStage.FINAL:
@@ -1193,53 +1258,111 @@ def compute_ranking(
     else:
         drawn = [{} for _claim in claims]
 
+    replaced = 0
     if ranking is None:
         ranking = Ranking(call=call, stage=stage)
     else:
-        for entry in ranking.entries.all():
-            entry._history_user = actor
-            entry.delete()
+        replaced = _delete_entries(ranking, actor=actor)
     ranking.budget = call.budget if stage == RankingStage.FINAL else ZERO
     ranking.computed_by = actor
     ranking.computed_at = moment
     ranking.ignored_tie_break_rules = ignored
     save_audited(ranking, actor=actor, reason="Graduatoria calcolata", action="ranking.computed")
+    preliminary = stage == RankingStage.PRELIMINARY
+    entries = []
     for position, (place, claim, has) in enumerate(zip(placed, claims, drawn, strict=True), start=1):
-        application = by_pk[place.candidate.key]
+        candidate = place.candidate
         grant = round_money(sum(has.values(), ZERO))
-        save_audited(
-            RankingEntry(
-                ranking=ranking,
-                application=application,
-                position=position,
-                score=place.candidate.score,
-                outcome=EntryOutcome.ADMITTED
-                if stage == RankingStage.PRELIMINARY
-                else _outcome(grant, application.requested_grant),
-                requested=application.requested_grant,
-                granted=grant,
-                funded_from=_money_map(has),
-                reserves=list(claim.reserves),
-                tie_break_note=place.tie_break[:255],
-            ),
-            actor=actor,
-            reason="Graduatoria",
+        outcome = EntryOutcome.ADMITTED if preliminary else _outcome(grant, candidate.requested)
+        entries.append(
+            _EntryRow(
+                candidate.key,
+                position,
+                candidate.score,
+                outcome,
+                candidate.requested,
+                grant,
+                _money_map(has),
+                list(claim.reserves),
+                place.tie_break[:255],
+            )
         )
-    for application in not_eligible:
-        save_audited(
-            RankingEntry(
-                ranking=ranking,
-                application=application,
-                position=None,
-                score=application.consolidated.total_score,
-                outcome=EntryOutcome.NOT_ELIGIBLE,
-                requested=application.requested_grant,
-                granted=ZERO,
-            ),
-            actor=actor,
-            reason="Graduatoria: non idonea",
-        )
+    entries += [
+        _EntryRow(row[_PK], None, row[_SCORE], EntryOutcome.NOT_ELIGIBLE, row[_REQUESTED], ZERO, {}, [], "")
+        for row in not_eligible
+    ]
+    _insert_entries(ranking, entries)
+    _entries_history(ranking, history_type="+", actor=actor, reason="Graduatoria")
+    record_event(
+        actor=actor,
+        action="ranking.entries_written",
+        obj=ranking,
+        before={"entries": replaced},
+        after={
+            "entries": len(entries),
+            "placed": len(placed),
+            "not_eligible": len(not_eligible),
+            "funded": sum(1 for entry in entries if entry.outcome in FUNDED_OUTCOMES),
+            "granted": str(sum((entry.granted for entry in entries), ZERO)),
+        },
+        reason="Graduatoria calcolata",
+    )
     return ranking
+
+
+class _EntryRow(NamedTuple):
+    application_id: int
+    position: int | None
+    score: Decimal
+    outcome: str
+    requested: Decimal
+    granted: Decimal
+    funded_from: dict
+    reserves: list
+    tie_break_note: str
+
+
+def _insert_entries(ranking: Ranking, entries: Sequence[_EntryRow]) -> None:
+    """The entries of a proposal, in bulk: on PostgreSQL one COPY (a call may rank tens of thousands of
+    applications), elsewhere bulk_create. The values come from the allocation, whose invariants the
+    database's constraints check again (granted within the request, money only to the funded, one entry
+    per position and per application)."""
+    if connection.vendor != "postgresql":
+        RankingEntry.objects.bulk_create(
+            [RankingEntry(ranking=ranking, **entry._asdict()) for entry in entries], batch_size=2000
+        )
+        return
+    names = ["created_at", "updated_at", "ranking", *_EntryRow._fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(RankingEntry._meta.get_field(name).column) for name in names)
+    table = quote(RankingEntry._meta.db_table)
+    moment = now().isoformat()
+    stamp = f"{moment}\t{moment}\t{ranking.pk}"
+    reserves_json: dict[tuple, str] = {}
+    lines = []
+    for entry in entries:
+        key = tuple(entry.reserves)
+        if key not in reserves_json:
+            reserves_json[key] = _copy_text(json.dumps(entry.reserves))
+        lines.append(
+            f"{stamp}\t{entry.application_id}\t{_copy_text(entry.position)}\t{entry.score}\t"
+            f"{entry.outcome}\t{entry.requested}\t{entry.granted}\t"
+            f"{_copy_text(json.dumps(entry.funded_from)) if entry.funded_from else '{}'}\t"
+            f"{reserves_json[key]}\t{_copy_text(entry.tie_break_note)}\n"
+        )
+    # Table and columns from the model's metadata; the rows in COPY's text format.
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write("".join(lines))
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL COPY's text format: NULL as \\N, backslash, tab and line breaks escaped."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _outcome(grant: Decimal, requested: Decimal) -> str:
@@ -1426,31 +1549,41 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
 
 
 def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
-    entries = [
-        e
-        for e in RankingEntry.objects.select_for_update()
-        .filter(ranking=ranking, position__isnull=False)
-        .select_related("application")
+    """Re-run the allocation down the placed entries keeping what each has. The caller holds the ranking's
+    row lock, which every writer of its entries takes: the entries are read as plain rows, and only those
+    that receive money are loaded (and locked) to be saved."""
+    rows = list(
+        RankingEntry.objects.filter(ranking=ranking, position__isnull=False)
+        .exclude(outcome=EntryOutcome.RENOUNCED)
         .order_by("position")
-        if e.outcome != EntryOutcome.RENOUNCED
-    ]
+        .values_list("pk", "requested", "reserves", "funded_from")
+    )
     call = ranking.call
     claims = [
         Claim(
-            requested=e.requested,
-            reserves=tuple(e.reserves or ()),
-            drawn={code: Decimal(amount) for code, amount in (e.funded_from or {}).items()},
+            requested=requested,
+            reserves=tuple(entry_reserves or ()),
+            drawn={code: Decimal(amount) for code, amount in (funded_from or {}).items()},
         )
-        for e in entries
+        for _pk, requested, entry_reserves, funded_from in rows
     ]
     drawn = allocate_with_reserves(
         ranking.budget, claims, reserves.as_reserves(reserves.call_reserves(call)), reserves.rules_of(call)
     )
+    raised = {
+        row[0]: has
+        for row, claim, has in zip(rows, claims, drawn, strict=True)
+        if round_money(sum(has.values(), ZERO)) > claim.granted
+    }
     changed = []
-    for entry, claim, has in zip(entries, claims, drawn, strict=True):
+    for entry in (
+        RankingEntry.objects.select_for_update(of=("self",))
+        .filter(pk__in=raised)
+        .select_related("application")
+        .order_by("position")
+    ):
+        has = raised[entry.pk]
         granted = round_money(sum(has.values(), ZERO))
-        if granted <= claim.granted:
-            continue
         was_funded = entry.outcome in FUNDED_OUTCOMES
         entry.granted = granted
         entry.funded_from = _money_map(has)
