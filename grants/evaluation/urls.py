@@ -14,6 +14,8 @@ urlpatterns = [
     path("valutazione/bandi/<slug:code>/graduatoria/", views.ranking, name="ranking"),
     path("valutazione/assegnazioni/", views.my_assignments, name="my_assignments"),
     path("valutazione/assegnazioni/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("valutazione/consenso/", views.consensus_list, name="consensus_list"),
+    path("valutazione/consenso/<int:pk>/", views.consensus, name="consensus"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),
     path("domande/<int:pk>/progetto-esecutivo/", views.executive_project, name="executive_project"),
 ]

@@ -24,7 +24,14 @@ from grants.core.timeutils import ROME
 from grants.programme.models import Call
 
 from . import permissions, phases, selectors, services
-from .models import Assignment, AssignmentStatus, IntegrationRequest, RankingStage, RankingStatus
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    IntegrationRequest,
+    RankingStage,
+    RankingStatus,
+    Score,
+)
 from .services import ChecklistAnswer, EvaluationError
 
 
@@ -207,7 +214,10 @@ def my_assignments(request):
     return render(
         request,
         "evaluation/assignments.html",
-        {"assignments": selectors.assignments_for_evaluator(request.user)},
+        {
+            "assignments": selectors.assignments_for_evaluator(request.user),
+            "presides": selectors.presides(request.user),
+        },
     )
 
 
@@ -288,6 +298,68 @@ def assignment_detail(request, pk: int):
                 if e.evaluator_id != request.user.pk or e.is_consensus
             ],
         },
+    )
+
+
+# --- the panel's president: consensus scores ---------------------------------------------------------------
+@login_required
+def consensus_list(request):
+    return render(
+        request,
+        "evaluation/consensus_list.html",
+        {"applications": selectors.consensus_candidates(request.user)},
+    )
+
+
+@login_required
+def consensus(request, pk: int):
+    """The president replaces the mean with a consensus score: every sub-criterion with its justification
+    and a note; the form starts from the consolidated mean. 404 for anyone but the president of the
+    application's panel without a conflict on it."""
+    application = selectors.submitted_application(pk)
+    if application is None or not permissions.can_set_consensus(request.user, application):
+        raise Http404(_("Domanda non trovata."))
+    tree = selectors.criteria_tree(application.call)
+    consolidated = getattr(application, "consolidated", None)
+    if request.method == "POST":
+        points, justifications = _points_from(request.POST, tree)
+        try:
+            services.set_consensus(
+                actor=request.user,
+                application=application,
+                points=points,
+                justifications=justifications,
+                note=request.POST.get("note", ""),
+            )
+        except (EvaluationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Punteggio di consenso registrato."))
+        return redirect("evaluation:consensus", pk=application.pk)
+    current = consolidated.criterion_scores.get("points", {}) if consolidated else {}
+    stored = {}
+    if consolidated is not None and consolidated.method == "consensus":
+        stored = {
+            s.criterion.code: s
+            for s in Score.objects.filter(
+                evaluation__application=application, evaluation__is_consensus=True
+            ).select_related("criterion")
+        }
+    rows = [
+        {
+            "node": node,
+            "is_leaf": tree.is_leaf(node),
+            "depth": len(tree.ancestors(node)),
+            "mean": current.get(node.code),
+            "points": stored[node.code].points if node.code in stored else current.get(node.code, ""),
+            "justification": stored[node.code].justification if node.code in stored else "",
+        }
+        for node in _tree_order(tree)
+    ]
+    return render(
+        request,
+        "evaluation/consensus.html",
+        {"application": application, "consolidated": consolidated, "rows": rows},
     )
 
 

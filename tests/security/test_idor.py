@@ -479,6 +479,17 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=lambda w: [INTEGRATION_SECRET, *_submitted_secrets(w)],
         unchanged=_integration_state,
     ),
+    "evaluation:consensus": Case(
+        args=lambda w: {"pk": _ranked(w).application.pk},
+        method="post",
+        body=lambda w: {
+            **{f"points-{code}": value for code, value in evaluation_factories.FULL_MARKS.items()},
+            **{f"justification-{code}": "Consenso imposto da B" for code in evaluation_factories.FULL_MARKS},
+            "note": "Consenso imposto da B",
+        },
+        secrets=lambda w: [SCORE_SECRET, *_a_secrets(_ranked)(w)],
+        unchanged=_ranking_state(_ranked),
+    ),
     "evaluation:executive_project": Case(
         args=lambda w: {"pk": _idea_of_a(w).pk},
         method="post",
