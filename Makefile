@@ -91,6 +91,10 @@ bench-opendata: install ## Open-data export benchmark on PostgreSQL: 100,000 pro
 bench-dashboard: install ## Dashboard benchmark on PostgreSQL: 1,000,000 expense items, p95 per dashboard query (goal < 200 ms)
 	bench/dashboard/run.sh
 
+.PHONY: bench-ranking
+bench-ranking: install ## Ranking benchmark on PostgreSQL: 50,000 applications x 3 evaluators x 8 criteria, consolidation, ranking + allocation (goal < 2 s), slide
+	bench/ranking/run.sh
+
 bench-clickday-faults: install ## Click day under faults (own PostgreSQL): kill -9 a worker, restart PostgreSQL, retry, integrity
 	bench/clickday/faults.sh
 
