@@ -1,6 +1,8 @@
-"""Browser test of the evaluation's main path: the officer declares an application admissible, the evaluator
-declares no conflict and scores it, the officer computes the ranking and the manager approves it. Debian's
-Chromium driven by Playwright; each page is checked with axe-core (no serious or critical violation)."""
+"""Browser test of the evaluation's main path: the officer asks for an integration (soccorso istruttorio),
+the applicant answers it from the application's page, the officer reads the answer and declares the
+application admissible, the evaluator declares no conflict and scores it, the officer computes the ranking,
+the manager approves it and the public ranking page shows it. Debian's Chromium driven by Playwright; each
+page is checked with axe-core (no serious or critical violation)."""
 
 import shutil
 
@@ -61,11 +63,47 @@ def test_admissible_scored_ranked_and_approved(live_server, transactional_db, br
     panel = services.set_panel(actor=clerk, call=call, evaluators_per_application=1)
     services.add_panel_member(actor=clerk, panel=panel, user=judge, is_president=True)
 
-    # 1. The officer: formal check, admissible.
+    # 1. The officer: formal check; the statute is not signed, so first an integration request.
     url = f"/valutazione/bandi/{call.code}/domande/{application.pk}/ammissibilita/"
     page = sign_in(browser, live_server, clerk, url)
     assert "Nessun problema rilevato" in page.locator("[data-testid=automatic-checks]").inner_text()
     assert_accessible(page)
+    page.get_by_label("Elementi da integrare (uno per riga)").fill(
+        "Statuto firmato dal legale rappresentante"
+    )
+    page.get_by_label("Comunicazione", exact=True).fill("Lo statuto allegato non è firmato.")
+    page.get_by_role("button", name="Richiedi integrazione").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=application-status]").inner_text() == "Integrazione richiesta"
+    assert "In attesa di risposta" in page.locator("[data-testid=integration-requests]").inner_text()
+    assert page.get_by_role("button", name="Registra").count() == 0  # the formal check waits
+    page.context.close()
+
+    # ... the applicant answers it from the application's page, only the item asked for ...
+    applicant = application.created_by
+    page = sign_in(browser, live_server, applicant, f"/domande/{application.pk}/")
+    page.locator("[data-testid=open-integration]").get_by_role("link").click()
+    page.wait_for_load_state()
+    assert "Lo statuto allegato non è firmato." in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Statuto firmato dal legale rappresentante").fill(
+        "Statuto firmato digitalmente, inviato con la PEC di oggi."
+    )
+    page.get_by_role("button", name="Invia l'integrazione").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-success", has_text="Integrazione inviata").count() == 1
+    assert "Risposta ricevuta" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Invia l'integrazione").count() == 0
+    assert_accessible(page)
+    assert page.script_errors == []
+    page.context.close()
+
+    # ... and the officer reads the answer, then declares the application admissible.
+    page = sign_in(browser, live_server, clerk, url)
+    requests = page.locator("[data-testid=integration-requests]").inner_text()
+    assert "Risposta ricevuta" in requests
+    assert "Statuto firmato digitalmente, inviato con la PEC di oggi." in requests
+    assert page.locator("[data-testid=application-status]").inner_text() == "Inviata"
     page.locator("label[for=outcome-admissible]").click()
     page.get_by_role("button", name="Registra").click()
     page.wait_for_load_state()
@@ -123,6 +161,11 @@ def test_admissible_scored_ranked_and_approved(live_server, transactional_db, br
     page.wait_for_load_state()
     assert "DD 123/A1418A" in page.locator("[data-testid=public-ranking-approval]").inner_text()
     assert "Finanziata" in page.locator("[data-testid=public-ranking]").inner_text()
+    assert (
+        page.locator("[data-testid=public-ranking-pdf]")
+        .get_attribute("href")
+        .endswith(f"/bandi/{call.code}/graduatoria.pdf?fase=final")
+    )
     assert_accessible(page)
     page.context.close()
 
