@@ -191,18 +191,27 @@ class Financing:
 
 
 def financing(project: Project) -> Financing:
-    fund = project.call.measure.fund
-    grant = round_money(project.grant)
+    return financing_of(
+        grant=project.grant,
+        cofinancing=project.cofinancing,
+        paid=getattr(project, "paid_total", None),
+        fund=project.call.measure.fund,
+    )
+
+
+def financing_of(*, grant: Decimal, cofinancing: Decimal, paid: Decimal | None, fund) -> Financing:
+    """The same from plain values (the open-data export reads values, not model instances)."""
+    grant = round_money(grant)
     eu = percent_of(grant, fund.eu_share)
     state = percent_of(grant, fund.national_share)
     return Financing(
         eu=eu,
         state=state,
         region=grant - eu - state,
-        private=round_money(project.cofinancing),
+        private=round_money(cofinancing),
         public_total=grant,
         commitments=grant,
-        payments=round_money(getattr(project, "paid_total", None) or ZERO),
+        payments=round_money(paid or ZERO),
         eu_rate=fund.eu_share,
     )
 
@@ -213,7 +222,11 @@ def paid_payments(project: Project) -> QuerySet[Payment]:
 
 
 def procedure_label(project: Project) -> str:
-    if project.call.mode == CallMode.FIRST_COME:
+    return procedure_label_of(project.call)
+
+
+def procedure_label_of(call) -> str:
+    if call.mode == CallMode.FIRST_COME:
         return _("Avviso pubblico a sportello (ordine di presentazione)")
     return _("Avviso pubblico con procedura valutativa a graduatoria")
 

@@ -4,6 +4,7 @@ them (no natural person, no legal representative, no participant)."""
 import csv
 import io
 import json
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,10 @@ from openpyxl import load_workbook
 
 from grants.projects.states import ProjectStatus
 from grants.projects.tests.factories import ProjectFactory
+from grants.territory.tests.factories import MunicipalityFactory, ProvinceFactory
 
-from .. import opendata
+from .. import opendata, xlsx_stream
+from ..public_projects import NATURAL_PERSON_LABEL
 from .factories import NATURAL_PERSON_NAME, natural_person_project, paid, public_project
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +192,54 @@ def test_rows_are_read_in_chunks_not_loaded_at_once(monkeypatch, projects):
     rest = list(chunks)
     assert calls == [opendata.CHUNK_SIZE]
     assert len(rest) == 2
+
+
+def test_the_export_reads_plain_values_in_three_queries_whatever_the_rows(
+    projects, django_assert_num_queries
+):
+    """The projects with their paid total (one query, streamed), the comuni of the chunk and its calls:
+    never a query per row."""
+    funded, person, _hidden = projects
+    province = ProvinceFactory()
+    second = MunicipalityFactory(province=province, istat_code="990902")
+    first = MunicipalityFactory(province=province, istat_code="990901")
+    funded.application.municipalities.add(second, first)
+    with django_assert_num_queries(3):
+        rows = list(opendata.raw_rows(opendata.OPENCOESIONE, opendata.export_queryset()))
+    by_cup = {r[1]: dict(zip(opendata.OPENCOESIONE.headers, r, strict=True)) for r in rows}
+    assert set(by_cup) == {funded.cup, person.cup}
+    assert by_cup[funded.cup]["TOT_PAGAMENTI"] == Decimal("1234.50")
+    assert by_cup[funded.cup]["COD_COMUNE"] == "990901|990902"  # the declared comuni, in ISTAT order
+    assert by_cup[funded.cup]["DEN_COMUNE"] == f"{first.name}|{second.name}"
+    assert by_cup[funded.cup]["DEN_PROVINCIA"] == province.name  # once, however many of its comuni
+    assert (
+        by_cup[funded.cup]["FINANZ_UE"]
+        + by_cup[funded.cup]["FINANZ_STATO"]
+        + by_cup[funded.cup]["FINANZ_REGIONE"]
+        == funded.grant
+    )
+    assert by_cup[person.cup]["OC_DENOM_BENEFICIARIO"] == str(NATURAL_PERSON_LABEL)
+    assert by_cup[person.cup]["COD_COMUNE"] == ""  # a natural person's seat is not a place of intervention
+
+
+def test_the_streamed_workbook_keeps_text_numbers_and_dates():
+    """The sheet written row by row reads back (openpyxl) with its values, types and formats."""
+    header = [f"C{i}" for i in range(28)]  # past column Z
+    kinds = [xlsx_stream.TEXT] * 26 + [xlsx_stream.NUMBER, xlsx_stream.DATE]
+    text = 'A & B <c> "d"; riga\ndue\x01 «e» '
+    rows = [
+        [text, *[""] * 24, None, Decimal("1234.50"), date(2026, 3, 31)],
+        ["x", *[None] * 25, Decimal("0.00"), None],
+    ]
+    handle = io.BytesIO()
+    xlsx_stream.write(handle, title="prova & co", header=header, kinds=kinds, rows=iter(rows))
+    sheet = load_workbook(io.BytesIO(handle.getvalue())).active
+    assert sheet.title == "prova & co"
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == header and sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert values[1][0] == 'A & B <c> "d"; riga\ndue «e» '  # the control character is dropped
+    assert values[1][1:26] == (None,) * 25
+    assert values[1][26] == pytest.approx(1234.5) and sheet["AA2"].number_format == "#,##0.00"
+    assert values[1][27] == datetime(2026, 3, 31) and sheet["AB2"].number_format == "DD/MM/YYYY"
+    assert values[2][0] == "x" and values[2][26] == 0 and values[2][27] is None
+    assert [xlsx_stream.column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
