@@ -76,6 +76,10 @@ class ParticipantIn(Schema):
     in_formazione_uscita: bool = False
     qualifica_uscita: bool = False
     occupato_uscita: bool = False
+    famiglia_senza_occupati: bool = False
+    figli_a_carico: bool = False
+    unico_adulto: bool = False
+    zona_rurale: bool = False
 
 
 class ExitIn(Schema):
@@ -108,6 +112,10 @@ class ParticipantOut(Schema):
     in_formazione_uscita: bool
     qualifica_uscita: bool
     occupato_uscita: bool
+    famiglia_senza_occupati: bool
+    figli_a_carico: bool
+    unico_adulto: bool
+    zona_rurale: bool
     sensitive: SensitiveOut | None = None
 
 
@@ -290,6 +298,10 @@ def _participant(p: Participant, *, sensitive: bool) -> dict:
         "in_formazione_uscita": p.in_education_on_exit,
         "qualifica_uscita": p.qualification_on_exit,
         "occupato_uscita": p.employed_on_exit,
+        "famiglia_senza_occupati": p.household_jobless,
+        "figli_a_carico": p.household_dependent_children,
+        "unico_adulto": p.household_single_adult,
+        "zona_rurale": p.lives_in_rural_area,
         "sensitive": {
             "migrante": p.is_migrant,
             "minoranza": p.is_minority,

@@ -166,6 +166,15 @@ class Participant(TimeStampedModel):
     has_disability = models.BooleanField(_("persona con disabilità"), default=False)
     is_other_disadvantaged = models.BooleanField(_("altra persona svantaggiata"), default=False)
     is_homeless = models.BooleanField(_("senza dimora o in esclusione abitativa"), default=False)
+    # Household and residence at entry (ESF common indicators CO12, CO13, CO14, CO19).
+    household_jobless = models.BooleanField(_("vive in una famiglia senza occupati"), default=False)
+    household_dependent_children = models.BooleanField(
+        _("vive in una famiglia con figli a carico"), default=False
+    )
+    household_single_adult = models.BooleanField(
+        _("vive in una famiglia composta da un solo adulto"), default=False
+    )
+    lives_in_rural_area = models.BooleanField(_("risiede in una zona rurale"), default=False)
     # Results at exit.
     job_searching_on_exit = models.BooleanField(_("alla conclusione: in cerca di lavoro"), default=False)
     in_education_on_exit = models.BooleanField(

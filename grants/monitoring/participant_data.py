@@ -5,7 +5,9 @@ Columns (CSV/XLSX header, form and API field names):
 codice_fiscale, sesso (F, M, X), data_ingresso, data_uscita (YYYY-MM-DD or DD/MM/YYYY),
 condizione_occupazionale (disoccupato, disoccupato_lunga_durata, inattivo, inattivo_in_formazione, occupato),
 titolo_studio (ISCED 0–8), and yes/no columns (sì/no, 1/0, x/empty): migrante, minoranza, disabilita,
-altro_svantaggio, senza_dimora, cerca_lavoro_uscita, in_formazione_uscita, qualifica_uscita, occupato_uscita.
+altro_svantaggio, senza_dimora, cerca_lavoro_uscita, in_formazione_uscita, qualifica_uscita, occupato_uscita,
+famiglia_senza_occupati, figli_a_carico, unico_adulto, zona_rurale (the last four optional in a file: a file
+made with the earlier template, without them, still imports).
 """
 
 from dataclasses import dataclass
@@ -41,6 +43,13 @@ RESULT_COLUMNS = {
     "qualifica_uscita": "qualification_on_exit",
     "occupato_uscita": "employed_on_exit",
 }
+# The household and the residence at entry (CO12–CO14, CO19): not special categories of data.
+HOUSEHOLD_COLUMNS = {
+    "famiglia_senza_occupati": "household_jobless",
+    "figli_a_carico": "household_dependent_children",
+    "unico_adulto": "household_single_adult",
+    "zona_rurale": "lives_in_rural_area",
+}
 COLUMNS = [
     "codice_fiscale",
     "sesso",
@@ -50,6 +59,7 @@ COLUMNS = [
     "titolo_studio",
     *SENSITIVE_COLUMNS,
     *RESULT_COLUMNS,
+    *HOUSEHOLD_COLUMNS,
 ]
 REQUIRED_COLUMNS = ("codice_fiscale", "sesso", "data_ingresso", "condizione_occupazionale", "titolo_studio")
 _TRUE = {"si", "sì", "s", "1", "x", "true", "vero", "yes", "y", "on"}
@@ -164,7 +174,7 @@ def parse(raw: dict[str, Any], *, today: date) -> tuple[ParsedParticipant | None
         error("titolo_studio", "invalid", _("Indicare il livello ISCED, da 0 a 8."))
     fields["education_level"] = education
 
-    for column, field in {**SENSITIVE_COLUMNS, **RESULT_COLUMNS}.items():
+    for column, field in {**SENSITIVE_COLUMNS, **RESULT_COLUMNS, **HOUSEHOLD_COLUMNS}.items():
         try:
             fields[field] = _bool(raw.get(column))
         except ValueError:

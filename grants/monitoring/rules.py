@@ -73,6 +73,19 @@ PARTICIPANT_RULES: dict[str, tuple[str, Q]] = {
         _("Senzatetto o persone colpite da esclusione abitativa"),
         Q(is_homeless=True),
     ),
+    "participants_jobless_household": (
+        _("Partecipanti che vivono in una famiglia senza occupati"),
+        Q(household_jobless=True),
+    ),
+    "participants_jobless_with_children": (
+        _("Partecipanti che vivono in una famiglia senza occupati, con figli a carico"),
+        Q(household_jobless=True, household_dependent_children=True),
+    ),
+    "participants_single_adult_with_children": (
+        _("Partecipanti che vivono in una famiglia di un solo adulto, con figli a carico"),
+        Q(household_single_adult=True, household_dependent_children=True),
+    ),
+    "participants_rural_areas": (_("Partecipanti residenti in zone rurali"), Q(lives_in_rural_area=True)),
     "participants_job_searching_on_exit": (
         _("Inattivi che cercano lavoro alla conclusione della partecipazione"),
         Q(employment_status__in=_INACTIVE, job_searching_on_exit=True),

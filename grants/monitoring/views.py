@@ -273,7 +273,7 @@ def participant_template(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modello-partecipanti.csv"'
     response.write("\ufeff" + ";".join(COLUMNS) + "\r\n")
-    response.write("RSSMRA85T10A562S;M;2026-01-15;;disoccupato;3;no;no;no;no;no;no;no;no;no\r\n")
+    response.write("RSSMRA85T10A562S;M;2026-01-15;;disoccupato;3;no;no;no;no;no;no;no;no;no;sì;sì;no;no\r\n")
     return response
 
 

@@ -35,9 +35,12 @@ def _api_row(n, **extra):
 
 def test_a_member_registers_a_participant_and_errors_name_the_field(client, project):
     client.force_login(f.member(project))
-    created = _post(client, f"{BASE}/projects/{project.pk}/participants", _api_row(31, disabilita=True))
+    created = _post(
+        client, f"{BASE}/projects/{project.pk}/participants", _api_row(31, disabilita=True, zona_rurale=True)
+    )
     assert created.status_code == 201, created.content
     body = created.json()
+    assert body["zona_rurale"] is True and body["famiglia_senza_occupati"] is False
     assert body["sensitive"] is None  # written, never read back by the beneficiary
     assert "codice_fiscale" not in body and f.fiscal_code(31) not in created.content.decode()
     again = _post(client, f"{BASE}/projects/{project.pk}/participants", _api_row(31))

@@ -144,3 +144,28 @@ def test_sums_by_breakdown_equal_the_totals_and_each_person_counts_once(project)
             transaction.set_rollback(True)
 
     check()
+
+
+def test_household_and_residence_feed_co12_co13_co14_and_co19(project):
+    yes = "sì"
+    f.participant(project, 41, famiglia_senza_occupati=yes, figli_a_carico=yes)  # CO12, CO13
+    f.participant(project, 42, famiglia_senza_occupati=yes, sesso="M")  # CO12
+    f.participant(project, 43, unico_adulto=yes, figli_a_carico=yes, zona_rurale=yes)  # CO14, CO19
+    f.participant(project, 44, unico_adulto=yes)  # a single adult without children: none of them
+    with pytest.raises(MonitoringError) as refused:
+        f.participant(project, 45, zona_rurale="forse")
+    assert [e["field"] for e in refused.value.errors] == ["zona_rurale"]
+    indicators = selectors.applicable_indicators(project)
+    by_code = {i.code: i for i in indicators}
+    values = selectors.computed_values(project, indicators)
+    totals = {code: values[by_code[code].pk] for code in ("CO12", "CO13", "CO14", "CO19")}
+    assert {code: value.total for code, value in totals.items()} == {
+        "CO12": 2,
+        "CO13": 1,
+        "CO14": 1,
+        "CO19": 1,
+    }
+    assert (totals["CO12"].women, totals["CO12"].men) == (1, 1)
+    assert not any(by_code[code].is_sensitive for code in totals)  # household and residence: not special data
+    stored = Participant.objects.get(project=project, household_single_adult=True, lives_in_rural_area=True)
+    assert stored.household_dependent_children and not stored.household_jobless

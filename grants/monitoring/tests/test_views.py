@@ -149,3 +149,25 @@ def test_my_projects_is_active_on_my_projects_only(client):
         assert " active" not in _nav_link(text, "/progetti/"), url
     public = client.get("/progetti-finanziati/").content.decode()
     assert " active" in _nav_link(public, "/progetti-finanziati/")
+
+
+def test_the_participant_form_records_household_and_residence(client, project):
+    client.force_login(f.member(project))
+    url = f"/monitoraggio/progetti/{project.pk}/partecipanti/"
+    page = client.get(url).content.decode()
+    for name in ("famiglia_senza_occupati", "figli_a_carico", "unico_adulto", "zona_rurale"):
+        assert f'<input type="checkbox" id="{name}" name="{name}"' in page and f'<label for="{name}">' in page
+    response = client.post(url, {**f.row(24), "famiglia_senza_occupati": "si", "zona_rurale": "si"})
+    assert response.status_code == 302
+    person = Participant.objects.get(project=project, lives_in_rural_area=True)
+    assert person.household_jobless and not person.household_dependent_children
+    assert not person.household_single_adult
+    template = client.get("/monitoraggio/modello-partecipanti.csv").content.decode("utf-8-sig")
+    header, example = template.splitlines()
+    assert header.split(";")[-4:] == [
+        "famiglia_senza_occupati",
+        "figli_a_carico",
+        "unico_adulto",
+        "zona_rurale",
+    ]
+    assert len(example.split(";")) == len(header.split(";"))
