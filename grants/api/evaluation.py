@@ -40,8 +40,8 @@ router = Router(tags=["evaluation"], auth=django_auth)
 
 # --- shapes -------------------------------------------------------------------------------------------------
 class ChecklistItemIn(Schema):
-    code: str
-    title: str
+    code: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=40, description="Lettere, cifre, - e _")
+    title: str = Field(min_length=1, max_length=255)
     description: str = ""
 
 
@@ -126,8 +126,12 @@ class IntegrationAnswerIn(Schema):
 
 
 class PanelIn(Schema):
-    evaluators_per_application: int = 2
-    disagreement_threshold: Decimal = Decimal(10)
+    evaluators_per_application: int = Field(
+        2, ge=1, le=services.MAX_EVALUATORS_PER_APPLICATION, description="Valutatori per ogni domanda"
+    )
+    disagreement_threshold: Decimal = Field(
+        Decimal(10), ge=0, description="Scarto tra i punteggi oltre il quale serve il consenso"
+    )
 
 
 class MemberIn(Schema):

@@ -10,7 +10,8 @@ error responses are published as ``application/problem+json`` with the shared ``
 import functools
 import logging
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
@@ -199,6 +200,19 @@ def on_http_error(request, exc: HttpError):
     if exc.status_code == 401:
         response["WWW-Authenticate"] = getattr(exc, "www_authenticate", WWW_AUTHENTICATE)
     return response
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rule_refused(request, exc: DjangoValidationError):
+    """A service's ValidationError no view translated (e.g. a model's full_clean, its check constraints): the
+    input was invalid, a 422 with the fields, never a 500."""
+    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [(NON_FIELD_ERRORS, exc.messages)]
+    errors = [
+        {"field": "" if name == NON_FIELD_ERRORS else name, "message": message}
+        for name, messages in pairs
+        for message in messages
+    ]
+    return problem_response(422, detail=_("I dati inviati non sono validi."), errors=errors)
 
 
 @api.exception_handler(MultiPartParserError)

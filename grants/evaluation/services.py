@@ -514,6 +514,10 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
 
 
 # --- panel --------------------------------------------------------------------------------------------------
+MAX_EVALUATORS_PER_APPLICATION = 20
+CENT = Decimal("0.01")
+
+
 @transaction.atomic
 def set_panel(
     *,
@@ -523,9 +527,24 @@ def set_panel(
     disagreement_threshold: Decimal = Decimal(10),
 ) -> Panel:
     _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    try:
+        threshold = Decimal(disagreement_threshold)
+    except (ArithmeticError, TypeError, ValueError):  # the page's text field
+        threshold = Decimal("NaN")
+    errors = []
+    if not 1 <= evaluators_per_application <= MAX_EVALUATORS_PER_APPLICATION:
+        message = _("Da 1 a %(n)d valutatori per domanda.") % {"n": MAX_EVALUATORS_PER_APPLICATION}
+        errors.append({"code": "out_of_range", "field": "evaluators_per_application", "message": message})
+    if not (threshold.is_finite() and 0 <= threshold < 10_000 and threshold == threshold.quantize(CENT)):
+        message = _("Lo scarto è un numero di punti da 0 a 9999,99, con al più due decimali.")
+        errors.append({"code": "out_of_range", "field": "disagreement_threshold", "message": message})
+    else:
+        threshold = threshold.quantize(CENT)
+    if errors:
+        raise EvaluationError(_("Dati del nucleo non validi."), errors=errors)
     panel = Panel.objects.filter(call=call).first() or Panel(call=call)
     panel.evaluators_per_application = evaluators_per_application
-    panel.disagreement_threshold = Decimal(disagreement_threshold)
+    panel.disagreement_threshold = threshold
     return save_audited(panel, actor=actor, reason="Nucleo di valutazione")
 
 

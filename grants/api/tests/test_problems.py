@@ -4,11 +4,13 @@ import json
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import path
 
 from config import urls as project_urls
 from grants.api.problems import PROBLEM_CONTENT_TYPE
+from grants.api.urls import on_rule_refused
 from grants.registry.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,17 @@ def test_a_nul_character_is_refused_wherever_it_comes(client):
         f"{API}/organisations/1", data='{"name": "Coop\\u0000"}', content_type="application/json"
     )
     assert [error["field"] for error in _problem(response, 422)["errors"]] == ["name"]
+
+
+def test_a_rule_no_view_translated_is_a_422_with_its_fields():
+    """A model's full_clean (or check constraint) refusing a value that reached a service is invalid input."""
+    response = on_rule_refused(None, ValidationError({"name": ["Troppo lungo."], "__all__": ["Incoerente."]}))
+    body = _problem(response, 422)
+    assert body["errors"] == [
+        {"field": "name", "message": "Troppo lungo."},
+        {"field": "", "message": "Incoerente."},
+    ]
+    assert _problem(on_rule_refused(None, ValidationError("Non valido.")), 422)["errors"][0]["field"] == ""
 
 
 def test_unparsable_body_is_a_400_problem(client):

@@ -258,6 +258,34 @@ def test_panel_has_one_president():
     assert presidents == [second]
 
 
+@pytest.mark.parametrize(
+    ("evaluators", "threshold", "fields"),
+    [
+        (0, "10", {"evaluators_per_application"}),
+        (services.MAX_EVALUATORS_PER_APPLICATION + 1, "10", {"evaluators_per_application"}),
+        (2, "-1", {"disagreement_threshold"}),
+        (2, "10.005", {"disagreement_threshold"}),
+        (2, "1e30", {"disagreement_threshold"}),
+        (-3, "dieci", {"evaluators_per_application", "disagreement_threshold"}),
+    ],
+)
+def test_a_panel_out_of_range_is_refused_with_its_fields(evaluators, threshold, fields):
+    call = scored_call()
+    with pytest.raises(EvaluationError) as refused:
+        services.set_panel(
+            actor=officer(),
+            call=call,
+            evaluators_per_application=evaluators,
+            disagreement_threshold=threshold,
+        )
+    assert {error["field"] for error in refused.value.errors} == fields
+    assert selectors.panel_of(call) is None
+    panel = services.set_panel(
+        actor=officer(), call=call, evaluators_per_application=1, disagreement_threshold="7.5"
+    )
+    assert (panel.evaluators_per_application, panel.disagreement_threshold) == (1, Decimal("7.50"))
+
+
 def test_only_staff_join_a_panel_and_only_officers_manage_it():
     call = scored_call()
     panel, _users = panel_with(call, members=1)
