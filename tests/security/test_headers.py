@@ -18,7 +18,7 @@ JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:"""
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 # Templates never served as web pages: rendered to PDF by WeasyPrint, where the CSP does not apply.
-NOT_SERVED_AS_PAGES = {"applications/receipt.html"}
+NOT_SERVED_AS_PAGES = {"applications/receipt.html", "transparency/ranking_pdf.html"}
 
 
 def _policy(response) -> dict[str, list[str]]:

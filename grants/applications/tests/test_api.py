@@ -46,7 +46,7 @@ def test_create_draft_and_read_it(client, applicant):
     assert body["status"] == "draft"
     assert body["partners"][0]["role"] == "lead"
     assert client.get(f"{BASE}/applications/{body['id']}").json()["applicant_id"] == organisation.pk
-    assert [a["id"] for a in client.get(f"{BASE}/applications").json()] == [body["id"]]
+    assert [a["id"] for a in client.get(f"{BASE}/applications").json()["items"]] == [body["id"]]
 
 
 def test_draft_for_an_organisation_the_user_does_not_act_for_is_forbidden(client, applicant):
@@ -182,7 +182,7 @@ def test_a_partner_confirms_its_participation(client):
         {"partners": [{"organisation_id": partner_org.pk, "share_percent": "40"}]},
     )
     client.force_login(partner_user)
-    [invitation] = client.get(f"{BASE}/partnerships").json()
+    [invitation] = client.get(f"{BASE}/partnerships").json()["items"]
     assert invitation["application_id"] == application.pk
     assert client.get(f"{BASE}/applications/{application.pk}").status_code == 404
     confirmed = post(client, f"{BASE}/partnerships/{invitation['id']}/confirm")
