@@ -6,15 +6,13 @@ Functions are keyword-only, take the acting user first, never a request; they ch
 (grants.applications.models.Application.mark_*) and leave history and audit events (grants.core.audit).
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,6 +58,7 @@ from .models import (
     Score,
     ScoreMethod,
 )
+from .ranking_entries import EntryRow, replace_entries
 from .scoring import compute, mean, points_text, score_errors
 
 
@@ -1182,37 +1181,6 @@ def _candidate(row: tuple, wanted: list[str]) -> Candidate:
     )
 
 
-def _entries_history(ranking: Ranking, *, history_type: str, actor, reason: str) -> int:
-    """One history row per entry of ``ranking`` as the database holds it, written by one INSERT … SELECT
-    into simple-history's table: what its signals write row by row ('+' after the entries are created, '-'
-    before they are deleted), for a ranking of any size."""
-    history = RankingEntry.history.model
-    quote = connection.ops.quote_name
-    columns = [quote(f.column) for f in RankingEntry._meta.concrete_fields]
-    extra = [
-        quote(history._meta.get_field(name).column) for name in ("history_date", "history_change_reason")
-    ]
-    extra += [quote(history._meta.get_field("history_type").column), quote("history_user_id")]
-    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    # Table and column names from the models' metadata; values as parameters.
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns + extra)}) "  # noqa: S608
-        f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(RankingEntry._meta.db_table)} "
-        f"WHERE {quote(RankingEntry._meta.get_field('ranking').column)} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now(), reason[:100], history_type, user_id, ranking.pk])
-        return cursor.rowcount
-
-
-def _delete_entries(ranking: Ranking, *, actor) -> int:
-    """The previous proposal's entries: their deletion recorded in the history, then removed in one
-    statement (nothing refers to an entry)."""
-    count = _entries_history(ranking, history_type="-", actor=actor, reason="Graduatoria ricalcolata")
-    RankingEntry.objects.filter(ranking=ranking)._raw_delete(RankingEntry.objects.db)
-    return count
-
-
 def _money_map(drawn: Mapping[str, Decimal]) -> dict[str, str]:
     return {code: str(amount) for code, amount in sorted(drawn.items()) if amount > 0}
 
@@ -1277,11 +1245,8 @@ def compute_ranking(
     else:
         drawn = [{} for _claim in claims]
 
-    replaced = 0
     if ranking is None:
         ranking = Ranking(call=call, stage=stage)
-    else:
-        replaced = _delete_entries(ranking, actor=actor)
     ranking.budget = call.budget if stage == RankingStage.FINAL else ZERO
     ranking.computed_by = actor
     ranking.computed_at = moment
@@ -1294,7 +1259,7 @@ def compute_ranking(
         grant = round_money(sum(has.values(), ZERO))
         outcome = EntryOutcome.ADMITTED if preliminary else _outcome(grant, candidate.requested)
         entries.append(
-            _EntryRow(
+            EntryRow(
                 candidate.key,
                 position,
                 candidate.score,
@@ -1307,18 +1272,20 @@ def compute_ranking(
             )
         )
     entries += [
-        _EntryRow(row[_PK], None, row[_SCORE], EntryOutcome.NOT_ELIGIBLE, row[_REQUESTED], ZERO, {}, [], "")
+        EntryRow(row[_PK], None, row[_SCORE], EntryOutcome.NOT_ELIGIBLE, row[_REQUESTED], ZERO, {}, [], "")
         for row in not_eligible
     ]
-    _insert_entries(ranking, entries)
-    _entries_history(ranking, history_type="+", actor=actor, reason="Graduatoria")
+    written = replace_entries(ranking, entries, actor=actor)
     record_event(
         actor=actor,
         action="ranking.entries_written",
         obj=ranking,
-        before={"entries": replaced},
+        before={"entries": written.before},
         after={
             "entries": len(entries),
+            "kept": written.kept,
+            "removed": written.removed,
+            "written": written.written,
             "placed": len(placed),
             "not_eligible": len(not_eligible),
             "funded": sum(1 for entry in entries if entry.outcome in FUNDED_OUTCOMES),
@@ -1327,61 +1294,6 @@ def compute_ranking(
         reason="Graduatoria calcolata",
     )
     return ranking
-
-
-class _EntryRow(NamedTuple):
-    application_id: int
-    position: int | None
-    score: Decimal
-    outcome: str
-    requested: Decimal
-    granted: Decimal
-    funded_from: dict
-    reserves: list
-    tie_break_note: str
-
-
-def _insert_entries(ranking: Ranking, entries: Sequence[_EntryRow]) -> None:
-    """The entries of a proposal, in bulk: on PostgreSQL one COPY (a call may rank tens of thousands of
-    applications), elsewhere bulk_create. The values come from the allocation, whose invariants the
-    database's constraints check again (granted within the request, money only to the funded, one entry
-    per position and per application)."""
-    if connection.vendor != "postgresql":
-        RankingEntry.objects.bulk_create(
-            [RankingEntry(ranking=ranking, **entry._asdict()) for entry in entries], batch_size=2000
-        )
-        return
-    names = ["created_at", "updated_at", "ranking", *_EntryRow._fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(RankingEntry._meta.get_field(name).column) for name in names)
-    table = quote(RankingEntry._meta.db_table)
-    moment = now().isoformat()
-    stamp = f"{moment}\t{moment}\t{ranking.pk}"
-    reserves_json: dict[tuple, str] = {}
-    lines = []
-    for entry in entries:
-        key = tuple(entry.reserves)
-        if key not in reserves_json:
-            reserves_json[key] = _copy_text(json.dumps(entry.reserves))
-        lines.append(
-            f"{stamp}\t{entry.application_id}\t{_copy_text(entry.position)}\t{entry.score}\t"
-            f"{entry.outcome}\t{entry.requested}\t{entry.granted}\t"
-            f"{_copy_text(json.dumps(entry.funded_from)) if entry.funded_from else '{}'}\t"
-            f"{reserves_json[key]}\t{_copy_text(entry.tie_break_note)}\n"
-        )
-    # Table and columns from the model's metadata; the rows in COPY's text format.
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        copy.write("".join(lines))
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL COPY's text format: NULL as \\N, backslash, tab and line breaks escaped."""
-    if value is None:
-        return "\\N"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
 
 
 def _outcome(grant: Decimal, requested: Decimal) -> str:
