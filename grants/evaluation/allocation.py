@@ -90,18 +90,23 @@ class Placed:
 
 
 def rank(candidates: Sequence[Candidate], rules: Sequence[TieBreak]) -> list[Placed]:
+    """The candidates in ranking order, each with the rule that placed it after an equal score."""
+
     def sort_key(c: Candidate):
         return (-c.score, *(rule.key(c) for rule in rules), c.protocol, c.key)
 
-    ordered = sorted(candidates, key=sort_key)
+    # Each key once (a ranking may hold tens of thousands of candidates); the tie-break note is the first
+    # rule whose part of the key differs from the previous candidate's.
+    keyed = sorted(((sort_key(c), c) for c in candidates), key=lambda pair: pair[0])
     placed = []
-    for index, candidate in enumerate(ordered):
+    previous = None
+    for key, candidate in keyed:
         note = ""
-        if index and ordered[index - 1].score == candidate.score:
-            previous = ordered[index - 1]
-            decided = next((r for r in rules if r.key(previous) != r.key(candidate)), None)
+        if previous is not None and previous[0] == key[0]:
+            decided = next((r for i, r in enumerate(rules, start=1) if previous[i] != key[i]), None)
             note = decided.text if decided else "Numero di protocollo"
         placed.append(Placed(candidate=candidate, tie_break=note))
+        previous = key
     return placed
 
 

@@ -14,11 +14,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from grants.core.timeutils import now
 
 from .models import Ranking, RankingEntry
 
+_JSON_FIELDS = ("funded_from", "reserves")
 # Keep SQLite's limit on bound parameters far away; PostgreSQL takes one array instead.
 _CHUNK = 900
 
@@ -47,10 +50,7 @@ class WriteCounts:
 
 def replace_entries(ranking: Ranking, entries: Sequence[EntryRow], *, actor) -> WriteCounts:
     """Make the entries of ``ranking`` exactly ``entries``, rewriting only the rows that differ."""
-    current = {
-        row[0]: EntryRow(*row)
-        for row in RankingEntry.objects.filter(ranking=ranking).values_list(*EntryRow._fields)
-    }
+    current = {row.application_id: row for row in _current(ranking)}
     wanted = {entry.application_id: entry for entry in entries}
     stale = [key for key, row in current.items() if wanted.get(key) != row]
     fresh = [entry for entry in entries if current.get(entry.application_id) != entry]
@@ -81,6 +81,28 @@ def replace_entries(ranking: Ranking, entries: Sequence[EntryRow], *, actor) -> 
     return WriteCounts(
         before=len(current), kept=len(entries) - len(fresh), removed=len(stale), written=len(fresh)
     )
+
+
+def _current(ranking: Ranking) -> Iterable[EntryRow]:
+    """The entries the database holds, as rows to compare. Their JSON is read as text and parsed once per
+    distinct text: most entries share theirs ("{}" for the unfunded, a few reserve lists)."""
+    as_text = {name: Cast(name, TextField()) for name in _JSON_FIELDS}
+    fields = [f"{name}_text" if name in _JSON_FIELDS else name for name in EntryRow._fields]
+    rows = (
+        RankingEntry.objects.filter(ranking=ranking)
+        .annotate(**{f"{name}_text": expression for name, expression in as_text.items()})
+        .values_list(*fields)
+    )
+    parsed: dict[str, object] = {}
+    for values in rows:
+        row = EntryRow(*values)
+        yield row._replace(**{name: _parse(getattr(row, name), parsed) for name in _JSON_FIELDS})
+
+
+def _parse(text: str, parsed: dict):
+    if text not in parsed:
+        parsed[text] = json.loads(text)
+    return parsed[text]
 
 
 def _history(ranking: Ranking, history_type: str, *, actor, reason: str, application_ids=None) -> None:

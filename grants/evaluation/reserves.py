@@ -111,23 +111,25 @@ def codes_for(queryset, reserves: list[CallReserve]) -> dict[int, tuple[str, ...
     if ReserveKind.PROJECT_TYPE in kinds:
         columns.append("admissibility_review__project_lines")
     if columns:
-        rows = (
-            {"pk": row[0], **dict(zip(columns, row[1:], strict=True))}
-            for row in queryset.values_list("pk", *columns)
-        )
+        rows = queryset.values_list("pk", *columns)
     else:  # territory only: the applications in the territory tables are the only candidates
-        rows = ({"pk": pk} for pk in provinces.keys() | districts.keys())
+        rows = ((pk,) for pk in provinces.keys() | districts.keys())
     result = {}
-    for row in rows:
-        pk = row["pk"]
+    # Applications share their facts (a few provinces, a few legal forms): each set of facts is matched
+    # against the reserves once.
+    decided: dict[ReserveFacts, tuple[str, ...]] = {}
+    for pk, *values in rows:
+        row = dict(zip(columns, values, strict=True))
         facts = ReserveFacts(
-            provinces=provinces.get(pk, empty),
-            districts=districts.get(pk, empty),
+            provinces=frozenset(provinces.get(pk, empty)),
+            districts=frozenset(districts.get(pk, empty)),
             legal_form=row.get("applicant__legal_form") or "",
             company_size=row.get("applicant__company_size") or "",
-            project_lines=row.get("admissibility_review__project_lines") or (),
+            project_lines=tuple(row.get("admissibility_review__project_lines") or ()),
         )
-        codes = tuple(r.code for r in reserves if matches_facts(r, facts))
+        codes = decided.get(facts)
+        if codes is None:
+            codes = decided[facts] = tuple(r.code for r in reserves if matches_facts(r, facts))
         if codes:
             result[pk] = codes
     return result

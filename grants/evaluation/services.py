@@ -21,6 +21,7 @@ from grants.applications import services as application_services
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome, PartnerRole
 from grants.core.audit import record_event, save_audited
+from grants.core.bulk import cycle_collection_paused
 from grants.core.money import ZERO, format_eur, round_money
 from grants.core.timeutils import format_rome, in_rome, now
 from grants.notifications import events
@@ -1185,10 +1186,16 @@ def _money_map(drawn: Mapping[str, Decimal]) -> dict[str, str]:
     return {code: str(amount) for code, amount in sorted(drawn.items()) if amount > 0}
 
 
-@transaction.atomic
 def compute_ranking(
     *, actor, call: Call, stage: str = RankingStage.FINAL, moment: datetime | None = None
 ) -> Ranking:
+    """The proposed ranking of a stage (``_compute_ranking``), in one transaction, with the cyclic garbage
+    collector paused: a call may rank tens of thousands of applications (bench/ranking)."""
+    with cycle_collection_paused(), transaction.atomic():
+        return _compute_ranking(actor=actor, call=call, stage=stage, moment=moment)
+
+
+def _compute_ranking(*, actor, call: Call, stage: str, moment: datetime | None) -> Ranking:
     """The proposed ranking of a stage: applications meeting every threshold by score (ties: the call's
     rules, then protocol); below a threshold: not eligible. The final ranking allocates the budget down the
     list honouring the call's reserves and partial-funding rules (grants.evaluation.allocation); the
