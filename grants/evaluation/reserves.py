@@ -105,27 +105,31 @@ def codes_for(queryset, reserves: list[CallReserve]) -> dict[int, tuple[str, ...
         for application_id, district_id in through.values_list("application_id", "cohesiondistrict_id"):
             districts.setdefault(application_id, set()).add(district_id)
     empty: frozenset = frozenset()
-    columns = []  # only what the call's reserves look at
-    if ReserveKind.APPLICANT_TYPE in kinds:
+    provinces_of = {pk: frozenset(ids) for pk, ids in provinces.items()}
+    districts_of = {pk: frozenset(ids) for pk, ids in districts.items()}
+    applicant = ReserveKind.APPLICANT_TYPE in kinds
+    lines = ReserveKind.PROJECT_TYPE in kinds
+    columns = ["pk"]  # only what the call's reserves look at
+    if applicant:
         columns += ["applicant__legal_form", "applicant__company_size"]
-    if ReserveKind.PROJECT_TYPE in kinds:
+    if lines:
         columns.append("admissibility_review__project_lines")
-    if columns:
-        rows = queryset.values_list("pk", *columns)
+    if len(columns) > 1:
+        rows = queryset.values_list(*columns)
     else:  # territory only: the applications in the territory tables are the only candidates
-        rows = ((pk,) for pk in provinces.keys() | districts.keys())
+        rows = ((pk,) for pk in provinces_of.keys() | districts_of.keys())
     result = {}
     # Applications share their facts (a few provinces, a few legal forms): each set of facts is matched
     # against the reserves once.
     decided: dict[ReserveFacts, tuple[str, ...]] = {}
-    for pk, *values in rows:
-        row = dict(zip(columns, values, strict=True))
+    for values in rows:
+        pk = values[0]
         facts = ReserveFacts(
-            provinces=frozenset(provinces.get(pk, empty)),
-            districts=frozenset(districts.get(pk, empty)),
-            legal_form=row.get("applicant__legal_form") or "",
-            company_size=row.get("applicant__company_size") or "",
-            project_lines=tuple(row.get("admissibility_review__project_lines") or ()),
+            provinces_of.get(pk, empty),
+            districts_of.get(pk, empty),
+            (values[1] or "") if applicant else "",
+            (values[2] or "") if applicant else "",
+            tuple(values[-1] or ()) if lines else (),
         )
         codes = decided.get(facts)
         if codes is None:
