@@ -118,6 +118,28 @@ class BudgetLineOut(Schema):
     is_computed: bool
 
 
+# A document's download: the file itself, documented as such in the schema.
+_DOCUMENT_FILE = {
+    "responses": {
+        200: {
+            "description": "Il file del documento (versione attuale), come caricato.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+class DocumentOut(Schema):
+    id: int
+    code: str = Field(description="Codice del documento richiesto dal bando")
+    partner_id: int | None = Field(description="Il partner a cui si riferisce, per i documenti per partner")
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
 class ApplicationSummaryOut(Schema):
     id: int
     call_id: int
@@ -146,6 +168,7 @@ class ApplicationOut(ApplicationSummaryOut):
     partners: list[PartnerOut]
     budget_lines: list[BudgetLineOut]
     stamp_duty: StampDutyOut
+    documents: list[DocumentOut]
 
 
 class ViolationOut(Schema):
@@ -224,6 +247,21 @@ def _detail(application: Application) -> dict:
                 "confirmed_at": p.confirmed_at,
             }
             for p in partners
+        ],
+        "documents": [
+            {
+                "id": document.pk,
+                "code": document.required_document.code,
+                "partner_id": document.partner_id,
+                "original_name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "uploaded_at": document.created_at,
+            }
+            for document in application.documents.select_related("required_document").order_by(
+                "required_document__order", "required_document__code", "pk"
+            )
         ],
         "stamp_duty": {
             "number": application.stamp_duty_number,
@@ -492,6 +530,26 @@ def attach_application_document(request, application_id: int, document_code: str
     except ApplicationError as exc:
         return _problem(exc)
     return Status(201, _detail(application))
+
+
+@router.get(
+    "/applications/{application_id}/documents/{document_id}/file",
+    openapi_extra=_DOCUMENT_FILE,
+)
+def download_own_document(request, application_id: int, document_id: int):
+    """Un documento caricato su una domanda della propria organizzazione (bozza o inviata); ogni download è
+    registrato."""
+    try:
+        document = document_access.applicant_document(request.auth, application_id, document_id)
+    except ApplicationDocument.DoesNotExist:
+        raise Http404 from None
+    try:
+        handle = document_access.open_document_for_applicant(
+            actor=request.auth, document=document, request=request
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return document_access.download_response(handle, document)
 
 
 @router.get("/applications/{application_id}/checks", response=ChecksOut)
@@ -813,14 +871,7 @@ def download_document_archive(request, code: str, archive_id: int):
 
 @router.get(
     "/calls/{code}/applications/{application_id}/documents/{document_id}",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "Il file del documento (versione attuale), come caricato.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=_DOCUMENT_FILE,
 )
 def download_application_document(request, code: str, application_id: int, document_id: int):
     """Un documento di una domanda inviata al bando, per il personale abilitato; ogni download è
@@ -838,8 +889,4 @@ def download_application_document(request, code: str, application_id: int, docum
         )
     except PermissionDenied as exc:
         return _forbidden(exc)
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return document_access.download_response(handle, document)

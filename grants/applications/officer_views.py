@@ -140,8 +140,4 @@ def officer_document_download(request, code: str, pk: int, document_pk: int):
     except ApplicationDocument.DoesNotExist:
         raise Http404(_("Documento non trovato.")) from None
     handle = document_access.open_document_for_officer(actor=request.user, document=document, request=request)
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return document_access.download_response(handle, document)

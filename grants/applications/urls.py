@@ -10,6 +10,11 @@ urlpatterns = [
     path("domande/<int:pk>/inviata/", views.application_submitted, name="application_submitted"),
     path("domande/<int:pk>/ricevuta.pdf", views.application_receipt, name="application_receipt"),
     path("domande/<int:pk>/ritira/", views.application_withdraw, name="application_withdraw"),
+    path(
+        "domande/<int:pk>/documenti/<int:document_pk>/",
+        views.application_document,
+        name="application_document",
+    ),
     path("partenariati/", views.partnerships, name="partnerships"),
     path("bandi/<slug:code>/partecipa/", views.participate, name="participate"),
     path("bandi/<slug:code>/domande/", views.officer_application_list, name="officer_application_list"),

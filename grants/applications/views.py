@@ -24,7 +24,7 @@ from grants.core.timeutils import now
 from grants.programme.models import Call, CallStatus, StateAidRegime
 from grants.registry.models import Membership
 
-from . import selectors, services
+from . import document_access, selectors, services
 from .budget import aid_intensity
 from .bulk_download import archives_of
 from .exports import filtered_applications, officer_filters
@@ -39,7 +39,7 @@ from .forms import (
     budget_initial,
     partner_initial,
 )
-from .models import Application, ApplicationPartner
+from .models import Application, ApplicationDocument, ApplicationPartner
 from .permissions import can_view_call_applications
 from .receipt import receipt_filename, render_receipt_pdf
 from .services import ApplicationError, BudgetLineInput, PartnerInput
@@ -534,6 +534,19 @@ def application_receipt(request, pk: int):
     if application.protocol_number is None:
         raise Http404(_("La ricevuta esiste solo per le domande inviate."))
     return receipt_response(application)
+
+
+@login_required
+def application_document(request, pk: int, document_pk: int):
+    """A document the applicant uploaded, read back (draft or submitted): the current version."""
+    try:
+        document = document_access.applicant_document(request.user, pk, document_pk)
+    except ApplicationDocument.DoesNotExist:
+        raise Http404(_("Documento non trovato.")) from None
+    handle = document_access.open_document_for_applicant(
+        actor=request.user, document=document, request=request
+    )
+    return document_access.download_response(handle, document)
 
 
 def receipt_response(application: Application) -> HttpResponse:

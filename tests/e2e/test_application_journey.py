@@ -173,6 +173,12 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     page.get_by_role("button", name=re.compile("Carica il file")).click()
     page.wait_for_load_state()
     assert "Caricato: domanda.pdf" in page.locator("[data-testid=document-state]").inner_text()
+    # The file read back is the one uploaded.
+    with page.expect_download() as uploaded:
+        page.locator("[data-testid=document-state] [data-testid=document-download]").click()
+    assert uploaded.value.suggested_filename == "domanda.pdf"
+    with open(uploaded.value.path(), "rb") as handle:
+        assert handle.read() == PDF
 
     # The completeness panel names the violation, with a link to its section.
     panel = completeness(page)

@@ -1629,6 +1629,12 @@ def _document_of_a(w: World) -> dict:
     return {"code": w.call.code, "pk": application.pk, "document_pk": document.pk}
 
 
+def _own_document_args(w: World) -> dict:
+    """A's document as its applicant reaches it: under the application, not under the call."""
+    found = _document_of_a(w)
+    return {"pk": found["pk"], "document_pk": found["document_pk"]}
+
+
 def _document_secrets(w: World) -> list[str]:
     _document_of_a(w)
     return [w.organisation_a.name, w.organisation_a.fiscal_code, DOCUMENT_SECRET.decode()]
@@ -1747,6 +1753,7 @@ PAGE_CASES: dict[str, Case] = {
     "applications:application_receipt": Case(
         args=lambda w: {"pk": w.submitted.pk}, secrets=_submitted_secrets
     ),
+    "applications:application_document": Case(args=_own_document_args, secrets=_document_secrets),
     "applications:application_withdraw": Case(
         args=lambda w: {"pk": w.submitted.pk},
         method="post",
@@ -1842,6 +1849,13 @@ API_CASES: dict[str, Case] = {
     ),
     "grants_api_applications_download_application_receipt": Case(
         args=lambda w: {"application_id": w.submitted.pk}, secrets=_submitted_secrets
+    ),
+    "grants_api_applications_download_own_document": Case(
+        args=lambda w: {
+            "application_id": _own_document_args(w)["pk"],
+            "document_id": _own_document_args(w)["document_pk"],
+        },
+        secrets=_document_secrets,
     ),
     "grants_api_applications_withdraw_application": Case(
         args=lambda w: {"application_id": w.submitted.pk},
