@@ -539,14 +539,21 @@ def attach_application_document(request, application_id: int, document_code: str
 def download_own_document(request, application_id: int, document_id: int):
     """Un documento caricato su una domanda della propria organizzazione (bozza o inviata); ogni download è
     registrato."""
+    return _document_download(
+        request,
+        lambda: document_access.applicant_document(request.auth, application_id, document_id),
+        document_access.open_document_for_applicant,
+    )
+
+
+def _document_download(request, find, open_document):
+    """Find the document (404 when absent), open it for the caller (403 when refused), stream it."""
     try:
-        document = document_access.applicant_document(request.auth, application_id, document_id)
+        document = find()
     except ApplicationDocument.DoesNotExist:
         raise Http404 from None
     try:
-        handle = document_access.open_document_for_applicant(
-            actor=request.auth, document=document, request=request
-        )
+        handle = open_document(actor=request.auth, document=document, request=request)
     except PermissionDenied as exc:
         return _forbidden(exc)
     return document_access.download_response(handle, document)
@@ -879,14 +886,8 @@ def download_application_document(request, code: str, application_id: int, docum
     call, refused = _officer_call(request, code)
     if refused:
         return refused
-    try:
-        document = document_access.officer_document(call, application_id, document_id)
-    except ApplicationDocument.DoesNotExist:
-        raise Http404 from None
-    try:
-        handle = document_access.open_document_for_officer(
-            actor=request.auth, document=document, request=request
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    return document_access.download_response(handle, document)
+    return _document_download(
+        request,
+        lambda: document_access.officer_document(call, application_id, document_id),
+        document_access.open_document_for_officer,
+    )
