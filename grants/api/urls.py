@@ -10,7 +10,13 @@ error responses are published as ``application/problem+json`` with the shared ``
 import functools
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpResponseNotAllowed
@@ -22,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from grants.core.errors import DomainError
 from grants.core.views import DATABASE_UNAVAILABLE, database_unavailable_response
 
 from .auth import ANONYMOUS_SCHEME, API_AUTH, PUBLIC_AUTH, WWW_AUTHENTICATE
@@ -180,6 +187,20 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return problem_response(403, detail=str(exc) or _("Operazione non consentita."))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    """A service's refusal (grants/core/errors.py): its status, code, message and field errors."""
+    return problem_response(
+        exc.status, detail=exc.message, errors=exc.errors, code=exc.code, **exc.problem_members()
+    )
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_object_missing(request, exc):
+    """A selector's ``get`` that found nothing visible: the same answer as a path that names nothing."""
+    return problem_response(404, detail="Risorsa non trovata.")
 
 
 @api.exception_handler(Throttled)

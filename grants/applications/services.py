@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import record_event, save_audited
+from grants.core.errors import DomainError
 from grants.core.money import ZERO, round_money
 from grants.core.tasks import enqueue_on_commit
 from grants.core.timeutils import in_rome, now
@@ -67,18 +68,8 @@ _VALIDATED_RELATIONS = ["call", "applicant", "created_by", "submitted_by", "prel
 
 
 # --- errors: a message for people, a code and field errors for programs --------------------------------
-class ApplicationError(Exception):
-    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        if code:
-            self.code = code
+class ApplicationError(DomainError):
+    """A request the applications rules refuse (grants/core/errors.py)."""
 
 
 class NotEditable(ApplicationError):
@@ -106,6 +97,9 @@ class AlreadySubmitted(ApplicationError):
             % {"protocol": application.protocol or "–"}
         )
         self.application = application
+
+    def problem_members(self) -> dict:
+        return {"protocol": self.application.protocol}
 
 
 class IdempotencyKeyReused(ApplicationError):

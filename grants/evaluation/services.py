@@ -22,6 +22,8 @@ from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome, PartnerRole
 from grants.core.audit import record_event, save_audited
 from grants.core.bulk import cycle_collection_paused
+from grants.core.errors import DomainError
+from grants.core.errors import WrongState as StateError
 from grants.core.money import ZERO, format_eur, round_money
 from grants.core.timeutils import format_rome, in_rome, now
 from grants.notifications import events
@@ -64,23 +66,12 @@ from .scoring import compute, mean, points_text, score_errors
 
 
 # --- errors -------------------------------------------------------------------------------------------------
-class EvaluationError(Exception):
-    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        if code:
-            self.code = code
+class EvaluationError(DomainError):
+    """A request the evaluation rules refuse (grants/core/errors.py)."""
 
 
-class WrongState(EvaluationError):
-    status = 409
-    code = "wrong_state"
+class WrongState(EvaluationError, StateError):
+    """The object's state does not allow the action (409)."""
 
 
 def _wrong_state(application: Application, action: str) -> WrongState:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from grants.applications.budget import BudgetInputError
 from grants.core.audit import record_event, save_audited
+from grants.core.errors import DomainError, field_message
+from grants.core.errors import WrongState as StateError
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import now
 from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
@@ -76,22 +78,20 @@ CHECKLIST: list[tuple[str, str]] = [
 ]
 
 
-class FinanceError(Exception):
-    """A request the rules refuse. ``errors``: [{"field", "message", "code"}]."""
-
-    status = 422
+class FinanceError(DomainError):
+    """A request the finance rules refuse (grants/core/errors.py); without ``errors``, the refusal is one
+    field error on ``field`` (empty: the whole request)."""
 
     def __init__(
         self, message: str, *, field: str = "", code: str = "invalid", errors: list[dict] | None = None
     ):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = errors if errors is not None else [{"field": field, "message": message, "code": code}]
+        if errors is None:
+            errors = [field_message(field, code, message)]
+        super().__init__(message, errors=errors, code=code)
 
 
-class WrongState(FinanceError):
-    status = 409
+class WrongState(FinanceError, StateError):
+    """The object's state does not allow the action (409)."""
 
 
 class DuplicateDocument(FinanceError):

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import record_event, save_audited
+from grants.core.errors import DomainError
+from grants.core.errors import WrongState as StateError
 from grants.core.timeutils import in_rome, now
 from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.programme.models import Call
@@ -38,23 +40,12 @@ IMPORT_MAX_ROWS = 20_000
 XLSX = "application/zip"  # an XLSX is a zip package (checked again when opened)
 
 
-class MonitoringError(Exception):
-    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        if code:
-            self.code = code
+class MonitoringError(DomainError):
+    """A request the monitoring rules refuse (grants/core/errors.py)."""
 
 
-class WrongState(MonitoringError):
-    status = 409
-    code = "wrong_state"
+class WrongState(MonitoringError, StateError):
+    """The object's state does not allow the action (409)."""
 
 
 def _today():

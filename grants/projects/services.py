@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.core.audit import save_audited
+from grants.core.errors import DomainError
+from grants.core.errors import WrongState as StateError
 from grants.core.money import ZERO, format_eur, percent_of, round_money
 from grants.core.timeutils import ROME, format_rome, in_rome, now
 from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
@@ -59,23 +61,12 @@ AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 # --- errors -------------------------------------------------------------------------------------------------
-class ProjectError(Exception):
-    """A request the rules refuse. ``errors``: [{"code", "field", "message"}]."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: list[dict] | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
-        if code:
-            self.code = code
+class ProjectError(DomainError):
+    """A request the projects rules refuse (grants/core/errors.py)."""
 
 
-class WrongState(ProjectError):
-    status = 409
-    code = "wrong_state"
+class WrongState(ProjectError, StateError):
+    """The object's state does not allow the action (409)."""
 
 
 def _field_error(code: str, field: str, message: str) -> ProjectError:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.core.audit import record_event, save_audited
+from grants.core.errors import WrongState as StateError
 from grants.core.timeutils import now
 from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
 from grants.notifications import events
@@ -42,12 +43,8 @@ MATERIAL_TYPES = [PDF, "image/png", "image/jpeg"]
 MAX_HOURS = Decimal("1000")
 
 
-class WrongState(Exception):
+class WrongState(StateError):
     """The act is not possible in the object's current state (the message says why)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _require(allowed: bool, message: str) -> None:
