@@ -54,6 +54,14 @@ class ProblemNinjaAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", unknown_path, name="unknown-path"))
         return urls
 
+    def get_openapi_operation_id(self, operation) -> str:
+        """``grants_api_<context>_<function>``: a context's endpoints may live in a package of modules
+        (``grants.api.evaluation.panel``), their operation ids name the context only, as before the split."""
+        module = operation.view_func.__module__
+        if module.startswith("grants.api."):
+            module = ".".join(module.split(".")[:3])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})

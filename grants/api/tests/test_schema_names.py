@@ -34,9 +34,10 @@ def _models_of(namespace, seen: set) -> list[type[BaseModel]]:
 def _api_models() -> list[type[BaseModel]]:
     seen: set = set()
     models = []
-    for module in pkgutil.iter_modules(grants.api.__path__):
-        if not module.ispkg:
-            models.extend(_models_of(importlib.import_module(f"grants.api.{module.name}"), seen))
+    for module in pkgutil.walk_packages(grants.api.__path__, prefix="grants.api."):
+        if module.name == "grants.api.tests" or module.name.startswith("grants.api.tests."):
+            continue
+        models.extend(_models_of(importlib.import_module(module.name), seen))  # a context's package too
     return models
 
 
