@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from grants.evaluation import services
 
-from ..applications import ViolationOut  # the same automatic checks, one schema in the OpenAPI document
+from ..applications.schemas import ViolationOut  # the applications' checks: one schema in the document
 
 
 class ChecklistItemIn(Schema):

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.db import InterfaceError
 
-from grants.api import applications as api_applications
+from grants.applications import selectors as application_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ def test_api_view_losing_the_database_answers_503(quiet_client, monkeypatch, dja
     def gone(*args, **kwargs):
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr(api_applications.selectors, "applications_for_user", gone, raising=False)
-    monkeypatch.setattr(api_applications.selectors, "application_for_user", gone)
+    monkeypatch.setattr(application_selectors, "applications_for_user", gone, raising=False)
+    monkeypatch.setattr(application_selectors, "application_for_user", gone)
 
     response = quiet_client.get("/api/v1/applications/7")
 

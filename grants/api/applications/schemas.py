@@ -1,0 +1,186 @@
+"""The applications API's shapes: what its endpoints read and answer."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class DraftIn(Schema):
+    organisation_id: int
+    call_id: int
+
+
+class GeneralIn(Schema):
+    title: str
+    abstract: str = ""
+    partnership_name: str = ""
+    municipality_codes: list[str] | None = None
+    district_codes: list[str] | None = None
+    province_codes: list[str] | None = None
+
+
+class PartnerIn(Schema):
+    organisation_id: int | None = None
+    name: str = ""
+    legal_form: str = ""
+    share_percent: Decimal = Decimal(0)
+
+
+class PartnersIn(Schema):
+    lead_share_percent: Decimal | None = None
+    partners: list[PartnerIn]
+
+
+class BudgetLineIn(Schema):
+    category: str
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    description: str = ""
+    partner_id: int | None = None
+
+
+class BudgetIn(Schema):
+    lines: list[BudgetLineIn]
+
+
+class StampDutyIn(Schema):
+    number: str = ""
+    issued_on: date | None = None
+    exemption: str = ""
+    legal_basis: str = ""
+
+
+class StampDutyOut(Schema):
+    number: str
+    issued_on: date | None
+    exemption: str
+    legal_basis: str
+
+
+class SubmitIn(Schema):
+    declarations_accepted: bool = False
+
+
+class PartnerOut(Schema):
+    id: int
+    organisation_id: int | None
+    name: str
+    legal_form: str
+    role: str
+    share_percent: Decimal
+    confirmed_at: datetime | None
+
+
+class BudgetLineOut(Schema):
+    id: int
+    category: str
+    cost_option: str
+    partner_id: int | None
+    description: str
+    quantity: Decimal | None
+    unit_rate: Decimal | None
+    amount: Decimal
+    is_computed: bool
+
+
+# A document's download: the file itself, documented as such in the schema.
+DOCUMENT_FILE = {
+    "responses": {
+        200: {
+            "description": "Il file del documento (versione attuale), come caricato.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+class DocumentOut(Schema):
+    id: int
+    code: str = Field(description="Codice del documento richiesto dal bando")
+    partner_id: int | None = Field(description="Il partner a cui si riferisce, per i documenti per partner")
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ApplicationSummaryOut(Schema):
+    id: int
+    call_id: int
+    call_code: str
+    applicant_id: int
+    applicant_name: str
+    title: str
+    status: str
+    booking_outcome: str
+    total_cost: Decimal
+    requested_grant: Decimal
+    protocol: str
+    submitted_at: datetime | None
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    abstract: str
+    partnership_name: str
+    cofinancing: Decimal
+    booked_amount: Decimal
+    fingerprint: str
+    withdrawn_at: datetime | None
+    municipality_codes: list[str]
+    district_codes: list[str]
+    province_codes: list[str]
+    partners: list[PartnerOut]
+    budget_lines: list[BudgetLineOut]
+    stamp_duty: StampDutyOut
+    documents: list[DocumentOut]
+
+
+class ViolationOut(Schema):
+    code: str
+    field: str
+    message: str
+
+
+class ChecksOut(Schema):
+    ready: bool
+    violations: list[ViolationOut]
+
+
+class SubmissionOut(Schema):
+    id: int
+    status: str
+    protocol: str
+    protocol_year: int
+    protocol_number: int
+    submitted_at: datetime
+    fingerprint: str
+    booking_outcome: str
+    requested_grant: Decimal
+
+
+class PartnershipOut(Schema):
+    id: int
+    application_id: int
+    application_title: str
+    applicant_name: str
+    call_code: str
+    share_percent: Decimal
+    confirmed_at: datetime | None
+
+
+class DocumentArchiveOut(Schema):
+    id: int
+    call_code: str
+    status: str
+    done: int
+    total: int
+    applications: int
+    size: int
+    sha256: str
+    error: str
+    requested_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    download_url: str | None

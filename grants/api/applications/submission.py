@@ -1,0 +1,89 @@
+"""Sending the application (idempotent), its PDF receipt and its withdrawal."""
+
+from django.http import HttpResponse
+from ninja import Header
+
+from grants.applications import services
+from grants.applications.models import Application
+from grants.applications.receipt import receipt_filename, render_receipt_pdf
+from grants.applications.tasks import stored_receipt
+from grants.core.errors import WrongState
+
+from ..problems import problem_response
+from . import router
+from .common import application_of, detail
+from .schemas import ApplicationOut, SubmissionOut, SubmitIn
+
+
+def _submission(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "status": application.status,
+        "protocol": application.protocol,
+        "protocol_year": application.protocol_year,
+        "protocol_number": application.protocol_number,
+        "submitted_at": application.submitted_at,
+        "fingerprint": application.fingerprint,
+        "booking_outcome": application.booking_outcome,
+        "requested_grant": application.requested_grant,
+    }
+
+
+@router.post("/applications/{application_id}/submit", response=SubmissionOut)
+def submit_application(
+    request,
+    application_id: int,
+    payload: SubmitIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    application = application_of(request, application_id)
+    if not idempotency_key or not idempotency_key.strip():
+        return problem_response(
+            400,
+            detail="Manca l'intestazione Idempotency-Key: serve a non inviare due volte la stessa domanda.",
+            errors=[
+                {"code": "required", "field": "Idempotency-Key", "message": "Intestazione obbligatoria."}
+            ],
+        )
+    result = services.submit(
+        actor=request.auth,
+        application=application,
+        idempotency_key=idempotency_key,
+        declarations_accepted=payload.declarations_accepted,
+    )
+    # The same key always gets the same answer; a repeated request is only marked by this header.
+    response["Idempotent-Replayed"] = "false" if result.created else "true"
+    return _submission(result.application)
+
+
+@router.get(
+    "/applications/{application_id}/receipt.pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "La ricevuta di invio in PDF (numero di protocollo, dati inviati, impronta).",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            409: {"description": "La domanda non è ancora stata inviata."},
+        }
+    },
+)
+def download_application_receipt(request, application_id: int):
+    """The PDF receipt of a submitted application (409 before submission)."""
+    application = application_of(request, application_id)
+    if application.protocol_number is None:
+        raise WrongState("La ricevuta esiste solo per le domande inviate.", code="not_submitted")
+    # The copy the worker stored at submission, else rendered now (no broker, or not made yet).
+    pdf = stored_receipt(application) or render_receipt_pdf(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
+def withdraw_application(request, application_id: int):
+    application = application_of(request, application_id)
+    application = services.withdraw(actor=request.auth, application=application)
+    return detail(application)
