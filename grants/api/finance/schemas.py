@@ -1,0 +1,288 @@
+"""The finance API's shapes: what its endpoints read and answer."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class PayableOut(Schema):
+    kind: str
+    label: str
+    amount: Decimal
+    reason: str
+
+
+class PaymentOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    status: str
+    amount: Decimal
+    guarantee_id: int | None
+    claim_id: int | None
+    note: str
+    approved_at: datetime | None
+    paid_on: date | None
+    payment_reference: str
+    rejection_reason: str
+
+
+class GuaranteeOut(Schema):
+    id: int
+    issuer: str
+    number: str
+    amount: Decimal
+    issued_on: date
+    expires_on: date
+    expired: bool
+
+
+class RecoveryOut(Schema):
+    id: int
+    amount: Decimal
+    recovered_amount: Decimal
+    status: str
+    reason: str
+
+
+class ProjectFinanceOut(Schema):
+    project_id: int
+    cup: str
+    grant: Decimal
+    eligible_cost: Decimal
+    admitted: Decimal
+    committed: Decimal
+    paid: Decimal
+    blocked_reason: str
+    payable: list[PayableOut]
+    payments: list[PaymentOut]
+    guarantees: list[GuaranteeOut]
+    recoveries: list[RecoveryOut]
+
+
+class FinanceReportRowOut(Schema):
+    partner: str
+    category: str
+    budget: Decimal
+    claimed: Decimal
+    admitted: Decimal
+
+
+class FinanceReportOut(Schema):
+    project_id: int
+    rows: list[FinanceReportRowOut]
+    total: FinanceReportRowOut
+    paid: Decimal
+    committed: Decimal
+
+
+class PaymentIn(Schema):
+    kind: str
+    amount: Decimal | None = None
+    guarantee_id: int | None = None
+    note: str = ""
+
+
+class RejectionIn(Schema):
+    reason: str
+
+
+class PaidIn(Schema):
+    paid_on: date
+    reference: str
+
+
+class GuaranteeIn(Schema):
+    issuer: str
+    number: str
+    amount: Decimal
+    issued_on: date
+    expires_on: date
+
+
+class PlanIn(Schema):
+    advance_percent: Decimal
+    guarantee_required: bool
+    interim_thresholds: list[Decimal]
+    retention_percent: Decimal
+
+
+class PlanOut(Schema):
+    call_id: int
+    advance_percent: Decimal
+    guarantee_required: bool
+    interim_thresholds: list[Decimal]
+    retention_percent: Decimal
+    is_default: bool
+
+
+class LoanIn(Schema):
+    principal: Decimal
+    annual_rate_percent: Decimal
+    term_months: int
+    pre_amortisation_months: int = 0
+    frequency_months: int = 6
+    first_due_date: date
+
+
+class InstalmentOut(Schema):
+    number: int
+    due_date: date
+    is_pre_amortisation: bool
+    principal: Decimal
+    interest: Decimal
+    amount: Decimal
+    outstanding_after: Decimal
+    paid_amount: Decimal
+    in_arrears: bool
+
+
+class LoanOut(Schema):
+    id: int
+    project_id: int
+    principal: Decimal
+    annual_rate_percent: Decimal
+    term_months: int
+    pre_amortisation_months: int
+    frequency_months: int
+    total_interest: Decimal
+    arrears: Decimal
+    instalments: list[InstalmentOut]
+
+
+class RepaymentIn(Schema):
+    paid_on: date
+    amount: Decimal
+    reference: str = ""
+
+
+class AmountIn(Schema):
+    amount: Decimal
+
+
+class ClaimIn(Schema):
+    is_final: bool = False
+    period_end: date | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class ItemOut(Schema):
+    id: int
+    partner_id: int
+    partner: str
+    category: str
+    description: str
+    document_type: str
+    document_number: str
+    document_date: date | None
+    supplier_name: str
+    supplier_tax_id: str
+    taxable_amount: Decimal
+    vat_amount: Decimal
+    vat_eligible: bool
+    quantity: Decimal | None
+    quantity_evidence: str
+    amount_claimed: Decimal
+    payment_date: date | None
+    payment_method: str
+    outcome: str
+    admitted_quantity: Decimal | None
+    admitted_amount: Decimal
+    control_reason: str
+    counter_argument: str
+    attachments: list[AttachmentOut]
+
+
+class ClaimChecklistRowOut(Schema):
+    code: str
+    question: str
+    satisfied: bool | None
+    note: str
+
+
+class DuplicateOut(Schema):
+    supplier_tax_id: str
+    document_number: str
+    document_date: date
+    attempted_at: datetime
+
+
+class ClaimOut(Schema):
+    id: int
+    project_id: int
+    number: int
+    is_final: bool
+    status: str
+    submitted_at: datetime | None
+    controller_id: int | None
+    claimed_total: Decimal
+    admitted_total: Decimal
+    sample_note: str
+    outcome_note: str
+    counter_arguments: str
+    final_note: str
+    items: list[ItemOut]
+    checklist: list[ClaimChecklistRowOut]
+    duplicate_attempts: list[DuplicateOut]
+
+
+class ItemIn(Schema):
+    partner_id: int
+    category_id: int
+    description: str
+    document_type: str
+    document_number: str = ""
+    document_date: date | None = None
+    supplier_name: str = ""
+    supplier_tax_id: str = ""
+    taxable_amount: Decimal = Decimal(0)
+    vat_amount: Decimal = Decimal(0)
+    vat_eligible: bool = False
+    amount_claimed: Decimal | None = None
+    quantity: Decimal | None = None
+    quantity_evidence: str = ""
+    payment_date: date | None = None
+    payment_method: str = ""
+
+
+class ControllerIn(Schema):
+    controller_id: int
+
+
+class CheckIn(Schema):
+    outcome: str
+    admitted_amount: Decimal | None = None
+    admitted_quantity: Decimal | None = None
+    reason: str = ""
+
+
+class ChecklistAnswerIn(Schema):
+    code: str
+    satisfied: bool | None = None
+    note: str = ""
+
+
+class ClaimChecklistIn(Schema):
+    answers: list[ChecklistAnswerIn] = []
+    sample_note: str = ""
+
+
+class CloseIn(Schema):
+    outcome_note: str = ""
+
+
+class CounterArgumentsIn(Schema):
+    text: str = ""
+    items: dict[int, str] = {}
+
+
+class FinaliseIn(Schema):
+    final_note: str
