@@ -12,6 +12,8 @@ A new id-taking endpoint that is neither makes ``test_every_id_taking_endpoint_i
 builder (or, if the object really is public, an allowlist entry with its reason).
 """
 
+import copy
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -46,6 +48,7 @@ from grants.programme.models import CallStatus
 from grants.programme.tests.factories import CallFactory, RequiredDocumentFactory
 from grants.registry.models import Membership, Organisation
 from grants.registry.tests.factories import UserFactory
+from tests.support import module_transaction
 
 from . import urls as security_urls
 
@@ -78,8 +81,7 @@ class World:
     cache: dict = field(default_factory=dict)
 
 
-@pytest.fixture
-def world() -> World:
+def build_world() -> World:
     user_a, organisation_a = member_of(name="Cooperativa Alfa Segreta")
     user_b, organisation_b = member_of(name="Associazione Beta")
     _, organisation_c = member_of(name="Ente Gamma")
@@ -112,6 +114,29 @@ def world() -> World:
         partner=partner,
         document_code=document.code,
     )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, request) -> World:
+    """A's world, built once per test module inside a transaction that is rolled back when the module ends;
+    each test runs in a savepoint of it. In the IDOR module every case's objects are built here too, so a
+    case costs its requests only."""
+    with django_db_blocker.unblock(), module_transaction():
+        shared = build_world()
+        if request.module.__name__ == __name__:
+            for case in [*PAGE_CASES.values(), *API_CASES.values()]:
+                case.args(shared)
+            for public in [*PUBLIC_PAGES.values(), *PUBLIC_API.values()]:
+                if public.hidden is not None:
+                    public.hidden(shared)
+        yield shared
+
+
+@pytest.fixture
+def world(shared_world, db) -> World:
+    """A private copy of the shared world per test (as Django's setUpTestData gives): what a test does to
+    the objects in memory does not reach the next one; what it does in the database is rolled back."""
+    return copy.deepcopy(shared_world)
 
 
 # --- what a case is --------------------------------------------------------------------------------------
@@ -2077,6 +2102,7 @@ def _api_path(schemas, operation_id: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.cache
 def _schemas_offline() -> list[dict]:
     from grants.api.urls import api
 

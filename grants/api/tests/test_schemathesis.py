@@ -56,6 +56,8 @@ from grants.territory.models import Municipality
 from grants.transparency import services as transparency_services
 from grants.transparency.tests.factories import COMPLETE_SHEET, activity
 
+pytestmark = pytest.mark.single_pass
+
 API = "/api/v1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 

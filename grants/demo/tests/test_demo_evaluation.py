@@ -10,7 +10,7 @@ from grants.demo.applications import SUBMITTED_TITLE
 from grants.demo.evaluation import load_demo_evaluation
 from grants.evaluation.models import Assignment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_demo_evaluation_is_prepared_once():

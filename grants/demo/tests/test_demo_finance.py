@@ -7,7 +7,7 @@ from grants.finance.states import ClaimStatus, PaymentStatus
 from grants.finance.tests import factories as f
 from grants.registry.models import Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_demo_finance_is_loaded_once_through_the_services():

@@ -7,7 +7,7 @@ from grants.demo.notifications import load_demo_notifications
 from grants.notifications import events
 from grants.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_demo_notifications_are_made_once():

@@ -8,7 +8,7 @@ from grants.demo.projects import ACTIVE_TITLE, DEMO_CUP, TO_ACCEPT_TITLE, load_d
 from grants.projects.models import Project
 from grants.projects.states import ProjectStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_demo_projects_are_made_once():

@@ -26,6 +26,7 @@ def _counts():
     }
 
 
+@pytest.mark.single_pass
 @pytest.mark.django_db
 def test_demo_loads_wecare_and_a_second_run_changes_nothing(capsys):
     call_command("load_demo")
