@@ -129,7 +129,7 @@ def answer_integration(
     for key, item in items.items():
         item.response = responses[key].strip()
         save_audited(item, actor=actor, reason="Risposta all'integrazione")
-    request.status = IntegrationStatus.ANSWERED
+    request.mark_answered()
     request.answered_by = actor
     request.answered_at = moment
     save_audited(request, actor=actor, reason="Integrazione inviata", action="integration.answered")
@@ -160,7 +160,7 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
     if request is None or request.deadline >= moment:
         return None
     application = _lock(request.application)
-    request.status = IntegrationStatus.EXPIRED
+    request.mark_expired()
     save_audited(request, reason="Integrazione scaduta", action="integration.expired")
     reasons = _("Integrazione non pervenuta entro la scadenza del %(d)s.") % {
         "d": format_rome(request.deadline)

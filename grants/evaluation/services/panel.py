@@ -91,7 +91,7 @@ def deactivate_panel_member(*, actor, member: PanelMember) -> PanelMember:
     for assignment in Assignment.objects.filter(
         member=member, status__in=[AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE]
     ):
-        assignment.status = AssignmentStatus.REVOKED
+        assignment.mark_revoked()
         save_audited(assignment, actor=actor, reason="Componente uscito dal nucleo")
         _reassign(actor=actor, application=assignment.application, panel=member.panel)
     return member
@@ -273,7 +273,10 @@ def declare_conflicts(
         )
     has_conflict = any(conflicts.values())
     assignment.declared_at = now()
-    assignment.status = AssignmentStatus.CONFLICT if has_conflict else AssignmentStatus.ACTIVE
+    if has_conflict:
+        assignment.mark_conflict()
+    else:
+        assignment.mark_declared_free()
     save_audited(
         assignment, actor=actor, reason="Conflitto dichiarato" if has_conflict else "Nessun conflitto"
     )

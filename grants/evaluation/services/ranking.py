@@ -348,7 +348,7 @@ def approve_ranking(
             if entry.outcome == EntryOutcome.ADMITTED
             else "",
         )
-    ranking.status = RankingStatus.APPROVED
+    ranking.mark_approved()
     ranking.approved_by = actor
     ranking.approved_at = moment
     ranking.determination_number = number

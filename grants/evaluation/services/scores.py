@@ -90,7 +90,7 @@ def save_scores(
     evaluation.total = sheet.total
     evaluation.bonus = sheet.bonus
     if submit:
-        evaluation.status = EvaluationStatus.SUBMITTED
+        evaluation.mark_submitted()
         evaluation.submitted_at = now()
     save_audited(
         evaluation,
@@ -99,7 +99,7 @@ def save_scores(
         action="evaluation.submitted" if submit else "",
     )
     if submit:
-        assignment.status = AssignmentStatus.SUBMITTED
+        assignment.mark_submitted()
         save_audited(assignment, actor=actor, reason="Valutazione inviata")
         if _all_submitted(application):
             _consolidate_mean(actor=actor, application=application)
@@ -239,7 +239,7 @@ def set_consensus(
         application=application, is_consensus=True
     )
     evaluation.evaluator = actor
-    evaluation.status = EvaluationStatus.SUBMITTED
+    evaluation.mark_consensus_set()
     evaluation.submitted_at = now()
     sheet = compute(
         tree, {code: Decimal(str(v)) for code, v in points.items()}, min_total=call.min_total_score
