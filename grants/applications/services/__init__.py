@@ -7,6 +7,10 @@ Functions are keyword-only, take the acting user first, never a request; they ch
 The submission is built for a click day: one short transaction that locks, in this order, the application
 row, then (first-come calls) the call's booking row, then — last, so that the hottest lock of the platform
 is held only for two UPDATEs and the commit — the protocol counter of the year.
+
+One module per sub-domain: common (errors, checks, lock), drafts (and partners, budget), attachments
+(stamp duty, documents), submission, booking (withdrawal, first-come bookings), retention; this package
+re-exports their public names.
 """
 
 from .attachments import attach_document, set_stamp_duty

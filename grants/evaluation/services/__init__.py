@@ -3,7 +3,13 @@ scores and their consolidation, ranking, allocation, approval, renunciation and 
 
 Functions are keyword-only, take the acting user first, never a request; they check permissions
 (grants.evaluation.permissions), enforce the rules, move the application's state machine
-(grants.applications.models.Application.mark_*) and leave history and audit events (grants.core.audit).
+(grants.applications.models.Application.mark_*) and the evaluation entities' own (states in
+grants.evaluation.states, transitions ``mark_*`` on the models) and leave history and audit events
+(grants.core.audit).
+
+One module per sub-domain: common (errors, checks, lock, notice), admissibility, integration, panel (and
+assignments, conflicts), scores (and consensus), executive (two-phase calls), ranking (and approval), slide
+(renunciation); this package re-exports their public names.
 """
 
 from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist

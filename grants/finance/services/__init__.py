@@ -4,6 +4,10 @@ repayments, expense claims and their first-level control, recoveries.
 Functions are keyword-only, take the acting user and plain data, check the permission and the rule, and
 write audit (grants.core.audit). Refusals raise ``FinanceError`` (422, with the field at fault),
 ``WrongState`` (409) or ``PermissionDenied``; objects the actor may not read are the caller's 404.
+
+One module per sub-domain: common (errors, checks, money input), payments (plan, guarantees, payments),
+loans, claims (the beneficiary's side), controls (the controllers' side), recoveries; this package
+re-exports their public names.
 """
 
 from .claims import (

@@ -4,6 +4,9 @@
 back-office uses), then upserts everything by code in ONE transaction: loading the same file twice changes
 nothing, and what the file no longer lists is removed. Any problem raises ``ProgrammeFileError`` naming the
 file, the entry (``measures[2].calls[0]`` and its code) and the field, and leaves the database as it was.
+
+One module per step: reading (the file), schema (its shape), report (problems and counts), writer (the
+upserts in one transaction); this package re-exports their public names.
 """
 
 from .reading import parse_programme_file, read_programme_file

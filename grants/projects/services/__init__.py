@@ -5,6 +5,10 @@ extensions), suspension and resumption, renunciation and revocation.
 Functions are keyword-only, take the acting user first and plain data, never a request; they check the
 permissions (grants.projects.permissions), enforce the rules, move the state machines declared in
 grants.projects.states and leave history and audit events (grants.core.audit).
+
+One module per sub-domain: common (errors, checks, lock), creation, lifecycle (CUP, agreement, start,
+suspension, milestones), notices (and the de minimis register), changes, closure; this package re-exports
+their public names.
 """
 
 from .changes import decide_change, request_budget_variation, request_extension, request_partner_change
