@@ -3,7 +3,8 @@ request for integrations (soccorso istruttorio), the evaluation panel (nucleo di
 conflict-of-interest declarations and scores, the consolidated score, the ranking (graduatoria) and the
 allocation of the call's budget, with slides (scorrimento) after renunciations.
 
-Every state change goes through grants.evaluation.services; the application's own states are declared in
+Every state change goes through grants.evaluation.services; the states of these entities are declared in
+grants.evaluation.states, their transitions here, and the application's own states in
 grants.applications.states.
 """
 
@@ -13,12 +14,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from grants.applications.models import Application, ApplicationPartner
 from grants.core.models import TimeStampedModel
 from grants.core.money import ZERO, MoneyField
 from grants.programme.models import Call, Criterion
+
+from .states import (
+    LIVE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    EvaluationStatus,
+    IntegrationStatus,
+    RankingStatus,
+)
 
 DEFAULT_INTEGRATION_DAYS = 10
 
@@ -151,12 +161,6 @@ class Notice(TimeStampedModel):
 
 
 # --- integration requests (soccorso istruttorio) ------------------------------------------------------------
-class IntegrationStatus(models.TextChoices):
-    OPEN = "open", _("In attesa di risposta")
-    ANSWERED = "answered", _("Risposta ricevuta")
-    EXPIRED = "expired", _("Scaduta senza risposta")
-
-
 class IntegrationRequest(TimeStampedModel):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="integration_requests"
@@ -166,8 +170,12 @@ class IntegrationRequest(TimeStampedModel):
     )
     message = models.TextField(_("comunicazione"), blank=True)
     deadline = models.DateTimeField(_("scadenza per la risposta"))
-    status = models.CharField(
-        _("stato"), max_length=10, choices=IntegrationStatus.choices, default=IntegrationStatus.OPEN
+    status = FSMField(
+        _("stato"),
+        max_length=10,
+        choices=IntegrationStatus.choices,
+        default=IntegrationStatus.OPEN,
+        protected=False,
     )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -195,6 +203,15 @@ class IntegrationRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_status_display()}"
+
+    # --- state machine (services check the state first, then call these and save with audit) -------------
+    @transition(field=status, source=IntegrationStatus.OPEN, target=IntegrationStatus.ANSWERED)
+    def mark_answered(self):
+        """The applicant answered every requested item before the deadline."""
+
+    @transition(field=status, source=IntegrationStatus.OPEN, target=IntegrationStatus.EXPIRED)
+    def mark_expired(self):
+        """The deadline passed without an answer: the application is not admissible."""
 
     @property
     def audit_organisation(self):
@@ -277,21 +294,17 @@ class PanelMember(TimeStampedModel):
         return self.user.get_full_name() or self.user.email
 
 
-class AssignmentStatus(models.TextChoices):
-    TO_DECLARE = "to_declare", _("Da dichiarare (conflitto di interessi)")
-    ACTIVE = "active", _("In valutazione")
-    SUBMITTED = "submitted", _("Valutazione inviata")
-    CONFLICT = "conflict", _("Rimossa per conflitto di interessi")
-    REVOKED = "revoked", _("Revocata")
-
-
 class Assignment(TimeStampedModel):
     """An application given to a panel member. A declared conflict ends it (kept, for the record)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
     member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="assignments")
-    status = models.CharField(
-        _("stato"), max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.TO_DECLARE
+    status = FSMField(
+        _("stato"),
+        max_length=12,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.TO_DECLARE,
+        protected=False,
     )
     automatic = models.BooleanField(_("assegnata automaticamente"), default=False)
     assigned_by = models.ForeignKey(
@@ -321,10 +334,26 @@ class Assignment(TimeStampedModel):
     def counts_for_panel(self) -> bool:
         return self.status in LIVE_ASSIGNMENT_STATUSES
 
+    # --- state machine (services check the state first, then call these and save with audit) -------------
+    @transition(field=status, source=AssignmentStatus.TO_DECLARE, target=AssignmentStatus.ACTIVE)
+    def mark_declared_free(self):
+        """The member declared no conflict of interest: they may evaluate."""
 
-LIVE_ASSIGNMENT_STATUSES = frozenset(
-    {AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE, AssignmentStatus.SUBMITTED}
-)
+    @transition(field=status, source=AssignmentStatus.TO_DECLARE, target=AssignmentStatus.CONFLICT)
+    def mark_conflict(self):
+        """The member declared a conflict: the assignment ends (kept for the record)."""
+
+    @transition(field=status, source=AssignmentStatus.ACTIVE, target=AssignmentStatus.SUBMITTED)
+    def mark_submitted(self):
+        """The member sent their evaluation."""
+
+    @transition(
+        field=status,
+        source=[AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE],
+        target=AssignmentStatus.REVOKED,
+    )
+    def mark_revoked(self):
+        """The member left the panel before sending the evaluation."""
 
 
 class ConflictDeclaration(TimeStampedModel):
@@ -354,11 +383,6 @@ class ConflictDeclaration(TimeStampedModel):
 
 
 # --- scores -------------------------------------------------------------------------------------------------
-class EvaluationStatus(models.TextChoices):
-    DRAFT = "draft", _("In compilazione")
-    SUBMITTED = "submitted", _("Inviata")
-
-
 class Evaluation(TimeStampedModel):
     """One evaluator's scores for one application (or the president's consensus, ``is_consensus``)."""
 
@@ -370,8 +394,12 @@ class Evaluation(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("valutatore"), on_delete=models.PROTECT, related_name="+"
     )
     is_consensus = models.BooleanField(_("punteggio di consenso del presidente"), default=False)
-    status = models.CharField(
-        _("stato"), max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    status = FSMField(
+        _("stato"),
+        max_length=10,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.DRAFT,
+        protected=False,
     )
     total = models.DecimalField(_("punteggio"), max_digits=8, decimal_places=2, default=ZERO)
     bonus = models.DecimalField(_("punteggio premiale"), max_digits=8, decimal_places=2, default=ZERO)
@@ -395,6 +423,19 @@ class Evaluation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.total}"
+
+    # --- state machine (services check the state first, then call these and save with audit) -------------
+    @transition(field=status, source=EvaluationStatus.DRAFT, target=EvaluationStatus.SUBMITTED)
+    def mark_submitted(self):
+        """The evaluator sent the evaluation: it can no longer change."""
+
+    @transition(
+        field=status,
+        source=[EvaluationStatus.DRAFT, EvaluationStatus.SUBMITTED],
+        target=EvaluationStatus.SUBMITTED,
+    )
+    def mark_consensus_set(self):
+        """The president set (or set anew, before the ranking's approval) the panel's consensus score."""
 
 
 class Score(TimeStampedModel):
@@ -450,11 +491,6 @@ class ConsolidatedScore(TimeStampedModel):
 
 
 # --- ranking and allocation ---------------------------------------------------------------------------------
-class RankingStatus(models.TextChoices):
-    DRAFT = "draft", _("Proposta")
-    APPROVED = "approved", _("Approvata")
-
-
 class RankingStage(models.TextChoices):
     """A two-phase call (FSE1) has two rankings: the preliminary one (ideas) admits to the second window,
     the final one (executive projects) funds. Other calls have the final one only."""
@@ -468,8 +504,8 @@ class Ranking(TimeStampedModel):
     stage = models.CharField(
         _("fase"), max_length=12, choices=RankingStage.choices, default=RankingStage.FINAL
     )
-    status = models.CharField(
-        _("stato"), max_length=10, choices=RankingStatus.choices, default=RankingStatus.DRAFT
+    status = FSMField(
+        _("stato"), max_length=10, choices=RankingStatus.choices, default=RankingStatus.DRAFT, protected=False
     )
     budget = MoneyField(_("dotazione ripartita"))
     computed_by = models.ForeignKey(
@@ -512,6 +548,11 @@ class Ranking(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(_("Graduatoria: %(call)s") % {"call": self.call})
+
+    # --- state machine (services check the state first, then call these and save with audit) -------------
+    @transition(field=status, source=RankingStatus.DRAFT, target=RankingStatus.APPROVED)
+    def mark_approved(self):
+        """Approved by a determination: the outcomes are final (a renunciation only slides it)."""
 
 
 class EntryOutcome(models.TextChoices):

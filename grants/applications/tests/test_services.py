@@ -12,7 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from grants.applications import selectors, services
 from grants.applications.fingerprint import fingerprint_of
 from grants.applications.models import Application, BudgetLine, CallBooking, ProtocolCounter
-from grants.applications.services import BudgetLineInput, PartnerInput
+from grants.applications.services import (
+    BudgetLineInput,
+    PartnerInput,
+    attachments,
+    booking,
+    drafts,
+    retention,
+    submission,
+)
 from grants.applications.states import ApplicationStatus, BookingOutcome, PartnerRole
 from grants.core.timeutils import now, rome_datetime
 from grants.core.vocabulary import LegalForm
@@ -323,10 +331,12 @@ def test_only_members_submit():
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Set the services' clock: clock(moment)."""
+    """Set the services' clock: clock(moment). Each module of the services package looks ``now`` up in its
+    own namespace, so each one that uses it is patched."""
 
     def set_to(moment):
-        monkeypatch.setattr(services, "now", lambda: moment)
+        for module in (drafts, attachments, submission, booking, retention):
+            monkeypatch.setattr(module, "now", lambda: moment)
 
     return set_to
 

@@ -1,0 +1,63 @@
+"""Every write of the evaluation context: formal check, integration requests, panel, conflict declarations,
+scores and their consolidation, ranking, allocation, approval, renunciation and slide.
+
+Functions are keyword-only, take the acting user first, never a request; they check permissions
+(grants.evaluation.permissions), enforce the rules, move the application's state machine
+(grants.applications.models.Application.mark_*) and the evaluation entities' own (states in
+grants.evaluation.states, transitions ``mark_*`` on the models) and leave history and audit events
+(grants.core.audit).
+
+One module per sub-domain: common (errors, checks, lock, notice), admissibility, integration, panel (and
+assignments, conflicts), scores (and consensus), executive (two-phase calls), ranking (and approval), slide
+(renunciation); this package re-exports their public names.
+"""
+
+from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist
+from .common import EvaluationError, WrongState
+from .executive import create_executive_project
+from .integration import answer_integration, expire_integration_requests, request_integration
+from .panel import (
+    CENT,
+    MAX_EVALUATORS_PER_APPLICATION,
+    AutoAssignResult,
+    DeclarationResult,
+    add_panel_member,
+    assign,
+    auto_assign,
+    deactivate_panel_member,
+    declare_conflicts,
+    set_panel,
+)
+from .ranking import PENDING_STATUSES, approve_ranking, compute_ranking
+from .scores import _threshold_failures, save_scores, set_consensus
+from .slide import record_renunciation
+
+__all__ = [
+    "CENT",
+    "MAX_EVALUATORS_PER_APPLICATION",
+    "PENDING_STATUSES",
+    "AutoAssignResult",
+    "ChecklistAnswer",
+    "ChecklistItemInput",
+    "DeclarationResult",
+    "EvaluationError",
+    "WrongState",
+    "_threshold_failures",
+    "add_panel_member",
+    "answer_integration",
+    "approve_ranking",
+    "assign",
+    "auto_assign",
+    "compute_ranking",
+    "create_executive_project",
+    "deactivate_panel_member",
+    "declare_conflicts",
+    "expire_integration_requests",
+    "record_admissibility",
+    "record_renunciation",
+    "request_integration",
+    "save_checklist",
+    "save_scores",
+    "set_consensus",
+    "set_panel",
+]

@@ -1,0 +1,78 @@
+"""What every write of the evaluation context shares: its error types, the permission and state
+checks, the row lock and the notice to the applicant."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.applications.models import Application
+from grants.core.audit import save_audited
+from grants.core.errors import DomainError
+from grants.core.errors import WrongState as StateError
+from grants.notifications import events
+from grants.notifications.services import notify
+
+from ..models import Notice
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+class EvaluationError(DomainError):
+    """A request the evaluation rules refuse (grants/core/errors.py)."""
+
+
+class WrongState(EvaluationError, StateError):
+    """The object's state does not allow the action (409)."""
+
+
+def _wrong_state(application: Application, action: str) -> WrongState:
+    return WrongState(
+        _("La domanda è nello stato «%(status)s»: non è possibile %(action)s.")
+        % {"status": application.get_status_display(), "action": action}
+    )
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+def _notify(
+    *,
+    actor,
+    application: Application,
+    subject: str,
+    body: str,
+    event: str = events.ADMISSIBILITY_OUTCOME,
+    link: str = "",
+) -> Notice:
+    """The communication to the applicant, kept on the application (``Notice``: what an e-mail or PEC
+    would carry), and sent to the applicant organisation's members in the app and by e-mail (``event``
+    lets each user choose whether to receive it by e-mail)."""
+    notice = save_audited(
+        Notice(
+            application=application,
+            subject=subject[:255],
+            body=body,
+            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+        ),
+        actor=actor,
+        reason=subject,
+    )
+    notify(
+        event=event,
+        subject=subject,
+        body=body,
+        organisation=application.applicant,
+        link=link or reverse("applications:application_detail", args=[application.pk]),
+        target=application,
+        actor=actor,
+    )
+    return notice

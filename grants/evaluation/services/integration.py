@@ -1,0 +1,187 @@
+"""Integration requests (soccorso istruttorio): asked by the officer, answered by the applicant,
+expired by the clock."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.applications import services as application_services
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus, BookingOutcome
+from grants.core.audit import save_audited
+from grants.core.timeutils import format_rome, now
+from grants.notifications import events
+
+from .. import permissions
+from ..models import (
+    DEFAULT_INTEGRATION_DAYS,
+    AdmissibilityOutcome,
+    AdmissibilityReview,
+    IntegrationItem,
+    IntegrationRequest,
+    IntegrationStatus,
+)
+from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
+
+
+# --- integration requests (soccorso istruttorio) ------------------------------------------------------------
+@transaction.atomic
+def request_integration(
+    *,
+    actor,
+    application: Application,
+    items: Sequence[str],
+    message: str = "",
+    deadline: datetime | None = None,
+    moment: datetime | None = None,
+) -> IntegrationRequest:
+    """Ask the applicant for the listed items by a deadline (default: 10 days); the formal check waits."""
+    _require(permissions.can_check_admissibility(actor), _("Non puoi richiedere integrazioni."))
+    application = _lock(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise _wrong_state(application, _("richiedere integrazioni"))
+    moment = moment or now()
+    descriptions = [item.strip() for item in items if item and item.strip()]
+    errors = []
+    if not descriptions:
+        errors.append(
+            {
+                "code": "items_required",
+                "field": "items",
+                "message": _("Indicare almeno un elemento da integrare."),
+            }
+        )
+    deadline = deadline or moment + timedelta(days=DEFAULT_INTEGRATION_DAYS)
+    if deadline <= moment:
+        errors.append(
+            {"code": "deadline_past", "field": "deadline", "message": _("La scadenza deve essere futura.")}
+        )
+    if errors:
+        raise EvaluationError(_("La richiesta di integrazione contiene errori."), errors=errors)
+    request = save_audited(
+        IntegrationRequest(
+            application=application, requested_by=actor, message=message.strip(), deadline=deadline
+        ),
+        actor=actor,
+        reason="Richiesta di integrazione",
+        action="integration.requested",
+    )
+    for order, description in enumerate(descriptions, start=1):
+        save_audited(
+            IntegrationItem(request=request, description=description[:500], order=order),
+            actor=actor,
+            reason="Elemento da integrare",
+        )
+    application.mark_integration_requested()
+    save_audited(application, actor=actor, reason="Integrazione richiesta")
+    listed = "\n".join(f"- {d}" for d in descriptions)
+    _notify(
+        actor=actor,
+        application=application,
+        event=events.INTEGRATION_REQUESTED,
+        link=reverse("evaluation:integration_answer", args=[request.pk]),
+        subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
+        body=_("Si richiede di integrare entro il %(d)s (ora di Roma):\n%(items)s\n%(m)s")
+        % {"d": format_rome(deadline), "items": listed, "m": message.strip()},
+    )
+    return request
+
+
+@transaction.atomic
+def answer_integration(
+    *, actor, request: IntegrationRequest, responses: Mapping[int, str], moment: datetime | None = None
+) -> IntegrationRequest:
+    """The applicant answers every requested item (keyed by item id), and only those, before the deadline;
+    the application goes back to the formal check."""
+    request = IntegrationRequest.objects.select_for_update().select_related("application").get(pk=request.pk)
+    application = _lock(request.application)
+    _require(permissions.can_answer_integration(actor, application), _("Non sei abilitato a rispondere."))
+    moment = moment or now()
+    if request.status != IntegrationStatus.OPEN:
+        raise WrongState(
+            _("La richiesta di integrazione non è più aperta (%(s)s).") % {"s": request.get_status_display()}
+        )
+    if moment > request.deadline:
+        raise WrongState(
+            _("La scadenza per rispondere era il %(d)s.") % {"d": format_rome(request.deadline)},
+            code="deadline_passed",
+        )
+    items = {item.pk: item for item in request.items.all()}
+    errors = [
+        {"code": "unknown_item", "field": f"responses.{key}", "message": _("Elemento non richiesto.")}
+        for key in responses
+        if key not in items
+    ]
+    errors += [
+        {
+            "code": "response_required",
+            "field": f"responses.{key}",
+            "message": _("Risposta obbligatoria: «%(d)s».") % {"d": item.description},
+        }
+        for key, item in items.items()
+        if not (responses.get(key) or "").strip()
+    ]
+    if errors:
+        raise EvaluationError(_("La risposta all'integrazione è incompleta."), errors=errors)
+    for key, item in items.items():
+        item.response = responses[key].strip()
+        save_audited(item, actor=actor, reason="Risposta all'integrazione")
+    request.mark_answered()
+    request.answered_by = actor
+    request.answered_at = moment
+    save_audited(request, actor=actor, reason="Integrazione inviata", action="integration.answered")
+    application.mark_integration_answered()
+    save_audited(application, actor=actor, reason="Integrazione ricevuta")
+    return request
+
+
+def expire_integration_requests(moment: datetime | None = None) -> list[Application]:
+    """Open requests past their deadline: expired, and their applications not admissible (with the reason
+    recorded and sent to the applicant). Safe to run repeatedly (management command, Celery beat)."""
+    moment = moment or now()
+    expired = []
+    for pk in IntegrationRequest.objects.filter(
+        status=IntegrationStatus.OPEN, deadline__lt=moment
+    ).values_list("pk", flat=True):
+        application = _expire_one(pk, moment)
+        if application is not None:
+            expired.append(application)
+    return expired
+
+
+@transaction.atomic
+def _expire_one(pk: int, moment: datetime) -> Application | None:
+    request = (
+        IntegrationRequest.objects.select_for_update().filter(pk=pk, status=IntegrationStatus.OPEN).first()
+    )
+    if request is None or request.deadline >= moment:
+        return None
+    application = _lock(request.application)
+    request.mark_expired()
+    save_audited(request, reason="Integrazione scaduta", action="integration.expired")
+    reasons = _("Integrazione non pervenuta entro la scadenza del %(d)s.") % {
+        "d": format_rome(request.deadline)
+    }
+    application.mark_not_admissible()
+    save_audited(application, reason="Non ammissibile: integrazione non pervenuta")
+    review = AdmissibilityReview.objects.filter(application=application).first() or AdmissibilityReview(
+        application=application
+    )
+    review.outcome = AdmissibilityOutcome.NOT_ADMISSIBLE
+    review.reasons = reasons
+    review.decided_by = None
+    review.decided_at = moment
+    save_audited(review, reason="Integrazione scaduta", action="admissibility.decided")
+    _notify(
+        actor=None,
+        application=application,
+        event=events.INTEGRATION_EXPIRED,
+        subject=_("Domanda %(p)s non ammissibile") % {"p": application.protocol},
+        body=reasons,
+    )
+    if application.booking_outcome == BookingOutcome.BOOKED:
+        application_services.release_booking(actor=None, application=application)
+    return application

@@ -1,0 +1,45 @@
+"""The states of the evaluation context's entities, declared in one place (transitions are on the models).
+
+The application's own states (admissible, evaluated, funded, ...) are in grants.applications.states.
+
+- Integration request: open → answered (the applicant answered in time) | expired (the deadline passed).
+- Assignment: to_declare → active (no conflict declared) | conflict (a conflict declared: the application
+  goes to another member); active → submitted (the evaluation is sent); to_declare | active → revoked (the
+  member left the panel).
+- Evaluation: draft → submitted (the evaluator sends it); the president's consensus score is submitted when
+  it is set, and again each time it is set anew.
+- Ranking: draft (proposed, computed again at will) → approved (by a determination; final).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationStatus(models.TextChoices):
+    OPEN = "open", _("In attesa di risposta")
+    ANSWERED = "answered", _("Risposta ricevuta")
+    EXPIRED = "expired", _("Scaduta senza risposta")
+
+
+class AssignmentStatus(models.TextChoices):
+    TO_DECLARE = "to_declare", _("Da dichiarare (conflitto di interessi)")
+    ACTIVE = "active", _("In valutazione")
+    SUBMITTED = "submitted", _("Valutazione inviata")
+    CONFLICT = "conflict", _("Rimossa per conflitto di interessi")
+    REVOKED = "revoked", _("Revocata")
+
+
+# The assignments that count in a member's load and in the application's panel.
+LIVE_ASSIGNMENT_STATUSES = frozenset(
+    {AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE, AssignmentStatus.SUBMITTED}
+)
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("In compilazione")
+    SUBMITTED = "submitted", _("Inviata")
+
+
+class RankingStatus(models.TextChoices):
+    DRAFT = "draft", _("Proposta")
+    APPROVED = "approved", _("Approvata")

@@ -1,0 +1,219 @@
+"""The payment plan, the guarantees and the payments (proposed, approved or rejected, paid)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from grants.core.timeutils import now
+from grants.programme.models import Call
+from grants.projects.models import Project
+
+from .. import ceilings, permissions, selectors
+from ..models import Guarantee, Payment, PaymentPlan, plan_for
+from ..states import PaymentKind, PaymentStatus
+from .common import FinanceError, WrongState, _lock_project, _money, _require, _save, _today
+
+
+# --- payment plan -------------------------------------------------------------------------------------------
+def save_payment_plan(
+    *,
+    actor,
+    call: Call,
+    advance_percent,
+    guarantee_required: bool,
+    interim_thresholds: list,
+    retention_percent,
+) -> PaymentPlan:
+    _require(permissions.can_configure_payment_plan(actor))
+    plan = plan_for(call)
+    plan.advance_percent = _money(advance_percent, "advance_percent")
+    plan.guarantee_required = bool(guarantee_required)
+    plan.interim_thresholds = list(interim_thresholds or [])
+    plan.retention_percent = _money(retention_percent, "retention_percent")
+    return _save(plan, actor=actor, reason="Piano dei pagamenti", action="payment_plan.saved")
+
+
+# --- guarantees ---------------------------------------------------------------------------------------------
+def record_guarantee(
+    *, actor, project: Project, issuer: str, number: str, amount, issued_on: date, expires_on: date
+) -> Guarantee:
+    _require(permissions.can_manage_guarantees(actor))
+    if not issuer.strip():
+        raise FinanceError(_("Indicare il garante."), field="issuer", code="required")
+    if not number.strip():
+        raise FinanceError(_("Indicare il numero della polizza."), field="number", code="required")
+    if expires_on <= issued_on:
+        raise FinanceError(
+            _("La scadenza deve essere successiva alla data di emissione."),
+            field="expires_on",
+            code="invalid",
+        )
+    amount = _money(amount, "amount")
+    if amount <= 0:
+        raise FinanceError(_("L'importo garantito deve essere maggiore di zero."), field="amount")
+    if Guarantee.objects.filter(issuer__iexact=issuer.strip(), number__iexact=number.strip()).exists():
+        raise FinanceError(_("Questa polizza è già registrata."), field="number", code="duplicate")
+    guarantee = Guarantee(
+        project=project,
+        issuer=issuer.strip(),
+        number=number.strip(),
+        amount=amount,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    return _save(guarantee, actor=actor, reason="Fideiussione registrata", action="guarantee.recorded")
+
+
+def _check_guarantee(project: Project, guarantee: Guarantee | None, amount: Decimal) -> None:
+    if guarantee is None:
+        raise FinanceError(
+            _("Il bando richiede una fideiussione per l'anticipo: selezionarla."),
+            field="guarantee_id",
+            code="required",
+        )
+    if guarantee.project_id != project.pk:
+        raise FinanceError(
+            _("La fideiussione non è di questo progetto."), field="guarantee_id", code="invalid"
+        )
+    if guarantee.expires_on < _today():
+        raise FinanceError(
+            _("La fideiussione è scaduta il %(date)s: l'anticipo non può essere erogato.")
+            % {"date": guarantee.expires_on.strftime("%d/%m/%Y")},
+            field="guarantee_id",
+            code="guarantee_expired",
+        )
+    if guarantee.amount < amount:
+        raise FinanceError(
+            _("La fideiussione (%(covered)s €) non copre l'anticipo (%(amount)s €).")
+            % {"covered": guarantee.amount, "amount": amount},
+            field="guarantee_id",
+            code="guarantee_insufficient",
+        )
+
+
+# --- payments -----------------------------------------------------------------------------------------------
+def propose_payment(
+    *,
+    actor,
+    project: Project,
+    kind: str,
+    amount=None,
+    guarantee: Guarantee | None = None,
+    note: str = "",
+) -> Payment:
+    """Propose a payment worth at most what the ceilings allow (the payable amount when none is given)."""
+    _require(permissions.can_propose_payment(actor))
+    if kind not in PaymentKind.values:
+        raise FinanceError(_("Tipo di pagamento non valido."), field="kind", code="invalid")
+    with transaction.atomic():
+        project = _lock_project(project)
+        blocker = selectors.payment_blocker(project)
+        if blocker:
+            raise WrongState(blocker, field="project", code="payments_blocked")
+        plan = plan_for(project.call)
+        money = selectors.project_money(project)
+        proposed = (
+            ceilings.payable(kind, plan.terms, money) if amount in (None, "") else _money(amount, "amount")
+        )
+        try:
+            proposed = ceilings.check_payment(kind, proposed, plan.terms, money)
+        except ceilings.CeilingError as refusal:
+            raise FinanceError(refusal.message, field="amount", code=refusal.code) from refusal
+        if kind == PaymentKind.ADVANCE and plan.guarantee_required:
+            _check_guarantee(project, guarantee, proposed)
+        claim = None
+        if kind != PaymentKind.ADVANCE:
+            claim = (
+                project.expense_claims.filter(status__in=selectors.CERTIFIED_CLAIM_STATUSES)
+                .order_by("-number")
+                .first()
+            )
+        payment = Payment(
+            project=project,
+            kind=kind,
+            amount=proposed,
+            guarantee=guarantee if kind == PaymentKind.ADVANCE else None,
+            claim=claim,
+            note=note.strip(),
+            proposed_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                return _save(payment, actor=actor, reason="Pagamento proposto", action="payment.proposed")
+        except IntegrityError as error:  # a second advance or balance raced this one
+            raise WrongState(
+                _("Un pagamento di questo tipo è già stato proposto."), field="kind", code="duplicate"
+            ) from error
+
+
+def approve_payment(*, actor, payment: Payment) -> Payment:
+    _require(permissions.can_approve_payment(actor))
+    if payment.proposed_by_id == actor.pk:
+        raise PermissionDenied(_("Chi propone un pagamento non può approvarlo."))
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != PaymentStatus.PROPOSED:
+            raise WrongState(_("Si approva solo un pagamento proposto."), code="wrong_state")
+        project = _lock_project(payment.project)
+        blocker = selectors.payment_blocker(project)
+        if blocker:
+            raise WrongState(blocker, field="project", code="payments_blocked")
+        if payment.kind == PaymentKind.ADVANCE and plan_for(project.call).guarantee_required:
+            _check_guarantee(project, payment.guarantee, payment.amount)
+        payment.approve()
+        payment.approved_by = actor
+        payment.approved_at = now()
+        _save(payment, actor=actor, reason="Pagamento approvato", action="payment.approved")
+        _notify_payment(actor, payment)
+    return payment
+
+
+def _notify_payment(actor, payment: Payment) -> None:
+    from grants.notifications.services import notify
+
+    notify(
+        event="payment_approved",
+        subject=_("Pagamento approvato: %(kind)s di %(amount)s €")
+        % {"kind": payment.get_kind_display(), "amount": payment.amount},
+        body=_("È stato approvato il pagamento «%(kind)s» di %(amount)s € per il progetto «%(project)s».")
+        % {"kind": payment.get_kind_display(), "amount": payment.amount, "project": payment.project.title},
+        organisation=payment.project.beneficiary,
+        link=f"/pagamenti/progetti/{payment.project_id}/",
+        target=payment,
+        actor=actor,
+    )
+
+
+def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
+    _require(permissions.can_approve_payment(actor))
+    if not reason.strip():
+        raise FinanceError(_("Indicare il motivo del rifiuto."), field="reason", code="required")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != PaymentStatus.PROPOSED:
+            raise WrongState(_("Si respinge solo un pagamento proposto."), code="wrong_state")
+        payment.reject()
+        payment.rejection_reason = reason.strip()
+        return _save(payment, actor=actor, reason="Pagamento respinto", action="payment.rejected")
+
+
+def mark_paid(*, actor, payment: Payment, paid_on: date, reference: str) -> Payment:
+    _require(permissions.can_approve_payment(actor) or permissions.can_propose_payment(actor))
+    if not reference.strip():
+        raise FinanceError(
+            _("Indicare gli estremi del mandato di pagamento."), field="reference", code="required"
+        )
+    if paid_on > _today():
+        raise FinanceError(_("La data del pagamento non può essere futura."), field="paid_on", code="future")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != PaymentStatus.APPROVED:
+            raise WrongState(_("Si registra come pagato solo un pagamento approvato."), code="wrong_state")
+        payment.mark_paid()
+        payment.paid_on = paid_on
+        payment.payment_reference = reference.strip()
+        return _save(payment, actor=actor, reason="Pagamento erogato", action="payment.paid")

@@ -1,0 +1,97 @@
+"""Notices to the beneficiary and the de minimis register, kept in step with the project's grant."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.core.timeutils import format_rome, in_rome
+from grants.notifications import events
+from grants.notifications.services import notify
+from grants.programme.models import StateAidRegime
+from grants.registry import services as registry_services
+from grants.registry.models import DeMinimisAid
+
+from .. import permissions
+from ..models import Project
+from .common import ProjectError, WrongState
+
+
+# --- notifications and the de minimis register --------------------------------------------------------------
+def _notify(*, actor, project: Project, event: str, subject: str, body: str) -> None:
+    notify(
+        event=event,
+        subject=subject,
+        body=body,
+        organisation=project.beneficiary,
+        link=reverse("projects:project_detail", args=[project.pk]),
+        target=project,
+        actor=actor,
+    )
+
+
+def _decision_notice(*, actor, project: Project, subject: str, body: str) -> None:
+    _notify(actor=actor, project=project, event=events.PROJECT_DECISION, subject=subject, body=body)
+
+
+def _is_de_minimis(project: Project) -> bool:
+    return project.call.state_aid_regime == StateAidRegime.DE_MINIMIS
+
+
+def _record_de_minimis(project: Project) -> None:
+    """The grant of a de minimis call enters the register on acceptance, at the day of acceptance, in the
+    name of the staff member who granted it (the register is kept by the Region's staff)."""
+    if not _is_de_minimis(project) or project.de_minimis_aid_id:
+        return
+    if project.granted_by is None:
+        raise WrongState(
+            _(
+                "Il contributo è un aiuto de minimis ma il progetto non indica chi lo ha concesso: "
+                "contatta la Regione per completare la concessione."
+            ),
+            code="de_minimis_grantor_missing",
+        )
+    try:
+        aid = registry_services.record_de_minimis_concession(
+            actor=project.granted_by,
+            organisation=project.beneficiary,
+            amount=project.grant,
+            granted_on=in_rome(project.accepted_at).date(),
+            granting_body=project.call.measure.programme.region.name,
+            legal_basis=project.call.legal_reference or str(project.call),
+            source_reference=f"project:{project.pk}",
+        )
+    except ValidationError as exc:
+        raise ProjectError(" ".join(exc.messages), code="de_minimis_ceiling") from exc
+    project.de_minimis_aid = aid
+    project.save(update_fields=["de_minimis_aid", "updated_at"])
+
+
+def _correct_de_minimis(*, actor, project: Project, amount: Decimal) -> None:
+    """Take ``amount`` back from the project's concession (revocation, renunciation). The register is kept by
+    staff: an officer's own action is recorded in their name, the beneficiary's renunciation in the name of
+    whoever granted the aid."""
+    if project.de_minimis_aid_id is None or amount <= 0:
+        return
+    aid = DeMinimisAid.objects.get(pk=project.de_minimis_aid_id)
+    amount = min(amount, aid.effective_amount)
+    if amount <= 0:
+        return
+    staff_actor = actor if permissions.can_manage_projects(actor) else project.granted_by
+    registry_services.revoke_de_minimis_concession(actor=staff_actor, aid=aid, amount=amount)
+
+
+def _after_acceptance(*, actor, project: Project) -> None:
+    _record_de_minimis(project)
+    _notify(
+        actor=actor,
+        project=project,
+        event=events.GRANT_AGREEMENT,
+        subject=_("Atto di adesione registrato: %(title)s") % {"title": project.title},
+        body=_(
+            "L'atto di adesione firmato è stato caricato il %(when)s (impronta SHA-256 %(sha)s). "
+            "Comunica ora la data di avvio del progetto."
+        )
+        % {"when": format_rome(project.accepted_at), "sha": project.signed_agreement_sha256},
+    )
