@@ -43,8 +43,10 @@ run: demo ## Install, migrate, load WECARE and demo data, serve on http://127.0.
 # of the serial time. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 
+# --durations shows where the time goes (CI prints it); WECARE_SKIP_SINGLE_PASS=1 leaves the browser,
+# schemathesis and demo-loader tests to the other pass (.ci/run sets it on SQLite, they run on PostgreSQL).
 test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=30
 
 test-fast: install ## Tests without the browser
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
