@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_groups(sender, **kwargs):
+    """Once per migrate, after the last app's post_migrate: only then does every permission exist (the signal
+    is sent once per installed app, and syncing on each cost 23 syncs per database)."""
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
+        return
     from .roles import sync_staff_groups
 
     sync_staff_groups()
