@@ -55,6 +55,7 @@ from grants.registry.tests.factories import UserFactory
 from grants.territory.models import Municipality
 from grants.transparency import services as transparency_services
 from grants.transparency.tests.factories import COMPLETE_SHEET, activity
+from tests.support import module_transaction
 
 pytestmark = pytest.mark.single_pass
 
@@ -103,19 +104,27 @@ def _signed_in(user) -> Caller:
     )
 
 
-@pytest.fixture
-def applicant(db) -> Caller:
-    user, organisation = member_of()
-    ready_application(user=user, organisation=organisation)
-    return _signed_in(user)
+@pytest.fixture(scope="module")
+def _users(django_db_setup, django_db_blocker) -> dict:
+    """An applicant with a draft and a manager with the audit permission, made once for the module (each
+    case runs in a savepoint of this transaction, rolled back when the module ends)."""
+    with django_db_blocker.unblock(), module_transaction():
+        user, organisation = member_of()
+        ready_application(user=user, organisation=organisation)
+        manager = staff(*MANAGER_PERMISSIONS)
+        audit = Permission.objects.get(content_type__app_label="core", codename="view_auditevent")
+        manager.user_permissions.add(audit)
+        yield {"applicant": user, "staff": type(manager).objects.get(pk=manager.pk)}
 
 
 @pytest.fixture
-def staff_member(db) -> Caller:
-    user = staff(*MANAGER_PERMISSIONS)
-    audit = Permission.objects.get(content_type__app_label="core", codename="view_auditevent")
-    user.user_permissions.add(audit)
-    return _signed_in(user)
+def applicant(_users, db) -> Caller:
+    return _signed_in(_users["applicant"])
+
+
+@pytest.fixture
+def staff_member(_users, db) -> Caller:
+    return _signed_in(_users["staff"])
 
 
 BOUNDED = hypothesis_settings(

@@ -4,9 +4,6 @@ criteria tree, applications submitted through the real services, and a call move
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-
 from grants.applications import services as application_services
 from grants.applications.tests.factories import member_of, open_call, ready_application
 from grants.core.timeutils import now
@@ -15,7 +12,7 @@ from grants.evaluation import services
 from grants.evaluation.models import Panel, RankingStage
 from grants.programme.models import Call, CallPhase
 from grants.programme.tests.factories import CallPhaseFactory, CriterionFactory
-from grants.registry.tests.factories import UserFactory
+from grants.registry.tests.factories import staff_user
 
 # The determinazione that approves a ranking in the tests (a number and a past date).
 DETERMINATION = {"determination_number": "DD 123/A1418A", "determination_date": date(2026, 1, 15)}
@@ -48,13 +45,7 @@ EVALUATOR_PERMISSIONS = ("programme.view_call",)
 
 
 def staff(*permissions: str, **kwargs):
-    user = UserFactory(is_staff=True, **kwargs)
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+    return staff_user(*permissions, **kwargs)
 
 
 def officer(**kwargs):

@@ -15,20 +15,12 @@ def inline_tasks():
 
 @pytest.fixture
 def make_user(django_user_model):
-    from django.contrib.auth.models import Permission
+    from grants.registry.tests.factories import staff_user
 
     counter = {"n": 0}
 
     def make(*, staff=False, perms=()):
         counter["n"] += 1
-        user = django_user_model.objects.create_user(
-            email=f"ops{counter['n']}@example.org", password="a-long-enough-password", is_staff=staff
-        )
-        for codename in perms:
-            app_label, code = codename.split(".")
-            user.user_permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=code)
-            )
-        return django_user_model.objects.get(pk=user.pk)
+        return staff_user(*perms, email=f"ops{counter['n']}@example.org", is_staff=staff)
 
     return make

@@ -14,8 +14,6 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants.applications import services as application_services
@@ -29,7 +27,7 @@ from grants.programme.tests.factories import CostCategoryFactory
 from grants.projects import services
 from grants.projects.models import Project
 from grants.projects.states import ProjectStatus
-from grants.registry.tests.factories import UserFactory
+from grants.registry.tests.factories import staff_user
 
 PROJECT_OFFICER_PERMISSIONS = ("projects.view_project", "projects.manage_project", "programme.view_call")
 _cup_numbers = itertools.count(1)
@@ -52,13 +50,7 @@ def next_cup() -> str:
 
 
 def staff(*permission_names: str, **kwargs):
-    user = UserFactory(is_staff=True, **kwargs)
-    for name in permission_names:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return get_user_model().objects.get(pk=user.pk)
+    return staff_user(*permission_names, **kwargs)
 
 
 def project_officer(**kwargs):

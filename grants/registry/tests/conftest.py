@@ -1,10 +1,9 @@
 import pytest
-from django.contrib.auth.models import Permission
 
 from grants.core.vocabulary import LegalForm
 from grants.territory.tests.factories import MunicipalityFactory
 
-from .factories import UserFactory, body_fiscal_code, person_fiscal_code
+from .factories import UserFactory, body_fiscal_code, person_fiscal_code, staff_user
 
 
 @pytest.fixture
@@ -30,8 +29,4 @@ def registration(seat, applicant):
 
 
 def staff_with(*codenames: str, **extra):
-    user = UserFactory(is_staff=True, **extra)
-    for codename in codenames:
-        app_label, name = codename.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=name))
-    return user
+    return staff_user(*codenames, **extra)
