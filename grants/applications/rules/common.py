@@ -1,0 +1,114 @@
+"""What every rule shares: the two inputs (the call's terms, the application's facts), the violation it
+returns, the rule type and the formatting helpers."""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from grants.core.money import ZERO
+from grants.core.vocabulary import LegalForm
+
+from ..budget import CategoryRule, LineAmount
+
+DE_MINIMIS = "de_minimis"  # programme.StateAidRegime.DE_MINIMIS (rules stay free of models)
+PUBLIC_LEGAL_FORMS = frozenset({LegalForm.PUBLIC_BODY, LegalForm.SOCIAL_SERVICE_BODY})
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    code: str
+    title: str
+    is_mandatory: bool
+    per_partner: bool
+
+
+@dataclass(frozen=True)
+class CallTerms:
+    lead_legal_forms: tuple[str, ...] = ()
+    partner_legal_forms: tuple[str, ...] = ()
+    lead_company_sizes: tuple[str, ...] = ()
+    min_partners: int = 0
+    max_partners: int | None = None
+    requires_partner_confirmation: bool = False
+    requires_public_private_partnership: bool = False
+    territorial_scope: str = "region"
+    min_project_cost: Decimal | None = None
+    max_project_cost: Decimal | None = None
+    min_grant: Decimal | None = None
+    max_grant: Decimal | None = None
+    max_aid_intensity: Decimal = Decimal(100)
+    min_cofinancing: Decimal = Decimal(0)
+    categories: tuple[CategoryRule, ...] = ()
+    documents: tuple[DocumentRule, ...] = ()
+    state_aid_regime: str = "none"
+    requires_stamp_duty: bool = False
+
+
+@dataclass(frozen=True)
+class DeMinimisFacts:
+    """Where the applicant's single undertaking stands today (grants.registry.selectors.de_minimis_position);
+    ``regulation`` empty: no de minimis regulation is in force."""
+
+    regulation: str
+    ceiling: Decimal
+    used: Decimal
+    headroom: Decimal
+    period_start: str = ""  # dd/mm/yyyy
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    name: str
+    legal_form: str
+    share_percent: Decimal = ZERO
+    confirmed: bool = False
+    company_size: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    title: str = ""
+    abstract: str = ""
+    applicant_name: str = ""
+    applicant_legal_form: str = ""
+    applicant_company_size: str = ""
+    lead_share_percent: Decimal = Decimal(100)
+    partners: tuple[PartnerFacts, ...] = ()  # without the lead
+    lines: tuple[LineAmount, ...] = ()  # typed lines only (real and unit costs)
+    total_cost: Decimal = ZERO
+    requested_grant: Decimal = ZERO
+    cofinancing: Decimal = ZERO
+    municipality_count: int = 0
+    district_count: int = 0
+    province_count: int = 0
+    document_counts: dict[str, int] = field(default_factory=dict)
+    de_minimis: DeMinimisFacts | None = None  # read only for de minimis calls
+    has_stamp_duty: bool = False  # a marca da bollo or an exemption recorded
+
+
+Rule = Callable[[CallTerms, ApplicationFacts], list[Violation]]
+
+
+def format_percent(value: Decimal) -> str:
+    """30 → '30%', 12.5 → '12,5%'."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",") + "%"
+
+
+def _legal_form_label(code: str) -> str:
+    try:
+        return str(LegalForm(code).label)
+    except ValueError:
+        return code or _("non indicata")

@@ -1,0 +1,246 @@
+"""Calls (bandi): their modes, aid instruments, regimes, scopes and states, and the phases of a call."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from grants.core.models import TimeStampedModel
+from grants.core.money import MoneyField, PercentField
+from grants.core.timeutils import now
+
+from .common import BilingualMixin
+from .structure import Measure
+
+
+class CallMode(models.TextChoices):
+    RANKING = "ranking", _("Graduatoria")
+    FIRST_COME = "first_come", _("Sportello (ordine di arrivo)")
+
+
+class AidInstrument(models.TextChoices):
+    GRANT = "grant", _("Contributo a fondo perduto")
+    LOAN = "loan", _("Finanziamento agevolato")
+    MIXED = "mixed", _("Misto (contributo e finanziamento)")
+
+
+class StateAidRegime(models.TextChoices):
+    NONE = "none", _("Non aiuto di Stato")
+    DE_MINIMIS = "de_minimis", _("De minimis")
+    EXEMPTION = "exemption", _("Esenzione (GBER)")
+
+
+class TerritorialScope(models.TextChoices):
+    REGION = "region", _("Intera regione")
+    PROVINCE = "province", _("Per provincia")
+    DISTRICT = "district", _("Per Distretto della Coesione Sociale")
+
+
+class CallStatus(models.TextChoices):
+    """Stored states. 'open' and 'closed' are not stored: they follow from the clock (see Call.status_at)."""
+
+    DRAFT = "draft", _("In preparazione")
+    PUBLISHED = "published", _("Pubblicato")
+    RANKING_APPROVED = "ranking_approved", _("Graduatoria approvata")
+    ARCHIVED = "archived", _("Archiviato")
+
+
+class CallPhaseStatus(models.TextChoices):
+    """What a visitor sees: stored state combined with the clock."""
+
+    DRAFT = "draft", _("In preparazione")
+    UPCOMING = "upcoming", _("Di prossima apertura")
+    OPEN = "open", _("Aperto")
+    CLOSED = "closed", _("Chiuso")
+    RANKING_APPROVED = "ranking_approved", _("Graduatoria approvata")
+    ARCHIVED = "archived", _("Archiviato")
+
+
+class Call(BilingualMixin, TimeStampedModel):
+    """Bando / avviso: the rules an application is checked against."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("misura"), on_delete=models.PROTECT, related_name="calls"
+    )
+    code = models.SlugField(_("codice"), max_length=60, unique=True)
+    title = models.CharField(_("titolo"), max_length=255)
+    title_en = models.CharField(_("titolo (inglese)"), max_length=255, blank=True)
+    summary = models.TextField(_("sintesi"))
+    summary_en = models.TextField(_("sintesi (inglese)"), blank=True)
+    legal_reference = models.CharField(_("atto di approvazione"), max_length=255, blank=True)
+    opens_at = models.DateTimeField(_("apertura"))
+    closes_at = models.DateTimeField(_("scadenza"))
+    mode = models.CharField(_("modalità"), max_length=20, choices=CallMode.choices, default=CallMode.RANKING)
+    budget = MoneyField(_("dotazione"))
+    aid_instrument = models.CharField(
+        _("forma dell'aiuto"), max_length=10, choices=AidInstrument.choices, default=AidInstrument.GRANT
+    )
+    state_aid_regime = models.CharField(
+        _("regime di aiuto"), max_length=20, choices=StateAidRegime.choices, default=StateAidRegime.NONE
+    )
+    # Who may apply: lists of registry.LegalForm values (strings, so programme never imports registry).
+    lead_legal_forms = models.JSONField(_("soggetti ammessi come capofila"), default=list)
+    partner_legal_forms = models.JSONField(_("soggetti ammessi come partner"), default=list, blank=True)
+    lead_company_sizes = models.JSONField(
+        _("dimensioni d'impresa ammesse (capofila)"),
+        default=list,
+        blank=True,
+        help_text=_("Vuoto = tutte le dimensioni."),
+    )
+    eligibility_notes = models.TextField(_("altre condizioni di ammissibilità"), blank=True)
+    min_partners = models.PositiveSmallIntegerField(_("numero minimo di partner"), default=0)
+    max_partners = models.PositiveSmallIntegerField(_("numero massimo di partner"), null=True, blank=True)
+    requires_public_private_partnership = models.BooleanField(
+        _("partenariato pubblico-privato"), default=False
+    )
+    requires_partner_confirmation = models.BooleanField(_("adesione dei partner richiesta"), default=True)
+    requires_stamp_duty = models.BooleanField(
+        _("marca da bollo richiesta"),
+        default=False,
+        help_text=_(
+            "La domanda indica la marca da bollo (identificativo di 14 cifre e data) "
+            "o l'esenzione che si applica."
+        ),
+    )
+    territorial_scope = models.CharField(
+        _("ambito territoriale"),
+        max_length=20,
+        choices=TerritorialScope.choices,
+        default=TerritorialScope.REGION,
+    )
+    min_project_cost = MoneyField(_("costo minimo del progetto"), null=True, blank=True)
+    max_project_cost = MoneyField(_("costo massimo del progetto"), null=True, blank=True)
+    min_grant = MoneyField(_("contributo minimo"), null=True, blank=True)
+    max_grant = MoneyField(_("contributo massimo"), null=True, blank=True)
+    max_aid_intensity = PercentField(_("intensità massima dell'aiuto %"), default=Decimal(100))
+    min_cofinancing = PercentField(_("cofinanziamento minimo %"), default=Decimal(0))
+    is_two_phase = models.BooleanField(
+        _("in due fasi (idea progettuale → progetto esecutivo)"), default=False
+    )
+    min_total_score = models.DecimalField(
+        _("punteggio minimo complessivo"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    tie_break_rules = models.JSONField(_("criteri di parità"), default=list, blank=True)
+    # How the budget reaches the last applications of the ranking (grants.evaluation.allocation).
+    partial_funding_allowed = models.BooleanField(
+        _("finanziamento parziale dell'ultima domanda"),
+        default=True,
+        help_text=_("Se le risorse residue non coprono il contributo richiesto, se ne concede una parte."),
+    )
+    partial_funding_min_percent = PercentField(
+        _("quota minima del finanziamento parziale %"),
+        default=Decimal(0),
+        help_text=_("Sotto questa quota del contributo richiesto il finanziamento parziale non si concede."),
+    )
+    fund_next_that_fits = models.BooleanField(
+        _("scorrere alla successiva che rientra nelle risorse"),
+        default=True,
+        help_text=_(
+            "Se una domanda non può essere finanziata, si considerano le successive che rientrano nelle "
+            "risorse residue; altrimenti l'assegnazione si ferma."
+        ),
+    )
+    status = FSMField(
+        _("stato"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT, protected=False
+    )
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bando")
+        verbose_name_plural = _("bandi")
+        ordering = ["-opens_at", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="call_budget_non_negative"),
+            models.CheckConstraint(
+                condition=Q(min_grant__isnull=True)
+                | Q(max_grant__isnull=True)
+                | Q(max_grant__gte=F("min_grant")),
+                name="call_grant_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_project_cost__isnull=True)
+                | Q(max_project_cost__isnull=True)
+                | Q(max_project_cost__gte=F("min_project_cost")),
+                name="call_project_cost_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_partners__isnull=True) | Q(max_partners__gte=F("min_partners")),
+                name="call_partner_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- state machine: stored transitions (services call these, then save with audit) -------------------
+    @transition(field=status, source=CallStatus.DRAFT, target=CallStatus.PUBLISHED)
+    def publish(self):
+        self.published_at = now()
+
+    @transition(field=status, source=CallStatus.PUBLISHED, target=CallStatus.RANKING_APPROVED)
+    def approve_ranking(self):
+        """Only for ranking calls, after the deadline (the service checks both and says why)."""
+
+    @transition(
+        field=status, source=[CallStatus.PUBLISHED, CallStatus.RANKING_APPROVED], target=CallStatus.ARCHIVED
+    )
+    def archive(self):
+        """A closed call leaves the public list of current calls; its pages and data stay."""
+
+    def status_at(self, moment=None) -> CallPhaseStatus:
+        moment = moment or now()
+        if self.status != CallStatus.PUBLISHED:
+            return CallPhaseStatus(self.status)
+        if moment < self.opens_at:
+            return CallPhaseStatus.UPCOMING
+        if moment < self.closes_at:
+            return CallPhaseStatus.OPEN
+        return CallPhaseStatus.CLOSED
+
+    @property
+    def phase_status(self) -> CallPhaseStatus:
+        return self.status_at()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_at() == CallPhaseStatus.OPEN
+
+    @property
+    def cofinancing_rate(self) -> Decimal:
+        return Decimal(100) - self.max_aid_intensity
+
+
+class CallPhase(BilingualMixin, TimeStampedModel):
+    """Windows of a two-phase call (FSE1: idea progettuale, then progetto esecutivo)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="phases")
+    code = models.SlugField(_("codice"), max_length=40)
+    title = models.CharField(_("fase"), max_length=255)
+    title_en = models.CharField(_("fase (inglese)"), max_length=255, blank=True)
+    opens_at = models.DateTimeField(_("apertura"))
+    closes_at = models.DateTimeField(_("scadenza"))
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fase del bando")
+        verbose_name_plural = _("fasi del bando")
+        ordering = ["call", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="call_phase_code_unique"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="call_phase_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
