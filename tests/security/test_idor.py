@@ -441,7 +441,20 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
     "evaluation:panel_update": Case(
         args=lambda w: {"code": _assigned(w).call.code},
         method="post",
-        body=lambda w: {"action": "member", "user": w.user_b.pk, "is_president": "on"},
+        body=lambda w: {"evaluators_per_application": "1", "disagreement_threshold": "5"},
+        secrets=_evaluator_secrets,
+        unchanged=_panel_state(_assigned),
+    ),
+    "evaluation:panel_member_add": Case(
+        args=lambda w: {"code": _assigned(w).call.code},
+        method="post",
+        body=lambda w: {"user": w.user_b.pk, "is_president": "on"},
+        secrets=_evaluator_secrets,
+        unchanged=_panel_state(_assigned),
+    ),
+    "evaluation:panel_auto_assign": Case(
+        args=lambda w: {"code": _assigned(w).call.code},
+        method="post",
         secrets=_evaluator_secrets,
         unchanged=_panel_state(_assigned),
     ),
@@ -452,23 +465,60 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=_submitted_secrets,
         unchanged=lambda w: _review_state(w.submitted),
     ),
-    "evaluation:ranking": Case(
+    "evaluation:integration_request": Case(
+        args=lambda w: {"code": w.submitted.call.code, "pk": w.submitted.pk},
+        method="post",
+        body=lambda w: {"items": "Chiesto da B", "message": "B", "deadline": ""},
+        secrets=_submitted_secrets,
+        unchanged=lambda w: _review_state(w.submitted),
+    ),
+    "evaluation:ranking": Case(args=lambda w: {"code": _ranked(w).call.code}, secrets=_a_secrets(_ranked)),
+    "evaluation:ranking_compute": Case(
         args=lambda w: {"code": _ranked(w).call.code},
         method="post",
-        body=lambda w: {
-            "action": "approve",
-            "determination_number": "DD 9/B",
-            "determination_date": "2026-01-10",
-        },
         secrets=_a_secrets(_ranked),
         unchanged=_ranking_state(_ranked),
     ),
+    "evaluation:ranking_approve": Case(
+        args=lambda w: {"code": _ranked(w).call.code},
+        method="post",
+        body=lambda w: {"determination_number": "DD 9/B", "determination_date": "2026-01-10"},
+        secrets=_a_secrets(_ranked),
+        unchanged=_ranking_state(_ranked),
+    ),
+    "evaluation:ranking_renounce": Case(
+        args=lambda w: {"code": _ranked(w, approved=True).call.code},
+        method="post",
+        body=lambda w: {"application": _ranked(w, approved=True).application.pk, "reason": "Presa da B"},
+        secrets=_a_secrets(_ranked_approved),
+        unchanged=_ranking_state(_ranked_approved),
+    ),
     "evaluation:assignment_detail": Case(
+        args=lambda w: {"pk": _assigned(w).assignment.pk}, secrets=_a_secrets(_assigned)
+    ),
+    "evaluation:assignment_declare": Case(
         args=lambda w: {"pk": _assigned(w).assignment.pk},
         method="post",
         body=_parties_body(_assigned, page=True),
         secrets=_a_secrets(_assigned),
         unchanged=_assignment_state(_assigned),
+    ),
+    "evaluation:assignment_save": Case(
+        args=lambda w: {"pk": _declared(w).assignment.pk},
+        method="post",
+        body=lambda w: {f"points-{code}": value for code, value in evaluation_factories.FULL_MARKS.items()},
+        secrets=_a_secrets(_declared),
+        unchanged=_assignment_state(_declared),
+    ),
+    "evaluation:assignment_submit": Case(
+        args=lambda w: {"pk": _declared(w).assignment.pk},
+        method="post",
+        body=lambda w: {
+            **{f"points-{code}": value for code, value in evaluation_factories.FULL_MARKS.items()},
+            **{f"justification-{code}": "Da B" for code in evaluation_factories.FULL_MARKS},
+        },
+        secrets=_a_secrets(_declared),
+        unchanged=_assignment_state(_declared),
     ),
     "evaluation:integration_answer": Case(
         args=lambda w: {"pk": _integration(w).pk},
