@@ -7,10 +7,12 @@ user's input stays in the bound form, so nothing typed is lost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -35,3 +37,46 @@ def refusal_to_form(
         placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """Every message of a bound form, those above the form first, then the fields' in their order."""
+    found = list(form.non_field_errors())
+    for name in form.fields:
+        found.extend(form.errors.get(name, []))
+    return found
+
+
+def first_errors(form: forms.BaseForm) -> dict[str, str]:
+    """``{field: its first message}`` of a bound form, for pages that show one message next to each input."""
+    return {name: errors[0] for name, errors in form.errors.items() if name != NON_FIELD_ERRORS}
+
+
+def refusal_message(exc: DomainError | PermissionDenied) -> str:
+    """The one-line message of a refusal, as shown above the page."""
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("Operazione non consentita.")
+    return exc.message
+
+
+def run_form(
+    request,
+    form: forms.BaseForm,
+    action: Callable[[dict], HttpResponse],
+    *,
+    refused: Callable[[forms.BaseForm], HttpResponse],
+    mapping: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """One write page's POST: validate ``form``, hand its cleaned data to ``action`` (which calls the service
+    and answers, usually with a redirect); on invalid input or a refusal the errors are on the form, shown
+    above the page too, and ``refused(form)`` answers (the page again, with the bound form)."""
+    if form.is_valid():
+        try:
+            return action(form.cleaned_data)
+        except (DomainError, PermissionDenied) as exc:
+            refusal_to_form(form, exc, mapping if mapping is not None else getattr(form, "mapping", None))
+            messages.error(request, refusal_message(exc))
+            return refused(form)
+    for message in error_messages(form):
+        messages.error(request, message)
+    return refused(form)

@@ -3,17 +3,28 @@ from django.urls import path
 from . import views
 
 app_name = "evaluation"
+CALL = "valutazione/bandi/<slug:code>/"
+ASSIGNMENT = "valutazione/assegnazioni/<int:pk>/"
 urlpatterns = [
-    path("valutazione/bandi/<slug:code>/", views.call_overview, name="call_overview"),
-    path("valutazione/bandi/<slug:code>/nucleo/", views.panel_update, name="panel_update"),
+    path(CALL, views.call_overview, name="call_overview"),
+    path(f"{CALL}nucleo/", views.panel_update, name="panel_update"),
+    path(f"{CALL}nucleo/componenti/", views.panel_member_add, name="panel_member_add"),
+    path(f"{CALL}nucleo/assegna/", views.panel_auto_assign, name="panel_auto_assign"),
+    path(f"{CALL}domande/<int:pk>/ammissibilita/", views.admissibility, name="admissibility"),
     path(
-        "valutazione/bandi/<slug:code>/domande/<int:pk>/ammissibilita/",
-        views.admissibility,
-        name="admissibility",
+        f"{CALL}domande/<int:pk>/ammissibilita/integrazione/",
+        views.integration_request,
+        name="integration_request",
     ),
-    path("valutazione/bandi/<slug:code>/graduatoria/", views.ranking, name="ranking"),
+    path(f"{CALL}graduatoria/", views.ranking, name="ranking"),
+    path(f"{CALL}graduatoria/calcola/", views.ranking_compute, name="ranking_compute"),
+    path(f"{CALL}graduatoria/approva/", views.ranking_approve, name="ranking_approve"),
+    path(f"{CALL}graduatoria/rinuncia/", views.ranking_renounce, name="ranking_renounce"),
     path("valutazione/assegnazioni/", views.my_assignments, name="my_assignments"),
-    path("valutazione/assegnazioni/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path(ASSIGNMENT, views.assignment_detail, name="assignment_detail"),
+    path(f"{ASSIGNMENT}dichiarazione/", views.assignment_declare, name="assignment_declare"),
+    path(f"{ASSIGNMENT}salva/", views.assignment_save, name="assignment_save"),
+    path(f"{ASSIGNMENT}invia/", views.assignment_submit, name="assignment_submit"),
     path("valutazione/consenso/", views.consensus_list, name="consensus_list"),
     path("valutazione/consenso/<int:pk>/", views.consensus, name="consensus"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),

@@ -3,15 +3,34 @@ from django.urls import path
 from . import views
 
 app_name = "finance"
+PROJECT = "pagamenti/progetti/<int:pk>/"
+CLAIM = "rendicontazione/domande/<int:pk>/"
 urlpatterns = [
     path("pagamenti/", views.project_list, name="payments"),
-    path("pagamenti/progetti/<int:pk>/", views.project_finance, name="project_finance"),
-    path(
-        "pagamenti/progetti/<int:pk>/prospetto.<str:fmt>",
-        views.project_report,
-        name="project_report",
-    ),
-    path("rendicontazione/domande/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path(PROJECT, views.project_finance, name="project_finance"),
+    path(f"{PROJECT}prospetto.<str:fmt>", views.project_report, name="project_report"),
+    # a project's money: one URL per action
+    path(f"{PROJECT}pagamenti/proponi/", views.payment_propose, name="payment_propose"),
+    path(f"{PROJECT}pagamenti/approva/", views.payment_approve, name="payment_approve"),
+    path(f"{PROJECT}pagamenti/respingi/", views.payment_reject, name="payment_reject"),
+    path(f"{PROJECT}pagamenti/erogato/", views.payment_paid, name="payment_paid"),
+    path(f"{PROJECT}fideiussioni/", views.guarantee_add, name="guarantee_add"),
+    path(f"{PROJECT}finanziamento/", views.loan_add, name="loan_add"),
+    path(f"{PROJECT}finanziamento/rimborsi/", views.loan_repay, name="loan_repay"),
+    path(f"{PROJECT}recuperi/", views.recovery_record, name="recovery_record"),
+    path(f"{PROJECT}domande/nuova/", views.claim_create, name="claim_create"),
+    # an expense claim: one URL per action
+    path(CLAIM, views.claim_detail, name="claim_detail"),
+    path(f"{CLAIM}spese/aggiungi/", views.item_add, name="item_add"),
+    path(f"{CLAIM}spese/elimina/", views.item_remove, name="item_remove"),
+    path(f"{CLAIM}spese/allega/", views.item_attach, name="item_attach"),
+    path(f"{CLAIM}spese/esito/", views.item_check, name="item_check"),
+    path(f"{CLAIM}invia/", views.claim_submit, name="claim_submit"),
+    path(f"{CLAIM}controdeduzioni/", views.claim_counter, name="claim_counter"),
+    path(f"{CLAIM}assegna/", views.claim_assign, name="claim_assign"),
+    path(f"{CLAIM}checklist/", views.claim_checklist, name="claim_checklist"),
+    path(f"{CLAIM}concludi/", views.claim_close, name="claim_close"),
+    path(f"{CLAIM}esito-definitivo/", views.claim_finalise, name="claim_finalise"),
     path("rendicontazione/allegati/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("controlli/", views.controller_claims, name="controller_claims"),
 ]

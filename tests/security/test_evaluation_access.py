@@ -137,7 +137,8 @@ def test_a_panel_member_not_assigned_is_refused_the_assignment(client, world):
     client.force_login(other)
 
     assert client.get(page).status_code == 404
-    posted = client.post(page, {f"party-{pk}": "no" for pk in _parties(assignment, conflict=False)})
+    declare = reverse("evaluation:assignment_declare", kwargs={"pk": assignment.pk})
+    posted = client.post(declare, {f"party-{pk}": "no" for pk in _parties(assignment, conflict=False)})
     assert posted.status_code == 404
     for name, method, body in [
         ("grants_api_evaluation_assignment_parties", "get", None),
@@ -260,12 +261,7 @@ def test_an_evaluator_is_refused_the_officers_pages_and_api(client, world):
         "evaluation:admissibility", kwargs={"code": code, "pk": evaluation.application.pk}
     )
     assert client.get(admissibility).status_code == 403
-    assert (
-        client.post(
-            reverse("evaluation:panel_update", kwargs={"code": code}), {"action": "auto_assign"}
-        ).status_code
-        == 403
-    )
+    assert client.post(reverse("evaluation:panel_auto_assign", kwargs={"code": code})).status_code == 403
     for method, url in [
         ("get", f"{API}/evaluation/calls/{call_id}/checklist"),
         ("get", f"{API}/evaluation/calls/{call_id}/panel"),

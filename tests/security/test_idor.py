@@ -466,7 +466,20 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
     "evaluation:panel_update": Case(
         args=lambda w: {"code": _assigned(w).call.code},
         method="post",
-        body=lambda w: {"action": "member", "user": w.user_b.pk, "is_president": "on"},
+        body=lambda w: {"evaluators_per_application": "1", "disagreement_threshold": "5"},
+        secrets=_evaluator_secrets,
+        unchanged=_panel_state(_assigned),
+    ),
+    "evaluation:panel_member_add": Case(
+        args=lambda w: {"code": _assigned(w).call.code},
+        method="post",
+        body=lambda w: {"user": w.user_b.pk, "is_president": "on"},
+        secrets=_evaluator_secrets,
+        unchanged=_panel_state(_assigned),
+    ),
+    "evaluation:panel_auto_assign": Case(
+        args=lambda w: {"code": _assigned(w).call.code},
+        method="post",
         secrets=_evaluator_secrets,
         unchanged=_panel_state(_assigned),
     ),
@@ -477,23 +490,60 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=_submitted_secrets,
         unchanged=lambda w: _review_state(w.submitted),
     ),
-    "evaluation:ranking": Case(
+    "evaluation:integration_request": Case(
+        args=lambda w: {"code": w.submitted.call.code, "pk": w.submitted.pk},
+        method="post",
+        body=lambda w: {"items": "Chiesto da B", "message": "B", "deadline": ""},
+        secrets=_submitted_secrets,
+        unchanged=lambda w: _review_state(w.submitted),
+    ),
+    "evaluation:ranking": Case(args=lambda w: {"code": _ranked(w).call.code}, secrets=_a_secrets(_ranked)),
+    "evaluation:ranking_compute": Case(
         args=lambda w: {"code": _ranked(w).call.code},
         method="post",
-        body=lambda w: {
-            "action": "approve",
-            "determination_number": "DD 9/B",
-            "determination_date": "2026-01-10",
-        },
         secrets=_a_secrets(_ranked),
         unchanged=_ranking_state(_ranked),
     ),
+    "evaluation:ranking_approve": Case(
+        args=lambda w: {"code": _ranked(w).call.code},
+        method="post",
+        body=lambda w: {"determination_number": "DD 9/B", "determination_date": "2026-01-10"},
+        secrets=_a_secrets(_ranked),
+        unchanged=_ranking_state(_ranked),
+    ),
+    "evaluation:ranking_renounce": Case(
+        args=lambda w: {"code": _ranked(w, approved=True).call.code},
+        method="post",
+        body=lambda w: {"application": _ranked(w, approved=True).application.pk, "reason": "Presa da B"},
+        secrets=_a_secrets(_ranked_approved),
+        unchanged=_ranking_state(_ranked_approved),
+    ),
     "evaluation:assignment_detail": Case(
+        args=lambda w: {"pk": _assigned(w).assignment.pk}, secrets=_a_secrets(_assigned)
+    ),
+    "evaluation:assignment_declare": Case(
         args=lambda w: {"pk": _assigned(w).assignment.pk},
         method="post",
         body=_parties_body(_assigned, page=True),
         secrets=_a_secrets(_assigned),
         unchanged=_assignment_state(_assigned),
+    ),
+    "evaluation:assignment_save": Case(
+        args=lambda w: {"pk": _declared(w).assignment.pk},
+        method="post",
+        body=lambda w: {f"points-{code}": value for code, value in evaluation_factories.FULL_MARKS.items()},
+        secrets=_a_secrets(_declared),
+        unchanged=_assignment_state(_declared),
+    ),
+    "evaluation:assignment_submit": Case(
+        args=lambda w: {"pk": _declared(w).assignment.pk},
+        method="post",
+        body=lambda w: {
+            **{f"points-{code}": value for code, value in evaluation_factories.FULL_MARKS.items()},
+            **{f"justification-{code}": "Da B" for code in evaluation_factories.FULL_MARKS},
+        },
+        secrets=_a_secrets(_declared),
+        unchanged=_assignment_state(_declared),
     ),
     "evaluation:integration_answer": Case(
         args=lambda w: {"pk": _integration(w).pk},
@@ -1124,13 +1174,73 @@ def _finance_call_id(w: World) -> dict:
     return {"call_id": _finance_of_a(w).project.call_id}
 
 
+def _finance_project_post(body: Callable[[World], dict]) -> Case:
+    return _finance_case(_finance_id("pk", "project"), "post", body)
+
+
+def _finance_claim_post(body: Callable[[World], dict]) -> Case:
+    return _finance_case(_finance_id("pk", "claim"), "post", body)
+
+
+def _finance_payment(w: World) -> dict:
+    return {"payment_id": _finance_of_a(w).payment.pk}
+
+
+def _finance_item(w: World) -> dict:
+    return {"item_id": _finance_of_a(w).item.pk}
+
+
 FINANCE_PAGE_CASES: dict[str, Case] = {
-    "finance:project_finance": _finance_case(
-        _finance_id("pk", "project"), "post", lambda w: {"action": "claim"}
-    ),
+    "finance:project_finance": _finance_case(_finance_id("pk", "project")),
     "finance:project_report": _finance_case(lambda w: {"pk": _finance_of_a(w).project.pk, "fmt": "xlsx"}),
-    "finance:claim_detail": _finance_case(_finance_id("pk", "claim"), "post", lambda w: {"action": "submit"}),
+    "finance:claim_detail": _finance_case(_finance_id("pk", "claim")),
     "finance:attachment_download": _finance_case(_finance_id("pk", "attachment")),
+    # one URL per action on A's project
+    "finance:payment_propose": _finance_project_post(lambda w: {"kind": "interim", "amount": "1"}),
+    "finance:payment_approve": _finance_project_post(_finance_payment),
+    "finance:payment_reject": _finance_project_post(lambda w: {**_finance_payment(w), "reason": "B"}),
+    "finance:payment_paid": _finance_project_post(lambda w: {**_finance_payment(w), "reference": "B"}),
+    "finance:guarantee_add": _finance_project_post(
+        lambda w: {
+            "issuer": "Banca B",
+            "number": "B-1",
+            "guarantee_amount": "1000",
+            "issued_on": "2026-01-01",
+            "expires_on": "2030-01-01",
+        }
+    ),
+    "finance:loan_add": _finance_project_post(
+        lambda w: {
+            "principal": "1000",
+            "annual_rate_percent": "1",
+            "term_months": "12",
+            "pre_amortisation_months": "0",
+            "frequency_months": "6",
+            "first_due_date": "2030-01-01",
+        }
+    ),
+    "finance:loan_repay": _finance_project_post(
+        lambda w: {"repaid_on": "2026-01-01", "repayment_amount": "1", "repayment_reference": "B"}
+    ),
+    "finance:recovery_record": _finance_project_post(
+        lambda w: {"recovery_id": _finance_of_a(w).recovery.pk, "recovered_amount": "1"}
+    ),
+    "finance:claim_create": _finance_project_post(lambda w: {}),
+    # one URL per action on A's claim
+    "finance:claim_submit": _finance_claim_post(lambda w: {}),
+    "finance:item_add": _finance_claim_post(
+        lambda w: {"partner_id": 0, "category_id": 0, "description": "Spesa di B"}
+    ),
+    "finance:item_remove": _finance_claim_post(_finance_item),
+    "finance:item_attach": _finance_claim_post(_finance_item),
+    "finance:item_check": _finance_claim_post(
+        lambda w: {**_finance_item(w), "outcome": "not_admitted", "reason": "B"}
+    ),
+    "finance:claim_counter": _finance_claim_post(lambda w: {"counter_text": "B"}),
+    "finance:claim_assign": _finance_claim_post(lambda w: {"controller_id": w.user_b.pk}),
+    "finance:claim_checklist": _finance_claim_post(lambda w: {"sample_note": "B"}),
+    "finance:claim_close": _finance_claim_post(lambda w: {"outcome_note": "B"}),
+    "finance:claim_finalise": _finance_claim_post(lambda w: {"final_note": "B"}),
 }
 
 _TODAY_BODY = {"paid_on": "2026-01-01", "reference": "B", "amount": "1"}

@@ -56,10 +56,8 @@ def test_officer_requests_integration_and_applicant_answers(client):
     call = scored_call()
     application = submitted(call=call)
     client.force_login(officer())
-    url = reverse("evaluation:admissibility", args=[call.code, application.pk])
-    client.post(
-        url, {"action": "integration", "items": "Documento d'identità\nVisura camerale", "deadline": ""}
-    )
+    url = reverse("evaluation:integration_request", args=[call.code, application.pk])
+    client.post(url, {"items": "Documento d'identità\nVisura camerale", "deadline": ""})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.INTEGRATION_REQUESTED
     integration = application.integration_requests.get()
@@ -88,12 +86,12 @@ def test_evaluator_declares_then_scores(client):
     page = client.get(url).content.decode()
     assert "conflitto di interessi" in page and "Welfare di comunità" not in page  # not seen before declaring
     lead = application.partners.get()
-    client.post(url, {f"party-{lead.pk}": "no"})
+    client.post(reverse("evaluation:assignment_declare", args=[assignment.pk]), {f"party-{lead.pk}": "no"})
     page = client.get(url).content.decode()
     assert "Welfare di comunità" in page
     data = {f"points-{code}": value for code, value in FULL_MARKS.items()}
     data |= {f"justification-{code}": "Motivata" for code in FULL_MARKS}
-    client.post(url, {**data, "action": "submit"})
+    client.post(reverse("evaluation:assignment_submit", args=[assignment.pk]), data)
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.SUBMITTED
     application.refresh_from_db()
@@ -106,18 +104,17 @@ def test_manager_approves_the_ranking_from_the_page(client):
     call, (application,), _ = evaluated_call([("10000", FULL_MARKS)])
     client.force_login(officer())
     url = reverse("evaluation:ranking", args=[call.code])
-    client.post(url, {"action": "compute"})
+    client.post(reverse("evaluation:ranking_compute", args=[call.code]))
     assert "Approva la graduatoria" not in client.get(url).content.decode()
     client.force_login(manager())
     assert "Approva e pubblica la graduatoria" in client.get(url).content.decode()
-    refused = client.post(url, {"action": "approve", "determination_number": "DD 7/2026"})
+    approve = reverse("evaluation:ranking_approve", args=[call.code])
+    refused = client.post(approve, {"determination_number": "DD 7/2026"})
     assert refused.status_code == 422
     page = refused.content.decode()
     assert 'id="err-determination_date"' in page and "Indicare la data della determinazione." in page
     assert 'value="DD 7/2026"' in page  # what was typed stays
-    client.post(
-        url, {"action": "approve", "determination_number": "DD 7/2026", "determination_date": "2026-01-20"}
-    )
+    client.post(approve, {"determination_number": "DD 7/2026", "determination_date": "2026-01-20"})
     ranking = call.rankings.get()
     assert ranking.status == RankingStatus.APPROVED and ranking.determination_number == "DD 7/2026"
     application.refresh_from_db()

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 def item_form(project, **overrides):
     data = f.invoice(project)
     form = {
-        "action": "add_item",
         "partner_id": data.partner.pk,
         "category_id": data.category.pk,
         "description": "Educatrice marzo",
@@ -39,22 +38,21 @@ def item_form(project, **overrides):
 def test_the_beneficiary_builds_and_sends_a_claim_in_the_browser(client):
     project = f.ProjectFactory()
     client.force_login(f.beneficiary_user(project))
-    page = reverse("finance:project_finance", args=[project.pk])
-    response = client.post(page, {"action": "claim"})
+    response = client.post(reverse("finance:claim_create", args=[project.pk]))
     claim = ExpenseClaim.objects.get(project=project)
     assert response["Location"] == reverse("finance:claim_detail", args=[claim.pk])
 
-    url = reverse("finance:claim_detail", args=[claim.pk])
-    response = client.post(url, item_form(project, supplier_tax_id="12345"))
+    add = reverse("finance:item_add", args=[claim.pk])
+    response = client.post(add, item_form(project, supplier_tax_id="12345"))
     assert response.status_code == 422
     content = response.content.decode()
     assert 'aria-invalid="true"' in content and "Maria Rossi" in content  # the typed values stay
 
-    response = client.post(url, {**item_form(project), "file": f.pdf()})
+    response = client.post(add, {**item_form(project), "file": f.pdf()})
     assert response.status_code == 302
     item = claim.items.get()
     assert item.amount_claimed == 1500 and item.attachments.count() == 1
-    client.post(url, {"action": "submit"})
+    client.post(reverse("finance:claim_submit", args=[claim.pk]))
     claim.refresh_from_db()
     assert claim.status == "submitted"
 
@@ -69,23 +67,25 @@ def test_the_controller_cuts_an_item_on_the_page(client):
     claim = f.claim_with(project, f.invoice(project, amount="2000.00"))
     controller = f.controller()
     client.force_login(f.officer())
-    url = reverse("finance:claim_detail", args=[claim.pk])
-    client.post(url, {"action": "assign", "controller_id": controller.pk})
+
+    def url(name):
+        return reverse(f"finance:{name}", args=[claim.pk])
+
+    client.post(url("claim_assign"), {"controller_id": controller.pk})
     client.force_login(controller)
     assert "Domanda di rimborso n. 1" in client.get(reverse("finance:controller_claims")).content.decode()
     # A controller reaches the claims assigned, not the projects' money.
     assert project.title not in client.get(reverse("finance:payments")).content.decode()
     item = claim.items.get()
     response = client.post(
-        url,
-        {"action": "check_item", "item_id": item.pk, "outcome": "partly_admitted", "admitted_amount": "1500"},
+        url("item_check"),
+        {"item_id": item.pk, "outcome": "partly_admitted", "admitted_amount": "1500"},
     )
     assert response.status_code == 422
     assert "Motivare" in response.content.decode()
     client.post(
-        url,
+        url("item_check"),
         {
-            "action": "check_item",
             "item_id": item.pk,
             "outcome": "partly_admitted",
             "admitted_amount": "1500",
@@ -93,8 +93,8 @@ def test_the_controller_cuts_an_item_on_the_page(client):
         },
     )
     checklist = {f"check-{row.code}": "yes" for row in claim.checklist.all()}
-    client.post(url, {"action": "checklist", **checklist})
-    client.post(url, {"action": "close", "outcome_note": "Taglio per ore eccedenti"})
+    client.post(url("claim_checklist"), checklist)
+    client.post(url("claim_close"), {"outcome_note": "Taglio per ore eccedenti"})
     claim.refresh_from_db()
     assert claim.status == "checked" and str(claim.admitted_total) == "1725.00"
 

@@ -1,67 +1,34 @@
-"""Pages of the projects context: the beneficiary's projects and project page (agreement, start, requests for
-changes, renunciation); for officers, the list of projects with filters and XLSX export, the project page with
-the decisions (CUP, requests, suspension, revocation, conclusion) and the creation of missing projects.
-
-Thin: forms collect the data, ``services`` decide (field-level errors next to the field, state conflicts as
-a message), ``selectors`` read. Another organisation's project answers 404, like one that does not exist.
-"""
+"""The beneficiary: the list of projects, the project page and its actions (agreement, start, requests
+for changes, renunciation, milestones)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.applications.models import Application
-from grants.core.audit import record_event
-from grants.core.money import format_eur
 from grants.core.timeutils import now
 
-from . import permissions, selectors, services
-from .agreement import agreement_filename, render_agreement_pdf
-from .export import projects_xlsx
-from .forms import (
+from .. import permissions, selectors, services
+from ..forms import (
     AgreementUploadForm,
     ConcludeForm,
     CupForm,
     DecisionForm,
     ExtensionForm,
     MilestoneForm,
-    OfficerFilterForm,
     PartnerChangeForm,
     ReasonForm,
     RevocationForm,
     StartForm,
     VariationForm,
 )
-from .models import Project, ProjectChange, ProjectMilestone, rules_for
-from .services import ProjectError, WrongState
-from .states import LIVE_STATUSES, RUNNING_STATUSES, ProjectStatus
-
-
-def _project_or_404(user, pk: int) -> Project:
-    project = (
-        permissions.visible_projects(user)
-        .select_related("call__measure__programme__region", "beneficiary__seat__province", "application")
-        .filter(pk=pk)
-        .first()
-    )
-    if project is None:
-        raise Http404(_("Progetto non trovato."))
-    return project
-
-
-def _forbidden(request) -> HttpResponse:
-    return render(request, "projects/forbidden.html", status=403)
-
-
-def _detail_url(project: Project, anchor: str = "") -> str:
-    url = reverse("projects:project_detail", args=[project.pk])
-    return f"{url}#{anchor}" if anchor else url
+from ..models import Project, ProjectMilestone, rules_for
+from ..services import ProjectError, WrongState
+from ..states import LIVE_STATUSES, RUNNING_STATUSES, ProjectStatus
+from .common import _detail_url, _forbidden, _project_or_404
 
 
 # --- the beneficiary's list ---------------------------------------------------------------------------------
@@ -317,231 +284,3 @@ def mark_milestone_achieved(request, pk: int, milestone_pk: int):
         context = _detail_context(request, project, milestone_form=form, milestone_id=milestone.pk)
         return render(request, "projects/project_detail.html", context, status=422)
     return response
-
-
-# --- officers' decisions ------------------------------------------------------------------------------------
-def _manager_project(request, pk: int) -> Project:
-    project = _project_or_404(request.user, pk)
-    if not permissions.can_manage_projects(request.user):
-        raise PermissionDenied
-    return project
-
-
-@require_POST
-@login_required
-def assign_cup(request, pk: int):
-    try:
-        project = _manager_project(request, pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _run(
-        request,
-        project,
-        form=CupForm(request.POST),
-        form_key="cup_form",
-        action=lambda f: services.assign_cup(actor=request.user, project=project, cup=f.cleaned_data["cup"]),
-        mapping={"cup": "cup"},
-        anchor="cup",
-        done=_("CUP assegnato."),
-    )
-
-
-@require_POST
-@login_required
-def decide_change(request, pk: int, change_pk: int):
-    try:
-        project = _manager_project(request, pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    change = ProjectChange.objects.filter(project=project, pk=change_pk).first()
-    if change is None:
-        raise Http404(_("Richiesta non trovata."))
-    form = DecisionForm(request.POST, change_id=change.pk)
-    response = _run(
-        request,
-        project,
-        form=form,
-        form_key="decision_form",
-        action=lambda f: services.decide_change(
-            actor=request.user,
-            change=change,
-            approve=f.cleaned_data["decision"] == "approve",
-            note=f.cleaned_data["note"],
-        ),
-        mapping={"note": "note"},
-        anchor=f"richiesta-{change.pk}",
-        done=_("Decisione registrata."),
-    )
-    if response.status_code == 422:
-        context = _detail_context(request, project, decision_form=form, decision_change=change.pk)
-        return render(request, "projects/project_detail.html", context, status=422)
-    return response
-
-
-@require_POST
-@login_required
-def suspend_or_resume(request, pk: int):
-    try:
-        project = _manager_project(request, pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    resume = project.status == ProjectStatus.SUSPENDED
-    operation = services.resume if resume else services.suspend
-    return _run(
-        request,
-        project,
-        form=ReasonForm(request.POST, prefix="suspend"),
-        form_key="suspend_form",
-        action=lambda f: operation(actor=request.user, project=project, reason=f.cleaned_data["reason"]),
-        mapping={"reason": "reason"},
-        anchor="decisioni",
-        done=_("Sospensione revocata: il progetto riprende.") if resume else _("Progetto sospeso."),
-    )
-
-
-@require_POST
-@login_required
-def revoke(request, pk: int):
-    try:
-        project = _manager_project(request, pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _run(
-        request,
-        project,
-        form=RevocationForm(request.POST),
-        form_key="revoke_form",
-        action=lambda f: services.revoke(
-            actor=request.user,
-            project=project,
-            new_grant=f.cleaned_data["new_grant"],
-            reason=f.cleaned_data["reason"],
-        ),
-        mapping={"new_grant": "new_grant", "reason": "reason"},
-        anchor="decisioni",
-        done=_("Revoca registrata."),
-    )
-
-
-@require_POST
-@login_required
-def conclude(request, pk: int):
-    try:
-        project = _manager_project(request, pk)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _run(
-        request,
-        project,
-        form=ConcludeForm(request.POST),
-        form_key="conclude_form",
-        action=lambda f: services.conclude(
-            actor=request.user,
-            project=project,
-            end_date=f.cleaned_data["end_date"],
-            reason=f.cleaned_data["reason"],
-        ),
-        mapping={"end_date": "end_date"},
-        anchor="decisioni",
-        done=_("Conclusione del progetto registrata."),
-    )
-
-
-# --- documents ----------------------------------------------------------------------------------------------
-@login_required
-def agreement_pdf(request, pk: int):
-    """The agreement to sign, generated now from the project (beneficiary's members and staff readers)."""
-    project = _project_or_404(request.user, pk)
-    pdf = render_agreement_pdf(project)
-    record_event(actor=request.user, action="project.agreement_downloaded", obj=project, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{agreement_filename(project)}"'
-    return response
-
-
-@login_required
-def signed_agreement(request, pk: int):
-    project = _project_or_404(request.user, pk)
-    if not project.signed_agreement:
-        raise Http404(_("L'atto firmato non è ancora stato caricato."))
-    record_event(
-        actor=request.user, action="project.signed_agreement_downloaded", obj=project, request=request
-    )
-    return FileResponse(
-        project.signed_agreement.open("rb"),
-        as_attachment=True,
-        filename=project.signed_agreement_name or "atto-firmato.pdf",
-        content_type="application/pdf",
-    )
-
-
-# --- officers' list -----------------------------------------------------------------------------------------
-def _officer_filters(request) -> tuple[OfficerFilterForm, dict]:
-    form = OfficerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, {
-        "call": filters.get("bando"),
-        "measure": filters.get("misura"),
-        "status": filters.get("stato") or None,
-        "province": filters.get("provincia"),
-        "search": filters.get("q") or "",
-    }
-
-
-@login_required
-def officer_project_list(request):
-    if not permissions.can_view_all_projects(request.user):
-        return _forbidden(request)
-    form, filters = _officer_filters(request)
-    projects = selectors.filtered_projects(permissions.visible_projects(request.user), **filters)
-    page = Paginator(projects, 50).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    return render(
-        request,
-        "projects/officer_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "missing": list(selectors.funded_applications_without_project(filters["call"])[:50]),
-            "pending": list(selectors.pending_changes(projects)[:50]),
-            "is_manager": permissions.can_manage_projects(request.user),
-        },
-    )
-
-
-@login_required
-def officer_project_export(request):
-    if not permissions.can_view_all_projects(request.user):
-        return _forbidden(request)
-    _form, filters = _officer_filters(request)
-    projects = selectors.filtered_projects(permissions.visible_projects(request.user), **filters)
-    record_event(actor=request.user, action="project.list_exported", after={"rows": projects.count()})
-    response = HttpResponse(
-        projects_xlsx(projects),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="progetti.xlsx"'
-    return response
-
-
-@require_POST
-@login_required
-def create_missing_project(request, application_pk: int):
-    if not permissions.can_manage_projects(request.user):
-        return _forbidden(request)
-    application = Application.objects.filter(pk=application_pk).first()
-    if application is None:
-        raise Http404(_("Domanda non trovata."))
-    try:
-        project = services.create_missing_projects(actor=request.user, application=application)
-    except ProjectError as exc:
-        messages.error(request, exc.message)
-        return redirect("projects:officer_project_list")
-    messages.success(
-        request,
-        _("Progetto «%(title)s» creato con un contributo di %(grant)s.")
-        % {"title": project.title, "grant": format_eur(project.grant)},
-    )
-    return redirect(_detail_url(project))

@@ -1,9 +1,4 @@
-"""Pages of the applications context: my applications, start a draft, the draft with its sections, submission,
-receipt, withdrawal, partner confirmations; for officers, the applications submitted to a call.
-
-Thin: forms collect the data, ``services`` decide (their field-level errors are shown next to the field),
-``selectors`` read. Another organisation's application answers 404, the same as one that does not exist.
-"""
+"""My applications, the start of a draft, the draft page with its sections (each saved by its own form)."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -11,24 +6,18 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from grants.core.money import ZERO
 from grants.core.timeutils import now
 from grants.programme.models import Call, CallStatus, StateAidRegime
 from grants.registry.models import Membership
 
-from . import document_access, selectors, services
-from .budget import aid_intensity
-from .bulk_download import archives_of
-from .exports import filtered_applications, officer_filters
-from .forms import (
+from .. import selectors, services
+from ..budget import aid_intensity
+from ..forms import (
     BudgetFormSet,
     DocumentForm,
     GeneralForm,
@@ -39,46 +28,10 @@ from .forms import (
     budget_initial,
     partner_initial,
 )
-from .models import Application, ApplicationDocument, ApplicationPartner
-from .permissions import can_view_call_applications
-from .receipt import receipt_filename, render_receipt_pdf
-from .services import ApplicationError, BudgetLineInput, PartnerInput
-from .states import WITHDRAWABLE_STATUSES, PartnerRole
-from .tasks import stored_receipt
-
-# Section anchors of the draft page and the violations (rules.Violation.field) that send the reader there.
-SECTIONS = {
-    "generale": gettext_lazy("Dati generali e territorio"),
-    "partenariato": gettext_lazy("Partenariato"),
-    "piano-finanziario": gettext_lazy("Piano finanziario"),
-    "documenti": gettext_lazy("Documenti"),
-    "invio": gettext_lazy("Dichiarazioni e invio"),
-}
-BUDGET_FIELDS = {"budget", "total_cost", "requested_grant", "cofinancing"}
-
-
-def section_of(violation_field: str) -> str:
-    if violation_field.startswith("partners"):
-        return "partenariato"
-    if violation_field.split(".")[0] in BUDGET_FIELDS:
-        return "piano-finanziario"
-    if violation_field.startswith("documents"):
-        return "documenti"
-    if violation_field == "declarations_accepted" or violation_field.startswith("stamp_duty"):
-        return "invio"
-    return "generale"
-
-
-def _application_or_404(user, pk: int) -> Application:
-    try:
-        return selectors.application_for_user(user, pk)
-    except Application.DoesNotExist:
-        raise Http404(_("Domanda non trovata.")) from None
-
-
-def _detail_url(application: Application, anchor: str = "") -> str:
-    url = reverse("applications:application_detail", args=[application.pk])
-    return f"{url}#{anchor}" if anchor else url
+from ..models import Application, ApplicationPartner
+from ..services import ApplicationError, BudgetLineInput, PartnerInput
+from ..states import WITHDRAWABLE_STATUSES, PartnerRole
+from .common import SECTIONS, _application_or_404, _detail_url, section_of
 
 
 # --- my applications ----------------------------------------------------------------------------------------
@@ -476,194 +429,3 @@ def application_detail(request, pk: int):
         messages.error(request, _("La sezione non è stata salvata: correggere i campi indicati."))
         return _render_detail(request, application, result)
     return _render_detail(request, application)
-
-
-# --- submission, receipt, withdrawal ------------------------------------------------------------------------
-@login_required
-@require_POST
-def application_submit(request, pk: int):
-    """Send the draft. The idempotency key was generated when the page was drawn: a double click sends the
-    same key twice and both requests end on the same protocol number."""
-    application = _application_or_404(request.user, pk)
-    form = SubmitForm(request.POST, prefix="submit")
-    if not form.is_valid():
-        form.data = form.data.copy()
-        form.data[form.add_prefix("idempotency_key")] = uuid.uuid4().hex
-        form.add_error(None, _("Richiesta non valida: ricaricare la pagina e riprovare."))
-        return _render_detail(request, application, {"submit_form": form})
-    try:
-        result = services.submit(
-            actor=request.user,
-            application=application,
-            idempotency_key=form.cleaned_data["idempotency_key"],
-            declarations_accepted=form.cleaned_data["declarations_accepted"],
-        )
-    except services.AlreadySubmitted as exc:
-        messages.info(request, exc.message)
-        return redirect("applications:application_submitted", pk=application.pk)
-    except services.NotEditable as exc:
-        messages.error(request, exc.message)
-        return redirect(_detail_url(application))
-    except ApplicationError as exc:
-        # Nothing was stored with the key: the same page may send it again once the problem is fixed.
-        if isinstance(exc, services.OutsideSubmissionWindow):
-            form.add_error(None, _("La domanda non è stata inviata. %(reason)s") % {"reason": exc.message})
-        elif declarations := [e for e in exc.errors if e.get("field") == "declarations_accepted"]:
-            form.apply_service_errors(declarations, {"declarations_accepted": "declarations_accepted"})
-        else:
-            form.add_error(None, exc.message)
-        return _render_detail(request, application, {"submit_form": form})
-    if result.created:
-        messages.success(
-            request, _("Domanda inviata: numero di protocollo %(protocol)s.") % {"protocol": result.protocol}
-        )
-    return redirect("applications:application_submitted", pk=application.pk)
-
-
-@login_required
-def application_submitted(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    if application.protocol_number is None:
-        return redirect(_detail_url(application))
-    return render(request, "applications/submitted.html", {"application": application})
-
-
-@login_required
-def application_receipt(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    if application.protocol_number is None:
-        raise Http404(_("La ricevuta esiste solo per le domande inviate."))
-    return receipt_response(application)
-
-
-@login_required
-def application_document(request, pk: int, document_pk: int):
-    """A document the applicant uploaded, read back (draft or submitted): the current version."""
-    try:
-        document = document_access.applicant_document(request.user, pk, document_pk)
-    except ApplicationDocument.DoesNotExist:
-        raise Http404(_("Documento non trovato.")) from None
-    handle = document_access.open_document_for_applicant(
-        actor=request.user, document=document, request=request
-    )
-    return document_access.download_response(handle, document)
-
-
-def receipt_response(application: Application) -> HttpResponse:
-    pdf = stored_receipt(application) or render_receipt_pdf(application)  # the worker's copy, else now
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_POST
-def application_withdraw(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    try:
-        services.withdraw(actor=request.user, application=application)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Domanda ritirata."))
-    return redirect(_detail_url(application))
-
-
-# --- partner confirmations ----------------------------------------------------------------------------------
-@login_required
-def partnerships(request):
-    """Drafts of other organisations that name one of mine as partner: confirm participation here."""
-    if request.method == "POST":
-        try:
-            partner = selectors.partnership_for_user(request.user, request.POST.get("partner") or 0)
-        except (ApplicationPartner.DoesNotExist, ValueError):
-            raise Http404(_("Partenariato non trovato.")) from None
-        try:
-            services.confirm_participation(actor=request.user, partner=partner)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Adesione di «%(partner)s» alla domanda «%(title)s» confermata.")
-                % {"partner": partner.display_name, "title": partner.application},
-            )
-        return redirect("applications:partnerships")
-    rows = selectors.partnerships_to_confirm(request.user).order_by(
-        "confirmed_at", "-application__updated_at"
-    )
-    return render(request, "applications/partnerships.html", {"rows": rows})
-
-
-# --- officers -----------------------------------------------------------------------------------------------
-def _officer_call(request, code: str) -> Call | None:
-    """The call, for staff who may see its applications; None for anyone else (answered 403)."""
-    call = Call.objects.select_related("measure").filter(code=code).first()
-    if not can_view_call_applications(request.user, call):
-        return None
-    if call is None:
-        raise Http404(_("Bando non trovato."))
-    return call
-
-
-def _forbidden(request) -> HttpResponse:
-    return render(request, "applications/forbidden.html", status=403)
-
-
-@login_required
-def officer_application_list(request, code: str):
-    """Applications submitted to a call (withdrawn ones when filtered by that status), in arrival order."""
-    call = _officer_call(request, code)
-    if call is None:
-        return _forbidden(request)
-    # The same filters as the XLSX export (exports.officer_filters), so the file holds the rows listed.
-    form, filters = officer_filters(request.GET)
-    applications = filtered_applications(call, filters)
-    page = Paginator(applications, 50).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    return render(
-        request,
-        "applications/officer_list.html",
-        {
-            "call": call,
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "archive": archives_of(request.user, call).first(),
-        },
-    )
-
-
-@login_required
-def officer_application_detail(request, code: str, pk: int):
-    """One submitted application, read-only."""
-    call = _officer_call(request, code)
-    if call is None:
-        return _forbidden(request)
-    application = (
-        Application.objects.filter(call=call, pk=pk, protocol_number__isnull=False)
-        .select_related("applicant__seat__province", "submitted_by")
-        .first()
-    )
-    if application is None:
-        raise Http404(_("Domanda non trovata."))
-    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
-    categories = list(call.cost_categories.order_by("order", "code"))
-    lines = list(
-        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
-    )
-    return render(
-        request,
-        "applications/officer_detail.html",
-        {
-            "call": call,
-            "application": application,
-            "lead": next((p for p in members if p.role == PartnerRole.LEAD), None),
-            "partners": [p for p in members if p.role == PartnerRole.PARTNER],
-            "budget_summary": _budget_summary(categories, lines),
-            "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
-            "documents": _documents_of(application),
-        },
-    )

@@ -1,0 +1,50 @@
+"""Pages of the evaluation, by who uses them: officers (``officers``: the call's overview and panel, the
+formal check of one application with the integration request), evaluators and the panel's president
+(``evaluators``: declaration, score sheet, consensus), the ranking (``ranking``: computation, approval,
+renunciation) and applicants (``applicants``: executive project, answer to an integration request).
+
+Thin: each action binds its form (``grants/evaluation/forms.py``), ``services`` decide (their messages are
+shown), ``selectors`` read. One URL per action.
+"""
+
+from .applicants import executive_project, integration_answer
+from .evaluators import (
+    assignment_declare,
+    assignment_detail,
+    assignment_save,
+    assignment_submit,
+    consensus,
+    consensus_list,
+    my_assignments,
+)
+from .officers import (
+    admissibility,
+    call_overview,
+    integration_request,
+    panel_auto_assign,
+    panel_member_add,
+    panel_update,
+)
+from .ranking import ranking, ranking_approve, ranking_compute, ranking_renounce
+
+__all__ = [
+    "admissibility",
+    "assignment_declare",
+    "assignment_detail",
+    "assignment_save",
+    "assignment_submit",
+    "call_overview",
+    "consensus",
+    "consensus_list",
+    "executive_project",
+    "integration_answer",
+    "integration_request",
+    "my_assignments",
+    "panel_auto_assign",
+    "panel_member_add",
+    "panel_update",
+    "ranking",
+    "ranking_approve",
+    "ranking_compute",
+    "ranking_renounce",
+]

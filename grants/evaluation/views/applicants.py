@@ -1,0 +1,84 @@
+"""Applicants' pages of the evaluation: the executive project of an admitted idea (two-phase calls) and the
+answer to an integration request."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grants.applications.models import Application
+
+from .. import permissions, selectors, services
+from ..forms import EmptyForm, IntegrationAnswerForm
+from ..models import IntegrationRequest
+from .common import submit_form
+
+
+@login_required
+def executive_project(request, pk: int):
+    """The idea's way to the second phase: its outcome, the second window's dates, and the button that
+    starts the executive project while (and only while) the window is open."""
+    try:
+        idea = selectors.applicant_application(request.user, pk)
+    except Application.DoesNotExist:
+        raise Http404(_("Domanda non trovata.")) from None
+    state = selectors.executive_project_state(idea)
+    if state.window is None:
+        raise Http404(_("La domanda non è un'idea progettuale di un bando in due fasi."))
+    if request.method == "POST":
+
+        def start(data):
+            executive = services.create_executive_project(actor=request.user, idea=idea)
+            messages.success(request, _("Progetto esecutivo avviato: compila e invia la domanda."))
+            return redirect("applications:application_detail", pk=executive.pk)
+
+        return submit_form(
+            request,
+            EmptyForm(request.POST),
+            start,
+            back=lambda: redirect("evaluation:executive_project", pk=idea.pk),
+        )
+    moment = timezone.now()
+    return render(
+        request,
+        "evaluation/executive_project.html",
+        {
+            "idea": idea,
+            "state": state,
+            "window": state.window,
+            "is_open": state.is_open(moment),
+            "not_yet_open": moment < state.window.opens_at,
+            "can_create": state.can_create(moment) and permissions.can_present_executive(request.user, idea),
+        },
+    )
+
+
+@login_required
+def integration_answer(request, pk: int):
+    try:
+        integration = selectors.integration_request_for_user(request.user, pk)
+    except IntegrationRequest.DoesNotExist:
+        raise Http404(_("Richiesta non trovata.")) from None
+    if request.method == "POST":
+
+        def answer(data):
+            services.answer_integration(actor=request.user, request=integration, responses=data["responses"])
+            messages.success(request, _("Integrazione inviata."))
+
+        return submit_form(
+            request,
+            IntegrationAnswerForm(request.POST, items=integration.items.all()),
+            answer,
+            back=lambda: redirect("evaluation:integration_answer", pk=integration.pk),
+        )
+    return render(
+        request,
+        "evaluation/integration_answer.html",
+        {
+            "integration": integration,
+            "application": integration.application,
+            "notices": selectors.notices_of(integration.application),
+        },
+    )
