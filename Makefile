@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install migrate demo run test test-fast lint format check-deploy clean
+.PHONY: help install migrate demo run test test-fast coverage lint format check-deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ TEST_WORKERS ?= auto
 # schemathesis and demo-loader tests to the other pass (.ci/run sets it on SQLite, they run on PostgreSQL).
 test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(PY) -m pytest -n $(TEST_WORKERS) --durations=30
+
+coverage: install ## The suite with line coverage of grants/ (HTML in htmlcov/, JSON in coverage.json)
+	$(PY) -m pytest -n $(TEST_WORKERS) --cov=grants --cov-report=term:skip-covered --cov-report=json --cov-report=html -q
 
 test-fast: install ## Tests without the browser
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
