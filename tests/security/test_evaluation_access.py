@@ -17,15 +17,10 @@ from grants.evaluation.models import Assignment, AssignmentStatus, ConsolidatedS
 from grants.evaluation.tests import factories as evaluation_factories
 from grants.registry.tests.factories import UserFactory
 
-from .test_idor import (
-    API_CASES,
+from .idor.evaluation import (
     CHECKLIST_SECRET,
     INTEGRATION_SECRET,
-    PAGE_CASES,
     SCORE_SECRET,
-    URLCONF,
-    World,
-    _api_path,
     _assigned,
     _assignment_state,
     _declared,
@@ -34,8 +29,10 @@ from .test_idor import (
     _officer,
     _ranked,
     _ranked_approved,
-    _schemas_offline,
 )
+from .idor.tables import API_CASES, PAGE_CASES
+from .idor.world import URLCONF, World
+from .test_idor import _api_path, _schemas_offline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
 API = "/api/v1"
