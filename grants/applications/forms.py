@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from grants.core.forms import AmountField
 from grants.core.vocabulary import LegalForm
 from grants.programme.models import CostOption, TerritorialScope
 from grants.registry.forms import ItaliaFormMixin
@@ -307,7 +308,7 @@ class BudgetLineForm(SectionFormMixin, forms.Form):
             "min_value": _("La quantità non può essere negativa."),
         },
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Importo in euro (solo voci a costi reali)"),
         max_digits=14,
         decimal_places=2,
@@ -315,7 +316,7 @@ class BudgetLineForm(SectionFormMixin, forms.Form):
         localize=True,
         min_value=0,
         error_messages={
-            "invalid": _("Indicare un importo, ad esempio 1234,56."),
+            "invalid": _("Indicare un importo, ad esempio 1.234,56 o 1234,56."),
             "min_value": _("L'importo non può essere negativo."),
             "max_decimal_places": _("Al massimo due decimali (i centesimi)."),
         },
@@ -412,6 +413,21 @@ def budget_initial(lines) -> list[dict]:
 # --- documents, declarations --------------------------------------------------------------------------------
 class DocumentForm(SectionFormMixin, forms.Form):
     file = forms.FileField(label=_("File"), error_messages={"required": _("Scegliere il file da caricare.")})
+
+
+class WithdrawForm(SectionFormMixin, forms.Form):
+    """The confirmation of a withdrawal: why the applicant withdraws (kept in the audit trail)."""
+
+    reason = forms.CharField(
+        label=_("Motivo del ritiro"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obbligatorio, al massimo 200 caratteri: resta nella cronologia della domanda."),
+        error_messages={
+            "required": _("Indicare il motivo del ritiro."),
+            "max_length": _("Al massimo %(limit_value)d caratteri (ora %(show_value)d)."),
+        },
+    )
 
 
 class SubmitForm(SectionFormMixin, forms.Form):

@@ -8,6 +8,7 @@ user's input stays in the bound form, so nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,29 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .money import parse_amount
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euro typed the Italian way (``450.000,00``) or plain (``450000.00``), read by
+    ``grants.core.money.parse_amount``; the DecimalField's checks (digits, decimals, minimum) then apply.
+    A text input with the decimal keyboard on phones."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def refusal_to_form(

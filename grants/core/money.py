@@ -1,6 +1,8 @@
-"""Money is Decimal with two decimals, rounded in exactly one place."""
+"""Money is Decimal with two decimals, rounded in exactly one place; typed amounts are read in one place
+(``parse_amount``)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -26,6 +28,46 @@ def format_eur(value: Decimal | None) -> str:
         return "–"
     text = f"{round_money(value):,.2f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234 or 1.234.567: Italian thousands
+_DIGITS = re.compile(r"^\d+$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it, Italian or plain: ``450.000,00``, ``450000,00``, ``450000.00``,
+    ``450.000``, ``1.234.567``, ``€ 1.234,5``, ``-12,30``.
+
+    A comma is the decimal separator and dots before it group thousands. Without a comma, dots in groups of
+    three are thousands (``450.000`` is 450000, as an Italian reads it: an amount in euro has at most two
+    decimals); any other single dot is the decimal point. Spaces and the euro sign are ignored.
+    ``ValueError`` when the text is not an amount."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", str(text or ""))
+    sign = ""
+    if cleaned[:1] in "+-" and cleaned[:1]:
+        sign, cleaned = ("-" if cleaned[0] == "-" else ""), cleaned[1:]
+    if "," in cleaned:
+        whole, _sep, decimals = cleaned.partition(",")
+        if "," in decimals or "." in decimals or not _DIGITS.match(decimals):
+            raise ValueError(text)
+    elif _GROUPED.match(cleaned):
+        whole, decimals = cleaned, ""
+    elif cleaned.count(".") == 1:
+        whole, _sep, decimals = cleaned.partition(".")
+        if not _DIGITS.match(decimals):
+            raise ValueError(text)
+    else:
+        whole, decimals = cleaned, ""
+    if "." in whole:
+        if not _GROUPED.match(whole):
+            raise ValueError(text)
+        whole = whole.replace(".", "")
+    if not _DIGITS.match(whole or ("0" if decimals else "")):
+        raise ValueError(text)
+    try:
+        return Decimal(f"{sign}{whole or '0'}.{decimals}" if decimals else f"{sign}{whole}")
+    except InvalidOperation:
+        raise ValueError(text) from None
 
 
 def MoneyField(verbose_name, **kwargs) -> models.DecimalField:

@@ -1,6 +1,6 @@
 """Times are aware; deadlines are stated and compared in Europe/Rome."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -27,3 +27,22 @@ def format_rome(moment: datetime | None) -> str:
     if moment is None:
         return "–"
     return in_rome(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of ``day`` in Rome (23:59:59): what a deadline given as a date means."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ROME)
+
+
+def deadline_from(
+    value: date | datetime | None, *, default_days: int, moment: datetime | None = None
+) -> datetime:
+    """A deadline as typed: a date (or nothing: ``default_days`` days from today in Rome) is the end of that
+    day in Rome; a date and time without a zone is a wall-clock time in Rome; an aware one stays as it is."""
+    if value is None:
+        return end_of_day(in_rome(moment or now()).date() + timedelta(days=default_days))
+    if not isinstance(value, datetime):
+        return end_of_day(value)
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=ROME)
+    return value

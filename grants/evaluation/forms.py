@@ -7,13 +7,11 @@ whose refusals ``grants.core.forms.refusal_to_form`` puts on the form.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from grants.core.timeutils import ROME
 
 from .services import ChecklistAnswer
 
@@ -69,7 +67,7 @@ class IntegrationRequestForm(forms.Form):
         day = _parse_day(self.cleaned_data["deadline"])
         if day == "invalid":
             raise forms.ValidationError(_("Data di scadenza non valida."), code="invalid")
-        return datetime.combine(day, time(23, 59, 59), tzinfo=ROME) if day else None
+        return day  # a date: the service makes it the end of that day in Rome (none: the default days)
 
 
 class AdmissibilityForm(forms.Form):

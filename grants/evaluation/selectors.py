@@ -320,6 +320,15 @@ def published_rankings(call: Call) -> list[Ranking]:
     return sorted(rankings, key=lambda r: r.stage != RankingStage.PRELIMINARY)
 
 
+def calls_with_published_ranking(call_ids) -> set[int]:
+    """The ids, among ``call_ids``, of the calls with an approved ranking (one query, for the call list)."""
+    return set(
+        Ranking.objects.filter(call_id__in=call_ids, status=RankingStatus.APPROVED).values_list(
+            "call_id", flat=True
+        )
+    )
+
+
 def public_applicant_name(organisation) -> str:
     """The name a public page may show: a sole trader (ditta individuale, a 16-character personal codice
     fiscale) is a natural person, whose name is not published."""

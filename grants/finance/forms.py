@@ -11,13 +11,14 @@ number reaches the service as typed, so the service's message names the field.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.core.money import parse_amount
 from grants.projects.models import Project
 
 from .models import ExpenseClaim, Loan, Recovery
@@ -42,13 +43,11 @@ class AmountField(forms.CharField):
 
     def to_python(self, value):
         text = (super().to_python(value) or "").strip()
-        if "," in text:  # 1.234,56 (Italian) → 1234.56
-            text = text.replace(".", "").replace(",", ".")
         if not text:
             return None
         try:
-            return Decimal(text)
-        except InvalidOperation:
+            return parse_amount(text)  # 1.234,56 (Italian) or 1234.56
+        except ValueError:
             return text
 
 

@@ -2,8 +2,9 @@
 or imported from CSV/XLSX, with the import's progress polled by htmx); the call's targets; the dashboards
 with their XLSX/CSV export.
 
-Thin: the POST data is read here, ``services`` decide (their field errors are shown next to the fields),
-``selectors`` and ``dashboard`` read. Another organisation's project does not exist (404).
+Thin: each action has its URL and binds its form (``forms.py``), ``services`` decide (their refusals are put
+on the form by ``refusal_to_form``, field errors next to the fields), ``selectors`` and ``dashboard`` read.
+Another organisation's project does not exist (404).
 """
 
 from django.contrib import messages
@@ -12,17 +13,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from grants.core.errors import DomainError
+from grants.core.forms import error_messages, refusal_message, refusal_to_form, run_form
 from grants.programme.models import Call
 from grants.projects.models import Project
 from grants.projects.permissions import beneficiary_projects
 
-from . import dashboard, exports, permissions, selectors, services
+from . import dashboard, exports, forms, permissions, selectors, services
 from .models import Indicator, MonitoringReport, Participant, ParticipantImport
 from .participant_data import COLUMNS, EMPLOYMENT_BY_STATUS
-from .rules import REPORTED
-from .services import MonitoringError, ReportedValue
+from .services import MonitoringError
 from .states import EDITABLE_REPORT_STATUSES, EducationLevel, EmploymentStatus, ReportStatus, Sex
 
 
@@ -37,18 +39,44 @@ def _project_or_404(user, pk: int) -> Project:
     return project
 
 
-def _errors_by_field(exc: MonitoringError) -> dict[str, list[str]]:
+def _action(*, find, form_class, owner: str, allowed, perform, page):
+    """A view for one action on the object ``find(user, pk)`` reads (404 when it may not): 403 when
+    ``allowed(user, obj)`` says no; the POST binds ``form_class`` (``owner`` names its keyword for the
+    object), ``perform(request, obj, cleaned_data)`` calls the service and answers with a redirect; on invalid
+    input or a refusal, ``page(request, obj, form, status)`` shows the page again with the bound form."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        obj = find(request.user, pk)
+        if not allowed(request.user, obj):
+            return _forbidden(request)
+        form = form_class(request.POST, request.FILES, **{owner: obj})
+        status = {"code": 422}
+
+        def act(data):
+            try:
+                return perform(request, obj, data)
+            except DomainError as exc:
+                status["code"] = exc.status
+                raise
+
+        return run_form(request, form, act, refused=lambda bound: page(request, obj, bound, status["code"]))
+
+    view.__doc__ = perform.__doc__
+    view.__name__ = perform.__name__
+    return view
+
+
+def _save_targets(request, form: forms.TargetsForm, save) -> dict[str, list[str]]:
+    """Save each target sent with ``save(indicator, target)``; the refused ones by input name."""
     errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        errors.setdefault(error.get("field") or "general", []).append(error["message"])
+    for indicator, target in form.submitted():
+        try:
+            save(indicator, target)
+        except MonitoringError as exc:
+            errors[f"target-{indicator.pk}"] = [exc.message]
     return errors
-
-
-def _refused(request, exc) -> None:
-    if isinstance(exc, PermissionDenied):
-        messages.error(request, str(exc) or _("Operazione non consentita."))
-    else:
-        messages.error(request, exc.message)
 
 
 # --- lists ----------------------------------------------------------------------------------------------
@@ -65,35 +93,14 @@ def project_list(request):
 
 # --- one project ------------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def project_monitoring(request, pk: int):
     project = _project_or_404(request.user, pk)
+    return _project_page(request, project)
+
+
+def _project_page(request, project, form=None, status=200):
     sensitive = permissions.can_view_sensitive(request.user)
-    can_write = permissions.can_write_monitoring(request.user, project)
-    if request.method == "POST":
-        if not can_write:
-            return _forbidden(request)
-        from .forms import parse_date
-
-        period_end, date_error = parse_date(request.POST.get("period_end"))
-        try:
-            if date_error:
-                raise services._field_error("period_end", "invalid", date_error)
-            report = services.create_report(
-                actor=request.user,
-                project=project,
-                period_end=period_end,
-                sal_reference=request.POST.get("sal_reference", ""),
-            )
-        except (MonitoringError, PermissionDenied) as exc:
-            _refused(request, exc)
-            errors = _errors_by_field(exc) if isinstance(exc, MonitoringError) else {}
-            return _render_project(request, project, sensitive, can_write, errors=errors, status=422)
-        messages.success(request, _("Relazione di monitoraggio n. %(n)s aperta.") % {"n": report.number})
-        return redirect("monitoring:report_detail", pk=report.pk)
-    return _render_project(request, project, sensitive, can_write)
-
-
-def _render_project(request, project, sensitive, can_write, *, errors=None, status=200):
     rows = selectors.project_indicator_rows(project, include_sensitive=sensitive)
     return render(
         request,
@@ -102,14 +109,36 @@ def _render_project(request, project, sensitive, can_write, *, errors=None, stat
             "project": project,
             "rows": rows,
             "reports": selectors.project_reports(project),
-            "can_write": can_write,
+            "can_write": permissions.can_write_monitoring(request.user, project),
             "can_set_targets": permissions.can_set_targets(request.user),
             "participant_count": Participant.objects.filter(project=project).count(),
-            "errors": errors or {},
-            "form_data": request.POST if request.method == "POST" else {},
+            "errors": forms.errors_by_input(form),
+            "form_data": form.data if form is not None else {},
         },
         status=status,
     )
+
+
+def create_report(request, project, data):
+    """Open the project's next monitoring report."""
+    report = services.create_report(
+        actor=request.user,
+        project=project,
+        period_end=data["period_end"],
+        sal_reference=data["sal_reference"],
+    )
+    messages.success(request, _("Relazione di monitoraggio n. %(n)s aperta.") % {"n": report.number})
+    return redirect("monitoring:report_detail", pk=report.pk)
+
+
+report_create = _action(
+    find=_project_or_404,
+    form_class=forms.NewReportForm,
+    owner="project",
+    allowed=permissions.can_write_monitoring,
+    perform=create_report,
+    page=lambda request, project, form, status: _project_page(request, project, form, status),
+)
 
 
 @login_required
@@ -118,19 +147,19 @@ def project_targets(request, pk: int):
     project = _project_or_404(request.user, pk)
     if not permissions.can_set_targets(request.user):
         return _forbidden(request)
-    failed = 0
-    for indicator in selectors.applicable_indicators(project):
-        name = f"target-{indicator.pk}"
-        if name not in request.POST:
-            continue
-        try:
-            services.set_project_target(
-                actor=request.user, project=project, indicator=indicator, target=request.POST[name]
-            )
-        except MonitoringError as exc:
-            failed += 1
-            messages.error(request, f"{indicator.code}: {exc.message}")
-    if not failed:
+    form = forms.TargetsForm(request.POST, indicators=selectors.applicable_indicators(project))
+    form.is_valid()
+    errors = _save_targets(
+        request,
+        form,
+        lambda indicator, target: services.set_project_target(
+            actor=request.user, project=project, indicator=indicator, target=target
+        ),
+    )
+    indicators = {f"target-{i.pk}": i for i in form.indicators}
+    for name, field_errors in errors.items():
+        messages.error(request, f"{indicators[name].code}: {field_errors[0]}")
+    if not errors:
         messages.success(request, _("Target del progetto salvati."))
     return redirect("monitoring:project", pk=project.pk)
 
@@ -155,25 +184,33 @@ def _participant_context(request, project, **extra):
 
 
 @login_required
+@require_GET
 def participants(request, pk: int):
     project = _project_or_404(request.user, pk)
-    if request.method == "POST":
-        if not permissions.can_write_monitoring(request.user, project):
-            return _forbidden(request)
-        data = {column: request.POST.get(column, "") for column in COLUMNS}
-        try:
-            services.add_participant(actor=request.user, project=project, data=data)
-        except MonitoringError as exc:
-            messages.error(request, _("Il partecipante non è stato registrato: correggere i campi indicati."))
-            return render(
-                request,
-                "monitoring/participants.html",
-                _participant_context(request, project, errors=_errors_by_field(exc), form_data=data),
-                status=422,
-            )
-        messages.success(request, _("Partecipante registrato."))
-        return redirect("monitoring:participants", pk=project.pk)
     return render(request, "monitoring/participants.html", _participant_context(request, project))
+
+
+@login_required
+@require_POST
+def participant_add(request, pk: int):
+    project = _project_or_404(request.user, pk)
+    if not permissions.can_write_monitoring(request.user, project):
+        return _forbidden(request)
+    form = forms.ParticipantForm(request.POST, project=project)
+    form.is_valid()
+    try:
+        services.add_participant(actor=request.user, project=project, data=form.cleaned_data)
+    except MonitoringError as exc:
+        refusal_to_form(form, exc)
+        messages.error(request, _("Il partecipante non è stato registrato: correggere i campi indicati."))
+        return render(
+            request,
+            "monitoring/participants.html",
+            _participant_context(request, project, errors=forms.errors_by_input(form), form_data=form.data),
+            status=422,
+        )
+    messages.success(request, _("Partecipante registrato."))
+    return redirect("monitoring:participants", pk=project.pk)
 
 
 def _participant_or_404(user, project_pk: int, pk: int) -> Participant:
@@ -185,24 +222,17 @@ def _participant_or_404(user, project_pk: int, pk: int) -> Participant:
 @require_POST
 def participant_exit(request, pk: int, participant_pk: int):
     participant = _participant_or_404(request.user, pk, participant_pk)
-    data = {
-        k: request.POST.get(k, "")
-        for k in (
-            "data_uscita",
-            "cerca_lavoro_uscita",
-            "in_formazione_uscita",
-            "qualifica_uscita",
-            "occupato_uscita",
-        )
-    }
+    form = forms.ParticipantExitForm(request.POST, participant=participant)
+    form.is_valid()
     try:
-        services.record_exit(actor=request.user, participant=participant, data=data)
+        services.record_exit(actor=request.user, participant=participant, data=form.cleaned_data)
         messages.success(request, _("Uscita registrata."))
     except (MonitoringError, PermissionDenied) as exc:
-        _refused(request, exc)
+        messages.error(request, refusal_message(exc))
+        refusal_to_form(form, exc)
         if isinstance(exc, MonitoringError):
-            for error in exc.errors:
-                messages.error(request, error["message"])
+            for message in error_messages(form):
+                messages.error(request, message)
     return redirect("monitoring:participants", pk=pk)
 
 
@@ -210,11 +240,13 @@ def participant_exit(request, pk: int, participant_pk: int):
 @require_POST
 def participant_remove(request, pk: int, participant_pk: int):
     participant = _participant_or_404(request.user, pk, participant_pk)
+    form = forms.ParticipantRemoveForm(request.POST, participant=participant)
+    form.is_valid()
     try:
         services.remove_participant(actor=request.user, participant=participant)
         messages.success(request, _("Partecipante eliminato."))
     except PermissionDenied as exc:
-        _refused(request, exc)
+        messages.error(request, refusal_message(exc))
     return redirect("monitoring:participants", pk=pk)
 
 
@@ -224,25 +256,20 @@ def participant_import(request, pk: int):
     project = _project_or_404(request.user, pk)
     if not permissions.can_write_monitoring(request.user, project):
         return _forbidden(request)
-    upload = request.FILES.get("file")
-    if upload is None:
-        errors = {"file": [_("Scegliere un file CSV o XLSX.")]}
-        return render(
-            request,
-            "monitoring/participants.html",
-            _participant_context(request, project, import_errors=errors),
-            status=422,
-        )
-    try:
-        job = services.start_import(actor=request.user, project=project, upload=upload)
-    except MonitoringError as exc:
-        return render(
-            request,
-            "monitoring/participants.html",
-            _participant_context(request, project, import_errors=_errors_by_field(exc)),
-            status=422,
-        )
-    return redirect("monitoring:import_detail", pk=job.pk)
+    form = forms.ImportForm(request.POST, request.FILES, project=project)
+    if form.is_valid():
+        try:
+            job = services.start_import(actor=request.user, project=project, upload=form.cleaned_data["file"])
+        except MonitoringError as exc:
+            refusal_to_form(form, exc)
+        else:
+            return redirect("monitoring:import_detail", pk=job.pk)
+    return render(
+        request,
+        "monitoring/participants.html",
+        _participant_context(request, project, import_errors=forms.errors_by_input(form)),
+        status=422,
+    )
 
 
 def _import_or_404(user, pk: int) -> ParticipantImport:
@@ -290,58 +317,26 @@ def _report_or_404(user, pk: int) -> MonitoringReport:
 
 
 @login_required
+@require_GET
 def report_detail(request, pk: int):
     report = _report_or_404(request.user, pk)
+    return _report_page(request, report)
+
+
+def _report_page(request, report, form=None, status=200):
+    if form is not None:
+        report.refresh_from_db()
     project = report.project
     sensitive = permissions.can_view_sensitive(request.user)
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action in ("save", "submit"):
-                reported = [i for i in selectors.applicable_indicators(project) if i.rule == REPORTED]
-                values = [
-                    ReportedValue(
-                        i.pk, request.POST.get(f"indicator-{i.pk}", ""), request.POST.get(f"note-{i.pk}", "")
-                    )
-                    for i in reported
-                    if f"indicator-{i.pk}" in request.POST
-                ]
-                services.set_reported_values(actor=request.user, report=report, values=values)
-                if action == "submit":
-                    services.submit_report(actor=request.user, report=report)
-                    messages.success(request, _("Relazione inviata."))
-                else:
-                    messages.success(request, _("Valori salvati."))
-            elif action in ("approve", "return"):
-                services.review_report(
-                    actor=request.user,
-                    report=report,
-                    approve=action == "approve",
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(
-                    request, _("Relazione approvata.") if action == "approve" else _("Relazione restituita.")
-                )
-            else:
-                raise Http404
-            return redirect("monitoring:report_detail", pk=report.pk)
-        except PermissionDenied as exc:
-            _refused(request, exc)
-            return _forbidden(request)
-        except MonitoringError as exc:
-            _refused(request, exc)
-            errors = _errors_by_field(exc)
-            status = exc.status
-            report.refresh_from_db()
+    errors = forms.errors_by_input(form)
+    typed = form.data if isinstance(form, forms.ReportValuesForm) else None
     actuals = {a.indicator_id: a for a in selectors.report_actuals(report, include_sensitive=sensitive)}
     indicators = [i for i in selectors.applicable_indicators(project) if sensitive or not i.is_sensitive]
     rows = []
     for indicator in indicators:
         actual = actuals.get(indicator.pk)
-        if request.method == "POST":
-            shown = request.POST.get(f"indicator-{indicator.pk}", "")
+        if typed is not None:
+            shown = typed.get(f"indicator-{indicator.pk}", "")
         else:
             shown = f"{actual.value.normalize():f}" if actual else ""
         rows.append((indicator, actual, errors.get(f"indicator-{indicator.pk}", []), shown))
@@ -357,10 +352,68 @@ def report_detail(request, pk: int):
             "can_review": report.status == ReportStatus.SUBMITTED
             and permissions.can_review_reports(request.user),
             "errors": errors,
-            "form_data": request.POST if request.method == "POST" else {},
+            "form_data": form.data if form is not None else {},
         },
         status=status,
     )
+
+
+def _back(report):
+    return redirect("monitoring:report_detail", pk=report.pk)
+
+
+def save_report(request, report, data):
+    """Save the values typed in the report."""
+    services.set_reported_values(actor=request.user, report=report, values=data["values"])
+    messages.success(request, _("Valori salvati."))
+    return _back(report)
+
+
+def submit_report(request, report, data):
+    """Save the values typed in the report and send it."""
+    services.set_reported_values(actor=request.user, report=report, values=data["values"])
+    services.submit_report(actor=request.user, report=report)
+    messages.success(request, _("Relazione inviata."))
+    return _back(report)
+
+
+def approve_report(request, report, data):
+    """Approve a submitted report."""
+    services.review_report(actor=request.user, report=report, approve=True, note=data["note"])
+    messages.success(request, _("Relazione approvata."))
+    return _back(report)
+
+
+def return_report(request, report, data):
+    """Send a submitted report back for corrections (a note says what to correct)."""
+    services.review_report(actor=request.user, report=report, approve=False, note=data["note"])
+    messages.success(request, _("Relazione restituita."))
+    return _back(report)
+
+
+def _may_write_report(user, report) -> bool:
+    return permissions.can_write_monitoring(user, report.project)
+
+
+def _may_review_report(user, report) -> bool:
+    return permissions.can_review_reports(user)
+
+
+def _report_action(form_class, allowed, perform):
+    return _action(
+        find=_report_or_404,
+        form_class=form_class,
+        owner="report",
+        allowed=allowed,
+        perform=perform,
+        page=_report_page,
+    )
+
+
+report_save = _report_action(forms.ReportValuesForm, _may_write_report, save_report)
+report_submit = _report_action(forms.ReportValuesForm, _may_write_report, submit_report)
+report_approve = _report_action(forms.ReviewForm, _may_review_report, approve_report)
+report_return = _report_action(forms.ReviewForm, _may_review_report, return_report)
 
 
 # --- call targets -----------------------------------------------------------------------------------------
@@ -373,17 +426,17 @@ def call_targets(request, code: str):
         raise Http404(_("Bando non trovato."))
     indicators = [i for i in Indicator.objects.filter(is_active=True) if i.applies_to(call.measure)]
     errors: dict = {}
+    form = None
     if request.method == "POST":
-        for indicator in indicators:
-            name = f"target-{indicator.pk}"
-            if name not in request.POST:
-                continue
-            try:
-                services.set_call_target(
-                    actor=request.user, call=call, indicator=indicator, target=request.POST[name]
-                )
-            except MonitoringError as exc:
-                errors[name] = [exc.message]
+        form = forms.TargetsForm(request.POST, indicators=indicators)
+        form.is_valid()
+        errors = _save_targets(
+            request,
+            form,
+            lambda indicator, target: services.set_call_target(
+                actor=request.user, call=call, indicator=indicator, target=target
+            ),
+        )
         if not errors:
             messages.success(request, _("Target del bando salvati."))
             return redirect("monitoring:call_targets", code=call.code)
@@ -392,7 +445,7 @@ def call_targets(request, code: str):
     rows = [
         (
             i,
-            request.POST.get(f"target-{i.pk}", "")
+            form.data.get(f"target-{i.pk}", "")
             if errors
             else (f"{targets[i.pk].normalize():f}" if i.pk in targets else ""),
             errors.get(f"target-{i.pk}", []),

@@ -143,6 +143,11 @@ def programme_overview(
     )
 
 
+def open_calls(*, user=None, moment: datetime | None = None) -> QuerySet[Call]:
+    """The calls open at ``moment`` in every programme, the first to close first (the public home page)."""
+    return call_list(user=user, status=CallPhaseStatus.OPEN, moment=moment).order_by("closes_at", "code")
+
+
 # --- funds and measures -----------------------------------------------------------------------------------
 
 

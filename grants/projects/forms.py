@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grants.applications.forms import SectionFormMixin
+from grants.core.forms import AmountField
 from grants.programme.models import Call, Measure
 from grants.registry.models import Organisation
 from grants.territory.models import Province
@@ -62,11 +63,9 @@ class ExtensionForm(SectionFormMixin, forms.Form):
 
 class RevocationForm(SectionFormMixin, forms.Form):
     prefix = "revoke"  # several forms share a page: ids stay unique
-    new_grant = forms.DecimalField(
+    new_grant = AmountField(
         label=_("Nuovo contributo (€)"),
         min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=2,
         help_text=_("0 per la revoca totale; un importo inferiore all'attuale per la revoca parziale."),
     )
     reason = forms.CharField(label=_("Motivazione"), widget=REASON_WIDGET, max_length=2000)
@@ -139,11 +138,9 @@ class VariationForm(SectionFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for line in lines:
             partner = f" – {line.partner.name}" if line.partner_id else ""
-            self.fields[self.field_name(line)] = forms.DecimalField(
+            self.fields[self.field_name(line)] = AmountField(
                 label=f"{line.category.title}{partner}",
                 min_value=Decimal(0),
-                max_digits=14,
-                decimal_places=2,
                 initial=line.approved_amount,
                 disabled=line.cost_option == "flat_rate",
                 help_text=_("Tasso forfettario: non modificabile.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from grants.evaluation import selectors as evaluation_selectors
 from grants.evaluation.models import RankingStage
 from grants.programme import selectors as programme_selectors
+from grants.programme.models import CallStatus
 
 from .ranking_pdf import ranking_pdf_filename, render_ranking_pdf
 
@@ -45,7 +46,18 @@ def published_or_404(code: str, stage: str):
 
 @require_safe
 def ranking_page(request, code: str):
-    stage = request.GET.get("fase", RankingStage.FINAL)
+    """The approved ranking of the stage asked (``?fase=``); without one, the final ranking if approved, else
+    the approved preliminary one. A call whose ranking was approved outside the platform (its status says so,
+    no ranking here) gets a page that says where to find it, not a 404."""
+    stage = request.GET.get("fase")
+    if stage is None:
+        call = programme_selectors.call_detail(code)
+        published = evaluation_selectors.published_rankings(call)
+        if not published:
+            if call.status == CallStatus.RANKING_APPROVED:
+                return render(request, "transparency/ranking_elsewhere.html", {"call": call})
+            raise Http404(_("La graduatoria di questo bando non è ancora stata approvata."))
+        stage = published[-1].stage  # the final one when approved (the list ends with it)
     call, ranking = published_or_404(code, stage)
     context = {
         "call": call,

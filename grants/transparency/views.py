@@ -5,11 +5,12 @@ The pages show what an anonymous visitor sees (``user=None``), whoever is signed
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from grants.evaluation import selectors as evaluation_selectors
 from grants.programme import selectors
-from grants.programme.models import CallMode, CallPhaseStatus
+from grants.programme.models import CallMode, CallPhaseStatus, CallStatus
 
 from .selectors import company_size_labels, legal_form_labels, tie_break_labels
 
@@ -31,9 +32,12 @@ def _programme_or_404():
 
 @require_safe
 def home(request):
+    """The default programme presented, and the calls open now in every programme."""
     programme = selectors.default_programme()
     overview = selectors.programme_overview(programme.code) if programme else None
-    return render(request, "transparency/home.html", {"overview": overview})
+    return render(
+        request, "transparency/home.html", {"overview": overview, "open_calls": list(selectors.open_calls())}
+    )
 
 
 @require_safe
@@ -48,9 +52,28 @@ def measure_page(request, code: str):
     return render(request, "transparency/measure.html", {"measure": measure})
 
 
+def _measures_by_code() -> list:
+    """The measures of every programme, one per code (the filter keeps a code's calls in all programmes)."""
+    measures: dict[str, object] = {}
+    for measure in selectors.measure_list():
+        measures.setdefault(measure.code, measure)
+    return list(measures.values())
+
+
+def with_ranking_links(calls) -> list:
+    """The calls, each with ``ranking_url``: its public ranking page when it has an approved ranking (or
+    its status says the ranking was approved), else ''."""
+    calls = list(calls)
+    ranked = evaluation_selectors.calls_with_published_ranking([call.pk for call in calls])
+    for call in calls:
+        has_ranking = call.pk in ranked or call.status == CallStatus.RANKING_APPROVED
+        call.ranking_url = reverse("transparency:ranking", args=[call.code]) if has_ranking else ""
+    return calls
+
+
 @require_safe
 def call_list(request):
-    programme = selectors.default_programme()
+    """The calls of every programme (never a draft), filtered by state, measure and mode."""
     state = request.GET.get("stato", "tutti")
     if state not in CALL_LIST_STATES:
         state = "tutti"
@@ -58,17 +81,12 @@ def call_list(request):
     mode = request.GET.get("modalita", "")
     if mode not in CallMode.values:
         mode = ""
-    measures = list(selectors.measure_list(programme=programme.code)) if programme else []
+    measures = _measures_by_code()
     if measure_code not in {m.code for m in measures}:
         measure_code = ""
-    calls = selectors.call_list(
-        programme=programme.code if programme else None,
-        measure=measure_code,
-        mode=mode,
-        status=CALL_LIST_STATES[state],
-    )
+    calls = selectors.call_list(measure=measure_code, mode=mode, status=CALL_LIST_STATES[state])
     context = {
-        "calls": list(calls),
+        "calls": with_ranking_links(calls),
         "measures": measures,
         "modes": CallMode.choices,
         "filters": {"stato": state, "misura": measure_code, "modalita": mode},

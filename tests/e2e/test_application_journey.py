@@ -187,7 +187,7 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     assert page.url.endswith("#piano-finanziario")
 
     # Fix it: more staff, plus 100 hours at 38 € (the page previews quantity × rate while typing).
-    page.fill("#id_budget-0-amount", "20000")
+    page.fill("#id_budget-0-amount", "20.000,00")  # typed the Italian way
     page.select_option("#id_budget-1-category", "animazione")
     page.fill("#id_budget-1-quantity", "100")
     preview = page.locator("[data-budget-line]").nth(1).locator("[data-budget-preview]")

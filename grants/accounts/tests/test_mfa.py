@@ -177,3 +177,22 @@ def test_known_secrets_are_refused_in_production(officer, settings):
 
     with pytest.raises(ImproperlyConfigured):
         mfa.set_totp_secret(officer, SECRET)
+
+
+def test_the_readme_command_prints_the_demo_totp_code():
+    import io
+    import re
+    import time
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from grants.accounts.mfa import DEMO_TOTP_SECRET, totp_code
+
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    code = out.getvalue().strip()
+    moments = (time.time() - 30, time.time())
+    assert re.fullmatch(r"\d{6}", code) and code in {totp_code(DEMO_TOTP_SECRET, t) for t in moments}
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    assert "manage.py demo_totp" in readme

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from grants.evaluation import services
 
@@ -74,7 +75,22 @@ class AdmissibilityOut(Schema):
 class IntegrationRequestIn(Schema):
     items: list[str]
     message: str = ""
-    deadline: datetime | None = None
+    deadline: datetime | date | None = Field(
+        None,
+        description="Scadenza: una data (AAAA-MM-GG) vale fino alle 23:59:59 (ora di Roma) di quel giorno; "
+        "senza scadenza, 10 giorni da oggi alle 23:59:59.",
+    )
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _date_only(cls, value):
+        """A date without a time is a date (the end of that day), not midnight at its start."""
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
 
 
 class IntegrationItemOut(Schema):

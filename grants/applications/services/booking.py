@@ -17,9 +17,10 @@ from .submission import _ensure_call_booking
 
 # --- withdrawal and first-come booking --------------------------------------------------------------------
 @transaction.atomic
-def withdraw(*, actor, application: Application) -> Application:
-    """The applicant withdraws a draft or a submitted application, before the deadline. A protocol number,
-    once taken, stays used; money booked on a first-come call goes to the first waiting applications."""
+def withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws a draft or a submitted application, before the deadline, saying why (``reason``
+    is kept in the audit trail and the history with the withdrawal). A protocol number, once taken, stays
+    used; money booked on a first-come call goes to the first waiting applications."""
     moment = now()
     application = _lock(application)
     _require_member(actor, application)
@@ -39,7 +40,15 @@ def withdraw(*, actor, application: Application) -> Application:
         )
     application.mark_withdrawn()
     application.withdrawn_at = moment
-    save_audited(application, actor=actor, reason="Ritirata dal proponente")
+    reason = " ".join((reason or "").split())
+    save_audited(
+        application,
+        actor=actor,
+        action="application.withdrawn",
+        reason=_("Ritirata dal proponente: %(reason)s") % {"reason": reason}
+        if reason
+        else _("Ritirata dal proponente"),
+    )
     if application.booking_outcome == BookingOutcome.BOOKED:
         release_booking(actor=actor, application=application)
     return application

@@ -355,6 +355,32 @@ def test_budget_section_computes_unit_costs_flat_rates_and_totals(client):
     assert 'name="budget-TOTAL_FORMS" value="5"' in response.content.decode()
 
 
+def test_budget_amounts_are_read_the_italian_way_and_plain(client):
+    call = open_call(max_aid_intensity=Decimal(100), max_grant=Decimal("2000000.00"))
+    application = draft(call=call)
+    signed_in(client, application.created_by)
+    response = client.post(
+        url("application_detail", application.pk),
+        budget_post(
+            [
+                {"category": "personale", "description": "Educatori", "amount": "450.000,00"},
+                {"category": "personale", "description": "Coordinamento", "amount": "1234.50"},
+                {"category": "personale", "description": "Tutor", "amount": "10.000"},
+            ]
+        ),
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.total_cost == Decimal("461234.50")
+    response = client.post(
+        url("application_detail", application.pk),
+        budget_post([{"category": "personale", "amount": "45O.000"}]),
+    )
+    assert (
+        field_error(response, "id_budget-0-amount") == "Indicare un importo, ad esempio 1.234,56 o 1234,56."
+    )
+
+
 def test_budget_errors_are_shown_next_to_the_field(client):
     call = open_call()
     CostCategoryFactory(
@@ -499,7 +525,9 @@ def test_the_receipt_is_a_pdf_attachment_only_after_submission(client):
 def test_withdraw_a_draft(client):
     application = ready_application()
     signed_in(client, application.created_by)
-    response = client.post(url("application_withdraw", application.pk), follow=True)
+    response = client.post(
+        url("application_withdraw", application.pk), {"reason": "Progetto rinviato"}, follow=True
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert "Domanda ritirata" in page_text(response)
@@ -601,3 +629,30 @@ def test_comuni_are_named_and_an_ambiguous_name_asks_for_the_province():
     found, problems = resolve_municipalities(f"Samone ({abbreviation.lower()}),\nSamone ({abbreviation})")
     assert (found, problems) == ([turin], [])
     assert resolve_municipalities(f"Samone ({other.province.abbreviation})") == ([other], [])
+
+
+def test_withdrawal_asks_for_confirmation_and_a_reason_kept_in_the_audit_trail(client):
+    from grants.core.models import AuditEvent
+
+    application = ready_application()
+    signed_in(client, application.created_by)
+    detail = client.get(url("application_detail", application.pk)).content.decode()
+    withdraw_url = url("application_withdraw", application.pk)
+    assert f'href="{withdraw_url}" data-testid="withdraw-link"' in detail  # a link, not a one-click form
+    page = client.get(withdraw_url)
+    assert page.status_code == 200
+    assert "Il ritiro è definitivo" in page_text(page) and 'name="reason"' in page.content.decode()
+
+    refused = client.post(withdraw_url, {"reason": "   "})
+    assert refused.status_code == 422
+    assert "Indicare il motivo del ritiro." in page_text(refused)
+    assert 'aria-invalid="true"' in refused.content.decode()
+    application.refresh_from_db()
+    assert application.status != ApplicationStatus.WITHDRAWN
+
+    client.post(withdraw_url, {"reason": "Il partner ha rinunciato"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    event = AuditEvent.objects.get(action="application.withdrawn", object_id=str(application.pk))
+    assert event.reason == "Ritirata dal proponente: Il partner ha rinunciato"
+    assert application.history.first().history_change_reason.startswith("Ritirata dal proponente: Il partner")

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import document_access, services
-from ..forms import (
-    SubmitForm,
-)
+from ..forms import SubmitForm, WithdrawForm
 from ..models import Application, ApplicationDocument
 from ..receipt import receipt_filename, render_receipt_pdf
 from ..services import ApplicationError
@@ -101,13 +99,27 @@ def receipt_response(application: Application) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def application_withdraw(request, pk: int):
+    """The withdrawal, in two steps: the page asks for the reason and a confirmation (GET), the POST
+    withdraws. A refusal (deadline passed, state) goes back to the application with its message."""
     application = _application_or_404(request.user, pk)
-    try:
-        services.withdraw(actor=request.user, application=application)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw(
+                    actor=request.user, application=application, reason=form.cleaned_data["reason"]
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Domanda ritirata."))
+            return redirect(_detail_url(application))
+        form.describe_fields()
+        status = 422
     else:
-        messages.success(request, _("Domanda ritirata."))
-    return redirect(_detail_url(application))
+        form = WithdrawForm()
+        status = 200
+    return render(
+        request, "applications/withdraw.html", {"application": application, "form": form}, status=status
+    )

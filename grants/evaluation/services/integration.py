@@ -2,7 +2,7 @@
 expired by the clock."""
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +12,7 @@ from grants.applications import services as application_services
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome
 from grants.core.audit import save_audited
-from grants.core.timeutils import format_rome, now
+from grants.core.timeutils import deadline_from, format_rome, now
 from grants.notifications import events
 
 from .. import permissions
@@ -35,10 +35,11 @@ def request_integration(
     application: Application,
     items: Sequence[str],
     message: str = "",
-    deadline: datetime | None = None,
+    deadline: date | datetime | None = None,
     moment: datetime | None = None,
 ) -> IntegrationRequest:
-    """Ask the applicant for the listed items by a deadline (default: 10 days); the formal check waits."""
+    """Ask the applicant for the listed items by a deadline; the formal check waits. A deadline given as a
+    date, or none (10 days from today), is the end of that day, 23:59:59 in Rome."""
     _require(permissions.can_check_admissibility(actor), _("Non puoi richiedere integrazioni."))
     application = _lock(application)
     if application.status != ApplicationStatus.SUBMITTED:
@@ -54,7 +55,7 @@ def request_integration(
                 "message": _("Indicare almeno un elemento da integrare."),
             }
         )
-    deadline = deadline or moment + timedelta(days=DEFAULT_INTEGRATION_DAYS)
+    deadline = deadline_from(deadline, default_days=DEFAULT_INTEGRATION_DAYS, moment=moment)
     if deadline <= moment:
         errors.append(
             {"code": "deadline_past", "field": "deadline", "message": _("La scadenza deve essere futura.")}

@@ -168,3 +168,21 @@ def test_renouncing_a_grant_with_no_place_in_a_ranking_is_a_conflict(client):
     assert response.json()["code"] == "not_in_ranking"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
+
+
+def test_an_integration_deadline_given_as_a_date_over_the_api_is_the_end_of_that_day(client):
+    from datetime import time, timedelta
+
+    from grants.core.timeutils import in_rome, now
+
+    application = submitted(call=scored_call())
+    client.force_login(officer())
+    day = in_rome(now()).date() + timedelta(days=7)
+    created = client.post(
+        f"{API}/evaluation/applications/{application.pk}/integration-requests",
+        {"items": ["Documento"], "deadline": day.isoformat()},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    deadline = in_rome(application.integration_requests.get().deadline)
+    assert (deadline.date(), deadline.time()) == (day, time(23, 59, 59))

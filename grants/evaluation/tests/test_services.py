@@ -1,6 +1,6 @@
 """Services of the evaluation: each rule with a refused and an accepted case."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from grants.applications.states import ApplicationStatus
 from grants.core.models import AuditEvent
-from grants.core.timeutils import now
+from grants.core.timeutils import in_rome, now
 from grants.evaluation import selectors, services
 from grants.evaluation.models import (
     AdmissibilityOutcome,
@@ -165,7 +165,10 @@ def test_integration_request_defaults_to_ten_days_and_waits_for_the_applicant():
     request = services.request_integration(
         actor=officer(), application=application, items=["Copia del documento d'identità"], moment=moment
     )
-    assert request.deadline == moment + timedelta(days=10)
+    # the end of the tenth day from today, in Rome: never the clock time of the request
+    expected = in_rome(moment).date() + timedelta(days=10)
+    assert in_rome(request.deadline).date() == expected
+    assert in_rome(request.deadline).time() == time(23, 59, 59)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.INTEGRATION_REQUESTED
     with pytest.raises(WrongState):  # the formal check waits for the answer

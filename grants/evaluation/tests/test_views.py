@@ -1,12 +1,14 @@
 """Pages: the officer's formal check, the evaluator's declaration and score sheet, the ranking approval, the
 applicant's answer to an integration request; staff-only pages refuse others."""
 
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from grants.applications.states import ApplicationStatus
+from grants.core.timeutils import in_rome, now
 from grants.evaluation import services
 from grants.evaluation.models import AssignmentStatus, RankingStatus
 
@@ -62,6 +64,9 @@ def test_officer_requests_integration_and_applicant_answers(client):
     assert application.status == ApplicationStatus.INTEGRATION_REQUESTED
     integration = application.integration_requests.get()
     first, second = integration.items.all()
+    deadline = in_rome(integration.deadline)  # left empty: the end of the tenth day from today, in Rome
+    assert deadline.date() == in_rome(now()).date() + timedelta(days=10)
+    assert deadline.time() == time(23, 59, 59)
     client.force_login(application.created_by)
     answer_url = reverse("evaluation:integration_answer", args=[integration.pk])
     page = client.get(answer_url)
@@ -119,3 +124,14 @@ def test_manager_approves_the_ranking_from_the_page(client):
     assert ranking.status == RankingStatus.APPROVED and ranking.determination_number == "DD 7/2026"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
+
+
+def test_an_integration_deadline_given_as_a_date_is_the_end_of_that_day_in_rome(client):
+    call = scored_call()
+    application = submitted(call=call)
+    client.force_login(officer())
+    day = in_rome(now()).date() + timedelta(days=5)
+    url = reverse("evaluation:integration_request", args=[call.code, application.pk])
+    client.post(url, {"items": "Visura camerale", "deadline": day.isoformat()})
+    deadline = in_rome(application.integration_requests.get().deadline)
+    assert (deadline.date(), deadline.time()) == (day, time(23, 59, 59))

@@ -54,7 +54,7 @@ def test_another_organisation_does_not_see_the_project(client, project):
 def test_the_participant_form_shows_the_error_next_to_the_field_and_keeps_the_rest(client, project):
     client.force_login(f.member(project))
     response = client.post(
-        f"/monitoraggio/progetti/{project.pk}/partecipanti/",
+        f"/monitoraggio/progetti/{project.pk}/partecipanti/aggiungi/",
         {**f.row(22), "codice_fiscale": "RSSMRA85T10A562X", "titolo_studio": "5"},
     )
     assert response.status_code == 422
@@ -62,7 +62,7 @@ def test_the_participant_form_shows_the_error_next_to_the_field_and_keeps_the_re
     assert 'id="codice_fiscale-error"' in text and "carattere di controllo" in text
     assert '<option value="5" selected>' in text
     assert Participant.objects.filter(project=project).count() == 1
-    response = client.post(f"/monitoraggio/progetti/{project.pk}/partecipanti/", f.row(23))
+    response = client.post(f"/monitoraggio/progetti/{project.pk}/partecipanti/aggiungi/", f.row(23))
     assert response.status_code == 302
     assert Participant.objects.filter(project=project).count() == 2
 
@@ -157,7 +157,9 @@ def test_the_participant_form_records_household_and_residence(client, project):
     page = client.get(url).content.decode()
     for name in ("famiglia_senza_occupati", "figli_a_carico", "unico_adulto", "zona_rurale"):
         assert f'<input type="checkbox" id="{name}" name="{name}"' in page and f'<label for="{name}">' in page
-    response = client.post(url, {**f.row(24), "famiglia_senza_occupati": "si", "zona_rurale": "si"})
+    response = client.post(
+        f"{url}aggiungi/", {**f.row(24), "famiglia_senza_occupati": "si", "zona_rurale": "si"}
+    )
     assert response.status_code == 302
     person = Participant.objects.get(project=project, lives_in_rural_area=True)
     assert person.household_jobless and not person.household_dependent_children
@@ -171,3 +173,36 @@ def test_the_participant_form_records_household_and_residence(client, project):
         "zona_rurale",
     ]
     assert len(example.split(";")) == len(header.split(";"))
+
+
+def test_a_report_is_opened_submitted_and_reviewed_each_action_at_its_url(client, project):
+    from grants.monitoring.models import MonitoringReport
+
+    client.force_login(f.member(project))
+    base = f"/monitoraggio/progetti/{project.pk}/"
+    page = client.get(base).content.decode()
+    assert f'action="{base}relazioni/nuova/"' in page
+    empty = client.post(f"{base}relazioni/nuova/", {"period_end": "", "sal_reference": "SAL 1"})
+    assert empty.status_code == 422
+    assert 'id="period_end-error"' in empty.content.decode() and 'value="SAL 1"' in empty.content.decode()
+    opened = client.post(f"{base}relazioni/nuova/", {"period_end": f.today().isoformat()})
+    report = MonitoringReport.objects.get(project=project)
+    assert opened.status_code == 302 and opened["Location"] == f"/monitoraggio/relazioni/{report.pk}/"
+    url = opened["Location"]
+    text = client.get(url).content.decode()
+    assert 'name="action"' not in text
+    assert f'action="{url}salva/"' in text and f'formaction="{url}invia/"' in text
+    assert client.post(url, {"action": "submit"}).status_code == 405  # the old hidden field does nothing
+    assert client.post(f"{url}salva/").status_code == 302
+    assert client.post(f"{url}invia/").status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    again = client.post(f"{url}invia/")
+    assert again.status_code == 409 and "già stata inviata" in again.content.decode()
+    assert client.post(f"{url}approva/").status_code == 403  # the beneficiary does not review
+    client.force_login(f.officer())
+    refused = client.post(f"{url}restituisci/", {"note": ""})
+    assert refused.status_code == 422 and 'id="note-error"' in refused.content.decode()
+    assert client.post(f"{url}approva/", {"note": "Bene"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "approved" and report.review_note == "Bene"

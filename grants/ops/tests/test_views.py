@@ -1,5 +1,8 @@
 """Staff pages: system status (staff), failed tasks (view permission), re-run (change permission, POST)."""
 
+import re
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -46,6 +49,12 @@ def test_status_page_shows_versions_checks_clock_and_counts(client, make_user, s
     assert "Stato del sistema" in html
     assert "nessun backup trovato" in html
     assert "no-cache" in response["Cache-Control"]
+    # the two clocks are the real UTC and Europe/Rome times (Rome is one or two hours ahead)
+    utc = re.search(r'data-testid="clock-utc"><time datetime="([^"]+)"', html).group(1)
+    rome = re.search(r'data-testid="clock-rome"><time datetime="([^"]+)"', html).group(1)
+    assert utc.endswith("+00:00") and rome.endswith(("+01:00", "+02:00"))
+    assert datetime.fromisoformat(utc) == datetime.fromisoformat(rome)  # the same instant
+    assert utc[11:19] != rome[11:19]  # shown on two different clocks
 
 
 def test_status_page_lists_the_pending_migrations(client, make_user, monkeypatch):

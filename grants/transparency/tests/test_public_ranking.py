@@ -33,6 +33,7 @@ def test_a_ranking_not_yet_approved_is_not_public(client):
 def test_the_approved_ranking_is_listed_in_order_with_the_determinazione(client):
     call, (first, second) = _ranked(approve=True)
     assert b"public-ranking-link" in client.get(f"/bandi/{call.code}/").content
+    assert f'data-testid="ranking-link-{call.code}"' in client.get("/bandi/").content.decode()
 
     page = client.get(f"/bandi/{call.code}/graduatoria/").content.decode()
 

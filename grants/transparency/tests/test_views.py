@@ -285,3 +285,47 @@ def test_500_page_renders_without_request_context():
     html = render_to_string("500.html")
     assert "Si è verificato un errore" in html
     assert "it-footer" in html
+
+
+def test_home_and_call_list_show_the_open_calls_of_every_programme(client, sample):
+    from grants.programme.tests.factories import MeasureFactory, ProgrammeFactory
+
+    demo = ProgrammeFactory(code="wecare-demo", title="[DEMO] Programma dimostrativo")
+    other = CallFactory(
+        measure=MeasureFactory(fund__programme=demo, code="FSE9"),
+        title="[DEMO] Bando aperto di un altro programma",
+    )
+    CallFactory(measure=other.measure, title="[DEMO] Bando in bozza", status=CallStatus.DRAFT)
+
+    home = client.get(reverse("transparency:home")).content.decode()
+    assert other.title in home and sample.open_call.title in home
+    assert "[DEMO] Programma dimostrativo" in home  # the other programme's call says whose it is
+    assert "Al momento non ci sono bandi aperti" not in home
+    assert "[DEMO] Bando in bozza" not in home
+
+    listed = client.get(reverse("transparency:call_list"), {"stato": "aperti"}).content.decode()
+    assert other.title in listed and sample.open_call.title in listed
+    assert "[DEMO] Bando in bozza" not in listed
+    by_measure = client.get(reverse("transparency:call_list"), {"misura": "FSE9"}).content.decode()
+    assert other.title in by_measure and sample.open_call.title not in by_measure
+
+
+def test_an_approved_ranking_is_linked_from_the_list_and_its_page_answers(client, sample):
+    call = sample.closed_call
+    call.status = CallStatus.RANKING_APPROVED  # approved before the platform: no ranking stored here
+    call.save()
+    listed = client.get(reverse("transparency:call_list"), {"stato": "chiusi"}).content.decode()
+    url = reverse("transparency:ranking", args=[call.code])
+    assert f'href="{url}" data-testid="ranking-link-{call.code}"' in listed
+    assert (
+        f'href="{url}" data-testid="public-ranking-link"'
+        in client.get(reverse("transparency:call_detail", args=[call.code])).content.decode()
+    )
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="ranking-elsewhere"' in page.content.decode()
+    # a call whose ranking is not approved has no link and no page
+    assert (
+        f"ranking-link-{sample.open_call.code}"
+        not in client.get(reverse("transparency:call_list")).content.decode()
+    )
+    assert client.get(reverse("transparency:ranking", args=[sample.open_call.code])).status_code == 404

@@ -102,13 +102,15 @@ def _m(name: str, attribute: str) -> Callable[[World], dict]:
 
 
 MONITORING_PAGE_CASES: dict[str, Case] = {
-    "monitoring:project": _monitoring_case(
+    "monitoring:project": _monitoring_case(_m("pk", "project")),
+    "monitoring:report_create": _monitoring_case(
         _m("pk", "project"), "post", lambda w: {"period_end": "2026-01-01"}
     ),
     "monitoring:project_targets": _monitoring_case(
         _m("pk", "project"), "post", lambda w: {f"target-{_monitoring_of_a(w).indicator.pk}": "9"}
     ),
-    "monitoring:participants": _monitoring_case(
+    "monitoring:participants": _monitoring_case(_m("pk", "project")),
+    "monitoring:participant_add": _monitoring_case(
         _m("pk", "project"), "post", lambda w: {"codice_fiscale": "RSSMRA85T10A562S", "sesso": "M"}
     ),
     "monitoring:participant_import": _monitoring_case(_m("pk", "project"), "post"),
@@ -128,7 +130,13 @@ MONITORING_PAGE_CASES: dict[str, Case] = {
         "post",
     ),
     "monitoring:import_detail": _monitoring_case(_m("pk", "job")),
-    "monitoring:report_detail": _monitoring_case(_m("pk", "report"), "post", lambda w: {"action": "submit"}),
+    "monitoring:report_detail": _monitoring_case(_m("pk", "report")),
+    "monitoring:report_save": _monitoring_case(
+        _m("pk", "report"), "post", lambda w: {f"indicator-{_monitoring_of_a(w).indicator.pk}": "9"}
+    ),
+    "monitoring:report_submit": _monitoring_case(_m("pk", "report"), "post"),
+    "monitoring:report_approve": _monitoring_case(_m("pk", "report"), "post"),
+    "monitoring:report_return": _monitoring_case(_m("pk", "report"), "post", lambda w: {"note": "Da rifare"}),
     "monitoring:call_targets": _monitoring_case(
         lambda w: {"code": _monitoring_of_a(w).project.call.code},
         "post",

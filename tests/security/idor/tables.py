@@ -84,6 +84,7 @@ PAGE_CASES: dict[str, Case] = {
     "applications:application_withdraw": Case(
         args=lambda w: {"pk": w.submitted.pk},
         method="post",
+        body=lambda w: {"reason": "Ritiro non autorizzato"},
         secrets=_submitted_secrets,
         unchanged=_submitted_state,
     ),
