@@ -1,0 +1,77 @@
+"""Trust boundaries between two unrelated applicants (issue 20), probed through the API as an outsider
+would: what one organisation declares about another never changes the other's numbers nor tells it the
+other's name; ids outside one's scope answer exactly as ids that do not exist."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from grants.core.vocabulary import LegalForm
+from grants.registry.tests.factories import DeMinimisAidFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url, body):
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def two_companies():
+    user_a, user_b = UserFactory(), UserFactory()
+    a = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_a, name="Alfa Riservata Spa")
+    b = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_b, name="Beta Dichiarante Srl")
+    return user_a, a, user_b, b
+
+
+# --- 1. de minimis links are confirmed by the other side --------------------------------------------------
+def test_a_one_sided_link_neither_leaks_a_name_nor_lowers_the_other_headroom_nor_breaks_its_register(
+    client, two_companies
+):
+    user_a, a, user_b, b = two_companies
+    DeMinimisAidFactory(organisation=b, amount=Decimal("299000.00"))
+    client.force_login(user_b)
+    declared = _post(
+        client,
+        f"/api/v1/organisations/{b.pk}/de-minimis/links",
+        {"fiscal_code": a.fiscal_code, "relationship": "controls"},
+    )
+    assert declared.status_code == 201
+    body = declared.json()
+    assert a.name not in declared.content.decode() and body["linked_organisation_id"] is None
+    assert (body["linked_organisation_fiscal_code"], body["status"]) == (a.fiscal_code, "pending")
+    assert a.name not in client.get(f"/api/v1/organisations/{b.pk}/de-minimis").content.decode()
+
+    client.force_login(user_a)
+    register = client.get(f"/api/v1/organisations/{a.pk}/de-minimis")
+    assert register.status_code == 200  # was 500: the mirrored link was a dict
+    position = register.json()
+    assert Decimal(position["headroom"]) == Decimal("300000.00")
+    assert position["undertaking_organisation_ids"] == [a.pk]
+    (request,) = position["links"]
+    assert (request["status"], request["declared_by_this"]) == ("pending", False)
+    assert (request["linked_organisation_name"], request["relationship"]) == (b.name, "controlled_by")
+
+    confirmed = client.post(f"/api/v1/organisations/{a.pk}/de-minimis/links/{request['id']}/confirm")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    again = client.post(f"/api/v1/organisations/{a.pk}/de-minimis/links/{request['id']}/refuse")
+    assert again.status_code == 404  # no longer a pending request
+    position = client.get(f"/api/v1/organisations/{a.pk}/de-minimis").json()
+    assert Decimal(position["used"]) == Decimal("299000.00")
+    client.force_login(user_b)
+    assert a.name in client.get(f"/api/v1/organisations/{b.pk}/de-minimis").content.decode()
+
+
+def test_the_declarant_cannot_confirm_its_own_declaration(client, two_companies):
+    _user_a, a, user_b, b = two_companies
+    client.force_login(user_b)
+    link = _post(
+        client,
+        f"/api/v1/organisations/{b.pk}/de-minimis/links",
+        {"fiscal_code": a.fiscal_code, "relationship": "other"},
+    ).json()
+    for organisation in (a, b):
+        answer = client.post(f"/api/v1/organisations/{organisation.pk}/de-minimis/links/{link['id']}/confirm")
+        assert answer.status_code == 404
+    assert client.get(f"/api/v1/organisations/{b.pk}/de-minimis").json()["links"][0]["status"] == "pending"
