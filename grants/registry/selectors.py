@@ -20,6 +20,7 @@ from .models import (
     UndertakingRelationship,
 )
 from .permissions import acting_organisations, sees_all_organisations
+from .validators import normalise_fiscal_code
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
@@ -29,6 +30,17 @@ def visible_organisations(user) -> QuerySet[Organisation]:
     else:
         queryset = Organisation.objects.filter(pk__in=acting_organisations(user).values("pk"))
     return queryset.select_related("seat__province").order_by("name", "pk")
+
+
+def acting_organisation(user, pk: int) -> Organisation | None:
+    """One organisation the user acts for, or None: one that exists but is not theirs is just as absent."""
+    return acting_organisations(user).filter(pk=pk).first()
+
+
+def organisation_by_fiscal_code(value) -> Organisation | None:
+    """The registered organisation with this codice fiscale (typed with spaces or lower case), or None."""
+    code = normalise_fiscal_code(value)
+    return Organisation.objects.filter(fiscal_code=code).first() if code else None
 
 
 def active_members_prefetch() -> Prefetch:

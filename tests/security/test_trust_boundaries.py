@@ -75,3 +75,56 @@ def test_the_declarant_cannot_confirm_its_own_declaration(client, two_companies)
         answer = client.post(f"/api/v1/organisations/{organisation.pk}/de-minimis/links/{link['id']}/confirm")
         assert answer.status_code == 404
     assert client.get(f"/api/v1/organisations/{b.pk}/de-minimis").json()["links"][0]["status"] == "pending"
+
+
+# --- 2. ids outside one's scope answer as ids that do not exist -------------------------------------------
+def _same_answer(foreign, missing):
+    assert foreign.status_code == missing.status_code == 422
+    assert foreign.content == missing.content
+
+
+def test_a_draft_for_another_organisation_answers_as_a_missing_organisation(client, two_companies):
+    from grants.applications.tests.factories import open_call
+
+    _user_a, a, user_b, _b = two_companies
+    call = open_call()
+    client.force_login(user_b)
+    foreign = _post(client, "/api/v1/applications", {"organisation_id": a.pk, "call_id": call.pk})
+    missing = _post(client, "/api/v1/applications", {"organisation_id": a.pk + 10_000, "call_id": call.pk})
+    _same_answer(foreign, missing)
+
+
+def test_partners_by_id_never_name_an_organisation_the_caller_could_not_see(client, two_companies):
+    from grants.applications.tests.factories import draft
+
+    _user_a, a, user_b, b = two_companies
+    application = draft(organisation=b, user=user_b)
+    client.force_login(user_b)
+    url = f"/api/v1/applications/{application.pk}/partners"
+
+    def put(partner):
+        return client.put(url, data=json.dumps({"partners": [partner]}), content_type="application/json")
+
+    foreign = put({"organisation_id": a.pk, "share_percent": "10"})
+    missing = put({"organisation_id": a.pk + 10_000, "share_percent": "10"})
+    _same_answer(foreign, missing)
+    assert a.name not in foreign.content.decode()
+    chosen = put({"fiscal_code": a.fiscal_code, "share_percent": "10"})  # as on the page
+    assert chosen.status_code == 200
+    assert [p["organisation_id"] for p in chosen.json()["partners"]][-1] == a.pk
+
+
+def test_a_partner_change_by_id_answers_as_a_missing_organisation(client, two_companies):
+    from grants.applications.tests.factories import member_of
+    from grants.projects.tests.factories import ProjectFactory
+
+    _user_a, a, _user_b, _b = two_companies
+    user_b, b = member_of()
+    project = ProjectFactory(user=user_b, organisation=b)
+    client.force_login(user_b)
+    url = f"/api/v1/projects/{project.pk}/partner-changes"
+    body = {"action": "add", "reason": "Nuovo partner"}
+    foreign = _post(client, url, {**body, "organisation_id": a.pk})
+    missing = _post(client, url, {**body, "organisation_id": a.pk + 10_000})
+    _same_answer(foreign, missing)
+    assert _post(client, url, {**body, "fiscal_code": a.fiscal_code}).status_code == 201
