@@ -128,3 +128,21 @@ def test_a_partner_change_by_id_answers_as_a_missing_organisation(client, two_co
     missing = _post(client, url, {**body, "organisation_id": a.pk + 10_000})
     _same_answer(foreign, missing)
     assert _post(client, url, {**body, "fiscal_code": a.fiscal_code}).status_code == 201
+
+
+# --- 4. calls by id or code: an unpublished call answers as a missing one ----------------------------------
+def test_a_draft_on_an_unpublished_call_answers_as_a_missing_call(client, two_companies):
+    from grants.programme.models import CallStatus
+    from grants.programme.tests.factories import CallFactory
+
+    _user_a, _a, user_b, b = two_companies
+    hidden = CallFactory(status=CallStatus.DRAFT)
+    client.force_login(user_b)
+    assert hidden.code not in client.get("/api/v1/calls").content.decode()
+    for field, value, missing in (
+        ("call_id", hidden.pk, hidden.pk + 10_000),
+        ("call_code", hidden.code, "NESSUNO"),
+    ):
+        foreign = _post(client, "/api/v1/applications", {"organisation_id": b.pk, field: value})
+        absent = _post(client, "/api/v1/applications", {"organisation_id": b.pk, field: missing})
+        _same_answer(foreign, absent)

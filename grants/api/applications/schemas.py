@@ -170,6 +170,7 @@ class SubmissionOut(Schema):
     fingerprint: str
     booking_outcome: str
     requested_grant: Decimal
+    receipt_url: str = Field(description="Dove scaricare la ricevuta in PDF")
 
 
 class PartnershipOut(Schema):
