@@ -489,7 +489,6 @@ def test_a_finished_zip_is_deleted_after_the_retention_days_and_says_so(
     from datetime import timedelta
 
     from grants.core.timeutils import now
-    from grants.ops.retention import expire_document_archives_task
 
     settings.DOCUMENT_ARCHIVE_RETENTION_DAYS = 3
     call, _first, _second, _contents = call_with_documents
@@ -501,14 +500,14 @@ def test_a_finished_zip_is_deleted_after_the_retention_days_and_says_so(
     assert storage.exists(name)
 
     DocumentArchive.objects.filter(pk=archive.pk).update(finished_at=now() - timedelta(days=2, hours=23))
-    assert expire_document_archives_task.delay().get() == 0  # still inside the three days
+    assert bulk_download.expire_archives() == 0  # still inside the three days
     DocumentArchive.objects.filter(pk=archive.pk).update(finished_at=now() - timedelta(days=3, minutes=1))
-    assert expire_document_archives_task.delay().get() == 1
+    assert bulk_download.expire_archives() == 1
     archive.refresh_from_db()
     assert (archive.status, archive.file.name) == (DocumentArchiveStatus.EXPIRED, "")
     assert not storage.exists(name)
     assert AuditEvent.objects.filter(object_id=str(archive.pk), action="document_archive.expired").exists()
-    assert expire_document_archives_task.delay().get() == 0  # once only
+    assert bulk_download.expire_archives() == 0  # once only
 
     api = client.get(f"/api/v1/calls/{call.code}/document-archives/{archive.pk}/download")
     assert api.status_code == 410 and api.json()["code"] == "archive_expired"
