@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "grants.ops.retention.purge_stale_drafts",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Retention: zips of a call's documents go DOCUMENT_ARCHIVE_RETENTION_DAYS (3) days after they were made.
+    "expire-document-archives": {
+        "task": "grants.ops.retention.expire_document_archives",
+        "schedule": crontab(hour=4, minute=25),
+    },
     # Notification e-mails that could not be queued when written (broker unreachable).
     "send-pending-notification-emails": {
         "task": "grants.notifications.tasks.send_pending_emails",

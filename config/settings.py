@@ -272,6 +272,8 @@ PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL", "dpo@regione.piemonte.it
 PRIVACY_DPO_PEC = os.environ.get("PRIVACY_DPO_PEC", "")
 # A draft never submitted is deleted this many months after its call closed (manage.py purge_stale_drafts).
 DRAFT_RETENTION_MONTHS = int(os.environ.get("DRAFT_RETENTION_MONTHS", 12))
+# A zip of a call's documents made for the officers is deleted this many days after it was made.
+DOCUMENT_ARCHIVE_RETENTION_DAYS = int(os.environ.get("DOCUMENT_ARCHIVE_RETENTION_DAYS", 3))
 
 # --- Security -----------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

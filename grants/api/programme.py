@@ -83,6 +83,7 @@ class MeasureOut(Schema):
 
 
 class CallSummaryOut(Schema):
+    id: int = Field(description="Da indicare come call_id in POST /applications (in alternativa a call_code)")
     code: str
     programme: str = Field(..., alias="measure.programme.code")
     measure: str = Field(..., alias="measure.code")

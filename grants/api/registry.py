@@ -309,20 +309,21 @@ class DeMinimisAidOut(Schema):
 
 
 class UndertakingLinkOut(Schema):
+    """A link as the organisation in the path sees it. A link it declared stays anonymous until the other
+    organisation confirms it: until then only the fiscal code typed is returned (id and name are null)."""
+
     id: int
     organisation_id: int
-    linked_organisation_id: int
-    linked_organisation_name: str
+    linked_organisation_id: int | None
+    linked_organisation_name: str | None
     linked_organisation_fiscal_code: str
     relationship: str
-
-    @staticmethod
-    def resolve_linked_organisation_name(obj) -> str:
-        return obj.linked_organisation.name
-
-    @staticmethod
-    def resolve_linked_organisation_fiscal_code(obj) -> str:
-        return obj.linked_organisation.fiscal_code
+    status: str = Field(
+        description="pending (conta solo per chi l'ha dichiarato), confirmed (conta per entrambe)"
+    )
+    declared_by_this: bool = Field(
+        description="true: dichiarato da questa organizzazione; false: un'altra chiede di esservi collegata"
+    )
 
 
 class DeMinimisPositionOut(Schema):
@@ -376,22 +377,7 @@ def get_de_minimis(request, organisation_id: int, at: date | None = None):
         "period_start": position.period_start,
         "undertaking_organisation_ids": sorted(position.organisation_ids),
         "aid": list(selectors.de_minimis_aid_of(organisation)),
-        "links": [
-            link if link.organisation_id == organisation.pk else _mirrored(link)
-            for link in selectors.undertaking_links_of(organisation)
-        ],
-    }
-
-
-def _mirrored(link):
-    """A link declared by the other organisation, seen from this one."""
-    return {
-        "id": link.pk,
-        "organisation_id": link.linked_organisation_id,
-        "linked_organisation_id": link.organisation_id,
-        "linked_organisation_name": link.organisation.name,
-        "linked_organisation_fiscal_code": link.organisation.fiscal_code,
-        "relationship": link.relationship,
+        "links": selectors.link_views_of(organisation),
     }
 
 
@@ -449,7 +435,7 @@ def link_undertaking(request, organisation_id: int, payload: UndertakingLinkIn):
         fiscal_code=payload.fiscal_code,
         relationship=payload.relationship,
     )
-    return Status(201, link)
+    return Status(201, selectors.link_view_of(organisation, link.pk))
 
 
 @router.delete(
@@ -464,4 +450,38 @@ def end_undertaking_link(request, organisation_id: int, link_id: int):
     if link is None:
         raise Http404
     services.end_undertaking_link(actor=request.user, link=link)
+    return HttpResponse(status=204)
+
+
+def _link_request(request, organisation_id: int, link_id: int):
+    organisation = _visible(request, organisation_id)
+    link = selectors.link_requests_to(organisation).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    return organisation, link
+
+
+@router.post(
+    "/organisations/{organisation_id}/de-minimis/links/{link_id}/confirm",
+    response={200: UndertakingLinkOut, 403: Problem, 404: Problem, 409: Problem},
+    summary="Conferma il collegamento dichiarato da un'altra impresa",
+)
+@service_errors
+def confirm_undertaking_link(request, organisation_id: int, link_id: int):
+    """Da ora le due imprese sono un'impresa unica: gli aiuti si sommano per entrambe."""
+    organisation, link = _link_request(request, organisation_id, link_id)
+    services.answer_undertaking_link(actor=request.user, link=link, confirm=True)
+    return selectors.link_view_of(organisation, link.pk)
+
+
+@router.post(
+    "/organisations/{organisation_id}/de-minimis/links/{link_id}/refuse",
+    response={204: None, 403: Problem, 404: Problem, 409: Problem},
+    summary="Rifiuta il collegamento dichiarato da un'altra impresa",
+)
+@service_errors
+def refuse_undertaking_link(request, organisation_id: int, link_id: int):
+    """La dichiarazione termina: non conta per questa organizzazione."""
+    _organisation, link = _link_request(request, organisation_id, link_id)
+    services.answer_undertaking_link(actor=request.user, link=link, confirm=False)
     return HttpResponse(status=204)

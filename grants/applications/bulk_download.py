@@ -11,6 +11,11 @@ whatever the size of the call; the finished zip goes to the default storage.
 
 A failed job keeps its error and can be retried (``retry_archive``); requesting, retrying and downloading
 are permission-checked (``permissions.can_view_call_applications``) and audited.
+
+Retention: a finished zip is a copy of personal data kept elsewhere, so it is deleted
+``DOCUMENT_ARCHIVE_RETENTION_DAYS`` days (default 3) after it was made (``expire_archives``, run daily by
+Celery beat): the file goes, the row stays marked ``expired`` with its counts and SHA-256, and the deletion
+is audited. An officer who needs the documents again asks for a new archive.
 """
 
 import csv
@@ -20,7 +25,9 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
@@ -190,9 +197,54 @@ def retry_archive(*, actor, archive: DocumentArchive, request=None) -> DocumentA
     return current
 
 
+def retention_days() -> int:
+    return int(getattr(settings, "DOCUMENT_ARCHIVE_RETENTION_DAYS", 3))
+
+
+def expire_archives(*, days: int | None = None) -> int:
+    """Delete the files of the zips finished more than ``days`` days ago (setting
+    ``DOCUMENT_ARCHIVE_RETENTION_DAYS``); their rows become ``expired``. Returns how many were expired."""
+    days = retention_days() if days is None else days
+    limit = now() - timedelta(days=days)
+    expired = 0
+    stale = DocumentArchive.objects.filter(status=DocumentArchiveStatus.DONE, finished_at__lt=limit)
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            archive = (
+                DocumentArchive.objects.select_for_update()
+                .filter(pk=pk, status=DocumentArchiveStatus.DONE)
+                .select_related("call")
+                .first()
+            )
+            if archive is None:
+                continue
+            name = archive.file.name
+            if name:
+                archive.file.storage.delete(name)
+            archive.file = ""
+            archive.status = DocumentArchiveStatus.EXPIRED
+            archive.save(update_fields=["file", "status", "updated_at"])
+            record_event(
+                actor=None,
+                action="document_archive.expired",
+                obj=archive,
+                after={"call": archive.call.code, "retention_days": days, "sha256": archive.sha256},
+                reason="Conservazione scaduta: archivio eliminato",
+            )
+            expired += 1
+    return expired
+
+
 def open_archive(*, actor, archive: DocumentArchive, request=None):
     """The finished zip, opened for reading; audited as ``document_archive.downloaded``."""
     _require_rights(actor, archive.call)
+    if archive.status == DocumentArchiveStatus.EXPIRED:
+        raise ArchiveError(
+            _("L'archivio è stato eliminato: gli archivi si conservano %(days)s giorni. Preparane uno nuovo.")
+            % {"days": retention_days()},
+            code="archive_expired",
+            status=410,
+        )
     if archive.status != DocumentArchiveStatus.DONE or not archive.file:
         raise ArchiveError(
             _("L'archivio non è ancora pronto (stato: %(status)s).")

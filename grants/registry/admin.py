@@ -179,8 +179,17 @@ class DeMinimisAidAdmin(SimpleHistoryAdmin):
 
 @admin.register(UndertakingLink)
 class UndertakingLinkAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "linked_organisation", "relationship", "declared_by", "ended_at"]
-    list_select_related = ["organisation", "linked_organisation", "declared_by"]
+    list_display = [
+        "organisation",
+        "linked_organisation",
+        "relationship",
+        "status",
+        "declared_by",
+        "confirmed_by",
+        "ended_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "linked_organisation", "declared_by", "confirmed_by"]
     search_fields = ["organisation__name", "linked_organisation__name", "organisation__fiscal_code"]
 
     def has_add_permission(self, request):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import record_event, save_audited
+from grants.core.errors import WrongState
 from grants.core.money import format_eur, round_money
 from grants.core.timeutils import in_rome, now
 
@@ -24,6 +25,7 @@ from .models import (
     DeMinimisSource,
     Organisation,
     UndertakingLink,
+    UndertakingLinkStatus,
     UndertakingRelationship,
 )
 from .permissions import can_declare_de_minimis, can_record_concession
@@ -77,7 +79,7 @@ def ceiling_message(position, amount: Decimal) -> str:
 
 
 def _lock_undertaking(organisation: Organisation) -> None:
-    ids = selectors.single_undertaking_ids(organisation)
+    ids = selectors.single_undertaking_ids(organisation) | selectors.pending_declared_ids(organisation)
     list(Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
@@ -246,7 +248,12 @@ def remove_declared_de_minimis_aid(*, actor, aid: DeMinimisAid) -> None:
 def link_undertaking(
     *, actor, organisation: Organisation, fiscal_code: str, relationship: str
 ) -> UndertakingLink:
-    """Declare that a registered organisation (by codice fiscale) is one single undertaking with this."""
+    """Declare that a registered organisation (by codice fiscale) is one single undertaking with this.
+
+    The declaration is pending: it counts for ``organisation`` only until the named organisation confirms
+    it (``answer_undertaking_link``). It is confirmed at once when the actor may also speak for the named
+    organisation (a member of both, or an officer with the registry permission establishing it from
+    evidence), and it confirms the named organisation's own pending declaration naming this one."""
     _require_signed_in(actor)
     if not can_declare_de_minimis(actor, organisation):
         raise PermissionDenied(_("Non sei abilitato ad agire per questa organizzazione."))
@@ -255,6 +262,7 @@ def link_undertaking(
     if relationship not in UndertakingRelationship.values:
         errors["relationship"] = [_("Indicare il tipo di collegamento.")]
     linked = Organisation.objects.filter(fiscal_code=code).first() if code else None
+    active = UndertakingLink.objects.filter(ended_at__isnull=True)
     if not code:
         errors["fiscal_code"] = [_("Indicare il codice fiscale dell'impresa collegata.")]
     elif linked is None:
@@ -269,12 +277,55 @@ def link_undertaking(
         errors["fiscal_code"] = [_("Un'organizzazione non si collega a sé stessa.")]
     elif linked.pk in selectors.single_undertaking_ids(organisation):
         errors["fiscal_code"] = [_("L'impresa fa già parte della stessa impresa unica.")]
+    elif active.filter(organisation=organisation, linked_organisation=linked).exists():
+        errors["fiscal_code"] = [
+            _("Il collegamento con questa impresa è già stato dichiarato ed è in attesa di conferma.")
+        ]
     if errors:
         raise ValidationError(errors)
+    request = (
+        active.select_for_update()
+        .filter(organisation=linked, linked_organisation=organisation, status=UndertakingLinkStatus.PENDING)
+        .first()
+    )
+    if request is not None:
+        # The other side had already declared this link: declaring it back is confirming it.
+        return _confirm(actor=actor, link=request, reason="Collegamento impresa unica confermato")
     link = UndertakingLink(
         organisation=organisation, linked_organisation=linked, relationship=relationship, declared_by=actor
     )
-    return save_audited(link, actor=actor, reason="Collegamento impresa unica")
+    reason = "Collegamento impresa unica dichiarato (in attesa di conferma)"
+    if can_declare_de_minimis(actor, linked):
+        link.status = UndertakingLinkStatus.CONFIRMED
+        link.confirmed_by = actor
+        link.confirmed_at = now()
+        reason = "Collegamento impresa unica dichiarato e confermato"
+    return save_audited(link, actor=actor, reason=reason)
+
+
+def _confirm(*, actor, link: UndertakingLink, reason: str) -> UndertakingLink:
+    link.status = UndertakingLinkStatus.CONFIRMED
+    link.confirmed_by = actor
+    link.confirmed_at = now()
+    return save_audited(link, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def answer_undertaking_link(*, actor, link: UndertakingLink, confirm: bool) -> UndertakingLink:
+    """The organisation named by a pending declaration confirms it (from now on the two are one single
+    undertaking for both) or refuses it (the declaration ends). An officer with the registry permission may
+    answer too, establishing or rejecting the link from evidence."""
+    _require_signed_in(actor)
+    if not can_declare_de_minimis(actor, link.linked_organisation):
+        raise PermissionDenied(_("Non sei abilitato ad agire per questa organizzazione."))
+    current = UndertakingLink.objects.select_for_update().get(pk=link.pk)
+    if current.ended_at is not None or current.status != UndertakingLinkStatus.PENDING:
+        raise WrongState(_("La richiesta di collegamento ha già avuto risposta o è stata ritirata."))
+    if confirm:
+        return _confirm(actor=actor, link=current, reason="Collegamento impresa unica confermato")
+    current.status = UndertakingLinkStatus.REFUSED
+    current.ended_at = now()
+    return save_audited(current, actor=actor, reason="Collegamento impresa unica rifiutato")
 
 
 @transaction.atomic
@@ -295,6 +346,7 @@ def end_undertaking_link(*, actor, link: UndertakingLink) -> UndertakingLink:
 
 __all__ = [
     "DeMinimisCeilingExceeded",
+    "answer_undertaking_link",
     "ceiling_message",
     "declare_de_minimis_aid",
     "end_undertaking_link",

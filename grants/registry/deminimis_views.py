@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants.core.errors import DomainError
+
 from . import selectors, services
 from .forms import DeclaredAidForm, UndertakingLinkForm
 from .models import DeMinimisAid, DeMinimisSource, Organisation
@@ -47,10 +49,19 @@ def de_minimis(request, pk: int):
             elif section == "link":
                 link_form = UndertakingLinkForm(request.POST, prefix="link")
                 if link_form.is_valid():
-                    services.link_undertaking(
+                    link = services.link_undertaking(
                         actor=request.user, organisation=organisation, **link_form.cleaned_data
                     )
-                    messages.success(request, _("Impresa collegata: i suoi aiuti si sommano ai tuoi."))
+                    if link.is_confirmed:
+                        messages.success(request, _("Impresa collegata: i suoi aiuti si sommano ai tuoi."))
+                    else:
+                        messages.success(
+                            request,
+                            _(
+                                "Collegamento dichiarato: l'altra impresa deve confermarlo. Nel frattempo "
+                                "i suoi aiuti si sommano ai tuoi, non ai suoi."
+                            ),
+                        )
                     return redirect("registry:de_minimis", pk=organisation.pk)
             else:
                 raise Http404(_("Sezione sconosciuta."))
@@ -65,8 +76,9 @@ def de_minimis(request, pk: int):
             "organisation": organisation,
             "position": position,
             "aid": selectors.de_minimis_aid_of(organisation),
-            "links": selectors.undertaking_links_of(organisation),
+            "links": selectors.link_views_of(organisation),
             "linked_count": len(position.organisation_ids) - 1,
+            "pending_count": len(position.pending_organisation_ids),
             "may_declare": may_declare,
             "aid_form": aid_form,
             "link_form": link_form,
@@ -98,3 +110,34 @@ def undertaking_link_end(request, pk: int, link_pk: int):
     services.end_undertaking_link(actor=request.user, link=link)
     messages.success(request, _("Collegamento terminato."))
     return redirect("registry:de_minimis", pk=organisation.pk)
+
+
+def _answer(request, pk: int, link_pk: int, *, confirm: bool):
+    organisation = _organisation_or_404(request.user, pk)
+    link = selectors.link_requests_to(organisation).filter(pk=link_pk).first()
+    if link is None:
+        raise Http404(_("Richiesta di collegamento non trovata."))
+    try:
+        services.answer_undertaking_link(actor=request.user, link=link, confirm=confirm)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if confirm:
+            messages.success(
+                request, _("Collegamento confermato: da ora gli aiuti delle due imprese si sommano.")
+            )
+        else:
+            messages.success(request, _("Collegamento rifiutato: non conta per la tua organizzazione."))
+    return redirect("registry:de_minimis", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def undertaking_link_confirm(request, pk: int, link_pk: int):
+    return _answer(request, pk, link_pk, confirm=True)
+
+
+@login_required
+@require_POST
+def undertaking_link_refuse(request, pk: int, link_pk: int):
+    return _answer(request, pk, link_pk, confirm=False)

@@ -198,7 +198,10 @@ class UndertakingLinkForm(ItaliaFormMixin, forms.Form):
     fiscal_code = forms.CharField(
         label=_("Codice fiscale dell'impresa collegata"),
         max_length=30,
-        help_text=_("L'impresa deve essere registrata sulla piattaforma."),
+        help_text=_(
+            "L'impresa deve essere registrata sulla piattaforma e confermare il collegamento: fino ad "
+            "allora i suoi aiuti si sommano solo ai tuoi."
+        ),
     )
     relationship = forms.ChoiceField(label=_("Tipo di collegamento"))
 

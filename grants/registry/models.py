@@ -290,11 +290,19 @@ class UndertakingRelationship(models.TextChoices):
     OTHER = "other", _("Altro collegamento (art. 2 par. 2 Reg. UE de minimis)")
 
 
+class UndertakingLinkStatus(models.TextChoices):
+    PENDING = "pending", _("In attesa di conferma")
+    CONFIRMED = "confirmed", _("Confermato")
+    REFUSED = "refused", _("Rifiutato")
+
+
 class UndertakingLink(TimeStampedModel):
     """Two organisations that belong to the same single undertaking (impresa unica): their aid is summed.
 
-    The relation is symmetric and transitive: the single undertaking of an organisation is every
-    organisation reachable through active links."""
+    A link declared by one organisation naming another is a pending declaration: it counts only for the
+    declarant (``organisation``) until the named organisation confirms it, or an officer with the registry
+    permission establishes it from evidence. Confirmed links are symmetric and transitive: the single
+    undertaking of an organisation is every organisation reachable through active confirmed links."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="undertaking_links", verbose_name=_("impresa")
@@ -308,6 +316,21 @@ class UndertakingLink(TimeStampedModel):
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dichiarato da")
     )
+    status = models.CharField(
+        _("stato"),
+        max_length=10,
+        choices=UndertakingLinkStatus.choices,
+        default=UndertakingLinkStatus.PENDING,
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("confermato da"),
+    )
+    confirmed_at = models.DateTimeField(_("confermato il"), null=True, blank=True)
     ended_at = models.DateTimeField(_("cessato il"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -329,6 +352,14 @@ class UndertakingLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} ↔ {self.linked_organisation}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == UndertakingLinkStatus.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == UndertakingLinkStatus.CONFIRMED
 
     @property
     def audit_organisation(self) -> Organisation:

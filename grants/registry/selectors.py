@@ -10,8 +10,17 @@ from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome, now
 
 from . import deminimis
-from .models import DeMinimisAid, DeMinimisRegulation, Membership, Organisation, UndertakingLink
+from .models import (
+    DeMinimisAid,
+    DeMinimisRegulation,
+    Membership,
+    Organisation,
+    UndertakingLink,
+    UndertakingLinkStatus,
+    UndertakingRelationship,
+)
 from .permissions import acting_organisations, sees_all_organisations
+from .validators import normalise_fiscal_code
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
@@ -21,6 +30,17 @@ def visible_organisations(user) -> QuerySet[Organisation]:
     else:
         queryset = Organisation.objects.filter(pk__in=acting_organisations(user).values("pk"))
     return queryset.select_related("seat__province").order_by("name", "pk")
+
+
+def acting_organisation(user, pk: int) -> Organisation | None:
+    """One organisation the user acts for, or None: one that exists but is not theirs is just as absent."""
+    return acting_organisations(user).filter(pk=pk).first()
+
+
+def organisation_by_fiscal_code(value) -> Organisation | None:
+    """The registered organisation with this codice fiscale (typed with spaces or lower case), or None."""
+    code = normalise_fiscal_code(value)
+    return Organisation.objects.filter(fiscal_code=code).first() if code else None
 
 
 def active_members_prefetch() -> Prefetch:
@@ -83,6 +103,8 @@ class DeMinimisPosition:
     at: date
     regulation: DeMinimisRegulation | None
     organisation_ids: frozenset[int]
+    # Named by this organisation's own pending declarations: counted in ``used`` for it only.
+    pending_organisation_ids: frozenset[int] = frozenset()
     period_start: date | None = None
     ceiling: Decimal = ZERO
     used: Decimal = ZERO
@@ -102,13 +124,14 @@ def regulation_in_force(at: date) -> DeMinimisRegulation | None:
 
 
 def single_undertaking_ids(organisation: Organisation) -> frozenset[int]:
-    """The organisation and every one reachable through active links, both ways (one query per level)."""
+    """The organisation and every one reachable through active confirmed links, both ways (one query per
+    level). Pending declarations are not followed: see ``pending_declared_ids``."""
     found = {organisation.pk}
     frontier = {organisation.pk}
     while frontier:
-        pairs = UndertakingLink.objects.filter(ended_at__isnull=True).filter(
-            Q(organisation_id__in=frontier) | Q(linked_organisation_id__in=frontier)
-        )
+        pairs = UndertakingLink.objects.filter(
+            ended_at__isnull=True, status=UndertakingLinkStatus.CONFIRMED
+        ).filter(Q(organisation_id__in=frontier) | Q(linked_organisation_id__in=frontier))
         reached = set()
         for left, right in pairs.values_list("organisation_id", "linked_organisation_id"):
             reached.update((left, right))
@@ -117,22 +140,36 @@ def single_undertaking_ids(organisation: Organisation) -> frozenset[int]:
     return frozenset(found)
 
 
+def pending_declared_ids(organisation: Organisation) -> frozenset[int]:
+    """Organisations this one declared linked that have not confirmed yet: their aid counts for the
+    declarant only (a declaration binds who makes it, never the organisation it names)."""
+    return frozenset(
+        UndertakingLink.objects.filter(
+            organisation=organisation, ended_at__isnull=True, status=UndertakingLinkStatus.PENDING
+        ).values_list("linked_organisation_id", flat=True)
+    )
+
+
 def de_minimis_position(organisation: Organisation, *, at: date | None = None) -> DeMinimisPosition:
     """Ceiling, used amount and headroom of the organisation's single undertaking for a grant on ``at``."""
     at = at or in_rome(now()).date()
     ids = single_undertaking_ids(organisation)
+    pending = pending_declared_ids(organisation) - ids
     regulation = regulation_in_force(at)
     if regulation is None:
-        return DeMinimisPosition(at=at, regulation=None, organisation_ids=ids)
+        return DeMinimisPosition(
+            at=at, regulation=None, organisation_ids=ids, pending_organisation_ids=pending
+        )
     period = deminimis.Period(kind=regulation.period_kind, years=regulation.period_years)
     start = deminimis.period_start(period, at)
     used = DeMinimisAid.objects.filter(
-        organisation_id__in=ids, granted_on__gte=start, granted_on__lte=at
+        organisation_id__in=ids | pending, granted_on__gte=start, granted_on__lte=at
     ).aggregate(total=Sum(F("amount") - F("revoked_amount")))["total"]
     return DeMinimisPosition(
         at=at,
         regulation=regulation,
         organisation_ids=ids,
+        pending_organisation_ids=pending,
         period_start=start,
         ceiling=regulation.ceiling,
         used=round_money(used or ZERO),
@@ -144,10 +181,76 @@ def de_minimis_aid_of(organisation: Organisation) -> QuerySet[DeMinimisAid]:
 
 
 def undertaking_links_of(organisation: Organisation) -> QuerySet[UndertakingLink]:
-    """Active links declared by or naming the organisation."""
+    """Active links declared by or naming the organisation (confirmed, or pending either way)."""
     return (
         UndertakingLink.objects.filter(ended_at__isnull=True)
         .filter(Q(organisation=organisation) | Q(linked_organisation=organisation))
         .select_related("organisation", "linked_organisation", "declared_by")
         .order_by("pk")
     )
+
+
+def link_requests_to(organisation: Organisation) -> QuerySet[UndertakingLink]:
+    """Pending declarations of other organisations naming this one: it confirms or refuses them."""
+    return undertaking_links_of(organisation).filter(
+        linked_organisation=organisation, status=UndertakingLinkStatus.PENDING
+    )
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as one organisation sees it: the other side's name only once the link is confirmed (or when
+    the other side is the declarant asking to be linked), otherwise just the fiscal code that was typed."""
+
+    id: int
+    organisation_id: int
+    linked_organisation_id: int | None
+    linked_organisation_name: str | None
+    linked_organisation_fiscal_code: str
+    relationship: str
+    relationship_label: str
+    status: str
+    status_label: str
+    declared_by_this: bool
+
+    @property
+    def awaits_answer_of_this(self) -> bool:
+        return self.status == UndertakingLinkStatus.PENDING and not self.declared_by_this
+
+
+MIRRORED_RELATIONSHIP = {
+    UndertakingRelationship.CONTROLS: UndertakingRelationship.CONTROLLED_BY,
+    UndertakingRelationship.CONTROLLED_BY: UndertakingRelationship.CONTROLS,
+    UndertakingRelationship.OTHER: UndertakingRelationship.OTHER,
+}
+
+
+def link_views_of(organisation: Organisation) -> list[LinkView]:
+    views = []
+    for link in undertaking_links_of(organisation):
+        mine = link.organisation_id == organisation.pk
+        other = link.linked_organisation if mine else link.organisation
+        relationship = UndertakingRelationship(link.relationship)
+        if not mine:
+            relationship = MIRRORED_RELATIONSHIP[relationship]
+        # The named organisation stays anonymous to the declarant until it confirms.
+        hidden = mine and link.status != UndertakingLinkStatus.CONFIRMED
+        views.append(
+            LinkView(
+                id=link.pk,
+                organisation_id=organisation.pk,
+                linked_organisation_id=None if hidden else other.pk,
+                linked_organisation_name=None if hidden else other.name,
+                linked_organisation_fiscal_code=other.fiscal_code,
+                relationship=relationship.value,
+                relationship_label=str(relationship.label),
+                status=link.status,
+                status_label=str(UndertakingLinkStatus(link.status).label),
+                declared_by_this=mine,
+            )
+        )
+    return views
+
+
+def link_view_of(organisation: Organisation, link_id: int) -> LinkView | None:
+    return next((view for view in link_views_of(organisation) if view.id == link_id), None)

@@ -283,6 +283,7 @@ def revoke_membership(*, actor, membership: Membership) -> Membership:
 # The de minimis register's writes live in their own module; callers use them from here.
 from .deminimis_services import (  # noqa: E402
     DeMinimisCeilingExceeded,
+    answer_undertaking_link,
     declare_de_minimis_aid,
     end_undertaking_link,
     link_undertaking,
@@ -293,6 +294,7 @@ from .deminimis_services import (  # noqa: E402
 
 __all__ = [
     "DeMinimisCeilingExceeded",
+    "answer_undertaking_link",
     "declare_de_minimis_aid",
     "end_undertaking_link",
     "grant_delegate",

@@ -25,4 +25,14 @@ urlpatterns = [
         deminimis_views.undertaking_link_end,
         name="undertaking_link_end",
     ),
+    path(
+        "organizzazioni/<int:pk>/de-minimis/collegamenti/<int:link_pk>/conferma/",
+        deminimis_views.undertaking_link_confirm,
+        name="undertaking_link_confirm",
+    ),
+    path(
+        "organizzazioni/<int:pk>/de-minimis/collegamenti/<int:link_pk>/rifiuta/",
+        deminimis_views.undertaking_link_refuse,
+        name="undertaking_link_refuse",
+    ),
 ]

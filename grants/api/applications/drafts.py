@@ -13,6 +13,7 @@ from grants.applications import document_access, selectors, services
 from grants.applications.services import BudgetLineInput, PartnerInput
 from grants.applications.states import ApplicationStatus
 from grants.programme.models import Call, CallStatus
+from grants.registry import selectors as registry_selectors
 from grants.registry.models import Organisation
 from grants.territory.models import CohesionDistrict, Municipality, Province
 
@@ -86,13 +87,41 @@ def _text_or_protocol(q: str) -> Q:
     return Q(title__icontains=q)
 
 
+ORGANISATION_NOT_FOUND = "Organizzazione non trovata tra quelle per cui agisci."
+
+
 @router.post("/applications", response={201: ApplicationOut})
 def create_application(request, payload: DraftIn):
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
-    call = Call.objects.filter(pk=payload.call_id).exclude(status=CallStatus.DRAFT).first()
-    if organisation is None or call is None:
-        field = "organisation_id" if organisation is None else "call_id"
-        return invalid([{"code": "not_found", "field": field, "message": "Non trovato."}])
+    """Una bozza per un'organizzazione per cui si agisce, sul bando indicato da ``call_id`` o ``call_code``.
+    Un'organizzazione altrui risponde come una inesistente (422 sul campo ``organisation_id``)."""
+    errors = []
+    organisation = registry_selectors.acting_organisation(request.auth, payload.organisation_id)
+    if organisation is None:
+        errors.append({"code": "not_found", "field": "organisation_id", "message": ORGANISATION_NOT_FOUND})
+    calls = Call.objects.exclude(status=CallStatus.DRAFT)
+    call = None
+    if payload.call_id is not None and payload.call_code:
+        errors.append(
+            {
+                "code": "ambiguous",
+                "field": "call_code",
+                "message": "Indicare call_id oppure call_code, non entrambi.",
+            }
+        )
+    elif payload.call_id is not None:
+        call = calls.filter(pk=payload.call_id).first()
+        if call is None:
+            errors.append({"code": "not_found", "field": "call_id", "message": "Bando non trovato."})
+    elif payload.call_code:
+        call = calls.filter(code=payload.call_code.strip()).first()
+        if call is None:
+            errors.append({"code": "not_found", "field": "call_code", "message": "Bando non trovato."})
+    else:
+        errors.append(
+            {"code": "required", "field": "call_id", "message": "Indicare il bando (call_id o call_code)."}
+        )
+    if errors:
+        return invalid(errors)
     application = services.create_draft(actor=request.auth, organisation=organisation, call=call)
     return Status(201, detail(application))
 
@@ -146,27 +175,17 @@ def set_application_stamp_duty(request, application_id: int, payload: StampDutyI
 @router.put("/applications/{application_id}/partners", response=ApplicationOut)
 def set_application_partners(request, application_id: int, payload: PartnersIn):
     application = application_of(request, application_id)
-    ids = {p.organisation_id for p in payload.partners if p.organisation_id is not None}
-    organisations = Organisation.objects.in_bulk(ids)
-    errors = [
-        {
-            "code": "not_found",
-            "field": f"partners[{i}].organisation_id",
-            "message": "Organizzazione non trovata.",
-        }
-        for i, p in enumerate(payload.partners)
-        if p.organisation_id is not None and p.organisation_id not in organisations
-    ]
+    organisations, errors = _partner_organisations(request.auth, application, payload.partners)
     if errors:
         return invalid(errors)
     partners = [
         PartnerInput(
-            organisation=organisations.get(p.organisation_id) if p.organisation_id is not None else None,
+            organisation=organisations[i],
             name=p.name,
             legal_form=p.legal_form,
             share_percent=p.share_percent,
         )
-        for p in payload.partners
+        for i, p in enumerate(payload.partners)
     ]
     services.set_partners(
         actor=request.auth,
@@ -175,6 +194,49 @@ def set_application_partners(request, application_id: int, payload: PartnersIn):
         lead_share_percent=payload.lead_share_percent,
     )
     return detail(application)
+
+
+def _partner_organisations(user, application, partners) -> tuple[list, list[dict]]:
+    """The registered organisation of each partner row (None for a body not registered), chosen by codice
+    fiscale as on the page. ``organisation_id`` is accepted only for organisations the caller could already
+    see (those it acts for, those already partners of this application): any other id answers exactly as an
+    id that does not exist, so ids cannot be used to find out which organisations exist or their names."""
+    known = {p.organisation_id for p in application.partners.all() if p.organisation_id is not None}
+    known |= set(registry_selectors.acting_organisations(user).values_list("pk", flat=True))
+    found, errors = [], []
+    for i, p in enumerate(partners):
+        organisation = None
+        if p.fiscal_code.strip() and p.organisation_id is not None:
+            errors.append(
+                {
+                    "code": "ambiguous",
+                    "field": f"partners[{i}].fiscal_code",
+                    "message": "Indicare il codice fiscale oppure organisation_id, non entrambi.",
+                }
+            )
+        elif p.fiscal_code.strip():
+            organisation = registry_selectors.organisation_by_fiscal_code(p.fiscal_code)
+            if organisation is None:
+                errors.append(
+                    {
+                        "code": "not_found",
+                        "field": f"partners[{i}].fiscal_code",
+                        "message": "Nessuna organizzazione registrata con questo codice fiscale: per un "
+                        "soggetto non registrato indicare denominazione e categoria giuridica.",
+                    }
+                )
+        elif p.organisation_id is not None:
+            organisation = Organisation.objects.filter(pk=p.organisation_id, pk__in=known).first()
+            if organisation is None:
+                errors.append(
+                    {
+                        "code": "not_found",
+                        "field": f"partners[{i}].organisation_id",
+                        "message": "Organizzazione non trovata: indicare il partner con il codice fiscale.",
+                    }
+                )
+        found.append(organisation)
+    return found, errors
 
 
 @router.put("/applications/{application_id}/budget", response=ApplicationOut)

@@ -7,8 +7,11 @@ from ninja import Field, Schema
 
 
 class DraftIn(Schema):
-    organisation_id: int
-    call_id: int
+    organisation_id: int = Field(description="Un'organizzazione per cui si agisce")
+    call_id: int | None = Field(None, description="L'id del bando (``id`` in GET /calls); oppure call_code")
+    call_code: str | None = Field(
+        None, max_length=50, description="Il codice del bando, in alternativa a call_id"
+    )
 
 
 class GeneralIn(Schema):
@@ -21,7 +24,16 @@ class GeneralIn(Schema):
 
 
 class PartnerIn(Schema):
-    organisation_id: int | None = None
+    fiscal_code: str = Field(
+        "",
+        max_length=30,
+        description="Codice fiscale del partner registrato sulla piattaforma (come nella pagina)",
+    )
+    organisation_id: int | None = Field(
+        None,
+        description="Solo per un'organizzazione per cui si agisce o già partner della domanda; "
+        "per le altre indicare fiscal_code",
+    )
     name: str = ""
     legal_form: str = ""
     share_percent: Decimal = Decimal(0)
@@ -158,6 +170,7 @@ class SubmissionOut(Schema):
     fingerprint: str
     booking_outcome: str
     requested_grant: Decimal
+    receipt_url: str = Field(description="Dove scaricare la ricevuta in PDF")
 
 
 class PartnershipOut(Schema):

@@ -1,6 +1,7 @@
 """Sending the application (idempotent), its PDF receipt and its withdrawal."""
 
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Header
 
 from grants.applications import services
@@ -26,6 +27,7 @@ def _submission(application: Application) -> dict:
         "fingerprint": application.fingerprint,
         "booking_outcome": application.booking_outcome,
         "requested_grant": application.requested_grant,
+        "receipt_url": reverse("api:download_application_receipt", kwargs={"application_id": application.pk}),
     }
 
 

@@ -5,6 +5,7 @@ from ninja import File, Status
 from ninja.files import UploadedFile
 
 from grants.projects import services
+from grants.registry import selectors as registry_selectors
 from grants.registry.models import Organisation
 
 from ..problems import problem_response
@@ -49,17 +50,9 @@ def request_variation(request, project_id: int, payload: VariationIn):
 @router.post("/projects/{project_id}/partner-changes", response={201: ChangeOut})
 def request_partner_change(request, project_id: int, payload: PartnerChangeIn):
     project = project_for(request, project_id)
-    organisation = (
-        Organisation.objects.filter(pk=payload.organisation_id).first() if payload.organisation_id else None
-    )
-    if payload.organisation_id and organisation is None:
-        return problem_response(
-            422,
-            detail="Organizzazione inesistente.",
-            errors=[
-                {"field": "organisation_id", "message": "Organizzazione inesistente.", "code": "unknown"}
-            ],
-        )
+    organisation, refusal = _entering_organisation(request.auth, project, payload)
+    if refusal is not None:
+        return refusal
     partner = project.partners.filter(pk=payload.partner_id).first() if payload.partner_id else None
     if payload.partner_id and partner is None:
         return problem_response(
@@ -76,6 +69,35 @@ def request_partner_change(request, project_id: int, payload: PartnerChangeIn):
         partner=partner,
     )
     return Status(201, change_out(change))
+
+
+def _entering_organisation(user, project, payload: PartnerChangeIn):
+    """The organisation that enters, by codice fiscale as on the page. ``organisation_id`` is accepted only
+    for organisations the caller could already see (its own, the project's partners): any other id answers
+    exactly as one that does not exist."""
+
+    def refused(field: str, message: str):
+        return problem_response(
+            422, detail=message, errors=[{"field": field, "message": message, "code": "not_found"}]
+        )
+
+    if payload.fiscal_code.strip():
+        organisation = registry_selectors.organisation_by_fiscal_code(payload.fiscal_code)
+        if organisation is None:
+            return None, refused(
+                "fiscal_code", "Nessuna organizzazione registrata con questo codice fiscale."
+            )
+        return organisation, None
+    if not payload.organisation_id:
+        return None, None
+    known = set(registry_selectors.acting_organisations(user).values_list("pk", flat=True))
+    known |= {p.organisation_id for p in project.partners.all() if p.organisation_id}
+    organisation = Organisation.objects.filter(pk=payload.organisation_id, pk__in=known).first()
+    if organisation is None:
+        return None, refused(
+            "organisation_id", "Organizzazione non trovata: indicare l'organizzazione con il codice fiscale."
+        )
+    return organisation, None
 
 
 @router.post("/projects/{project_id}/extensions", response={201: ChangeOut})

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ProjectPartnerOut(Schema):
@@ -113,7 +113,12 @@ class VariationIn(Schema):
 class PartnerChangeIn(Schema):
     action: str
     reason: str
-    organisation_id: int | None = None
+    fiscal_code: str = Field(
+        "", max_length=30, description="Codice fiscale dell'organizzazione che entra (come nella pagina)"
+    )
+    organisation_id: int | None = Field(
+        None, description="Solo per un'organizzazione per cui si agisce o già partner; altrimenti fiscal_code"
+    )
     partner_id: int | None = None
 
 

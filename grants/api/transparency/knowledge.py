@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from grants.core.timeutils import in_rome
 from grants.projects.models import Project
-from grants.registry.models import Organisation
+from grants.registry import selectors as registry_selectors
 from grants.transparency import permissions, services
 from grants.transparency import public_projects as pp
 from grants.transparency.knowledge_selectors import SheetFilters, search_sheets
@@ -201,12 +201,19 @@ def declare_interest(request, sheet_id: int, payload: InterestIn):
     sheet = get_object_or_404(
         ExperimentSheet.objects.select_related("project"), pk=sheet_id, status=SheetStatus.PUBLISHED
     )
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    # Only the caller's organisations are looked up: another's answers exactly as one that does not exist.
+    organisation = registry_selectors.acting_organisation(request.auth, payload.organisation_id)
     if organisation is None:
         return problem_response(
             422,
             detail="I dati inviati non sono validi.",
-            errors=[{"field": "organisation_id", "message": "Organizzazione sconosciuta."}],
+            errors=[
+                {
+                    "field": "organisation_id",
+                    "code": "not_found",
+                    "message": "Organizzazione non trovata tra quelle per cui agisci.",
+                }
+            ],
         )
 
     interest = services.declare_replication_interest(

@@ -58,6 +58,7 @@ class DocumentArchiveStatus(models.TextChoices):
     RUNNING = "running", _("In preparazione")
     DONE = "done", _("Pronto")
     FAILED = "failed", _("Non riuscito")
+    EXPIRED = "expired", _("Scaduto (eliminato)")
 
 
 def document_archive_upload_to(instance: "DocumentArchive", filename: str) -> str:
@@ -110,7 +111,11 @@ class DocumentArchive(TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (DocumentArchiveStatus.DONE, DocumentArchiveStatus.FAILED)
+        return self.status in (
+            DocumentArchiveStatus.DONE,
+            DocumentArchiveStatus.FAILED,
+            DocumentArchiveStatus.EXPIRED,
+        )
 
     @property
     def percent(self) -> int:

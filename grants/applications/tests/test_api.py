@@ -49,15 +49,29 @@ def test_create_draft_and_read_it(client, applicant):
     assert [a["id"] for a in client.get(f"{BASE}/applications").json()["items"]] == [body["id"]]
 
 
-def test_draft_for_an_organisation_the_user_does_not_act_for_is_forbidden(client, applicant):
+def test_draft_for_an_organisation_the_user_does_not_act_for_answers_as_a_missing_one(client, applicant):
     _other_user, other_org = member_of()
-    response = post(
-        client, f"{BASE}/applications", {"organisation_id": other_org.pk, "call_id": open_call().pk}
-    )
-    assert response.status_code == 403
-    missing = post(client, f"{BASE}/applications", {"organisation_id": 999999, "call_id": open_call().pk})
-    assert missing.status_code == 422
+    call = open_call()
+    response = post(client, f"{BASE}/applications", {"organisation_id": other_org.pk, "call_id": call.pk})
+    missing = post(client, f"{BASE}/applications", {"organisation_id": 999999, "call_id": call.pk})
+    assert (response.status_code, response.content) == (422, missing.content)
     assert missing.json()["errors"][0]["field"] == "organisation_id"
+    assert not Application.objects.exists()
+
+
+def test_a_draft_names_its_call_by_code(client, applicant):
+    _user, organisation = applicant
+    call = open_call()
+    response = post(
+        client, f"{BASE}/applications", {"organisation_id": organisation.pk, "call_code": call.code}
+    )
+    assert response.status_code == 201 and response.json()["call_id"] == call.pk
+    unknown = post(
+        client, f"{BASE}/applications", {"organisation_id": organisation.pk, "call_code": "NESSUNO"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "call_code"
+    neither = post(client, f"{BASE}/applications", {"organisation_id": organisation.pk})
+    assert neither.status_code == 422 and neither.json()["errors"][0]["field"] == "call_id"
 
 
 def test_another_organisations_application_is_not_found(client, applicant):
@@ -179,7 +193,7 @@ def test_a_partner_confirms_its_participation(client):
     put(
         client,
         f"{BASE}/applications/{application.pk}/partners",
-        {"partners": [{"organisation_id": partner_org.pk, "share_percent": "40"}]},
+        {"partners": [{"fiscal_code": partner_org.fiscal_code.lower(), "share_percent": "40"}]},
     )
     client.force_login(partner_user)
     [invitation] = client.get(f"{BASE}/partnerships").json()["items"]

@@ -480,3 +480,52 @@ def test_staff_with_a_read_token_export_and_start_nothing(client):
     assert response.status_code == 200 and workbook_rows(response.content)[1]
     assert client.post(f"/api/v1/calls/{call.code}/document-archives", headers=headers).status_code == 403
     assert not DocumentArchive.objects.exists()  # a read-only token starts no job
+
+
+# --- retention: finished zips are deleted after DOCUMENT_ARCHIVE_RETENTION_DAYS ---------------------------
+def test_a_finished_zip_is_deleted_after_the_retention_days_and_says_so(
+    client, call_with_documents, django_capture_on_commit_callbacks, settings
+):
+    from datetime import timedelta
+
+    from grants.core.timeutils import now
+
+    settings.DOCUMENT_ARCHIVE_RETENTION_DAYS = 3
+    call, _first, _second, _contents = call_with_documents
+    client.force_login(officer())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("officer_archive_start", call.code))
+    archive = DocumentArchive.objects.get(call=call)
+    storage, name = archive.file.storage, archive.file.name
+    assert storage.exists(name)
+
+    DocumentArchive.objects.filter(pk=archive.pk).update(finished_at=now() - timedelta(days=2, hours=23))
+    assert bulk_download.expire_archives() == 0  # still inside the three days
+    DocumentArchive.objects.filter(pk=archive.pk).update(finished_at=now() - timedelta(days=3, minutes=1))
+    assert bulk_download.expire_archives() == 1
+    archive.refresh_from_db()
+    assert (archive.status, archive.file.name) == (DocumentArchiveStatus.EXPIRED, "")
+    assert not storage.exists(name)
+    assert AuditEvent.objects.filter(object_id=str(archive.pk), action="document_archive.expired").exists()
+    assert bulk_download.expire_archives() == 0  # once only
+
+    api = client.get(f"/api/v1/calls/{call.code}/document-archives/{archive.pk}/download")
+    assert api.status_code == 410 and api.json()["code"] == "archive_expired"
+    page = client.get(url("officer_archive_download", call.code, archive.pk), follow=True).content.decode()
+    assert "è stato eliminato" in page
+    partial = client.get(url("officer_archive_status", call.code, archive.pk), headers={"HX-Request": "true"})
+    assert "eliminato" in partial.content.decode() and "hx-trigger" not in partial.content.decode()
+
+
+def test_the_privacy_notice_lists_every_retention_rule_from_the_settings(client, settings):
+    settings.DOCUMENT_ARCHIVE_RETENTION_DAYS = 5
+    settings.DRAFT_RETENTION_MONTHS = 7
+    page = client.get(reverse("transparency:privacy")).content.decode()
+    section = page[page.index('id="conservazione"') : page.index("A chi li comunichiamo")]
+    for text in (
+        "<strong>7 mesi</strong>",
+        "<strong>5 giorni</strong>",
+        "archivi ZIP",
+        "sessioni di accesso",
+    ):
+        assert text in section

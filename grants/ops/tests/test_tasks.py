@@ -200,3 +200,31 @@ def test_resolved_failed_tasks_are_purged_after_the_retention(settings):
     assert tasks.purge_resolved_failed_tasks.delay().get() == 1
     assert set(FailedTask.objects.values_list("pk", flat=True)) == {recent.pk, open_.pk}
     assert not FailedTask.objects.filter(pk=old.pk).exists()
+
+
+def test_document_zips_past_their_retention_are_expired_by_the_beat_task(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from grants.applications.models import DocumentArchive, DocumentArchiveStatus
+    from grants.applications.tests.factories import UserFactory, open_call
+    from grants.ops import retention
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DOCUMENT_ARCHIVE_RETENTION_DAYS = 3
+    entry = celery_app.conf.beat_schedule["expire-document-archives"]
+    assert entry["task"] == "grants.ops.retention.expire_document_archives"
+    call, user = open_call(), UserFactory()
+    ages = {"old": timedelta(days=4), "fresh": timedelta(days=1)}
+    archives = {}
+    for label, age in ages.items():
+        archive = DocumentArchive.objects.create(call=call, requested_by=user, finished_at=now() - age)
+        archive.file.save(f"{label}.zip", ContentFile(b"PK"), save=False)
+        archive.status = DocumentArchiveStatus.DONE
+        archive.save()
+        archives[label] = archive
+    assert celery_app.tasks[entry["task"]].delay().get() == 1
+    for archive in archives.values():
+        archive.refresh_from_db()
+    assert archives["old"].status == DocumentArchiveStatus.EXPIRED and not archives["old"].file
+    assert archives["fresh"].status == DocumentArchiveStatus.DONE and archives["fresh"].file
+    assert retention.expire_document_archives(days=0) == 1

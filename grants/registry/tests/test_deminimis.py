@@ -9,12 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grants.core.errors import WrongState
 from grants.core.models import AuditEvent
 from grants.core.vocabulary import LegalForm
 from grants.registry import deminimis, selectors, services
-from grants.registry.models import DeMinimisAid, DeMinimisRegulation, DeMinimisSource, UndertakingRelationship
+from grants.registry.models import (
+    DeMinimisAid,
+    DeMinimisRegulation,
+    DeMinimisSource,
+    UndertakingLinkStatus,
+    UndertakingRelationship,
+)
 
-from .factories import DeMinimisAidFactory, OrganisationFactory, UserFactory
+from .factories import DeMinimisAidFactory, OrganisationFactory, UserFactory, staff_user
 
 ROLLING = deminimis.Period(kind=deminimis.ROLLING_YEARS, years=3)
 FISCAL = deminimis.Period(kind=deminimis.FISCAL_YEARS, years=3)
@@ -261,3 +268,76 @@ def test_fiscal_years_period_applies_to_grants_under_the_old_regulation(db):
         Decimal("80000.00"),
         Decimal("120000.00"),
     )
+
+
+# --- links confirmed by the other side --------------------------------------------------------------------
+@pytest.fixture
+def strangers(db):
+    """B declares itself linked to A; the two have nothing else in common."""
+    user_a, user_b = UserFactory(), UserFactory()
+    a = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_a)
+    b = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_b)
+    DeMinimisAidFactory(organisation=b, amount=Decimal("299000.00"))
+    link = services.link_undertaking(
+        actor=user_b, organisation=b, fiscal_code=a.fiscal_code, relationship=UndertakingRelationship.CONTROLS
+    )
+    return user_a, a, user_b, b, link
+
+
+def test_a_declaration_counts_for_the_declarant_only_until_the_other_side_confirms(strangers):
+    user_a, a, _user_b, b, link = strangers
+    DeMinimisAidFactory(organisation=a, amount=Decimal("1000.00"))
+    assert link.status == UndertakingLinkStatus.PENDING
+    assert selectors.de_minimis_position(a).headroom == Decimal("299000.00")  # B's aid does not reach A
+    assert selectors.de_minimis_position(b).used == Decimal("300000.00")  # B is bound by its declaration
+    assert selectors.de_minimis_position(b).organisation_ids == {b.pk}
+    services.answer_undertaking_link(actor=user_a, link=link, confirm=True)
+    link.refresh_from_db()
+    assert (link.status, link.confirmed_by) == (UndertakingLinkStatus.CONFIRMED, user_a)
+    assert selectors.de_minimis_position(a).used == Decimal("300000.00")
+    assert selectors.single_undertaking_ids(b) == {a.pk, b.pk}
+
+
+def test_a_refused_declaration_ends_and_counts_for_no_one(strangers):
+    user_a, a, _user_b, b, link = strangers
+    DeMinimisAidFactory(organisation=a, amount=Decimal("1000.00"))
+    services.answer_undertaking_link(actor=user_a, link=link, confirm=False)
+    link.refresh_from_db()
+    assert link.status == UndertakingLinkStatus.REFUSED and link.ended_at is not None
+    assert selectors.de_minimis_position(b).used == Decimal("299000.00")
+    with pytest.raises(WrongState):
+        services.answer_undertaking_link(actor=user_a, link=link, confirm=True)
+
+
+def test_only_the_named_organisation_or_an_officer_answers(strangers):
+    _user_a, a, user_b, _b, link = strangers
+    for outsider in (user_b, UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.answer_undertaking_link(actor=outsider, link=link, confirm=True)
+    officer = staff_user("registry.change_organisation")
+    services.answer_undertaking_link(actor=officer, link=link, confirm=True)
+    assert selectors.single_undertaking_ids(a) == {a.pk, link.organisation_id}
+
+
+def test_an_officer_establishes_a_link_at_once_and_declaring_back_confirms(strangers):
+    user_a, a, _user_b, b, link = strangers
+    c = OrganisationFactory(legal_form=LegalForm.COMPANY)
+    officer = staff_user("registry.change_organisation")
+    established = services.link_undertaking(
+        actor=officer, organisation=a, fiscal_code=c.fiscal_code, relationship="other"
+    )
+    assert established.status == UndertakingLinkStatus.CONFIRMED and established.confirmed_by == officer
+    back = services.link_undertaking(
+        actor=user_a, organisation=a, fiscal_code=b.fiscal_code, relationship="controlled_by"
+    )
+    assert back.pk == link.pk and back.status == UndertakingLinkStatus.CONFIRMED
+    assert selectors.single_undertaking_ids(b) == {a.pk, b.pk, c.pk}
+
+
+def test_declaring_twice_says_the_first_is_awaiting_confirmation(strangers):
+    _user_a, a, user_b, b, _link = strangers
+    with pytest.raises(ValidationError) as caught:
+        services.link_undertaking(
+            actor=user_b, organisation=b, fiscal_code=a.fiscal_code, relationship="other"
+        )
+    assert "attesa di conferma" in caught.value.message_dict["fiscal_code"][0]

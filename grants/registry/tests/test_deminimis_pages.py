@@ -118,3 +118,42 @@ def test_api_lists_regulations(member):
     client, _company = member
     codes = [r["code"] for r in client.get("/api/v1/de-minimis/regulations").json()]
     assert codes == ["ue-2023-2831", "ue-1407-2013"]
+
+
+def test_the_named_organisation_sees_the_request_and_confirms_it_on_its_page(client):
+    user_a, user_b = UserFactory(), UserFactory()
+    a = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_a, name="Alfa Nascosta Srl")
+    b = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_b, name="Beta Richiedente Srl")
+    client.force_login(user_b)
+    url_b = reverse("registry:de_minimis", args=[b.pk])
+    client.post(
+        url_b, {"section": "link", "link-fiscal_code": a.fiscal_code, "link-relationship": "controls"}
+    )
+    page_b = client.get(url_b).content.decode()
+    assert "In attesa di conferma" in page_b and a.fiscal_code in page_b and a.name not in page_b
+    link = UndertakingLink.objects.get(organisation=b, linked_organisation=a)
+    client.force_login(user_a)
+    page_a = client.get(reverse("registry:de_minimis", args=[a.pk])).content.decode()
+    assert "Chiede di essere collegata" in page_a and b.name in page_a
+    assert "È controllata dall&#x27;impresa collegata" in page_a  # B controls A, seen from A
+    client.post(reverse("registry:undertaking_link_confirm", args=[a.pk, link.pk]))
+    link.refresh_from_db()
+    assert link.status == "confirmed"
+    client.force_login(user_b)
+    assert a.name in client.get(url_b).content.decode()
+
+
+def test_the_named_organisation_refuses_through_the_page(client):
+    user_a = UserFactory()
+    a = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=user_a)
+    b = OrganisationFactory(legal_form=LegalForm.COMPANY, representative=UserFactory())
+    link = UndertakingLink.objects.create(
+        organisation=b, linked_organisation=a, relationship="controls", declared_by=b.memberships.get().user
+    )
+    client.force_login(user_a)
+    client.post(reverse("registry:undertaking_link_refuse", args=[a.pk, link.pk]))
+    link.refresh_from_db()
+    assert link.status == "refused" and link.ended_at is not None
+    # The declarant cannot answer its own declaration.
+    client.force_login(link.declared_by)
+    assert client.post(reverse("registry:undertaking_link_confirm", args=[b.pk, link.pk])).status_code == 404

@@ -143,5 +143,11 @@ def test_sheet_written_submitted_reviewed_and_interest_declared(client):
         {"organisation_id": project.beneficiary.pk, "message": "Fingo."},
         content_type="application/json",
     )
-    assert not_mine.status_code == 403
+    missing = client.post(
+        f"/api/v1/experiences/{sheet_id}/interests",
+        {"organisation_id": 999_999, "message": "Fingo."},
+        content_type="application/json",
+    )
+    # Another's organisation answers exactly as one that does not exist: ids tell nothing.
+    assert (not_mine.status_code, not_mine.content) == (422, missing.content)
     assert ReplicationInterest.objects.count() == 1

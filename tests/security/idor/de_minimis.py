@@ -32,6 +32,26 @@ def _de_minimis_of_a(w: World):
     return w.cache["de_minimis"]
 
 
+def _link_request_to_a(w: World):
+    """A pending declaration of C naming A: only A (or an officer) confirms or refuses it."""
+    if "link_request" not in w.cache:
+        from grants.registry.models import UndertakingLink
+
+        w.cache["link_request"] = UndertakingLink.objects.create(
+            organisation=w.organisation_c,
+            linked_organisation=w.organisation_a,
+            relationship="controls",
+            declared_by=w.user_a,
+        )
+    return w.cache["link_request"]
+
+
+def _link_request_state(w: World):
+    link = _link_request_to_a(w)
+    link.refresh_from_db()
+    return (link.status, link.ended_at, link.confirmed_by_id)
+
+
 def _de_minimis_secrets(w: World) -> list[str]:
     _de_minimis_of_a(w)
     return ["Ente concedente riservato Alfa", w.organisation_a.name]
@@ -57,6 +77,15 @@ DE_MINIMIS_PAGE_CASES: dict[str, Case] = {
         secrets=_de_minimis_secrets,
         unchanged=_de_minimis_state,
     ),
+    **{
+        name: Case(
+            args=lambda w: {"pk": w.organisation_a.pk, "link_pk": _link_request_to_a(w).pk},
+            method="post",
+            secrets=_de_minimis_secrets,
+            unchanged=_link_request_state,
+        )
+        for name in ("registry:undertaking_link_confirm", "registry:undertaking_link_refuse")
+    },
 }
 
 DE_MINIMIS_API_CASES: dict[str, Case] = {
@@ -89,4 +118,16 @@ DE_MINIMIS_API_CASES: dict[str, Case] = {
         secrets=_de_minimis_secrets,
         unchanged=_de_minimis_state,
     ),
+    **{
+        name: Case(
+            args=lambda w: {"organisation_id": w.organisation_a.pk, "link_id": _link_request_to_a(w).pk},
+            method="post",
+            secrets=_de_minimis_secrets,
+            unchanged=_link_request_state,
+        )
+        for name in (
+            "grants_api_registry_confirm_undertaking_link",
+            "grants_api_registry_refuse_undertaking_link",
+        )
+    },
 }
