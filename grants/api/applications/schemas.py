@@ -70,6 +70,12 @@ class StampDutyOut(Schema):
     legal_basis: str
 
 
+class WithdrawIn(Schema):
+    reason: str = Field(
+        "", max_length=200, description="Perché la domanda è ritirata (resta nel registro delle operazioni)"
+    )
+
+
 class SubmitIn(Schema):
     declarations_accepted: bool = False
 

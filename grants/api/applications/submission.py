@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Header
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from grants.applications import services
 from grants.applications.models import Application
@@ -13,7 +15,7 @@ from grants.core.errors import WrongState
 from ..problems import problem_response
 from . import router
 from .common import application_of, detail
-from .schemas import ApplicationOut, SubmissionOut, SubmitIn
+from .schemas import ApplicationOut, SubmissionOut, SubmitIn, WithdrawIn
 
 
 def _submission(application: Application) -> dict:
@@ -84,8 +86,24 @@ def download_application_receipt(request, application_id: int):
     return response
 
 
-@router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response=ApplicationOut,
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": WithdrawIn.model_json_schema()}},
+        }
+    },
+)
 def withdraw_application(request, application_id: int):
+    """Withdraw a draft or a submitted application before the deadline. The body is optional (clients of
+    version 1.0 send none): ``reason``, asked on the page, is kept in the audit trail with the withdrawal."""
     application = application_of(request, application_id)
-    application = services.withdraw(actor=request.auth, application=application)
+    try:
+        sent = request.content_type == "application/json" and request.body.strip()
+        payload = WithdrawIn.model_validate_json(request.body) if sent else WithdrawIn()
+    except PydanticValidationError as exc:
+        raise ValidationError(exc.errors(include_url=False)) from None
+    application = services.withdraw(actor=request.auth, application=application, reason=payload.reason)
     return detail(application)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from grants.applications.models import Application
+from grants.core.models import AuditEvent
 from grants.core.vocabulary import LegalForm
 from grants.territory.tests.factories import MunicipalityFactory
 
@@ -181,8 +182,20 @@ def test_refused_submission_lists_the_violations(client, applicant):
 def test_withdraw(client, applicant):
     user, organisation = applicant
     application = ready_application(user=user, organisation=organisation)
-    response = post(client, f"{BASE}/applications/{application.pk}/withdraw")
+    response = post(client, f"{BASE}/applications/{application.pk}/withdraw", {"reason": "Partner ritirato"})
     assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"
+    event = AuditEvent.objects.filter(action="application.withdrawn", object_id=str(application.pk)).get()
+    assert "Partner ritirato" in event.reason
+
+
+def test_withdraw_without_a_body_still_works(client, applicant):
+    user, organisation = applicant
+    application = ready_application(user=user, organisation=organisation)
+    response = client.post(
+        f"{BASE}/applications/{application.pk}/withdraw", data=b"", content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
     assert response.json()["status"] == "withdrawn"
 
 
