@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .errors import DomainError
 from .money import parse_amount
@@ -104,3 +106,43 @@ def run_form(
     for message in error_messages(form):
         messages.error(request, message)
     return refused(form)
+
+
+def action_view(
+    *,
+    find: Callable,
+    form_class: type,
+    owner: str,
+    perform: Callable,
+    page: Callable,
+    allowed: Callable | None = None,
+    forbidden: Callable | None = None,
+):
+    """The view of one action (one URL, one form) on the object ``find(request, pk)`` reads (404 when the
+    user may not read it). When ``allowed(user, obj)`` says no, ``forbidden(request)`` answers (403). The
+    POST binds ``form_class`` (``owner`` names its keyword for the object); ``perform(request, obj, data)``
+    calls the service and answers (a redirect with a success message); on invalid input or a refusal,
+    ``page(request, obj, form, status)`` shows the page again with the bound form: 422, or the refusal's own
+    status (409 when the state does not allow it)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        obj = find(request, pk)
+        if allowed is not None and not allowed(request.user, obj):
+            return forbidden(request)
+        form = form_class(request.POST, request.FILES, **{owner: obj})
+        status = {"code": 422}
+
+        def act(data):
+            try:
+                return perform(request, obj, data)
+            except DomainError as exc:
+                status["code"] = exc.status
+                raise
+
+        return run_form(request, form, act, refused=lambda bound: page(request, obj, bound, status["code"]))
+
+    view.__doc__ = perform.__doc__
+    view.__name__ = perform.__name__
+    return view

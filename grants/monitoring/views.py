@@ -15,8 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants.core.errors import DomainError
-from grants.core.forms import error_messages, refusal_message, refusal_to_form, run_form
+from grants.core.forms import action_view, error_messages, refusal_message, refusal_to_form
 from grants.programme.models import Call
 from grants.projects.models import Project
 from grants.projects.permissions import beneficiary_projects
@@ -40,32 +39,16 @@ def _project_or_404(user, pk: int) -> Project:
 
 
 def _action(*, find, form_class, owner: str, allowed, perform, page):
-    """A view for one action on the object ``find(user, pk)`` reads (404 when it may not): 403 when
-    ``allowed(user, obj)`` says no; the POST binds ``form_class`` (``owner`` names its keyword for the
-    object), ``perform(request, obj, cleaned_data)`` calls the service and answers with a redirect; on invalid
-    input or a refusal, ``page(request, obj, form, status)`` shows the page again with the bound form."""
-
-    @login_required
-    @require_POST
-    def view(request, pk: int):
-        obj = find(request.user, pk)
-        if not allowed(request.user, obj):
-            return _forbidden(request)
-        form = form_class(request.POST, request.FILES, **{owner: obj})
-        status = {"code": 422}
-
-        def act(data):
-            try:
-                return perform(request, obj, data)
-            except DomainError as exc:
-                status["code"] = exc.status
-                raise
-
-        return run_form(request, form, act, refused=lambda bound: page(request, obj, bound, status["code"]))
-
-    view.__doc__ = perform.__doc__
-    view.__name__ = perform.__name__
-    return view
+    """``grants.core.forms.action_view`` on the object ``find(user, pk)`` reads (403 page if not allowed)."""
+    return action_view(
+        find=lambda request, pk: find(request.user, pk),
+        form_class=form_class,
+        owner=owner,
+        perform=perform,
+        page=page,
+        allowed=allowed,
+        forbidden=_forbidden,
+    )
 
 
 def _save_targets(request, form: forms.TargetsForm, save) -> dict[str, list[str]]:

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from grants.core.audit import record_event
-from grants.core.forms import first_errors
+from grants.core.forms import action_view, first_errors
 
 from .. import forms, permissions, selectors, services
 from ..models import DocumentType, ExpenseAttachment, ExpenseClaim, PaymentMethod
 from ..services import ItemInput
 from ..states import CONTROLLER_EDITABLE_STATUSES, ClaimStatus, ItemOutcome
-from .common import action_view, claim_or_404
+from .common import claim_or_404
 
 
 @login_required
@@ -73,7 +73,7 @@ def _claim_context(request, claim: ExpenseClaim, form=None) -> dict:
     }
 
 
-def _claim_page(request, claim: ExpenseClaim, form):
+def _claim_page(request, claim: ExpenseClaim, form, _status: int = 422):
     claim.refresh_from_db()
     return render(request, "finance/claim_detail.html", _claim_context(request, claim, form), status=422)
 

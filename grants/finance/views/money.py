@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from grants.core.audit import record_event
-from grants.core.forms import first_errors
+from grants.core.forms import action_view, first_errors
 from grants.projects.models import Project
 
 from .. import forms, permissions, report, selectors, services
 from ..models import Loan, plan_for
 from ..states import PaymentStatus
-from .common import action_view, project_or_404
+from .common import project_or_404
 
 
 @login_required
@@ -61,7 +61,7 @@ def _project_context(request, project: Project, form=None) -> dict:
     }
 
 
-def _project_page(request, project: Project, form):
+def _project_page(request, project: Project, form, _status: int = 422):
     return render(
         request, "finance/project_finance.html", _project_context(request, project, form), status=422
     )
