@@ -105,8 +105,8 @@ def test_page_and_api(call, client):
     application = ready_application(call=call, user=user, organisation=organisation)
     client.force_login(user)
     page = client.post(
-        f"/domande/{application.pk}/",
-        {"section": "bollo", "bollo-stamp_duty_number": "123", "bollo-stamp_duty_issued_on": ""},
+        f"/domande/{application.pk}/sezioni/bollo/",
+        {"bollo-stamp_duty_number": "123", "bollo-stamp_duty_issued_on": ""},
     )
     body = page.content.decode()
     assert page.status_code == 200 and 'id="id_bollo-stamp_duty_number_error"' in body and "14 cifre" in body

@@ -87,9 +87,7 @@ def test_another_organisations_application_is_not_found(client):
     signed_in(client, stranger)
     for name in ("application_detail", "application_submitted", "application_receipt"):
         assert client.get(url(name, application.pk)).status_code == 404
-    response = client.post(
-        url("application_detail", application.pk), {"section": "generale", "general-title": "Rubato"}
-    )
+    response = client.post(url("save_section", application.pk, "generale"), {"general-title": "Rubato"})
     assert response.status_code == 404
     response = client.post(
         url("application_submit", application.pk),
@@ -180,8 +178,8 @@ def test_general_section_saves_and_its_errors_are_shown_next_to_the_field(client
     application = draft()
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
-        {"section": "generale", "general-title": "", "general-abstract": "Sintesi"},
+        url("save_section", application.pk, "generale"),
+        {"general-title": "", "general-abstract": "Sintesi"},
     )
     assert response.status_code == 200
     assert field_error(response, "id_general-title") == "Indicare il titolo del progetto."
@@ -191,14 +189,13 @@ def test_general_section_saves_and_its_errors_are_shown_next_to_the_field(client
 
     municipality = MunicipalityFactory(name="Pinerolo")
     response = client.post(
-        url("application_detail", application.pk),
-        {"section": "generale", "general-title": "Case di quartiere", "general-municipalities": "Atlantide"},
+        url("save_section", application.pk, "generale"),
+        {"general-title": "Case di quartiere", "general-municipalities": "Atlantide"},
     )
     assert field_error(response, "id_general-municipalities") == "«Atlantide» non è un comune del Piemonte."
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "generale"),
         {
-            "section": "generale",
             "general-title": "Case di quartiere",
             "general-abstract": "Servizi di prossimità.",
             "general-municipalities": "pinerolo",
@@ -221,8 +218,8 @@ def test_a_district_call_asks_for_the_district(client):
     response = client.get(url("application_detail", application.pk))
     assert "Il bando è per Distretto della Coesione Sociale" in page_text(response)
     response = client.post(
-        url("application_detail", application.pk),
-        {"section": "generale", "general-title": "T", "general-districts": [district.pk]},
+        url("save_section", application.pk, "generale"),
+        {"general-title": "T", "general-districts": [district.pk]},
     )
     assert response.status_code == 302
     assert list(application.districts.all()) == [district]
@@ -230,7 +227,6 @@ def test_a_district_call_asks_for_the_district(client):
 
 def partner_post(rows, lead_share=""):
     data = {
-        "section": "partenariato",
         "partners-TOTAL_FORMS": str(len(rows)),
         "partners-INITIAL_FORMS": "0",
         "partners-MIN_NUM_FORMS": "0",
@@ -248,7 +244,7 @@ def test_partnership_section_saves_registered_and_unregistered_partners(client):
     registered = OrganisationFactory(legal_form=LegalForm.THIRD_SECTOR)
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "partenariato"),
         partner_post(
             [
                 {"fiscal_code": registered.fiscal_code, "share_percent": "20"},
@@ -272,7 +268,7 @@ def test_partnership_errors_are_shown_next_to_the_partner_field(client):
     application = draft()
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "partenariato"),
         partner_post(
             [
                 {"fiscal_code": "00000000000", "share_percent": "10"},
@@ -288,7 +284,7 @@ def test_partnership_errors_are_shown_next_to_the_partner_field(client):
 
     # The service's error (a missing legal form) lands next to the field of the row that caused it.
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "partenariato"),
         partner_post([{}, {"name": "Senza categoria", "share_percent": "10"}]),
     )
     assert field_error(response, "id_partners-1-legal_form") == "Indicare la categoria giuridica."
@@ -296,7 +292,6 @@ def test_partnership_errors_are_shown_next_to_the_partner_field(client):
 
 def budget_post(rows):
     data = {
-        "section": "piano-finanziario",
         "budget-TOTAL_FORMS": str(len(rows)),
         "budget-INITIAL_FORMS": "0",
         "budget-MIN_NUM_FORMS": "0",
@@ -331,7 +326,7 @@ def test_budget_section_computes_unit_costs_flat_rates_and_totals(client):
     application = draft(call=call)
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "piano-finanziario"),
         budget_post(
             [
                 {"category": "personale", "description": "Educatori", "amount": "10000,00"},
@@ -360,7 +355,7 @@ def test_budget_amounts_are_read_the_italian_way_and_plain(client):
     application = draft(call=call)
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "piano-finanziario"),
         budget_post(
             [
                 {"category": "personale", "description": "Educatori", "amount": "450.000,00"},
@@ -373,7 +368,7 @@ def test_budget_amounts_are_read_the_italian_way_and_plain(client):
     application.refresh_from_db()
     assert application.total_cost == Decimal("461234.50")
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "piano-finanziario"),
         budget_post([{"category": "personale", "amount": "45O.000"}]),
     )
     assert (
@@ -389,13 +384,13 @@ def test_budget_errors_are_shown_next_to_the_field(client):
     application = draft(call=call)
     signed_in(client, application.created_by)
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "piano-finanziario"),
         budget_post([{"category": "personale", "amount": "-5"}, {"category": "ore", "amount": "100"}]),
     )
     assert response.status_code == 200
     assert field_error(response, "id_budget-0-amount") == "L'importo non può essere negativo."
     response = client.post(
-        url("application_detail", application.pk),
+        url("save_section", application.pk, "piano-finanziario"),
         budget_post([{"category": "personale", "amount": "1000"}, {"category": "ore", "amount": "100"}]),
     )
     assert response.status_code == 200
@@ -413,16 +408,16 @@ def test_documents_are_uploaded_per_required_document(client, settings, tmp_path
     prefix = f"doc-{required.pk}-0"
     wrong = SimpleUploadedFile("nota.txt", b"testo", content_type="text/plain")
     response = client.post(
-        url("application_detail", application.pk),
-        {"section": "documenti", "document": required.pk, "owner": "0", f"{prefix}-file": wrong},
+        url("save_section", application.pk, "documenti"),
+        {"document": required.pk, "owner": "0", f"{prefix}-file": wrong},
     )
     assert response.status_code == 200
     assert field_error(response, f"id_{prefix}-file").startswith("Formato non ammesso (text/plain)")
 
     good = SimpleUploadedFile("domanda.pdf", PDF, content_type="application/pdf")
     response = client.post(
-        url("application_detail", application.pk),
-        {"section": "documenti", "document": required.pk, "owner": "0", f"{prefix}-file": good},
+        url("save_section", application.pk, "documenti"),
+        {"document": required.pk, "owner": "0", f"{prefix}-file": good},
     )
     assert response.status_code == 302
     assert application.documents.get().original_name == "domanda.pdf"
@@ -532,9 +527,7 @@ def test_withdraw_a_draft(client):
     assert application.status == ApplicationStatus.WITHDRAWN
     assert "Domanda ritirata" in page_text(response)
     # A withdrawn application cannot be edited any more.
-    response = client.post(
-        url("application_detail", application.pk), {"section": "generale", "general-title": "Di nuovo"}
-    )
+    response = client.post(url("save_section", application.pk, "generale"), {"general-title": "Di nuovo"})
     application.refresh_from_db()
     assert application.title == "Welfare di comunità"
 

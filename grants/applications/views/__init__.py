@@ -14,6 +14,7 @@ from .drafts import (
     application_detail,
     application_list,
     participate,
+    save_section,
 )
 
 # officer_views.py uses the officers' lookups
@@ -47,5 +48,6 @@ __all__ = [
     "participate",
     "partnerships",
     "receipt_response",
+    "save_section",
     "section_of",
 ]

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from grants.core.money import ZERO
 from grants.core.timeutils import now
@@ -409,23 +410,31 @@ SECTION_HANDLERS = {
 
 
 @login_required
+@require_GET
 def application_detail(request, pk: int):
-    """The draft, one card per section, each saved by its own form; read-only once submitted or withdrawn."""
+    """The draft, one card per section, each saved by its own form at its own URL (``save_section``);
+    read-only once submitted or withdrawn."""
+    return _render_detail(request, _application_or_404(request.user, pk))
+
+
+@login_required
+@require_POST
+def save_section(request, pk: int, section: str):
+    """Save one section of the draft (``SECTION_HANDLERS``): its form, the service, and the page again with
+    the errors next to the fields when refused."""
     application = _application_or_404(request.user, pk)
-    if request.method == "POST":
-        handler = SECTION_HANDLERS.get(request.POST.get("section", ""))
-        if handler is None:
-            return HttpResponseBadRequest(_("Sezione sconosciuta."))
-        if not application.is_editable:
-            messages.error(
-                request,
-                _("La domanda è nello stato «%(status)s»: non si può più modificare.")
-                % {"status": application.get_status_display()},
-            )
-            return redirect(_detail_url(application))
-        result = handler(request, application)
-        if isinstance(result, HttpResponse):
-            return result
-        messages.error(request, _("La sezione non è stata salvata: correggere i campi indicati."))
-        return _render_detail(request, application, result)
-    return _render_detail(request, application)
+    handler = SECTION_HANDLERS.get(section)
+    if handler is None:
+        raise Http404(_("Sezione sconosciuta."))
+    if not application.is_editable:
+        messages.error(
+            request,
+            _("La domanda è nello stato «%(status)s»: non si può più modificare.")
+            % {"status": application.get_status_display()},
+        )
+        return redirect(_detail_url(application))
+    result = handler(request, application)
+    if isinstance(result, HttpResponse):
+        return result
+    messages.error(request, _("La sezione non è stata salvata: correggere i campi indicati."))
+    return _render_detail(request, application, result)

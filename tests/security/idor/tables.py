@@ -67,6 +67,13 @@ PAGE_CASES: dict[str, Case] = {
         unchanged=_organisation_state,
     ),
     "applications:application_detail": Case(args=lambda w: {"pk": w.draft.pk}, secrets=_application_secrets),
+    "applications:save_section": Case(
+        args=lambda w: {"pk": w.draft.pk, "section": "generale"},
+        method="post",
+        body=lambda w: {"general-title": "Titolo cambiato da B", "general-abstract": "Sintesi di B"},
+        secrets=_application_secrets,
+        unchanged=_draft_state,
+    ),
     "applications:application_submit": Case(
         args=lambda w: {"pk": w.draft.pk},
         method="post",
