@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from grants.core.errors import DomainError
 
@@ -27,47 +27,7 @@ def _organisation_or_404(user, pk: int) -> Organisation:
         raise Http404(_("Organizzazione non trovata.")) from None
 
 
-@login_required
-def de_minimis(request, pk: int):
-    organisation = _organisation_or_404(request.user, pk)
-    may_declare = can_declare_de_minimis(request.user, organisation)
-    aid_form = DeclaredAidForm(prefix="aid")
-    link_form = UndertakingLinkForm(prefix="link")
-    if request.method == "POST":
-        if not may_declare:
-            raise PermissionDenied
-        section = request.POST.get("section")
-        try:
-            if section == "aid":
-                aid_form = DeclaredAidForm(request.POST, prefix="aid")
-                if aid_form.is_valid():
-                    services.declare_de_minimis_aid(
-                        actor=request.user, organisation=organisation, **aid_form.cleaned_data
-                    )
-                    messages.success(request, _("Aiuto de minimis dichiarato."))
-                    return redirect("registry:de_minimis", pk=organisation.pk)
-            elif section == "link":
-                link_form = UndertakingLinkForm(request.POST, prefix="link")
-                if link_form.is_valid():
-                    link = services.link_undertaking(
-                        actor=request.user, organisation=organisation, **link_form.cleaned_data
-                    )
-                    if link.is_confirmed:
-                        messages.success(request, _("Impresa collegata: i suoi aiuti si sommano ai tuoi."))
-                    else:
-                        messages.success(
-                            request,
-                            _(
-                                "Collegamento dichiarato: l'altra impresa deve confermarlo. Nel frattempo "
-                                "i suoi aiuti si sommano ai tuoi, non ai suoi."
-                            ),
-                        )
-                    return redirect("registry:de_minimis", pk=organisation.pk)
-            else:
-                raise Http404(_("Sezione sconosciuta."))
-        except ValidationError as exc:
-            (aid_form if section == "aid" else link_form).add_service_errors(exc)
-        messages.error(request, _("I dati non sono stati salvati: correggere i campi indicati."))
+def _page(request, organisation: Organisation, *, aid_form=None, link_form=None, status: int = 200):
     position = selectors.de_minimis_position(organisation)
     return render(
         request,
@@ -79,11 +39,77 @@ def de_minimis(request, pk: int):
             "links": selectors.link_views_of(organisation),
             "linked_count": len(position.organisation_ids) - 1,
             "pending_count": len(position.pending_organisation_ids),
-            "may_declare": may_declare,
-            "aid_form": aid_form,
-            "link_form": link_form,
+            "may_declare": can_declare_de_minimis(request.user, organisation),
+            "aid_form": aid_form or DeclaredAidForm(prefix="aid"),
+            "link_form": link_form or UndertakingLinkForm(prefix="link"),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def de_minimis(request, pk: int):
+    """Where the single undertaking stands, the aid received and the links; the two forms post to their own
+    URLs (``declare_aid``, ``declare_link``)."""
+    return _page(request, _organisation_or_404(request.user, pk))
+
+
+def _declaring(request, pk: int) -> Organisation:
+    organisation = _organisation_or_404(request.user, pk)
+    if not can_declare_de_minimis(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _refused(request, organisation: Organisation, **forms):
+    messages.error(request, _("I dati non sono stati salvati: correggere i campi indicati."))
+    return _page(request, organisation, status=422, **forms)
+
+
+@login_required
+@require_POST
+def declare_aid(request, pk: int):
+    organisation = _declaring(request, pk)
+    form = DeclaredAidForm(request.POST, prefix="aid")
+    if form.is_valid():
+        try:
+            services.declare_de_minimis_aid(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Aiuto de minimis dichiarato."))
+            return redirect("registry:de_minimis", pk=organisation.pk)
+    return _refused(request, organisation, aid_form=form)
+
+
+@login_required
+@require_POST
+def declare_link(request, pk: int):
+    organisation = _declaring(request, pk)
+    form = UndertakingLinkForm(request.POST, prefix="link")
+    if form.is_valid():
+        try:
+            link = services.link_undertaking(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if link.is_confirmed:
+                messages.success(request, _("Impresa collegata: i suoi aiuti si sommano ai tuoi."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Collegamento dichiarato: l'altra impresa deve confermarlo. Nel frattempo "
+                        "i suoi aiuti si sommano ai tuoi, non ai suoi."
+                    ),
+                )
+            return redirect("registry:de_minimis", pk=organisation.pk)
+    return _refused(request, organisation, link_form=form)
 
 
 @login_required

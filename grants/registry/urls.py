@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("organizzazioni/<int:pk>/de-minimis/", deminimis_views.de_minimis, name="de_minimis"),
     path(
+        "organizzazioni/<int:pk>/de-minimis/aiuti/",
+        deminimis_views.declare_aid,
+        name="de_minimis_declare_aid",
+    ),
+    path(
+        "organizzazioni/<int:pk>/de-minimis/collegamenti/",
+        deminimis_views.declare_link,
+        name="de_minimis_declare_link",
+    ),
+    path(
         "organizzazioni/<int:pk>/de-minimis/aiuti/<int:aid_pk>/elimina/",
         deminimis_views.declared_aid_remove,
         name="declared_aid_remove",

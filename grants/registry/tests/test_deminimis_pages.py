@@ -31,9 +31,8 @@ def test_page_shows_headroom_and_declared_aid_is_saved(member):
     page = client.get(url).content.decode()
     assert "300.000,00 €" in page and "200.000,00 €" in page
     response = client.post(
-        url,
+        reverse("registry:de_minimis_declare_aid", args=[company.pk]),
         {
-            "section": "aid",
             "aid-granted_on": (date.today() - timedelta(days=3)).isoformat(),
             "aid-granting_body": "Comune di Biella",
             "aid-amount": "2500.00",
@@ -46,15 +45,14 @@ def test_page_shows_headroom_and_declared_aid_is_saved(member):
 def test_future_date_is_refused_next_to_the_field_and_nothing_is_saved(member):
     client, company = member
     response = client.post(
-        reverse("registry:de_minimis", args=[company.pk]),
+        reverse("registry:de_minimis_declare_aid", args=[company.pk]),
         {
-            "section": "aid",
             "aid-granted_on": (date.today() + timedelta(days=3)).isoformat(),
             "aid-granting_body": "Comune di Biella",
             "aid-amount": "2500.00",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="id_aid-granted_on_error"' in response.content.decode()
     assert "non può essere futura" in response.content.decode()
     assert not DeMinimisAid.objects.exists()
@@ -63,9 +61,9 @@ def test_future_date_is_refused_next_to_the_field_and_nothing_is_saved(member):
 def test_link_and_end_link_through_the_page(member):
     client, company = member
     other = OrganisationFactory(legal_form=LegalForm.COMPANY)
-    url = reverse("registry:de_minimis", args=[company.pk])
     client.post(
-        url, {"section": "link", "link-fiscal_code": other.fiscal_code, "link-relationship": "controls"}
+        reverse("registry:de_minimis_declare_link", args=[company.pk]),
+        {"link-fiscal_code": other.fiscal_code, "link-relationship": "controls"},
     )
     link = UndertakingLink.objects.get(organisation=company, linked_organisation=other)
     client.post(reverse("registry:undertaking_link_end", args=[company.pk, link.pk]))
@@ -127,7 +125,8 @@ def test_the_named_organisation_sees_the_request_and_confirms_it_on_its_page(cli
     client.force_login(user_b)
     url_b = reverse("registry:de_minimis", args=[b.pk])
     client.post(
-        url_b, {"section": "link", "link-fiscal_code": a.fiscal_code, "link-relationship": "controls"}
+        reverse("registry:de_minimis_declare_link", args=[b.pk]),
+        {"link-fiscal_code": a.fiscal_code, "link-relationship": "controls"},
     )
     page_b = client.get(url_b).content.decode()
     assert "In attesa di conferma" in page_b and a.fiscal_code in page_b and a.name not in page_b

@@ -60,11 +60,26 @@ def _de_minimis_secrets(w: World) -> list[str]:
 def _de_minimis_state(w: World):
     _aid, link = _de_minimis_of_a(w)
     link.refresh_from_db()
-    return (sorted(w.organisation_a.de_minimis_aid.values_list("pk", "amount")), link.ended_at)
+    links = sorted(w.organisation_a.undertaking_links.values_list("pk", "linked_organisation_id", "status"))
+    return (sorted(w.organisation_a.de_minimis_aid.values_list("pk", "amount")), link.ended_at, links)
 
 
 DE_MINIMIS_PAGE_CASES: dict[str, Case] = {
     "registry:de_minimis": Case(args=lambda w: {"pk": w.organisation_a.pk}, secrets=_de_minimis_secrets),
+    "registry:de_minimis_declare_aid": Case(
+        args=lambda w: {"pk": w.organisation_a.pk},
+        method="post",
+        body=lambda w: {"aid-granted_on": "2026-01-02", "aid-granting_body": "Ente B", "aid-amount": "1000"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "registry:de_minimis_declare_link": Case(
+        args=lambda w: {"pk": w.organisation_a.pk},
+        method="post",
+        body=lambda w: {"link-fiscal_code": w.organisation_b.fiscal_code, "link-relationship": "controls"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
     "registry:declared_aid_remove": Case(
         args=lambda w: {"pk": w.organisation_a.pk, "aid_pk": _de_minimis_of_a(w)[0].pk},
         method="post",
