@@ -22,7 +22,7 @@ from .common import call_or_404, forbidden, submit_form
 def call_overview(request, code: str):
     if not permissions.can_view_evaluation(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     panel = selectors.panel_of(call)
     return render(
         request,
@@ -44,7 +44,7 @@ def call_overview(request, code: str):
 def _panel_action(request, code: str, form, action):
     if not permissions.can_manage_panel(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     return submit_form(
         request,
         form,
@@ -105,7 +105,7 @@ def _checked_application(request, code: str, pk: int):
     """(call, application) for an officer who may check admissibility; None when they may not."""
     if not permissions.can_check_admissibility(request.user):
         return None
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     try:
         return call, selectors.call_application(call, pk)
     except Application.DoesNotExist:
