@@ -16,7 +16,9 @@ def assign_call_staff(*, actor, call: Call, user, role: str) -> CallStaff:
     if not can_assign_call_staff(actor):
         raise PermissionDenied(_("Solo il responsabile di misura assegna il personale del bando."))
     if role not in CallStaffRole.values:
-        raise DomainError(_("Ruolo non valido."), errors=[field_message("role", "invalid", _("Ruolo non valido."))])
+        raise DomainError(
+            _("Ruolo non valido."), errors=[field_message("role", "invalid", _("Ruolo non valido."))]
+        )
     if not (user.is_active and user.is_staff):
         raise DomainError(
             _("Solo il personale attivo della Regione può lavorare su un bando."),

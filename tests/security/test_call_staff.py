@@ -6,14 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from grants.applications import services
+from grants.applications.tests.factories import member_of, open_call, ready_application
 from grants.core.models import AuditEvent
 from grants.evaluation.tests.factories import OFFICER_PERMISSIONS, manager
 from grants.programme import services as programme_services
 from grants.programme.models import CallStaff
 from grants.programme.permissions import is_call_staff, staff_calls
 from grants.registry.tests.factories import staff_user
-
-from .factories import member_of, open_call, ready_application
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
