@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from grants.programme.models import Call
+from grants.programme.permissions import can_assign_call_staff
 
 from ..budget import aid_intensity
 from ..bulk_download import archives_of
@@ -54,6 +55,7 @@ def officer_application_list(request, code: str):
             "page": page,
             "query": query.urlencode(),
             "archive": archives_of(request.user, call).first(),
+            "can_assign_call_staff": can_assign_call_staff(request.user),
         },
     )
 

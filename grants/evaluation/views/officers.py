@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
+from grants.programme.permissions import can_assign_call_staff
 
 from .. import permissions, selectors, services
 from ..forms import AdmissibilityForm, EmptyForm, IntegrationRequestForm, PanelForm, PanelMemberForm
@@ -37,6 +38,7 @@ def call_overview(request, code: str):
             .order_by("last_name", "first_name", "email"),
             "ranking": selectors.ranking_of(call),
             "can_manage_panel": permissions.can_manage_panel(request.user),
+            "can_assign_call_staff": can_assign_call_staff(request.user),
         },
     )
 
