@@ -69,3 +69,44 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     with django_db_blocker.unblock(), connection.schema_editor() as schema_editor:
         for operation in _data_operations():
             operation.code(apps, schema_editor)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_staff_on_every_new_call():
+    """Staff rights are per call. The staff of the tests (``registry.tests.factories.staff_user``) are
+    officers of every call, also of those made after them, unless they were made for some calls only; so
+    is any staff user a test makes otherwise (``UserFactory(is_staff=True)``)."""
+    from django.db.models.signals import post_save
+
+    from grants.accounts.models import User
+    from grants.programme.models import Call, CallStaff
+    from grants.registry.tests.factories import SCOPED_STAFF_DOMAIN
+
+    def assign(sender, instance, created, raw=False, **kwargs):
+        if not created or raw:
+            return
+        staff = User.objects.filter(is_staff=True).exclude(email__endswith=f"@{SCOPED_STAFF_DOMAIN}")
+        CallStaff.objects.bulk_create(
+            [
+                CallStaff(call=instance, user_id=pk, role="officer")
+                for pk in staff.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+
+    def assign_every_call(sender, instance, created, raw=False, **kwargs):
+        if not created or raw or not instance.is_staff or instance.email.endswith(f"@{SCOPED_STAFF_DOMAIN}"):
+            return
+        CallStaff.objects.bulk_create(
+            [
+                CallStaff(call_id=pk, user=instance, role="officer")
+                for pk in Call.objects.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+
+    post_save.connect(assign, sender=Call, dispatch_uid="tests_staff_on_every_new_call")
+    post_save.connect(assign_every_call, sender=User, dispatch_uid="tests_new_staff_on_every_call")
+    yield
+    post_save.disconnect(sender=Call, dispatch_uid="tests_staff_on_every_new_call")
+    post_save.disconnect(sender=User, dispatch_uid="tests_new_staff_on_every_call")

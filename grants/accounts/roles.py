@@ -91,6 +91,11 @@ _RUN_FINANCE = [
     *(f"finance.{a}_paymentplan" for a in ("add", "change", "view")),
 ]
 _CHECK_CLAIMS = ["finance.check_claim"]
+# Staff rights reach only the calls one is RUP or officer of; these reach every call and assign the others.
+_ASSIGN_CALL_STAFF = [
+    "programme.assign_call_staff",
+    *(f"programme.{a}_callstaff" for a in ("add", "change", "delete", "view")),
+]
 
 ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     StaffRole.OFFICER: _CONFIGURE_PROGRAMME
@@ -113,7 +118,9 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _RUN_MONITORING
     + _RUN_PROJECTS
     + _RUN_FINANCE
-    + ["evaluation.approve_ranking", "monitoring.view_sensitive_data", "finance.approve_payment"],
+    + ["evaluation.approve_ranking", "monitoring.view_sensitive_data", "finance.approve_payment"]
+    # The head of measure assigns each call's RUP and officers, and sees every call (grants.programme).
+    + _ASSIGN_CALL_STAFF,
     StaffRole.EVALUATOR: _VIEW_PROGRAMME,
     StaffRole.CONTROLLER: _VIEW_PROGRAMME
     + _VIEW_REGISTRY

@@ -8,6 +8,7 @@ A partner's participation is confirmed by an active member of the partner organi
 
 from django.db.models import QuerySet
 
+from grants.programme.permissions import is_call_staff
 from grants.registry.models import Membership, Organisation
 
 from .models import Application, ApplicationPartner
@@ -45,11 +46,14 @@ def can_confirm_participation(user, partner: ApplicationPartner) -> bool:
 
 def can_view_call_applications(user, call=None) -> bool:
     """Regional staff with the right over the applications submitted to calls (applications.view_application:
-    officers and managers). Seeing the calls is not enough: evaluators and controllers see them too, and an
-    evaluator may open an application only through an assignment free of conflicts of interest.
+    officers and managers) and, when ``call`` is given, working on that call (its RUP or officers; the head of
+    measure on every call: ``grants.programme.permissions.staff_calls``). Seeing the calls is not enough:
+    evaluators and controllers see them too, and an evaluator may open an application only through an
+    assignment free of conflicts of interest.
 
     The one check of the officers' list, detail, XLSX export, document downloads and document archives,
-    on pages and API alike. Staff rights are role permissions (grants.accounts.roles), not per call: ``call``
-    is taken so the callers already say which call they are on; what they may reach is always scoped to
-    that call (an application, document or archive of another call is not found under its code)."""
-    return bool(_is_signed_in(user) and user.is_staff and user.has_perm("applications.view_application"))
+    on pages and API alike. Without ``call`` it answers the role question alone (403 for anyone else);
+    with it, a call one does not work on answers False, and the callers answer 404, as for a missing call."""
+    if not (_is_signed_in(user) and user.is_staff and user.has_perm("applications.view_application")):
+        return False
+    return call is None or is_call_staff(user, call)

@@ -15,6 +15,7 @@ from grants.accounts.mfa import DEMO_TOTP_SECRET, set_totp_secret
 from grants.accounts.models import StaffRole
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.programme.loader import load_programme_file
+from grants.programme.models import Call, CallStaff, CallStaffRole
 from grants.registry.models import Membership, MembershipRole, Organisation
 from grants.territory.models import Municipality
 from grants.territory.services import load_territory
@@ -136,6 +137,17 @@ def load_staff(report: DemoReport) -> None:
     if admin_created:
         set_totp_secret(admin, DEMO_TOTP_SECRET)
     report.add(f"Utenti della Regione (demo): {created + admin_created} creati, {len(STAFF) + 1} in tutto")
+    # Staff rights are per call: the demo officers work on every demo call (the manager sees them all).
+    officer_emails = [email for email, _first, _last, role in STAFF if role == StaffRole.OFFICER]
+    officers = list(get_user_model().objects.filter(email__in=officer_emails))
+    CallStaff.objects.bulk_create(
+        [
+            CallStaff(call=call, user=officer, role=CallStaffRole.OFFICER)
+            for call in Call.objects.all()
+            for officer in officers
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.programme.models import CallStaffRole
+from grants.programme.selectors import assignable_staff
+
 from .services import ChecklistAnswer
 
 INVALID_VALUES = gettext_lazy("Valori non validi.")
@@ -183,3 +186,43 @@ class IntegrationAnswerForm(forms.Form):
         data = super().clean()
         data["responses"] = {item.pk: data.get(f"item-{item.pk}", "") for item in self.items}
         return data
+
+
+# --- the head of measure: the call's RUP and officers ---------------------------------------------------
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} – {obj.email}" if name else obj.email
+
+
+class CallStaffForm(forms.Form):
+    """Add a person to the call's staff: one of the Region's active staff, as RUP or officer."""
+
+    user = StaffUserChoiceField(
+        queryset=None,
+        label=gettext_lazy("Persona"),
+        empty_label=gettext_lazy("Scegli una persona"),
+        error_messages={
+            "required": gettext_lazy("Scegli la persona da assegnare."),
+            "invalid_choice": gettext_lazy("Questa persona non può lavorare sul bando."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Ruolo"),
+        error_messages={
+            "required": gettext_lazy("Scegli il ruolo."),
+            "invalid_choice": gettext_lazy("Ruolo non valido."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = assignable_staff()
+        self.fields["role"].choices = CallStaffRole.choices
+
+
+class CallStaffRemoveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Confermo la rimozione dal bando"),
+        error_messages={"required": gettext_lazy("Spunta la conferma per rimuovere la persona dal bando.")},
+    )

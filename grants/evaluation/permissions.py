@@ -3,9 +3,12 @@
 Staff rights are Django permissions carried by the staff roles' groups (grants.accounts.roles):
 officers run the formal check, integration requests, the panel and the ranking proposal; managers also
 approve the ranking. Evaluators act only on what they are assigned, as members of the call's panel.
+Staff rights reach only the calls one works on (``grants.programme.permissions.is_call_staff``: the call's
+RUP and officers, the head of measure on every call): each check takes the call when the caller has one.
 """
 
 from grants.applications.permissions import can_act_for
+from grants.programme.permissions import is_call_staff
 
 from .models import Assignment, AssignmentStatus, Panel, PanelMember
 
@@ -16,34 +19,43 @@ def _is_staff(user) -> bool:
     )
 
 
-def can_check_admissibility(user) -> bool:
+def _on_call(user, call) -> bool:
+    """No call given: the role question alone; a call: the user must also work on it."""
+    return call is None or is_call_staff(user, call)
+
+
+def can_check_admissibility(user, call=None) -> bool:
     """Formal check and integration requests (funzionario istruttore)."""
-    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityreview")
+    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityreview") and _on_call(user, call)
 
 
-def can_configure_checklist(user) -> bool:
-    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityitem")
+def can_configure_checklist(user, call=None) -> bool:
+    return _is_staff(user) and user.has_perm("evaluation.change_admissibilityitem") and _on_call(user, call)
 
 
-def can_manage_panel(user) -> bool:
+def can_manage_panel(user, call=None) -> bool:
     """Members, president, assignments."""
-    return _is_staff(user) and user.has_perm("evaluation.change_panel")
+    return _is_staff(user) and user.has_perm("evaluation.change_panel") and _on_call(user, call)
 
 
-def can_view_evaluation(user) -> bool:
+def can_view_evaluation(user, call=None) -> bool:
     """The officers' overview of a call: admissibility, assignments, consolidated scores, ranking."""
-    return _is_staff(user) and (
-        user.has_perm("evaluation.view_ranking") or user.has_perm("evaluation.change_admissibilityreview")
+    return (
+        _is_staff(user)
+        and (
+            user.has_perm("evaluation.view_ranking") or user.has_perm("evaluation.change_admissibilityreview")
+        )
+        and _on_call(user, call)
     )
 
 
-def can_prepare_ranking(user) -> bool:
-    return _is_staff(user) and user.has_perm("evaluation.change_ranking")
+def can_prepare_ranking(user, call=None) -> bool:
+    return _is_staff(user) and user.has_perm("evaluation.change_ranking") and _on_call(user, call)
 
 
-def can_approve_ranking(user) -> bool:
+def can_approve_ranking(user, call=None) -> bool:
     """Managers (responsabile di misura)."""
-    return _is_staff(user) and user.has_perm("evaluation.approve_ranking")
+    return _is_staff(user) and user.has_perm("evaluation.approve_ranking") and _on_call(user, call)
 
 
 def panel_member(user, panel: Panel | None) -> PanelMember | None:
@@ -80,7 +92,7 @@ def can_set_consensus(user, application) -> bool:
 def can_see_evaluations(user, application) -> bool:
     """Who may ask for an application's evaluations: staff who oversee the evaluation and the evaluators it
     was assigned to (what each of them sees is narrowed by ``selectors.visible_evaluations``)."""
-    return can_view_evaluation(user) or (
+    return can_view_evaluation(user, application.call_id) or (
         _is_staff(user) and Assignment.objects.filter(application=application, member__user=user).exists()
     )
 
@@ -97,4 +109,4 @@ def can_present_executive(user, application) -> bool:
 
 def can_renounce(user, application) -> bool:
     """The applicant renounces; an officer may record a renunciation received on paper."""
-    return can_act_for(user, application.applicant) or can_prepare_ranking(user)
+    return can_act_for(user, application.applicant) or can_prepare_ranking(user, application.call_id)

@@ -8,8 +8,13 @@
 - managers (``finance.approve_payment``) approve the payments someone else proposed;
 - a controller (``finance.check_claim``) reaches only the claims assigned to them, and nothing else of the
   project (to them another claim does not exist: 404).
+
+Staff rights reach only the projects of the calls one works on (``grants.programme.permissions``: the call's
+RUP and officers; the head of measure and superusers every call): every check takes the call when the caller
+has it, and a project of another call answers 404, as a missing one.
 """
 
+from grants.programme.permissions import is_call_staff
 from grants.projects.models import Project
 from grants.projects.permissions import is_beneficiary_member
 
@@ -22,40 +27,41 @@ def _is_staff(user) -> bool:
     )
 
 
-def _staff_with(user, permission: str) -> bool:
-    return _is_staff(user) and user.has_perm(permission)
+def _staff_with(user, permission: str, call=None) -> bool:
+    """The role's permission and, when ``call`` (a Call or its id) is given, working on that call."""
+    return _is_staff(user) and user.has_perm(permission) and (call is None or is_call_staff(user, call))
 
 
-def can_view_all_finance(user) -> bool:
-    return _staff_with(user, "finance.view_payment")
+def can_view_all_finance(user, call=None) -> bool:
+    return _staff_with(user, "finance.view_payment", call)
 
 
-def can_propose_payment(user) -> bool:
-    return _staff_with(user, "finance.add_payment")
+def can_propose_payment(user, call=None) -> bool:
+    return _staff_with(user, "finance.add_payment", call)
 
 
-def can_approve_payment(user) -> bool:
-    return _staff_with(user, "finance.approve_payment")
+def can_approve_payment(user, call=None) -> bool:
+    return _staff_with(user, "finance.approve_payment", call)
 
 
-def can_manage_guarantees(user) -> bool:
-    return _staff_with(user, "finance.add_guarantee")
+def can_manage_guarantees(user, call=None) -> bool:
+    return _staff_with(user, "finance.add_guarantee", call)
 
 
-def can_manage_loans(user) -> bool:
-    return _staff_with(user, "finance.add_loan")
+def can_manage_loans(user, call=None) -> bool:
+    return _staff_with(user, "finance.add_loan", call)
 
 
-def can_manage_recoveries(user) -> bool:
-    return _staff_with(user, "finance.change_recovery")
+def can_manage_recoveries(user, call=None) -> bool:
+    return _staff_with(user, "finance.change_recovery", call)
 
 
-def can_configure_payment_plan(user) -> bool:
-    return _staff_with(user, "finance.change_paymentplan")
+def can_configure_payment_plan(user, call=None) -> bool:
+    return _staff_with(user, "finance.change_paymentplan", call)
 
 
-def can_assign_claims(user) -> bool:
-    return _staff_with(user, "finance.assign_claim")
+def can_assign_claims(user, call=None) -> bool:
+    return _staff_with(user, "finance.assign_claim", call)
 
 
 def can_be_controller(user) -> bool:
@@ -64,7 +70,7 @@ def can_be_controller(user) -> bool:
 
 def can_read_project_finance(user, project: Project) -> bool:
     """Payments, loan, recoveries and the budget report of a project."""
-    return can_view_all_finance(user) or is_beneficiary_member(user, project)
+    return can_view_all_finance(user, project.call_id) or is_beneficiary_member(user, project)
 
 
 def is_assigned_controller(user, claim: ExpenseClaim) -> bool:
@@ -74,7 +80,7 @@ def is_assigned_controller(user, claim: ExpenseClaim) -> bool:
 def can_read_claim(user, claim: ExpenseClaim) -> bool:
     return (
         is_beneficiary_member(user, claim.project)
-        or can_view_all_finance(user)
+        or can_view_all_finance(user, claim.project.call_id)
         or is_assigned_controller(user, claim)
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from grants.applications.budget import CategoryRule
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import in_rome, now
+from grants.programme.permissions import scope_to_staff_calls
 from grants.projects.models import Project
 from grants.projects.permissions import beneficiary_projects
 from grants.projects.selectors import can_receive_payments
@@ -127,9 +128,12 @@ def payable_now(project: Project) -> list[PayableRow]:
 
 # --- lists ----------------------------------------------------------------------------------------------
 def finance_projects(user) -> QuerySet[Project]:
-    """Every project for finance staff; otherwise the projects of the user's organisations (a controller
-    reaches claims, not projects: their list is assigned_claims)."""
-    projects = Project.objects.all() if can_view_all_finance(user) else beneficiary_projects(user)
+    """For finance staff every project of the calls they work on; otherwise the projects of the user's
+    organisations (a controller reaches claims, not projects: their list is assigned_claims)."""
+    if can_view_all_finance(user):
+        projects = scope_to_staff_calls(user, Project.objects.all())
+    else:
+        projects = beneficiary_projects(user)
     return projects.select_related("call", "beneficiary").order_by("title", "pk")
 
 

@@ -18,11 +18,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from grants.core.money import ZERO, format_eur
 
-from . import services
+from . import selectors, services
 from .models import (
     Call,
     CallPhase,
     CallReserve,
+    CallStaff,
     CostCategory,
     Criterion,
     Fund,
@@ -31,6 +32,7 @@ from .models import (
     Programme,
     RequiredDocument,
 )
+from .permissions import can_assign_call_staff
 
 
 def _apply_errors(form: forms.ModelForm, errors: dict[str, list[str]]) -> None:
@@ -226,6 +228,30 @@ def _run_service(modeladmin, request, queryset, service, done_message):
         modeladmin.message_user(request, done_message(done), level=messages.SUCCESS)
 
 
+class CallStaffInline(admin.TabularInline):
+    """The call's RUP and officers. Additions and removals go through the services (audited, head of
+    measure only); an existing row is not edited in place: remove it and add the new one."""
+
+    model = CallStaff
+    extra = 0
+    fields = ("user", "role", "assigned_by", "assigned_at")
+    readonly_fields = ("assigned_by", "assigned_at")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = selectors.assignable_staff()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return can_assign_call_staff(request.user) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_assign_call_staff(request.user) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Call)
 class CallAdmin(SimpleHistoryAdmin):
     form = CallAdminForm
@@ -241,8 +267,22 @@ class CallAdmin(SimpleHistoryAdmin):
         CostCategoryInline,
         CriterionInline,
         RequiredDocumentInline,
+        CallStaffInline,
     ]
     actions = ["publish", "approve_ranking", "archive"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CallStaff:
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        for staff in formset.deleted_objects:
+            services.remove_call_staff(actor=request.user, staff=staff)
+        for staff in rows:
+            if staff.pk is None:
+                services.assign_call_staff(
+                    actor=request.user, call=form.instance, user=staff.user, role=staff.role
+                )
+        return None
 
     def save_model(self, request, obj, form, change):
         services.save_call(actor=request.user, call=obj, check_children=False)

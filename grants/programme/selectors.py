@@ -18,6 +18,7 @@ from grants.core.timeutils import now
 from .models import (
     Call,
     CallPhaseStatus,
+    CallStaff,
     CallStatus,
     Criterion,
     Fund,
@@ -246,3 +247,24 @@ def criteria_tree(criteria) -> list[Criterion]:
 def criteria_total(tree: list[Criterion]) -> Decimal:
     """The points a proposal can score on the root criteria; bonus criteria (premiali) come on top."""
     return sum((c.max_points for c in tree if not c.is_bonus), Decimal(0))
+
+
+# --- the staff of each call -------------------------------------------------------------------------------
+def call_staff(call: Call) -> QuerySet[CallStaff]:
+    """The call's RUP and officers, the RUP first, each with their user."""
+    return (
+        CallStaff.objects.filter(call=call)
+        .select_related("user", "assigned_by")
+        .order_by("-role", "user__last_name", "user__first_name", "user__email")
+    )
+
+
+def assignable_staff():
+    """Who may work on a call: the Region's active staff, by name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .order_by("last_name", "first_name", "email")
+    )

@@ -29,11 +29,12 @@ class OfficerOnly(DomainError):
 
 
 def _officer_call(request, code: str) -> Call:
-    """The call for staff with rights on its applications (403 for anyone else, before any 404)."""
-    call = Call.objects.filter(code=code).first()
-    if not can_view_call_applications(request.auth, call):
+    """The call for staff with rights on its applications (403 for anyone else, before any 404); a call the
+    officer does not work on answers 404, as a missing one."""
+    if not can_view_call_applications(request.auth):
         raise OfficerOnly(OFFICER_ONLY)
-    if call is None:
+    call = Call.objects.filter(code=code).first()
+    if call is None or not can_view_call_applications(request.auth, call):
         raise Http404
     return call
 

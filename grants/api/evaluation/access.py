@@ -1,5 +1,5 @@
 """What the evaluation endpoints find before calling a service: 403 without the permission, 404 when
-nothing visible has that id."""
+nothing visible has that id (also a call, or an application of a call, the officer does not work on)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,13 +8,14 @@ from grants.applications.models import Application
 from grants.evaluation import permissions, selectors
 from grants.evaluation.models import Assignment
 from grants.programme.models import Call
+from grants.programme.permissions import is_call_staff
 
 
 def staff_call(request, call_id: int, check) -> Call:
     if not check(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     call = selectors.published_call(call_id)
-    if call is None:
+    if call is None or not is_call_staff(request.auth, call):  # a call one does not work on: as a missing one
         raise Http404
     return call
 
@@ -23,7 +24,7 @@ def staff_application(request, application_id: int, check) -> Application:
     if not check(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     application = selectors.submitted_application(application_id)
-    if application is None:
+    if application is None or not is_call_staff(request.auth, application.call_id):
         raise Http404
     return application
 

@@ -72,7 +72,7 @@ def get_ranking(request, call_id: int, stage: Stage = "final"):
     call = selectors.published_call(call_id)
     if call is None:
         raise Http404
-    staff = permissions.can_view_evaluation(request.auth)
+    staff = permissions.can_view_evaluation(request.auth, call)  # staff of another call: the public view
     ranking = selectors.ranking_of(call, stage) if staff else selectors.published_ranking(call, stage)
     if ranking is None:
         raise Http404

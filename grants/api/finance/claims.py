@@ -75,9 +75,9 @@ def _item_out(item: ExpenseItem) -> dict:
 def _claim_out(request, claim: ExpenseClaim) -> dict:
     claim.refresh_from_db()
     # Refused attempts to claim a document twice are for the control, not for the beneficiary.
-    staff_view = permissions.can_view_all_finance(request.auth) or permissions.is_assigned_controller(
-        request.auth, claim
-    )
+    staff_view = permissions.can_view_all_finance(
+        request.auth, claim.project.call_id
+    ) or permissions.is_assigned_controller(request.auth, claim)
     return {
         "id": claim.pk,
         "project_id": claim.project_id,

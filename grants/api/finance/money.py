@@ -15,6 +15,7 @@ from grants.finance.models import (
     plan_for,
 )
 from grants.programme.models import Call
+from grants.programme.permissions import is_call_staff
 from grants.projects.models import Project
 
 from ..problems import problem_response
@@ -143,7 +144,7 @@ def get_payment_plan(request, call_id: int):
     if not permissions.can_view_all_finance(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     call = Call.objects.filter(pk=call_id).first()
-    if call is None:
+    if call is None or not is_call_staff(request.auth, call):  # a call one does not work on: as a missing one
         raise Http404
     return _plan_out(call)
 
@@ -153,7 +154,7 @@ def put_payment_plan(request, call_id: int, payload: PlanIn):
     if not permissions.can_configure_payment_plan(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     call = Call.objects.filter(pk=call_id).first()
-    if call is None:
+    if call is None or not is_call_staff(request.auth, call):  # a call one does not work on: as a missing one
         raise Http404
     services.save_payment_plan(
         actor=request.auth,

@@ -75,7 +75,7 @@ def create_missing_project(request, application_id: int):
     if not permissions.can_manage_projects(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     application = Application.objects.filter(pk=application_id).first()
-    if application is None:
+    if application is None or not permissions.can_manage_projects(request.auth, application.call_id):
         raise Http404
     project = services.create_missing_projects(actor=request.auth, application=application)
     return Status(201, detail(project))

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from grants.programme.models import Call
+from grants.programme.permissions import can_assign_call_staff
 
 from ..budget import aid_intensity
 from ..bulk_download import archives_of
@@ -19,11 +20,12 @@ from .drafts import _budget_summary, _documents_of
 
 # --- officers -----------------------------------------------------------------------------------------------
 def _officer_call(request, code: str) -> Call | None:
-    """The call, for staff who may see its applications; None for anyone else (answered 403)."""
-    call = Call.objects.select_related("measure").filter(code=code).first()
-    if not can_view_call_applications(request.user, call):
+    """The call, for staff who may see its applications; None for anyone else (answered 403). A call the
+    officer does not work on is not found (404), as a missing one."""
+    if not can_view_call_applications(request.user):
         return None
-    if call is None:
+    call = Call.objects.select_related("measure").filter(code=code).first()
+    if call is None or not can_view_call_applications(request.user, call):
         raise Http404(_("Bando non trovato."))
     return call
 
@@ -53,6 +55,7 @@ def officer_application_list(request, code: str):
             "page": page,
             "query": query.urlencode(),
             "archive": archives_of(request.user, call).first(),
+            "can_assign_call_staff": can_assign_call_staff(request.user),
         },
     )
 

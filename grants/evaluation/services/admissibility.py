@@ -35,7 +35,9 @@ class ChecklistItemInput:
 def save_checklist(*, actor, call: Call, items: Sequence[ChecklistItemInput]) -> list[AdmissibilityItem]:
     """Create or update the call's checklist by code; items no longer listed are removed unless already
     answered on some application (then the request is refused)."""
-    _require(permissions.can_configure_checklist(actor), _("Non puoi configurare la lista di controllo."))
+    _require(
+        permissions.can_configure_checklist(actor, call), _("Non puoi configurare la lista di controllo.")
+    )
     codes = [item.code.strip() for item in items]
     errors = []
     if len(set(codes)) != len(codes):
@@ -113,7 +115,8 @@ def record_admissibility(
     The automatic checks of the call's rules are recorded beside the decision; declaring admissible an
     application they flag requires a reason."""
     _require(
-        permissions.can_check_admissibility(actor), _("Non puoi svolgere l'istruttoria di ammissibilità.")
+        permissions.can_check_admissibility(actor, application.call_id),
+        _("Non puoi svolgere l'istruttoria di ammissibilità."),
     )
     application = _lock(application)
     if application.status != ApplicationStatus.SUBMITTED:

@@ -40,7 +40,10 @@ def request_integration(
 ) -> IntegrationRequest:
     """Ask the applicant for the listed items by a deadline; the formal check waits. A deadline given as a
     date, or none (10 days from today), is the end of that day, 23:59:59 in Rome."""
-    _require(permissions.can_check_admissibility(actor), _("Non puoi richiedere integrazioni."))
+    _require(
+        permissions.can_check_admissibility(actor, application.call_id),
+        _("Non puoi richiedere integrazioni."),
+    )
     application = _lock(application)
     if application.status != ApplicationStatus.SUBMITTED:
         raise _wrong_state(application, _("richiedere integrazioni"))

@@ -40,7 +40,7 @@ def set_panel(
     evaluators_per_application: int = 2,
     disagreement_threshold: Decimal = Decimal(10),
 ) -> Panel:
-    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    _require(permissions.can_manage_panel(actor, call), _("Non puoi gestire il nucleo di valutazione."))
     try:
         threshold = Decimal(disagreement_threshold)
     except (ArithmeticError, TypeError, ValueError):  # the page's text field
@@ -65,7 +65,9 @@ def set_panel(
 @transaction.atomic
 def add_panel_member(*, actor, panel: Panel, user, is_president: bool = False) -> PanelMember:
     """Add (or re-activate) a member; naming a president replaces the previous one."""
-    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    _require(
+        permissions.can_manage_panel(actor, panel.call_id), _("Non puoi gestire il nucleo di valutazione.")
+    )
     if not (user.is_active and user.is_staff):
         raise EvaluationError(
             _("Solo il personale della Regione può far parte del nucleo."),
@@ -84,7 +86,10 @@ def add_panel_member(*, actor, panel: Panel, user, is_president: bool = False) -
 @transaction.atomic
 def deactivate_panel_member(*, actor, member: PanelMember) -> PanelMember:
     """A member leaves the panel; their assignments still to be evaluated are revoked and given to others."""
-    _require(permissions.can_manage_panel(actor), _("Non puoi gestire il nucleo di valutazione."))
+    _require(
+        permissions.can_manage_panel(actor, member.panel.call_id),
+        _("Non puoi gestire il nucleo di valutazione."),
+    )
     member.is_active = False
     member.is_president = False
     save_audited(member, actor=actor, reason="Uscita dal nucleo")
@@ -157,7 +162,7 @@ def _reassign(*, actor, application: Application, panel: Panel) -> Assignment | 
 @transaction.atomic
 def assign(*, actor, application: Application, member: PanelMember) -> Assignment:
     """Manual assignment of an admissible application to a member of its call's panel."""
-    _require(permissions.can_manage_panel(actor), _("Non puoi assegnare le domande."))
+    _require(permissions.can_manage_panel(actor, application.call_id), _("Non puoi assegnare le domande."))
     application = _lock(application)
     panel = _require_panel(application.call)
     if application.status != ApplicationStatus.ADMISSIBLE:
@@ -184,7 +189,7 @@ class AutoAssignResult:
 def auto_assign(*, actor, call: Call) -> AutoAssignResult:
     """Give every admissible application up to N evaluators (the panel's setting), least-loaded member first,
     ties by the order members joined; applications in arrival order. Running it again only fills gaps."""
-    _require(permissions.can_manage_panel(actor), _("Non puoi assegnare le domande."))
+    _require(permissions.can_manage_panel(actor, call), _("Non puoi assegnare le domande."))
     panel = _require_panel(call)
     result = AutoAssignResult()
     loads = _loads(panel)

@@ -113,7 +113,7 @@ def _compute_ranking(*, actor, call: Call, stage: str, moment: datetime | None) 
     list honouring the call's reserves and partial-funding rules (grants.evaluation.allocation); the
     preliminary ranking of a two-phase call admits to the second window and allocates nothing. Replaces a
     previous proposal; refused once approved."""
-    _require(permissions.can_prepare_ranking(actor), _("Non puoi predisporre la graduatoria."))
+    _require(permissions.can_prepare_ranking(actor, call), _("Non puoi predisporre la graduatoria."))
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.mode != CallMode.RANKING:
         raise EvaluationError(_("Il bando è a sportello: non ha una graduatoria."), code="first_come")
@@ -274,7 +274,8 @@ def approve_ranking(
     eligible-not-funded / not eligible. Preliminary ranking of a two-phase call: the admitted ideas may
     present the executive project, the others are not eligible. Each applicant is told."""
     _require(
-        permissions.can_approve_ranking(actor), _("Solo il responsabile di misura approva la graduatoria.")
+        permissions.can_approve_ranking(actor, ranking.call_id),
+        _("Solo il responsabile di misura approva la graduatoria."),
     )
     ranking = Ranking.objects.select_for_update().select_related("call").get(pk=ranking.pk)
     if ranking.status != RankingStatus.DRAFT:

@@ -40,7 +40,12 @@ OFFICER_PERMISSIONS = (
     "programme.view_call",
     "applications.view_application",
 )
-MANAGER_PERMISSIONS = (*OFFICER_PERMISSIONS, "evaluation.approve_ranking", "programme.change_call")
+MANAGER_PERMISSIONS = (
+    *OFFICER_PERMISSIONS,
+    "evaluation.approve_ranking",
+    "programme.change_call",
+    "programme.assign_call_staff",
+)
 EVALUATOR_PERMISSIONS = ("programme.view_call",)
 
 

@@ -1,6 +1,7 @@
 """Pages of the evaluation, by who uses them: officers (``officers``: the call's overview and panel, the
 formal check of one application with the integration request), evaluators and the panel's president
-(``evaluators``: declaration, score sheet, consensus), the ranking (``ranking``: computation, approval,
+(``evaluators``: declaration, score sheet, consensus), the head of measure's staff of a call (``staff``:
+RUP and officers), the ranking (``ranking``: computation, approval,
 renunciation) and applicants (``applicants``: executive project, answer to an integration request).
 
 Thin: each action binds its form (``grants/evaluation/forms.py``), ``services`` decide (their messages are
@@ -26,6 +27,7 @@ from .officers import (
     panel_update,
 )
 from .ranking import ranking, ranking_approve, ranking_compute, ranking_renounce
+from .staff import call_staff, call_staff_add, call_staff_remove
 
 __all__ = [
     "admissibility",
@@ -34,6 +36,9 @@ __all__ = [
     "assignment_save",
     "assignment_submit",
     "call_overview",
+    "call_staff",
+    "call_staff_add",
+    "call_staff_remove",
     "consensus",
     "consensus_list",
     "executive_project",

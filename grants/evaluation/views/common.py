@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 from grants.core.errors import DomainError
 from grants.core.forms import error_messages, refusal_to_form
 from grants.programme.models import Call
+from grants.programme.permissions import staff_calls
 
 
 def forbidden(request):
     return render(request, "evaluation/forbidden.html", status=403)
 
 
-def call_or_404(code: str) -> Call:
-    call = Call.objects.select_related("measure").filter(code=code).first()
+def call_or_404(code: str, user) -> Call:
+    """The call for its staff (RUP, officers, head of measure); any other call is not found, as a missing
+    one."""
+    call = staff_calls(user, Call.objects.select_related("measure")).filter(code=code).first()
     if call is None:
         raise Http404(_("Bando non trovato."))
     return call

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
+from grants.programme.permissions import can_assign_call_staff
 
 from .. import permissions, selectors, services
 from ..forms import AdmissibilityForm, EmptyForm, IntegrationRequestForm, PanelForm, PanelMemberForm
@@ -22,7 +23,7 @@ from .common import call_or_404, forbidden, submit_form
 def call_overview(request, code: str):
     if not permissions.can_view_evaluation(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     panel = selectors.panel_of(call)
     return render(
         request,
@@ -37,6 +38,7 @@ def call_overview(request, code: str):
             .order_by("last_name", "first_name", "email"),
             "ranking": selectors.ranking_of(call),
             "can_manage_panel": permissions.can_manage_panel(request.user),
+            "can_assign_call_staff": can_assign_call_staff(request.user),
         },
     )
 
@@ -44,7 +46,7 @@ def call_overview(request, code: str):
 def _panel_action(request, code: str, form, action):
     if not permissions.can_manage_panel(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     return submit_form(
         request,
         form,
@@ -105,7 +107,7 @@ def _checked_application(request, code: str, pk: int):
     """(call, application) for an officer who may check admissibility; None when they may not."""
     if not permissions.can_check_admissibility(request.user):
         return None
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     try:
         return call, selectors.call_application(call, pk)
     except Application.DoesNotExist:

@@ -63,14 +63,14 @@ def _ranking_page(request, call: Call, stage: str, form=None):
 def ranking(request, code: str):
     if not permissions.can_view_evaluation(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     return _ranking_page(request, call, _stage(call, request.GET.get("fase", "")))
 
 
 def _ranking_action(request, code: str, form, action):
     if not permissions.can_view_evaluation(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     stage = _stage(call, request.POST.get("stage", ""))
     return submit_form(
         request,
@@ -96,7 +96,7 @@ def ranking_approve(request, code: str):
     """A refusal that names fields shows the page again with the form (422); any other goes back to it."""
     if not permissions.can_view_evaluation(request.user):
         return forbidden(request)
-    call = call_or_404(code)
+    call = call_or_404(code, request.user)
     form = RankingApprovalForm(request.POST)
     stage = _stage(call, request.POST.get("stage", ""))
     if not form.is_valid():

@@ -18,7 +18,7 @@ from .common import CHECKLIST, FinanceError, WrongState, _money, _require, _save
 
 # --- expense claims: officers and controllers ---------------------------------------------------------------
 def assign_controller(*, actor, claim: ExpenseClaim, controller) -> ExpenseClaim:
-    _require(permissions.can_assign_claims(actor))
+    _require(permissions.can_assign_claims(actor, claim.project.call_id))
     if controller is None or not permissions.can_be_controller(controller):
         raise FinanceError(
             _("L'utente scelto non è un controllore di I livello."), field="controller_id", code="invalid"

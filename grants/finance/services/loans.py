@@ -28,7 +28,7 @@ def record_loan(
     first_due_date: date,
 ) -> Loan:
     """Record the subsidised loan and store its French amortisation schedule."""
-    _require(permissions.can_manage_loans(actor))
+    _require(permissions.can_manage_loans(actor, project.call_id))
     if Loan.objects.filter(project=project).exists():
         raise WrongState(_("Il progetto ha già un finanziamento."), code="duplicate")
     terms = LoanTerms(
@@ -78,7 +78,7 @@ def record_loan(
 
 def record_repayment(*, actor, loan: Loan, paid_on: date, amount, reference: str = "") -> LoanRepayment:
     """Record a repayment and allocate it to the oldest instalments not yet repaid."""
-    _require(permissions.can_manage_loans(actor))
+    _require(permissions.can_manage_loans(actor, loan.project.call_id))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise FinanceError(_("L'importo deve essere maggiore di zero."), field="amount", code="not_positive")

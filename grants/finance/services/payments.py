@@ -27,7 +27,7 @@ def save_payment_plan(
     interim_thresholds: list,
     retention_percent,
 ) -> PaymentPlan:
-    _require(permissions.can_configure_payment_plan(actor))
+    _require(permissions.can_configure_payment_plan(actor, call))
     plan = plan_for(call)
     plan.advance_percent = _money(advance_percent, "advance_percent")
     plan.guarantee_required = bool(guarantee_required)
@@ -40,7 +40,7 @@ def save_payment_plan(
 def record_guarantee(
     *, actor, project: Project, issuer: str, number: str, amount, issued_on: date, expires_on: date
 ) -> Guarantee:
-    _require(permissions.can_manage_guarantees(actor))
+    _require(permissions.can_manage_guarantees(actor, project.call_id))
     if not issuer.strip():
         raise FinanceError(_("Indicare il garante."), field="issuer", code="required")
     if not number.strip():
@@ -106,7 +106,7 @@ def propose_payment(
     note: str = "",
 ) -> Payment:
     """Propose a payment worth at most what the ceilings allow (the payable amount when none is given)."""
-    _require(permissions.can_propose_payment(actor))
+    _require(permissions.can_propose_payment(actor, project.call_id))
     if kind not in PaymentKind.values:
         raise FinanceError(_("Tipo di pagamento non valido."), field="kind", code="invalid")
     with transaction.atomic():
@@ -151,7 +151,7 @@ def propose_payment(
 
 
 def approve_payment(*, actor, payment: Payment) -> Payment:
-    _require(permissions.can_approve_payment(actor))
+    _require(permissions.can_approve_payment(actor, payment.project.call_id))
     if payment.proposed_by_id == actor.pk:
         raise PermissionDenied(_("Chi propone un pagamento non può approvarlo."))
     with transaction.atomic():
@@ -189,7 +189,7 @@ def _notify_payment(actor, payment: Payment) -> None:
 
 
 def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
-    _require(permissions.can_approve_payment(actor))
+    _require(permissions.can_approve_payment(actor, payment.project.call_id))
     if not reason.strip():
         raise FinanceError(_("Indicare il motivo del rifiuto."), field="reason", code="required")
     with transaction.atomic():
@@ -202,7 +202,10 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
 
 
 def mark_paid(*, actor, payment: Payment, paid_on: date, reference: str) -> Payment:
-    _require(permissions.can_approve_payment(actor) or permissions.can_propose_payment(actor))
+    _require(
+        permissions.can_approve_payment(actor, payment.project.call_id)
+        or permissions.can_propose_payment(actor, payment.project.call_id)
+    )
     if not reference.strip():
         raise FinanceError(
             _("Indicare gli estremi del mandato di pagamento."), field="reference", code="required"

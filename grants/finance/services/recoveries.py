@@ -33,7 +33,7 @@ def open_recovery_for_revocation(*, project: Project, new_grant: Decimal, reason
 
 
 def record_recovered(*, actor, recovery: Recovery, amount) -> Recovery:
-    _require(permissions.can_manage_recoveries(actor))
+    _require(permissions.can_manage_recoveries(actor, recovery.project.call_id))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise FinanceError(_("L'importo deve essere maggiore di zero."), field="amount", code="not_positive")

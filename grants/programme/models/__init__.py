@@ -20,6 +20,7 @@ from .calls import (
 )
 from .common import BilingualMixin
 from .rules import CallReserve, CostCategory, CostOption, Criterion, RequiredDocument, ReserveKind
+from .staff import CallStaff, CallStaffRole
 from .structure import Fund, Measure, MeasurePhase, Programme
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "CallPhase",
     "CallPhaseStatus",
     "CallReserve",
+    "CallStaff",
+    "CallStaffRole",
     "CallStatus",
     "CostCategory",
     "CostOption",

@@ -17,6 +17,7 @@ from .consistency import (
     ensure_call_consistency,
     measure_budget_errors,
 )
+from .staff import assign_call_staff, remove_call_staff
 from .writes import approve_call_ranking, archive_call, publish_call, save_call, save_measure
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Errors",
     "approve_call_ranking",
     "archive_call",
+    "assign_call_staff",
     "call_consistency_errors",
     "call_field_errors",
     "check_call_consistency",
@@ -34,6 +36,7 @@ __all__ = [
     "measure_budget_errors",
     "phase_errors",
     "publish_call",
+    "remove_call_staff",
     "reserve_errors",
     "save_call",
     "save_measure",

@@ -276,7 +276,10 @@ def request_extension(*, actor, project: Project, new_end_date: date, reason: st
 @transaction.atomic
 def decide_change(*, actor, change: ProjectChange, approve: bool, note: str = "") -> ProjectChange:
     """An officer approves (the change is applied now) or rejects (with the reason) a pending request."""
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a decidere sulle richieste."))
+    _require(
+        permissions.can_manage_projects(actor, change.project.call_id),
+        _("Non sei abilitato a decidere sulle richieste."),
+    )
     change = ProjectChange.objects.select_for_update().select_related("project").get(pk=change.pk)
     project = _lock(change.project)
     if not change.is_pending:

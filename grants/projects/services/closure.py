@@ -27,7 +27,10 @@ from .notices import _correct_de_minimis, _decision_notice
 @transaction.atomic
 def conclude(*, actor, project: Project, end_date: date, reason: str = "") -> Project:
     """An officer records the end of the activities (the final report and the balance are finance's)."""
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a concludere il progetto."))
+    _require(
+        permissions.can_manage_projects(actor, project.call_id),
+        _("Non sei abilitato a concludere il progetto."),
+    )
     project = _lock(project)
     if project.status != ProjectStatus.ACTIVE:
         raise _wrong_state(project, _("concludere il progetto"))
@@ -98,7 +101,10 @@ def revoke(*, actor, project: Project, new_grant: Decimal, reason: str) -> Proje
     """Revoca: total (``new_grant`` 0: the project is revoked) or partial (the project keeps its state with
     the reduced grant; the budget is scaled, the aid intensity kept). Finance computes the amount to recover
     from the ``project_revoked`` signal, sent on commit."""
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a revocare il contributo."))
+    _require(
+        permissions.can_manage_projects(actor, project.call_id),
+        _("Non sei abilitato a revocare il contributo."),
+    )
     project = _lock(project)
     if project.status not in LIVE_STATUSES:
         raise _wrong_state(project, _("revocare il contributo"))

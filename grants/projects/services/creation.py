@@ -65,7 +65,10 @@ def create_project_from_application(
     ``actor`` is None when the system reacts to the approval of the ranking; ``granted_by`` (default: the
     actor) is the staff member who granted it."""
     if actor is not None:
-        _require(permissions.can_manage_projects(actor), _("Non sei abilitato a creare progetti."))
+        _require(
+            permissions.can_manage_projects(actor, application.call_id),
+            _("Non sei abilitato a creare progetti."),
+        )
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("call", "call__measure", "applicant")
@@ -235,7 +238,9 @@ def _rescale(*, actor, project: Project, application: Application, granted: Deci
 def create_missing_projects(*, actor, application: Application) -> Project:
     """Officer action: the project of a funded application whose project was not created (for example a
     first-come call funded at the desk). Idempotent: an existing project is returned unchanged."""
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a creare progetti."))
+    _require(
+        permissions.can_manage_projects(actor, application.call_id), _("Non sei abilitato a creare progetti.")
+    )
     existing = Project.objects.filter(application=application).first()
     if existing is not None:
         return existing

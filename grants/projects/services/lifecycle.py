@@ -28,7 +28,9 @@ from .notices import _after_acceptance, _decision_notice
 # --- CUP ----------------------------------------------------------------------------------------------------
 @transaction.atomic
 def assign_cup(*, actor, project: Project, cup: str) -> Project:
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato ad assegnare il CUP."))
+    _require(
+        permissions.can_manage_projects(actor, project.call_id), _("Non sei abilitato ad assegnare il CUP.")
+    )
     project = _lock(project)
     if project.status in (ProjectStatus.RENOUNCED, ProjectStatus.REVOKED):
         raise _wrong_state(project, _("assegnare il CUP"))
@@ -153,7 +155,10 @@ def _record_decided_change(*, actor, project: Project, kind: str, reason: str, *
 @transaction.atomic
 def suspend(*, actor, project: Project, reason: str) -> Project:
     """An officer suspends an active project: nothing is paid while it is suspended."""
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a sospendere il progetto."))
+    _require(
+        permissions.can_manage_projects(actor, project.call_id),
+        _("Non sei abilitato a sospendere il progetto."),
+    )
     project = _lock(project)
     text = _reason(reason)
     if project.status != ProjectStatus.ACTIVE:
@@ -173,7 +178,10 @@ def suspend(*, actor, project: Project, reason: str) -> Project:
 
 @transaction.atomic
 def resume(*, actor, project: Project, reason: str) -> Project:
-    _require(permissions.can_manage_projects(actor), _("Non sei abilitato a riprendere il progetto."))
+    _require(
+        permissions.can_manage_projects(actor, project.call_id),
+        _("Non sei abilitato a riprendere il progetto."),
+    )
     project = _lock(project)
     text = _reason(reason)
     if project.status != ProjectStatus.SUSPENDED:

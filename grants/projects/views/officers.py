@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from grants.applications.models import Application
 from grants.core.audit import record_event
 from grants.core.money import format_eur
+from grants.programme.permissions import scope_to_staff_calls
 
 from .. import permissions, selectors, services
 from ..export import projects_xlsx
@@ -50,7 +51,11 @@ def officer_project_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "missing": list(selectors.funded_applications_without_project(filters["call"])[:50]),
+            "missing": list(
+                scope_to_staff_calls(
+                    request.user, selectors.funded_applications_without_project(filters["call"])
+                )[:50]
+            ),
             "pending": list(selectors.pending_changes(projects)[:50]),
             "is_manager": permissions.can_manage_projects(request.user),
         },
@@ -78,7 +83,7 @@ def create_missing_project(request, application_pk: int):
     if not permissions.can_manage_projects(request.user):
         return _forbidden(request)
     application = Application.objects.filter(pk=application_pk).first()
-    if application is None:
+    if application is None or not permissions.can_manage_projects(request.user, application.call_id):
         raise Http404(_("Domanda non trovata."))
     try:
         project = services.create_missing_projects(actor=request.user, application=application)

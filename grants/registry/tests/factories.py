@@ -5,9 +5,11 @@ people get 16 characters whose final check letter is computed by stdnum.
 """
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import factory
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from factory.django import DjangoModelFactory
@@ -124,12 +126,37 @@ class DeMinimisAidFactory(DjangoModelFactory):
     regulation = factory.LazyAttribute(lambda o: regulation_in_force(o.granted_on))
 
 
-def staff_user(*permissions: str, roles=(), **kwargs) -> User:
+# Staff rights are per call (grants.programme CallStaff). A staff user made here is officer of every call
+# there now and those made later (the root conftest.py assigns new calls to them), as on an installation
+# upgraded by programme's migration 0005; a user made with ``calls=`` works on those calls only, and has an
+# e-mail address in this domain so that the conftest leaves them out.
+SCOPED_STAFF_DOMAIN = "scoped-staff.test"
+_scoped_staff = itertools.count(1)
+
+
+def staff_user(*permissions: str, roles=(), calls=None, **kwargs) -> User:
     """The one way tests make staff: a staff user in the groups of ``roles`` (``accounts.models.StaffRole``,
     the groups ``accounts/roles.py`` syncs after migrate) and holding ``permissions`` ("app_label.codename"),
-    all set in one query each. Returned fresh from the database, so no permission cache is stale."""
+    all set in one query each. Officer of every call, or only of ``calls`` when given (see above).
+    Returned fresh from the database, so no permission cache is stale."""
     kwargs.setdefault("is_staff", True)
+    if calls is not None:
+        kwargs.setdefault("email", f"staff{next(_scoped_staff)}@{SCOPED_STAFF_DOMAIN}")
+        if not kwargs["email"].endswith(f"@{SCOPED_STAFF_DOMAIN}"):
+            raise ValueError(f"staff scoped to some calls need an e-mail address @{SCOPED_STAFF_DOMAIN}")
     user = UserFactory(**kwargs)
+    if user.is_staff:
+        call_model = apps.get_model("programme", "Call")
+        call_staff = apps.get_model("programme", "CallStaff")
+        call_ids = (
+            [call.pk for call in calls]
+            if calls is not None
+            else call_model.objects.values_list("pk", flat=True)
+        )
+        call_staff.objects.bulk_create(
+            [call_staff(call_id=call_id, user=user, role="officer") for call_id in call_ids],
+            ignore_conflicts=True,
+        )
     if roles:
         user.groups.set(Group.objects.filter(name__in=[getattr(role, "value", role) for role in roles]))
     if permissions:

@@ -6,6 +6,10 @@ from grants.applications.models import Application
 from grants.programme.models import CallStatus
 from grants.programme.tests.factories import CallFactory
 
+from .call_staff import (
+    CALL_STAFF_API_CASES,
+    CALL_STAFF_PAGE_CASES,
+)
 from .de_minimis import (
     DE_MINIMIS_API_CASES,
     DE_MINIMIS_PAGE_CASES,
@@ -103,6 +107,7 @@ PAGE_CASES: dict[str, Case] = {
     ),
     **OFFICER_PAGE_CASES,
     **EVALUATION_PAGE_CASES,
+    **CALL_STAFF_PAGE_CASES,
     **NOTIFICATION_PAGE_CASES,
     **DE_MINIMIS_PAGE_CASES,
     **PROJECT_PAGE_CASES,
@@ -209,6 +214,7 @@ API_CASES: dict[str, Case] = {
     ),
     **OFFICER_API_CASES,
     **EVALUATION_API_CASES,
+    **CALL_STAFF_API_CASES,
     **NOTIFICATION_API_CASES,
     **DE_MINIMIS_API_CASES,
     **PROJECT_API_CASES,
