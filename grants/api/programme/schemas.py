@@ -1,30 +1,15 @@
-"""API endpoints of the programme context (thin: validation here, rules in grants.programme.services).
-
-Money is a string with two decimals ("6400000.00"), datetimes are ISO 8601 with the Europe/Rome offset,
-drafts are visible only to staff allowed to see them.
-"""
+"""Output shapes of the programme API: money as strings with two decimals, datetimes in Europe/Rome."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema
 
-from grants.core.errors import DomainError, field_message
 from grants.core.timeutils import in_rome
-from grants.programme import selectors, services
-from grants.programme.models import Call, CallPhaseStatus, CallStaff, CallStaffRole
-from grants.programme.permissions import can_assign_call_staff
+from grants.programme.models import CallPhaseStatus
 
-from .auth import API_AUTH
-from .pagination import Ordering, Pagination
-
-router = Router(tags=["programme"])
+from ..pagination import Ordering
 
 
 def money(value: Decimal | None) -> str | None:
@@ -378,137 +363,3 @@ class CallFilters(Schema):
     mode: Literal["ranking", "first_come"] | None = Field(None, description="Graduatoria o sportello")
     status: CallStatusFilter | None = Field(None, description="Stato visto dal pubblico, calcolato sull'ora")
     ordering: CALL_ORDERING.choices = CALL_ORDERING.field()
-
-
-# --- endpoints --------------------------------------------------------------------------------------------
-
-
-@router.get("/programmes", response=list[ProgrammeOut], summary="Programmi")
-def list_programmes(request):
-    return list(selectors.programme_list().order_by("code"))
-
-
-@router.get("/programmes/{code}", response=ProgrammeDetailOut, summary="Programma con fondi e misure")
-def get_programme(request, code: str):
-    overview = selectors.programme_overview(code, user=request.user)
-    programme = overview.programme
-    programme.overview = overview
-    return programme
-
-
-@router.get("/funds", response=list[FundOut], summary="Fondi")
-def list_funds(request, programme: str | None = None):
-    return list(selectors.fund_list(programme=programme))
-
-
-@router.get("/measures", response=list[MeasureOut], summary="Misure")
-def list_measures(request, programme: str | None = None, fund: str | None = None):
-    return list(selectors.measure_list(programme=programme, fund=fund))
-
-
-@router.get("/measures/{code}", response=MeasureDetailOut, summary="Misura con fasi e bandi")
-def get_measure(request, code: str, programme: str | None = None):
-    return selectors.measure_detail(
-        code, programme=programme or settings.DEFAULT_PROGRAMME_CODE, user=request.user
-    )
-
-
-@router.get("/calls", response=list[CallSummaryOut], summary="Bandi")
-@paginate(Pagination, page_size=20)
-def list_calls(request, filters: Query[CallFilters]):
-    calls = selectors.call_list(
-        user=request.user,
-        programme=filters.programme,
-        measure=filters.measure,
-        mode=filters.mode,
-        status=filters.status,
-    )
-    return CALL_ORDERING.apply(calls, filters.ordering)
-
-
-@router.get("/calls/{code}", response=CallDetailOut, summary="Bando con tutte le regole")
-def get_call(request, code: str):
-    return selectors.call_detail(code, user=request.user)
-
-
-# --- the staff of a call (the head of measure) ------------------------------------------------------------
-class CallStaffOut(Schema):
-    id: int
-    call_id: int
-    user_id: int
-    name: str
-    email: str
-    role: str = Field(description="rup (responsabile del procedimento) o officer (funzionario istruttore)")
-    role_label: str
-    assigned_at: datetime
-
-
-class CallStaffIn(Schema):
-    user_id: int
-    role: Literal["rup", "officer"] = Field(description="rup o officer")
-
-
-def _call_for_staff_assignment(request, call_id: int) -> Call:
-    """403 without ``programme.assign_call_staff``, then 404 for an unknown call."""
-    if not can_assign_call_staff(request.auth):
-        raise PermissionDenied("Solo il responsabile di misura assegna il personale del bando.")
-    call = Call.objects.filter(pk=call_id).first()
-    if call is None:
-        raise Http404
-    return call
-
-
-def _staff_out(staff: CallStaff) -> dict:
-    return {
-        "id": staff.pk,
-        "call_id": staff.call_id,
-        "user_id": staff.user_id,
-        "name": staff.user.get_full_name() or staff.user.email,
-        "email": staff.user.email,
-        "role": staff.role,
-        "role_label": str(CallStaffRole(staff.role).label),
-        "assigned_at": rome(staff.assigned_at),
-    }
-
-
-@router.get(
-    "/calls/{call_id}/staff",
-    response=list[CallStaffOut],
-    auth=API_AUTH,
-    summary="RUP e funzionari del bando (responsabile di misura)",
-)
-def list_call_staff(request, call_id: int):
-    call = _call_for_staff_assignment(request, call_id)
-    return [_staff_out(staff) for staff in selectors.call_staff(call)]
-
-
-@router.post(
-    "/calls/{call_id}/staff",
-    response={201: CallStaffOut},
-    auth=API_AUTH,
-    summary="Assegna una persona al bando come RUP o funzionario",
-)
-def post_call_staff(request, call_id: int, payload: CallStaffIn):
-    call = _call_for_staff_assignment(request, call_id)
-    user = get_user_model().objects.filter(pk=payload.user_id).first()
-    if user is None:
-        raise DomainError(
-            "Utente non trovato.", errors=[field_message("user_id", "not_found", "Utente non trovato.")]
-        )
-    staff = services.assign_call_staff(actor=request.auth, call=call, user=user, role=payload.role)
-    return Status(201, _staff_out(staff))
-
-
-@router.delete(
-    "/calls/{call_id}/staff/{staff_id}",
-    response={204: None},
-    auth=API_AUTH,
-    summary="Toglie una persona dal personale del bando",
-)
-def delete_call_staff(request, call_id: int, staff_id: int):
-    call = _call_for_staff_assignment(request, call_id)
-    staff = CallStaff.objects.filter(call=call, pk=staff_id).select_related("user", "call").first()
-    if staff is None:
-        raise Http404
-    services.remove_call_staff(actor=request.auth, staff=staff)
-    return Status(204, None)
