@@ -189,6 +189,9 @@ SAML_CERT_FILE = os.environ.get("SAML_CERT_FILE", "" if PRODUCTION else str(_SAM
 # Identity providers' metadata files (SPID registry, CIE), downloaded by operations: comma-separated paths.
 SAML_IDP_METADATA = env_list("SAML_IDP_METADATA", "")
 SAML_CONTACT_EMAIL = os.environ.get("SAML_CONTACT_EMAIL", "wecare@regione.piemonte.example")
+SAML_CONTACT_PHONE = os.environ.get("SAML_CONTACT_PHONE", "")  # optional, "+39..." without spaces
+# The administration's code in the IPA index (indicepa.gov.it), the metadata's spid:IPACode.
+SAML_IPA_CODE = os.environ.get("SAML_IPA_CODE", "r_piemon")
 if PRODUCTION and SAML_IDP_METADATA:
     if not (SAML_KEY_FILE and SAML_CERT_FILE):
         raise ImproperlyConfigured("SPID/CIE needs SAML_KEY_FILE and SAML_CERT_FILE in production.")
