@@ -70,7 +70,7 @@ check-deploy: install ## Django's deployment checklist with production settings
 		$(MANAGE) check --deploy --fail-level WARNING
 
 .PHONY: check-spid
-check-spid: install ## AgID spid-sp-test (own venv in .tools/spid) on the served SP metadata and AuthnRequest
+check-spid: $(VENV)/.installed ## AgID spid-sp-test (own venv in .tools/spid) on the served SP metadata and AuthnRequest
 	.ci/check-spid
 
 clean: ## Remove the local database, collected static files and virtualenvs
