@@ -207,6 +207,13 @@ SAML_ATTRIBUTE_MAPPING = {
 SAML_CREATE_UNKNOWN_USER = True
 SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no cross-origin form (CSP)
 SAML_SESSION_COOKIE_NAME = "saml_session"
+
+# --- Digital signatures (CAdES .p7m, PAdES PDF; grants/core/signatures.py) -------------------------------
+# A directory of CA certificates (PEM or DER, .pem/.crt/.cer) trusted for signatures: in production
+# the qualified CAs of the EU trusted list (docs/deploy.md says how to build it).
+# Empty: no signature can be verified.
+SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
+
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
