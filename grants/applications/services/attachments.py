@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import save_audited
-from grants.core.signatures import SignatureCheck, verify_signed_document
+from grants.core.signatures import SignatureCheck
 from grants.core.timeutils import in_rome, now
 from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.programme.models import RequiredDocument
-from grants.registry.selectors import authorised_signers
+from grants.registry.signing import signed_for
 
 from ..models import (
     Application,
@@ -218,31 +218,7 @@ def _verified_signature(uploaded_file, organisation) -> SignatureCheck:
     uploaded_file.seek(0)
     data = b"".join(uploaded_file.chunks())
     uploaded_file.seek(0)
-    check = verify_signed_document(data)
+    check = signed_for(data, organisation)
     if not check.valid:
-        raise ApplicationError(
-            _("Firma digitale non valida: %(reason)s") % {"reason": check.reason},
-            code=check.code or "signature",
-        )
-    if not check.fiscal_code:
-        raise ApplicationError(
-            _(
-                "Il certificato di firma non riporta il codice fiscale del firmatario: "
-                "serve una firma qualificata."
-            ),
-            code="signature_no_fiscal_code",
-        )
-    if check.fiscal_code not in authorised_signers(organisation):
-        raise ApplicationError(
-            _(
-                "Il documento è firmato da %(name)s (codice fiscale %(cf)s), che non è il legale "
-                "rappresentante né un delegato attivo di %(organisation)s."
-            )
-            % {
-                "name": check.signer_name or _("un firmatario"),
-                "cf": check.fiscal_code,
-                "organisation": organisation,
-            },
-            code="signature_signer_not_authorised",
-        )
+        raise ApplicationError(check.reason, code=check.code or "signature")
     return check
