@@ -69,6 +69,10 @@ check-deploy: install ## Django's deployment checklist with production settings
 		PARTICIPANT_ID_HASH_KEY=$$(head -c 32 /dev/urandom | base64) \
 		$(MANAGE) check --deploy --fail-level WARNING
 
+.PHONY: check-spid
+check-spid: $(VENV)/.installed ## AgID spid-sp-test (own venv in .tools/spid) on the served SP metadata and AuthnRequest
+	.ci/check-spid
+
 clean: ## Remove the local database, collected static files and virtualenvs
 	rm -rf db.sqlite3 staticfiles .tools
 

@@ -189,6 +189,9 @@ SAML_CERT_FILE = os.environ.get("SAML_CERT_FILE", "" if PRODUCTION else str(_SAM
 # Identity providers' metadata files (SPID registry, CIE), downloaded by operations: comma-separated paths.
 SAML_IDP_METADATA = env_list("SAML_IDP_METADATA", "")
 SAML_CONTACT_EMAIL = os.environ.get("SAML_CONTACT_EMAIL", "wecare@regione.piemonte.example")
+SAML_CONTACT_PHONE = os.environ.get("SAML_CONTACT_PHONE", "")  # optional, "+39..." without spaces
+# The administration's code in the IPA index (indicepa.gov.it), the metadata's spid:IPACode.
+SAML_IPA_CODE = os.environ.get("SAML_IPA_CODE", "r_piemon")
 if PRODUCTION and SAML_IDP_METADATA:
     if not (SAML_KEY_FILE and SAML_CERT_FILE):
         raise ImproperlyConfigured("SPID/CIE needs SAML_KEY_FILE and SAML_CERT_FILE in production.")
@@ -204,6 +207,13 @@ SAML_ATTRIBUTE_MAPPING = {
 SAML_CREATE_UNKNOWN_USER = True
 SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"  # no cross-origin form (CSP)
 SAML_SESSION_COOKIE_NAME = "saml_session"
+
+# --- Digital signatures (CAdES .p7m, PAdES PDF; grants/core/signatures.py) -------------------------------
+# A directory of CA certificates (PEM or DER, .pem/.crt/.cer) trusted for signatures: in production
+# the qualified CAs of the EU trusted list (docs/deploy.md says how to build it).
+# Empty: no signature can be verified.
+SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
+
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -27,6 +27,10 @@ NAME_FORMAT_BASIC = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
 REQUESTED_ATTRIBUTES = ["fiscalNumber", "name", "familyName", "email"]
 # pysaml2 numbers the single AttributeConsumingService of the metadata "1"; requests point to it.
 ATTRIBUTE_CONSUMING_SERVICE_INDEX = "1"
+# SPID: exactly one default AssertionConsumerService, with index 0 (technical rules, AgID notice 29).
+ASSERTION_CONSUMER_SERVICE_INDEX = "0"
+# The namespace of AgID's metadata extensions (spid:IPACode, spid:Public, ...).
+SPID_EXTENSIONS_NS = "https://spid.gov.it/saml-extensions"
 
 ATTRIBUTE_MAPS_DIR = Path(__file__).resolve().parent / "saml" / "attribute_maps"
 DEV_DIR = Path(__file__).resolve().parent / "saml" / "dev"
@@ -66,7 +70,9 @@ def sp_config_dict() -> dict:
                 "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                 "name_id_policy_format": NAMEID_FORMAT_TRANSIENT,
                 "endpoints": {
-                    "assertion_consumer_service": [(f"{root}/saml2/acs/", saml2.BINDING_HTTP_POST)],
+                    "assertion_consumer_service": [
+                        (f"{root}/saml2/acs/", saml2.BINDING_HTTP_POST, ASSERTION_CONSUMER_SERVICE_INDEX)
+                    ],
                     "single_logout_service": [
                         (f"{root}/saml2/ls/post/", saml2.BINDING_HTTP_POST),
                         (f"{root}/saml2/ls/", saml2.BINDING_HTTP_REDIRECT),
@@ -110,3 +116,36 @@ def load_sp_config(request=None) -> SPConfig:
     conf = SPConfig()
     conf.load(sp_config_dict())
     return conf
+
+
+def spid_contact_person():
+    """The ContactPerson of type "other" SPID requires of a public administration's service provider.
+
+    It carries the administration's code in the IPA index (``spid:IPACode``), the ``spid:Public`` marker and
+    the contact e-mail (and the telephone when configured); pysaml2 knows none of these extensions, so the
+    element is built here and added to the descriptor before it is signed (``signed_metadata_xml``).
+    """
+    from saml2 import ExtensionElement, md
+
+    extensions = [ExtensionElement("IPACode", namespace=SPID_EXTENSIONS_NS, text=settings.SAML_IPA_CODE)]
+    extensions.append(ExtensionElement("Public", namespace=SPID_EXTENSIONS_NS))
+    contact = md.ContactPerson(
+        contact_type="other",
+        extensions=md.Extensions(extension_elements=extensions),
+        email_address=[md.EmailAddress(text=settings.SAML_CONTACT_EMAIL)],
+    )
+    phone = getattr(settings, "SAML_CONTACT_PHONE", "")
+    if phone:
+        contact.telephone_number = [md.TelephoneNumber(text=phone)]
+    return contact
+
+
+def apply_spid_profile(descriptor) -> None:
+    """Adds to pysaml2's EntityDescriptor what the SPID profile asks and pysaml2 cannot express.
+
+    The AssertionConsumerService with index 0 becomes the default one (``isDefault="true"``), and the public
+    administration's ContactPerson of type "other" is added next to the technical one.
+    """
+    for acs in descriptor.spsso_descriptor.assertion_consumer_service:
+        acs.is_default = "true" if acs.index == ASSERTION_CONSUMER_SERVICE_INDEX else None
+    descriptor.contact_person.append(spid_contact_person())

@@ -16,7 +16,12 @@ from saml2.sigver import security_context
 
 from . import mfa
 from .saml_backend import REFUSAL_REQUEST_ATTRIBUTE
-from .saml_config import ATTRIBUTE_CONSUMING_SERVICE_INDEX, TWO_FACTOR_LEVELS, load_sp_config
+from .saml_config import (
+    ATTRIBUTE_CONSUMING_SERVICE_INDEX,
+    TWO_FACTOR_LEVELS,
+    apply_spid_profile,
+    load_sp_config,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +30,7 @@ def signed_metadata_xml(conf=None) -> str:
     """The service provider's metadata, signed with its own key (what AgID and the IdPs register)."""
     conf = conf or load_sp_config()
     descriptor = entity_descriptor(conf)
+    apply_spid_profile(descriptor)
     _, xml = sign_entity_descriptor(
         descriptor, None, security_context(conf), conf.signing_algorithm, conf.digest_algorithm
     )

@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
 
+from . import signatures
+
 PDF = "application/pdf"
 _SIGNATURES: list[tuple[bytes, str]] = [
     (b"%PDF-", PDF),
@@ -39,8 +41,20 @@ def _read_all(uploaded_file) -> bytes:
     return data
 
 
-def check_upload(uploaded_file, *, allowed_types: list[str], max_bytes: int, declared_type: str = "") -> str:
-    """Return the content type found in the file, or raise UploadRefused with an Italian reason."""
+def check_upload(
+    uploaded_file,
+    *,
+    allowed_types: list[str],
+    max_bytes: int,
+    declared_type: str = "",
+    allow_signed: bool = False,
+) -> str:
+    """Return the content type found in the file, or raise UploadRefused with an Italian reason.
+
+    With ``allow_signed``, a ``.p7m`` (CAdES envelope) is accepted when the document it carries passes the
+    same checks (its content type must be allowed, a PDF inside must be plain): the result is then
+    ``P7M``. Whether the signature is valid, and whose, is for ``signatures.verify_signed_document``.
+    """
     if uploaded_file.size > max_bytes:
         raise UploadRefused(
             f"Il file supera la dimensione massima di {max_bytes // (1024 * 1024)} MB.",
@@ -49,6 +63,25 @@ def check_upload(uploaded_file, *, allowed_types: list[str], max_bytes: int, dec
     if uploaded_file.size == 0:
         raise UploadRefused("Il file è vuoto.", code="document_empty")
     data = _read_all(uploaded_file)
+    if allow_signed and allowed_types and signatures.is_cades(data):
+        inner = signatures.signed_content(data)
+        if not inner:
+            raise UploadRefused(
+                "Il file .p7m non contiene il documento firmato (firma separata o buste annidate "
+                "illeggibili): carica il file .p7m completo.",
+                code="document_signed_content",
+            )
+        try:
+            _judge_content(inner, allowed_types=allowed_types, declared_type="")
+        except UploadRefused as refusal:
+            raise UploadRefused(
+                f"Documento contenuto nel file firmato .p7m: {refusal}", code=refusal.code
+            ) from None
+        return signatures.P7M
+    return _judge_content(data, allowed_types=allowed_types, declared_type=declared_type)
+
+
+def _judge_content(data: bytes, *, allowed_types: list[str], declared_type: str) -> str:
     content_type = sniff_content_type(data[:16])
     if allowed_types and content_type not in allowed_types:
         # Name what the file is; when its content is unrecognisable, what the browser said it was.

@@ -89,6 +89,34 @@ def checklist_rows(application: Application) -> list[ChecklistRow]:
     ]
 
 
+def signed_documents(application: Application) -> list[dict]:
+    """The documents the call wants signed, with the signature verified at upload (or that one is missing)."""
+    required = [d for d in application.call.required_documents.all() if d.requires_signature]
+    if not required:
+        return []
+    attached = {
+        (document.required_document_id, document.partner_id): document
+        for document in application.documents.filter(required_document__in=required).select_related(
+            "partner__organisation"
+        )
+    }
+    rows = []
+    for requirement in required:
+        found = [doc for (req_id, _partner), doc in attached.items() if req_id == requirement.pk]
+        if not found:
+            rows.append({"title": requirement.title, "document": None})
+        for document in found:
+            partner = document.partner
+            rows.append(
+                {
+                    "title": requirement.title,
+                    "document": document,
+                    "party": (partner.organisation or partner.name) if partner is not None else "",
+                }
+            )
+    return rows
+
+
 def automatic_checks(application: Application) -> list[dict]:
     """The rules of the call re-checked now on the submitted application (shown beside the checklist)."""
     return [v.as_dict() for v in application_selectors.check_application(application)]

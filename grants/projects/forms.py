@@ -36,7 +36,10 @@ class CupForm(SectionFormMixin, forms.Form):
 class AgreementUploadForm(SectionFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Atto di adesione firmato (PDF)"),
-        help_text=_("PDF firmato digitalmente, al massimo 10 MB. Il formato si riconosce dal contenuto."),
+        help_text=_(
+            "PDF firmato digitalmente (o .p7m, se il bando verifica la firma), al massimo 10 MB. "
+            "Il formato si riconosce dal contenuto."
+        ),
     )
 
 

@@ -37,6 +37,19 @@ def acting_organisation(user, pk: int) -> Organisation | None:
     return acting_organisations(user).filter(pk=pk).first()
 
 
+def authorised_signers(organisation: Organisation) -> set[str]:
+    """Codici fiscali whose digital signature binds the organisation: its registered legal representative and
+    the people with an active membership (legal representative or delegate) who have a codice fiscale."""
+    codes = {organisation.legal_representative_fiscal_code}
+    codes.update(
+        Membership.objects.filter(organisation=organisation, revoked_at__isnull=True)
+        .exclude(user__fiscal_code__isnull=True)
+        .exclude(user__fiscal_code="")
+        .values_list("user__fiscal_code", flat=True)
+    )
+    return {code.upper() for code in codes if code}
+
+
 def organisation_by_fiscal_code(value) -> Organisation | None:
     """The registered organisation with this codice fiscale (typed with spaces or lower case), or None."""
     code = normalise_fiscal_code(value)

@@ -19,6 +19,7 @@ GIULIA = "VRDGLI85M41L219G"
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 DS = "http://www.w3.org/2000/09/xmldsig#"
+SPID = "https://spid.gov.it/saml-extensions"
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,57 @@ def test_metadata_is_signed_and_requests_the_spid_attributes(client):
     assert requested == {"fiscalNumber", "name", "familyName", "email"}
     acs = sp.find(f"{{{MD}}}AssertionConsumerService")
     assert acs.get("Location") == "http://127.0.0.1:8000/saml2/acs/"
+
+
+@pytest.mark.django_db
+def test_metadata_has_one_default_assertion_consumer_service_with_index_0(client):
+    root = etree.fromstring(client.get("/saml2/metadata/").content)  # noqa: S314
+
+    services = root.findall(f"{{{MD}}}SPSSODescriptor/{{{MD}}}AssertionConsumerService")
+    defaults = [acs for acs in services if acs.get("isDefault") == "true"]
+    assert [(acs.get("index"), acs.get("Binding")) for acs in defaults] == [
+        ("0", "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")
+    ]
+
+
+@pytest.mark.django_db
+def test_metadata_names_the_public_administration_in_a_contact_of_type_other(client, settings):
+    settings.SAML_IPA_CODE = "r_piemon"
+    settings.SAML_CONTACT_EMAIL = "spid@regione.piemonte.example"
+    settings.SAML_CONTACT_PHONE = "+390114321"
+
+    root = etree.fromstring(client.get("/saml2/metadata/").content)  # noqa: S314
+
+    others = [c for c in root.findall(f"{{{MD}}}ContactPerson") if c.get("contactType") == "other"]
+    assert len(others) == 1
+    contact = others[0]
+    extensions = contact.find(f"{{{MD}}}Extensions")
+    assert extensions.find(f"{{{SPID}}}IPACode").text == "r_piemon"
+    public = extensions.find(f"{{{SPID}}}Public")
+    assert public is not None and not public.text
+    assert extensions.find(f"{{{SPID}}}Private") is None
+    assert contact.find(f"{{{MD}}}EmailAddress").text == "spid@regione.piemonte.example"
+    assert contact.find(f"{{{MD}}}TelephoneNumber").text == "+390114321"
+    # Elements in the order of the metadata schema: Extensions before EmailAddress and TelephoneNumber.
+    assert [child.tag.split("}")[1] for child in contact] == ["Extensions", "EmailAddress", "TelephoneNumber"]
+
+
+@pytest.mark.django_db
+def test_spid_extensions_are_covered_by_the_metadata_signature(settings):
+    from saml2.sigver import SignatureError, security_context
+
+    from grants.accounts.saml_config import load_sp_config
+    from grants.accounts.saml_views import signed_metadata_xml
+
+    settings.SAML_IPA_CODE = "r_piemon"
+    conf = load_sp_config()
+    xml = signed_metadata_xml(conf)
+    with pytest.raises(SignatureError):
+        security_context(conf).verify_signature(
+            xml.replace("r_piemon", "c_l219", 1),
+            cert_file=settings.SAML_CERT_FILE,
+            node_name=f"{MD}:EntityDescriptor",
+        )
 
 
 @pytest.mark.django_db

@@ -77,6 +77,14 @@ def detail(application: Application) -> dict:
                 "size": document.size,
                 "sha256": document.sha256,
                 "uploaded_at": document.created_at,
+                "signature": {
+                    "format": document.signature_format,
+                    "signer_name": document.signer_name,
+                    "signer_fiscal_code": document.signer_fiscal_code,
+                    "signed_at": document.signed_at,
+                }
+                if document.signature_format
+                else None,
             }
             for document in application.documents.select_related("required_document").order_by(
                 "required_document__order", "required_document__code", "pk"

@@ -113,6 +113,13 @@ DOCUMENT_FILE = {
 }
 
 
+class SignatureOut(Schema):
+    format: str = Field(description="PAdES (PDF firmato) o CAdES (.p7m)")
+    signer_name: str
+    signer_fiscal_code: str
+    signed_at: datetime | None
+
+
 class DocumentOut(Schema):
     id: int
     code: str = Field(description="Codice del documento richiesto dal bando")
@@ -122,6 +129,9 @@ class DocumentOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime
+    signature: SignatureOut | None = Field(
+        None, description="La firma digitale verificata al caricamento (documenti che il bando vuole firmati)"
+    )
 
 
 class ApplicationSummaryOut(Schema):

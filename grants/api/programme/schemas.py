@@ -262,6 +262,10 @@ class RequiredDocumentOut(Schema):
     per_partner: bool
     allowed_types: list[str]
     max_size_mb: int
+    requires_signature: bool = Field(
+        False,
+        description="Il file va firmato digitalmente (PAdES o .p7m) dal legale rappresentante o delegato",
+    )
 
 
 class CallDetailOut(CallSummaryOut):

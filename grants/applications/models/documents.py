@@ -41,6 +41,11 @@ class ApplicationDocument(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("caricato da"), on_delete=models.PROTECT, related_name="+"
     )
+    # A document the call wants signed: the signature verified at upload (grants/core/signatures.py).
+    signature_format = models.CharField(_("formato della firma"), max_length=10, blank=True)
+    signer_name = models.CharField(_("firmatario"), max_length=255, blank=True)
+    signer_fiscal_code = models.CharField(_("codice fiscale del firmatario"), max_length=16, blank=True)
+    signed_at = models.DateTimeField(_("firmato il"), null=True, blank=True)
 
     history = HistoricalRecords()
 

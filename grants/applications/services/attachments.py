@@ -7,9 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import save_audited
+from grants.core.signatures import SignatureCheck
 from grants.core.timeutils import in_rome, now
 from grants.core.uploads import UploadRefused, check_upload, safe_filename
 from grants.programme.models import RequiredDocument
+from grants.registry.signing import signed_for
 
 from ..models import (
     Application,
@@ -166,9 +168,23 @@ def attach_document(
             allowed_types=required_document.allowed_types,
             max_bytes=required_document.max_size_mb * 1024 * 1024,
             declared_type=getattr(uploaded_file, "content_type", "") or "",
+            allow_signed=required_document.requires_signature,
         )
     except UploadRefused as refusal:
         raise ApplicationError(str(refusal), code=refusal.code) from refusal
+    signature = None
+    if required_document.requires_signature:
+        organisation = partner.organisation if partner is not None else application.applicant
+        if organisation is None:
+            raise ApplicationError(
+                _(
+                    "%(partner)s non è ancora registrato sulla piattaforma: il documento firmato si carica "
+                    "dopo la registrazione, quando si può verificare chi lo rappresenta."
+                )
+                % {"partner": partner.name},
+                code="signature_signer_unknown",
+            )
+        signature = _verified_signature(uploaded_file, organisation)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -187,6 +203,22 @@ def attach_document(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
+    if signature is not None:
+        document.signature_format = signature.format
+        document.signer_name = signature.signer_name[:255]
+        document.signer_fiscal_code = signature.fiscal_code
+        document.signed_at = signature.signing_time
     uploaded_file.seek(0)
     document.file.save(document.original_name, uploaded_file, save=False)
     return save_audited(document, actor=actor, reason="Documento allegato")
+
+
+def _verified_signature(uploaded_file, organisation) -> SignatureCheck:
+    """The document's valid digital signature by someone who binds ``organisation``, or ApplicationError."""
+    uploaded_file.seek(0)
+    data = b"".join(uploaded_file.chunks())
+    uploaded_file.seek(0)
+    check = signed_for(data, organisation)
+    if not check.valid:
+        raise ApplicationError(check.reason, code=check.code or "signature")
+    return check

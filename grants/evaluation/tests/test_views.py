@@ -135,3 +135,44 @@ def test_an_integration_deadline_given_as_a_date_is_the_end_of_that_day_in_rome(
     client.post(url, {"items": "Visura camerale", "deadline": day.isoformat()})
     deadline = in_rome(application.integration_requests.get().deadline)
     assert (deadline.date(), deadline.time()) == (day, time(23, 59, 59))
+
+
+def test_the_checklist_shows_the_signatures_verified_at_upload(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.applications.models import ApplicationDocument
+    from grants.core.tests import pki
+    from grants.programme.tests.factories import RequiredDocumentFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    call = scored_call()
+    application = submitted(call=call)  # documents asked after the submission, so as not to block it
+    declaration = RequiredDocumentFactory(
+        call=call, code="dichiarazione", title="Dichiarazione", requires_signature=True
+    )
+    RequiredDocumentFactory(
+        call=call, code="adesione", title="Atto di adesione", requires_signature=True, is_mandatory=False
+    )
+    ApplicationDocument.objects.create(
+        application=application,
+        required_document=declaration,
+        file=SimpleUploadedFile("d.pdf", b"%PDF-1"),
+        original_name="d.pdf",
+        content_type="application/pdf",
+        size=6,
+        sha256="0" * 64,
+        uploaded_by=application.created_by,
+        signature_format="PAdES",
+        signer_name="Mario Rossi",
+        signer_fiscal_code=pki.SIGNER_CF,
+        signed_at=now(),
+    )
+    client.force_login(officer())
+
+    page = client.get(reverse("evaluation:admissibility", args=[call.code, application.pk])).content.decode()
+
+    assert 'data-testid="signed-documents"' in page
+    assert "Dichiarazione: firma PAdES valida di Mario Rossi, codice fiscale RSSMRA85T10A562S" in " ".join(
+        page.split()
+    )
+    assert "Atto di adesione" in page and "documento firmato mancante" in page

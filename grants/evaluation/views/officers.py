@@ -159,6 +159,7 @@ def admissibility(request, code: str, pk: int):
             "application": application,
             "rows": selectors.checklist_rows(application),
             "automatic": selectors.automatic_checks(application),
+            "signed_documents": selectors.signed_documents(application),
             "review": review,
             "project_lines": [
                 {"reserve": reserve, "checked": reserve.code in recognised}

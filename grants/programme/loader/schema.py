@@ -208,6 +208,7 @@ class RequiredDocumentIn(_Entry):
     per_partner: bool = False
     allowed_types: list[str] = Field(default_factory=lambda: ["application/pdf"])
     max_size_mb: Annotated[int, Field(ge=1, le=500)] = 10
+    requires_signature: bool = False
 
 
 class CallIn(_Entry):

@@ -157,6 +157,14 @@ class RequiredDocument(BilingualMixin, TimeStampedModel):
     per_partner = models.BooleanField(_("uno per ciascun partner"), default=False)
     allowed_types = models.JSONField(_("formati ammessi (MIME)"), default=list)
     max_size_mb = models.PositiveSmallIntegerField(_("dimensione massima (MB)"), default=10)
+    requires_signature = models.BooleanField(
+        _("firma digitale richiesta"),
+        default=False,
+        help_text=_(
+            "Il file deve essere firmato digitalmente (PDF PAdES o .p7m CAdES) dal legale rappresentante "
+            "o da un delegato attivo dell'organizzazione: la firma si verifica al caricamento."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("ordine"), default=0)
 
     history = HistoricalRecords()

@@ -163,6 +163,15 @@ def test_children_missing_from_the_file_are_removed(piemonte, tmp_path):
     assert report.count(Criterion).updated == 1
 
 
+def test_a_required_document_may_want_a_digital_signature(piemonte, tmp_path):
+    data = wecare_data()
+    fse1_call = data["measures"][0]["calls"][0]
+    fse1_call["required_documents"][0]["requires_signature"] = True
+    load_programme_file(write(tmp_path, data))
+    documents = Call.objects.get(code=fse1_call["code"]).required_documents.order_by("order")
+    assert [d.requires_signature for d in documents][:2] == [True, False]
+
+
 def test_management_command_prints_an_italian_report(piemonte):
     out = StringIO()
     call_command("load_programme", str(WECARE), stdout=out)

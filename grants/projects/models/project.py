@@ -60,6 +60,14 @@ class CallProjectRules(TimeStampedModel):
         blank=True,
         help_text=_("Stampati nell'atto di adesione dopo gli obblighi generali."),
     )
+    agreement_requires_signature = models.BooleanField(
+        _("atto di adesione con firma digitale verificata"),
+        default=False,
+        help_text=_(
+            "L'atto si carica firmato digitalmente (PDF PAdES o .p7m CAdES) dal legale rappresentante o un "
+            "delegato attivo del beneficiario: la firma si verifica al caricamento."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -130,6 +138,13 @@ class Project(TimeStampedModel):
     signed_agreement_name = models.CharField(_("nome del file"), max_length=255, blank=True)
     signed_agreement_size = models.PositiveBigIntegerField(_("dimensione (byte)"), null=True, blank=True)
     signed_agreement_sha256 = models.CharField(_("impronta SHA-256"), max_length=64, blank=True)
+    # When the call wants the agreement digitally signed: the signature verified at upload.
+    signed_agreement_signature_format = models.CharField(_("formato della firma"), max_length=10, blank=True)
+    signed_agreement_signer_name = models.CharField(_("firmatario"), max_length=255, blank=True)
+    signed_agreement_signer_fiscal_code = models.CharField(
+        _("codice fiscale del firmatario"), max_length=16, blank=True
+    )
+    signed_agreement_signed_at = models.DateTimeField(_("firmato il"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accettato il"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from grants.core.audit import save_audited
 from grants.core.timeutils import format_rome, in_rome, now
 from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
+from grants.registry.signing import signed_for
 
 from .. import permissions
 from ..models import (
     Project,
     ProjectChange,
     ProjectMilestone,
+    rules_for,
 )
 from ..states import ChangeKind, ProjectStatus
 from ..validators import normalise_cup, validate_cup
@@ -81,15 +83,24 @@ def upload_signed_agreement(
             % {"deadline": format_rome(project.acceptance_deadline)},
             code="acceptance_deadline_passed",
         )
+    needs_signature = rules_for(project.call).agreement_requires_signature
     try:
         check_upload(
             uploaded_file,
             allowed_types=[PDF],
             max_bytes=AGREEMENT_MAX_BYTES,
             declared_type=getattr(uploaded_file, "content_type", "") or "",
+            allow_signed=needs_signature,
         )
     except UploadRefused as exc:
         raise _field_error(exc.code, "file", str(exc)) from exc
+    signature = None
+    if needs_signature:
+        uploaded_file.seek(0)
+        signature = signed_for(b"".join(uploaded_file.chunks()), project.beneficiary)
+        uploaded_file.seek(0)
+        if not signature.valid:
+            raise _field_error(signature.code or "signature", "file", signature.reason)
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks():
@@ -100,6 +111,10 @@ def upload_signed_agreement(
     project.signed_agreement.save(name, uploaded_file, save=False)
     project.signed_agreement_name = name
     project.signed_agreement_size = uploaded_file.size
+    project.signed_agreement_signature_format = signature.format if signature else ""
+    project.signed_agreement_signer_name = signature.signer_name[:255] if signature else ""
+    project.signed_agreement_signer_fiscal_code = signature.fiscal_code if signature else ""
+    project.signed_agreement_signed_at = signature.signing_time if signature else None
     project.accepted_at = moment
     project.accepted_by = actor
     save_audited(project, actor=actor, reason="Atto di adesione firmato caricato", action="project.accepted")

@@ -34,5 +34,7 @@ def signed_agreement(request, pk: int):
         project.signed_agreement.open("rb"),
         as_attachment=True,
         filename=project.signed_agreement_name or "atto-firmato.pdf",
-        content_type="application/pdf",
+        content_type="application/pkcs7-mime"
+        if project.signed_agreement_signature_format == "CAdES"
+        else "application/pdf",
     )
