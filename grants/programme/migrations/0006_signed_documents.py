@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0004_call_requires_stamp_duty'),
+        ('programme', '0005_call_staff'),
     ]
 
     operations = [
