@@ -67,6 +67,7 @@ def test_the_applicant_downloads_the_current_version_from_the_draft_page_and_the
             "size": len(content),
             "sha256": hashlib.sha256(content).hexdigest(),
             "uploaded_at": listed[0]["uploaded_at"],
+            "signature": None,  # a plain PDF: no digital signature to show
         }
     ]
     api = client.get(_api(application, document))
