@@ -30,6 +30,7 @@ from grants.finance.models import ExpenseItem, Payment
 from grants.finance.selectors import category_rules
 from grants.finance.states import CERTIFIED_CLAIM_STATUSES, ClaimStatus, PaymentStatus
 from grants.programme.models import Call, Fund, Measure, Programme
+from grants.programme.permissions import scope_to_staff_calls, staff_calls
 from grants.projects.models import Project
 from grants.projects.states import ProjectStatus
 from grants.territory.models import CohesionDistrict, Province
@@ -57,7 +58,9 @@ _DIMENSION_MODELS = {
 
 @dataclass(frozen=True)
 class Filters:
-    """The dashboard's filters (ids; None = all) and the dimension the money is grouped by."""
+    """The dashboard's filters (ids; None = all) and the dimension the money is grouped by. ``viewer``, the
+    staff member looking, narrows every figure to the calls they work on (``grants.programme.permissions``);
+    None (the management commands, the tests of the figures) reads every call."""
 
     programme: int | None = None
     fund: int | None = None
@@ -66,21 +69,24 @@ class Filters:
     province: int | None = None
     district: int | None = None
     per: str = "measure"
+    viewer: object = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_query(cls, query) -> "Filters":
+    def from_query(cls, query, viewer=None) -> "Filters":
         values = {}
         for name in _DIMENSION_MODELS:
             raw = (query.get(name) or "").strip()
             values[name] = int(raw) if raw.isdigit() and len(raw) < 10 else None
         per = query.get("per") or "measure"
-        return cls(**values, per=per if per in DIMENSIONS else "measure")
+        return cls(**values, per=per if per in DIMENSIONS else "measure", viewer=viewer)
 
     def as_query(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "viewer"}
 
     def summaries(self) -> QuerySet[ProjectFinanceSummary]:
         rows = ProjectFinanceSummary.objects.all()
+        if self.viewer is not None:
+            rows = scope_to_staff_calls(self.viewer, rows)
         for name in _DIMENSION_MODELS:
             value = getattr(self, name)
             if value is not None:
@@ -88,7 +94,7 @@ class Filters:
         return rows
 
     def calls(self) -> QuerySet[Call]:
-        calls = Call.objects.all()
+        calls = Call.objects.all() if self.viewer is None else staff_calls(self.viewer)
         if self.programme:
             calls = calls.filter(measure__programme_id=self.programme)
         if self.fund:
@@ -300,7 +306,12 @@ def filter_fields(filters: Filters) -> list[dict]:
             (o.pk, f"{o.code} – {o.display_title}")
             for o in Measure.objects.select_related("programme").order_by("programme__code", "order", "code")
         ],
-        "call": [(o.pk, o.display_title) for o in Call.objects.order_by("-opens_at", "code")],
+        "call": [
+            (o.pk, o.display_title)
+            for o in (Call.objects.all() if filters.viewer is None else staff_calls(filters.viewer)).order_by(
+                "-opens_at", "code"
+            )
+        ],
         "province": [(o.pk, o.name) for o in Province.objects.order_by("name")],
         "district": [(o.pk, o.name) for o in CohesionDistrict.objects.order_by("name")],
     }

@@ -71,7 +71,7 @@ def _target_value(value) -> Decimal:
 # --- targets ------------------------------------------------------------------------------------------------
 def set_call_target(*, actor, call: Call, indicator: Indicator, target) -> CallIndicatorTarget | None:
     """Set (or, with an empty value, remove) the call's target for an indicator."""
-    if not permissions.can_set_targets(actor):
+    if not permissions.can_set_targets(actor, call):
         raise PermissionDenied(_("Solo i funzionari abilitati fissano i target."))
     if not indicator.applies_to(call.measure):
         raise _field_error(
@@ -91,7 +91,7 @@ def set_call_target(*, actor, call: Call, indicator: Indicator, target) -> CallI
 def set_project_target(
     *, actor, project: Project, indicator: Indicator, target
 ) -> ProjectIndicatorTarget | None:
-    if not permissions.can_set_targets(actor):
+    if not permissions.can_set_targets(actor, project.call_id):
         raise PermissionDenied(_("Solo i funzionari abilitati fissano i target."))
     if not indicator.applies_to(project.call.measure):
         raise _field_error(
@@ -434,7 +434,7 @@ def submit_report(*, actor, report: MonitoringReport) -> MonitoringReport:
 
 
 def review_report(*, actor, report: MonitoringReport, approve: bool, note: str = "") -> MonitoringReport:
-    if not permissions.can_review_reports(actor):
+    if not permissions.can_review_reports(actor, report.project.call_id):
         raise PermissionDenied(_("Solo i funzionari abilitati esaminano le relazioni."))
     with transaction.atomic():
         report = MonitoringReport.objects.select_for_update().get(pk=report.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from grants.core.forms import action_view, error_messages, refusal_message, refusal_to_form
 from grants.programme.models import Call
+from grants.programme.permissions import scope_to_staff_calls
 from grants.projects.models import Project
 from grants.projects.permissions import beneficiary_projects
 
@@ -67,7 +68,7 @@ def _save_targets(request, form: forms.TargetsForm, save) -> dict[str, list[str]
 def project_list(request):
     """The user's organisations' projects; staff who may read monitoring see every project."""
     if permissions.can_view_all_participants(request.user):
-        projects = Project.objects.all()
+        projects = scope_to_staff_calls(request.user, Project.objects.all())
     else:
         projects = beneficiary_projects(request.user)
     projects = projects.select_related("call", "beneficiary").order_by("call__code", "title", "pk")
@@ -93,7 +94,7 @@ def _project_page(request, project, form=None, status=200):
             "rows": rows,
             "reports": selectors.project_reports(project),
             "can_write": permissions.can_write_monitoring(request.user, project),
-            "can_set_targets": permissions.can_set_targets(request.user),
+            "can_set_targets": permissions.can_set_targets(request.user, project.call_id),
             "participant_count": Participant.objects.filter(project=project).count(),
             "errors": forms.errors_by_input(form),
             "form_data": form.data if form is not None else {},
@@ -128,7 +129,7 @@ report_create = _action(
 @require_POST
 def project_targets(request, pk: int):
     project = _project_or_404(request.user, pk)
-    if not permissions.can_set_targets(request.user):
+    if not permissions.can_set_targets(request.user, project.call_id):
         return _forbidden(request)
     form = forms.TargetsForm(request.POST, indicators=selectors.applicable_indicators(project))
     form.is_valid()
@@ -379,7 +380,7 @@ def _may_write_report(user, report) -> bool:
 
 
 def _may_review_report(user, report) -> bool:
-    return permissions.can_review_reports(user)
+    return permissions.can_review_reports(user, report.project.call_id)
 
 
 def _report_action(form_class, allowed, perform):
@@ -405,7 +406,7 @@ def call_targets(request, code: str):
     if not permissions.can_set_targets(request.user):
         return _forbidden(request)
     call = Call.objects.select_related("measure__fund").filter(code=code).first()
-    if call is None:
+    if call is None or not permissions.can_set_targets(request.user, call):
         raise Http404(_("Bando non trovato."))
     indicators = [i for i in Indicator.objects.filter(is_active=True) if i.applies_to(call.measure)]
     errors: dict = {}
@@ -445,7 +446,7 @@ def call_targets(request, code: str):
 def dashboard_view(request):
     if not permissions.can_view_dashboard(request.user):
         return _forbidden(request)
-    filters = dashboard.Filters.from_query(request.GET)
+    filters = dashboard.Filters.from_query(request.GET, viewer=request.user)
     data = dashboard.build(filters, include_sensitive=permissions.can_view_sensitive(request.user))
     return render(
         request,
@@ -466,7 +467,7 @@ def dashboard_view(request):
 def dashboard_export(request, fmt: str):
     if not permissions.can_view_dashboard(request.user):
         return _forbidden(request)
-    filters = dashboard.Filters.from_query(request.GET)
+    filters = dashboard.Filters.from_query(request.GET, viewer=request.user)
     data = dashboard.build(filters, include_sensitive=permissions.can_view_sensitive(request.user))
     if fmt == "xlsx":
         return exports.xlsx_response(data)

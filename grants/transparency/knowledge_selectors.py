@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from grants.programme.permissions import scope_to_staff_calls
 from grants.projects.models import Project
 
 from .models import ExperimentSheet, ReplicationInterest
@@ -64,9 +65,10 @@ def search_sheets(filters: SheetFilters) -> QuerySet[ExperimentSheet]:
     return sheets.order_by("-published_at", "-pk")
 
 
-def review_queue() -> QuerySet[ExperimentSheet]:
-    """Sheets waiting for review first, then the others (staff)."""
-    return _sheets().exclude(status=SheetStatus.DRAFT).order_by("status", "-submitted_at", "-pk")
+def review_queue(user) -> QuerySet[ExperimentSheet]:
+    """Sheets waiting for review first, then the others: those of the calls ``user`` works on (staff)."""
+    sheets = scope_to_staff_calls(user, _sheets(), "project__call")
+    return sheets.exclude(status=SheetStatus.DRAFT).order_by("status", "-submitted_at", "-pk")
 
 
 def sheet_projects(user) -> QuerySet[Project]:

@@ -208,7 +208,7 @@ def _reviewer_or_403(user) -> None:
 @require_safe
 def review_list(request):
     _reviewer_or_403(request.user)
-    return render(request, "transparency/review_list.html", {"sheets": review_queue()})
+    return render(request, "transparency/review_list.html", {"sheets": review_queue(request.user)})
 
 
 @login_required
@@ -216,6 +216,8 @@ def review_list(request):
 def review_sheet(request, pk: int):
     _reviewer_or_403(request.user)
     sheet = get_object_or_404(ExperimentSheet.objects.select_related("project__beneficiary"), pk=pk)
+    if not permissions.can_review_sheets(request.user, sheet):
+        raise Http404
     form = ReviewForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

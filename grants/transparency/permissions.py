@@ -3,14 +3,16 @@
 - Accompaniment activities: staff with ``transparency.manage_accompaniment`` create and edit them and upload
   materials; everyone reads the published ones and their materials.
 - Knowledge-base sheets: the beneficiary's members (legal representative, delegates) write their project's
-  sheet; staff with ``transparency.review_experimentsheet`` publish it or send it back; everyone reads the
-  published ones. To anyone else an unpublished sheet does not exist (404).
+  sheet; staff with ``transparency.review_experimentsheet`` publish it or send it back, for the projects of
+  the calls they work on (``grants.programme.permissions``); everyone reads the published ones. To anyone
+  else an unpublished sheet does not exist (404).
 - Replication interest: any signed-in member of an organisation other than the beneficiary.
 """
 
 from django.db.models import QuerySet
 
 from grants.applications.permissions import acting_organisation_ids, can_act_for
+from grants.programme.permissions import is_call_staff
 from grants.projects.models import Project
 from grants.registry.models import Organisation
 
@@ -36,8 +38,13 @@ def can_read_material(user, material: AccompanimentMaterial) -> bool:
     return can_read_activity(user, material.activity)
 
 
-def can_review_sheets(user) -> bool:
-    return _is_staff(user) and user.has_perm("transparency.review_experimentsheet")
+def can_review_sheets(user, sheet: ExperimentSheet | None = None) -> bool:
+    """The reviewers' role; with ``sheet``, also working on the call of its project."""
+    return (
+        _is_staff(user)
+        and user.has_perm("transparency.review_experimentsheet")
+        and (sheet is None or is_call_staff(user, sheet.project.call_id))
+    )
 
 
 def can_write_sheet(user, project: Project) -> bool:
@@ -47,7 +54,7 @@ def can_write_sheet(user, project: Project) -> bool:
 def can_read_sheet(user, sheet: ExperimentSheet) -> bool:
     return (
         sheet.status == SheetStatus.PUBLISHED
-        or can_review_sheets(user)
+        or can_review_sheets(user, sheet)
         or can_write_sheet(user, sheet.project)
     )
 

@@ -280,7 +280,7 @@ def submit_sheet(*, actor, sheet: ExperimentSheet) -> ExperimentSheet:
 
 @transaction.atomic
 def publish_sheet(*, actor, sheet: ExperimentSheet, note: str = "") -> ExperimentSheet:
-    _require(permissions.can_review_sheets(actor), _("Non sei abilitato a revisionare le schede."))
+    _require(permissions.can_review_sheets(actor, sheet), _("Non sei abilitato a revisionare le schede."))
     sheet = ExperimentSheet.objects.select_for_update().select_related("project").get(pk=sheet.pk)
     if sheet.status != SheetStatus.SUBMITTED:
         raise WrongState(
@@ -307,7 +307,7 @@ def publish_sheet(*, actor, sheet: ExperimentSheet, note: str = "") -> Experimen
 @transaction.atomic
 def return_sheet(*, actor, sheet: ExperimentSheet, note: str) -> ExperimentSheet:
     """Send the sheet back to the beneficiary with what to change (the note is required)."""
-    _require(permissions.can_review_sheets(actor), _("Non sei abilitato a revisionare le schede."))
+    _require(permissions.can_review_sheets(actor, sheet), _("Non sei abilitato a revisionare le schede."))
     if not (note or "").strip():
         raise ValidationError({"note": _("Scrivi al beneficiario che cosa rivedere.")})
     sheet = ExperimentSheet.objects.select_for_update().select_related("project").get(pk=sheet.pk)

@@ -42,12 +42,14 @@ from .idor.tables import (
     PAGE_CASES,
     PUBLIC_API,
     PUBLIC_PAGES,
+    STAFF_REACHABLE,
 )
 from .idor.world import (
     URLCONF,
     Case,
     World,
     build_world,
+    other_call_officer,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
@@ -66,6 +68,7 @@ def shared_world(django_db_setup, django_db_blocker, request) -> World:
             for public in [*PUBLIC_PAGES.values(), *PUBLIC_API.values()]:
                 if public.hidden is not None:
                     public.hidden(shared)
+            other_call_officer(shared)
         yield shared
 
 
@@ -175,6 +178,64 @@ def test_another_organisation_cannot_reach_a_page_of_a(client, world, name):
     _assert_no_leak(response, case.secrets(world))
     if case.unchanged:
         assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+def _staff_params(params):
+    return [p for p in params if p.values[0] not in STAFF_REACHABLE]
+
+
+def test_the_staff_allowlist_names_real_cases_with_a_reason():
+    stale = [name for name in STAFF_REACHABLE if name not in PAGE_CASES and name not in API_CASES]
+    assert not stale, f"STAFF_REACHABLE names no case: {stale}"
+    assert all(reason.strip() for reason in STAFF_REACHABLE.values())
+
+
+@pytest.mark.parametrize("name", _staff_params(_page_params("mapped")))
+def test_an_officer_of_another_call_cannot_reach_a_page_of_a(client, world, name):
+    """Staff rights are per call: every permission of the officer and of the head of measure (but assigning
+    the staff), officer of another call only, meets A's objects as if they did not exist."""
+    case = PAGE_CASES[name]
+    url = reverse(name, kwargs=case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(other_call_officer(world))
+    response = _send(client, case.method, url, case, world, api=False)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+@pytest.mark.parametrize("name", _staff_params(_api_params(API_CASES)))
+def test_an_officer_of_another_call_cannot_reach_an_api_object_of_a(client, world, name):
+    case = API_CASES[name]
+    method, path = _api_path(_schemas_offline(), name)
+    url = _fill(path, case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(other_call_officer(world))
+    response = _send(client, method, url, case, world, api=True)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code} {response.content[:300]!r}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+def test_the_dashboard_of_an_officer_of_another_call_leaves_out_a(client, world):
+    """The dashboard is every officer's, but its figures are those of the calls one works on."""
+    url = reverse("monitoring:dashboard_export", kwargs={"fmt": "csv"}) + "?per=call"
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    row_of_a = f"\n{world.submitted.call.title};"  # the call's row of applications by outcome
+    assert row_of_a in client.get(url).content.decode()  # the figure exists, for whoever sees every call
+
+    client.force_login(other_call_officer(world))
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert row_of_a not in response.content.decode()
+    _assert_no_leak(response, PAGE_CASES["monitoring:dashboard_export"].secrets(world))
 
 
 @pytest.mark.parametrize("name", _page_params("mapped"))

@@ -44,6 +44,7 @@ def get_dashboard(
         province=province,
         district=district,
         per=per,
+        viewer=request.auth,
     )
     data = dashboard.build(filters, include_sensitive=permissions.can_view_sensitive(request.auth))
     outcome_codes = [code for code, _label in data.outcomes]

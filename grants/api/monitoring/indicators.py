@@ -64,7 +64,7 @@ def put_call_target(request, call_id: int, indicator_id: int, payload: TargetIn)
         raise PermissionDenied("Solo i funzionari abilitati fissano i target.")
     call = Call.objects.select_related("measure__fund").filter(pk=call_id).first()
     indicator = Indicator.objects.filter(pk=indicator_id).first()
-    if call is None or indicator is None:
+    if call is None or indicator is None or not permissions.can_set_targets(request.auth, call):
         raise Http404
     row = services.set_call_target(
         actor=request.auth, call=call, indicator=indicator, target=payload.target or ""

@@ -104,7 +104,7 @@ def _readable_sheet(user, sheet_id: int) -> ExperimentSheet:
 def get_experience(request, sheet_id: int):
     user = getattr(request, "user", None)
     sheet = _readable_sheet(user, sheet_id)
-    show_note = permissions.can_write_sheet(user, sheet.project) or permissions.can_review_sheets(user)
+    show_note = permissions.can_write_sheet(user, sheet.project) or permissions.can_review_sheets(user, sheet)
     return _sheet_out(sheet, show_note=show_note)
 
 
@@ -163,6 +163,8 @@ def review_sheet(request, sheet_id: int, payload: SheetReviewIn):
     if not permissions.can_review_sheets(request.auth):
         raise PermissionDenied("Non sei abilitato a revisionare le schede.")
     sheet = get_object_or_404(ExperimentSheet, pk=sheet_id)
+    if not permissions.can_review_sheets(request.auth, sheet):
+        raise Http404
     if payload.decision == "publish":
         return _sheet_out(
             services.publish_sheet(actor=request.auth, sheet=sheet, note=payload.note), show_note=True

@@ -263,3 +263,38 @@ PUBLIC_API: dict[str, Public] = {
     ),
     **{name: make() for name, make in TRANSPARENCY_PUBLIC_API.items()},
 }
+
+
+# Cases an officer reaches whatever the call they work on (the staff-to-staff tests skip them), each with why.
+# Every other case is requested by an officer of another call (``world.other_call_officer``): 404 or 403.
+STAFF_REACHABLE: dict[str, str] = {
+    "registry:organisation_detail": (
+        "L'anagrafica di un'organizzazione non appartiene a un bando: ogni funzionario la consulta "
+        "(registry.view_organisation)."
+    ),
+    "grants_api_registry_get_organisation": "Anagrafica dell'organizzazione, non legata a un bando.",
+    "grants_api_registry_list_members": (
+        "I rappresentanti e i delegati di un'organizzazione, non legati a un bando "
+        "(registry.view_membership)."
+    ),
+    "registry:de_minimis": (
+        "Il de minimis è dell'impresa unica, trasversale ai bandi: ogni funzionario che concede un aiuto "
+        "deve verificarne il massimale."
+    ),
+    "grants_api_registry_get_de_minimis": "Il de minimis dell'impresa unica, trasversale ai bandi.",
+    "grants_api_audit_object_audit_trail": (
+        "Il registro delle operazioni su un'organizzazione (non legata a un bando), con il proprio permesso "
+        "core.view_auditevent."
+    ),
+    "transparency:activity_update": (
+        "Le attività di accompagnamento FSE4 sono per territorio (Distretto, provincia), non per bando."
+    ),
+    "transparency:material_upload": "I materiali di un'attività di accompagnamento, non legata a un bando.",
+    "grants_api_transparency_update_activity": (
+        "Attività di accompagnamento FSE4: per territorio, non per bando."
+    ),
+    "monitoring:dashboard_export": (
+        "Il cruscotto del funzionario, ridotto ai bandi su cui lavora "
+        "(test_the_dashboard_of_an_officer_of_another_call_leaves_out_a)."
+    ),
+}

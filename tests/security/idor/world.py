@@ -152,3 +152,31 @@ class Public:
     reason: str
     hidden: Callable[[World], dict] | None = None
     anonymous_redirects_to_login: bool = False
+
+
+# --- staff of another call ---------------------------------------------------------------------------------
+def other_call_officer(w: World):
+    """An officer holding every permission of the officer and of the head of measure, except assigning the
+    calls' staff (which reaches every call by design), and the controller's: officer of another call only.
+    A's objects all belong to A's calls, so to this officer they must be as if they did not exist."""
+    if "other_call_officer" not in w.cache:
+        from grants.accounts.models import StaffRole
+        from grants.accounts.roles import ROLE_PERMISSIONS
+        from grants.registry.tests.factories import staff_user
+
+        manager = ROLE_PERMISSIONS[StaffRole.MANAGER]
+        every_call = {p for p in manager if p.endswith(("_call_staff", "callstaff"))}
+        extra = sorted(
+            {*ROLE_PERMISSIONS[StaffRole.MANAGER], *ROLE_PERMISSIONS[StaffRole.CONTROLLER]}
+            - {*ROLE_PERMISSIONS[StaffRole.OFFICER]}
+            - every_call
+        )
+        other_call = open_call(title="Bando di un altro ufficio")
+        w.cache["other_call_officer"] = staff_user(
+            *extra,
+            roles=[StaffRole.OFFICER],
+            calls=[other_call],
+            first_name="Oreste",
+            last_name="Altro Bando",
+        )
+    return w.cache["other_call_officer"]
