@@ -223,6 +223,27 @@ def test_an_officer_of_another_call_cannot_reach_an_api_object_of_a(client, worl
         assert case.unchanged(world) == before, f"{name} changed A's data"
 
 
+def test_the_officer_of_another_call_is_refused_for_the_call_only(client, world):
+    """Not vacuous: the same officer, once assigned to A's calls, reaches A's applications and monitoring."""
+    from grants.programme.models import CallStaff
+
+    from .idor.monitoring import _monitoring_of_a
+
+    officer = other_call_officer(world)
+    project = _monitoring_of_a(world).project
+    client.force_login(officer)
+    list_url = reverse("applications:officer_application_list", kwargs={"code": world.submitted.call.code})
+    monitoring_url = reverse("monitoring:project", kwargs={"pk": project.pk})
+    assert client.get(list_url).status_code == 404
+    assert client.get(monitoring_url).status_code == 404
+
+    for call in {world.submitted.call, project.call}:
+        CallStaff.objects.create(call=call, user=officer, role="officer")
+
+    assert client.get(list_url).status_code == 200
+    assert client.get(monitoring_url).status_code == 200
+
+
 def test_the_dashboard_of_an_officer_of_another_call_leaves_out_a(client, world):
     """The dashboard is every officer's, but its figures are those of the calls one works on."""
     url = reverse("monitoring:dashboard_export", kwargs={"fmt": "csv"}) + "?per=call"
