@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Bozza")
+    # Click day: the submission arrived and is durably recorded (grants.applications.models.Arrival); the
+    # sequencer gives it its protocol number and booking, in arrival order, within seconds.
+    RECEIVED = "received", _("Ricevuta, in protocollazione")
     SUBMITTED = "submitted", _("Inviata")
     WITHDRAWN = "withdrawn", _("Ritirata")
     # Evaluation (grants.evaluation): formal check, request for integration, scoring, ranking.

@@ -5,12 +5,14 @@ application carries a protocol number (gapless and unique per year), the time of
 what was sent and the idempotency key of the request that sent it.
 
 One module per sub-domain: application (the application, its protocol counter), partners, budget, documents
-(attachments, archives and their upload paths), booking (call and reserve bookings). This package imports
-every model so that Django finds them, and re-exports every public name; ``document_upload_to`` and
-``document_archive_upload_to`` stay importable here, where the migrations reference them.
+(attachments, archives and their upload paths), arrival (the click day's intake record), booking (call and
+reserve bookings). This package imports every model so that Django finds them, and re-exports every public
+name; ``document_upload_to`` and ``document_archive_upload_to`` stay importable here, where the migrations
+reference them.
 """
 
 from .application import PROTOCOL_DIGITS, Application, ProtocolCounter, format_protocol
+from .arrival import Arrival
 from .booking import CallBooking, ReserveBooking
 from .budget import BudgetLine
 from .documents import (
@@ -27,6 +29,7 @@ __all__ = [
     "Application",
     "ApplicationDocument",
     "ApplicationPartner",
+    "Arrival",
     "BudgetLine",
     "CallBooking",
     "DocumentArchive",

@@ -180,6 +180,11 @@ class Application(TimeStampedModel):
                 name="application_submitted_has_protocol",
             ),
             models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.RECEIVED)
+                | (Q(protocol_number__isnull=True) & Q(submitted_at__isnull=False)),
+                name="application_received_has_arrival_time",
+            ),
+            models.CheckConstraint(
                 condition=Q(total_cost=F("requested_grant") + F("cofinancing")),
                 name="application_totals_add_up",
             ),
@@ -216,9 +221,13 @@ class Application(TimeStampedModel):
         return self.status == ApplicationStatus.DRAFT
 
     # --- state machine (services call these inside their transaction, then save with audit) ---------------
-    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.SUBMITTED)
+    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.RECEIVED)
+    def mark_received(self):
+        """The intake has checked the window, the rules and the declarations and recorded the arrival."""
+
+    @transition(field=status, source=ApplicationStatus.RECEIVED, target=ApplicationStatus.SUBMITTED)
     def mark_submitted(self):
-        """The service has checked the window, the rules and the declarations, and set the protocol."""
+        """The sequencer has given the protocol number (and, first-come, the booking) in arrival order."""
 
     @transition(
         field=status,

@@ -12,7 +12,7 @@ from .. import selectors
 from ..models import Application, CallBooking, ReserveBooking
 from ..states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome
 from .common import NotEditable, _format_day_and_time, _lock, _require_member
-from .submission import _ensure_call_booking
+from .sequencer import ensure_call_booking
 
 
 # --- withdrawal and first-come booking --------------------------------------------------------------------
@@ -91,7 +91,7 @@ def _lock_reserve_bookings(booking: CallBooking) -> dict:
 def fund_waiting(*, actor, call: Call) -> list[Application]:
     """Book the waiting applications of a first-come call while the money is enough (e.g. after the budget
     was raised), strictly in arrival order."""
-    _ensure_call_booking(call)
+    ensure_call_booking(call)
     booking = CallBooking.objects.select_for_update().get(call=call)
     return _fund_waiting(actor=actor, booking=booking, reserve_bookings=_lock_reserve_bookings(booking))
 

@@ -37,10 +37,16 @@ class AlreadySubmitted(ApplicationError):
     code = "already_submitted"
 
     def __init__(self, application: Application):
-        super().__init__(
-            _("La domanda è già stata inviata con il numero di protocollo %(protocol)s.")
-            % {"protocol": application.protocol or "–"}
-        )
+        if application.protocol:
+            message = _("La domanda è già stata inviata con il numero di protocollo %(protocol)s.") % {
+                "protocol": application.protocol
+            }
+        else:
+            day, time = _format_day_and_time(application.submitted_at)
+            message = _(
+                "La domanda è già stata ricevuta il %(day)s alle %(time)s ed è in protocollazione."
+            ) % {"day": day, "time": time}
+        super().__init__(message)
         self.application = application
 
     def problem_members(self) -> dict:

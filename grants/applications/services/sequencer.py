@@ -1,0 +1,285 @@
+"""The sequencer: protocol numbers and first-come bookings given to the arrivals, in arrival order, by batch.
+
+The intake (``services.submission``) only records arrivals. This module numbers them: it takes the arrivals
+without a number in the order of their id (a database sequence), and in **one transaction per batch**
+
+1. takes as many gapless protocol numbers as the batch holds from the year's counter (one UPDATE),
+2. books each first-come call's budget and reserves for the batch's applications, in order, under the rule
+   of ``grants.applications.sequencing`` (the booking rows are locked once per batch, not per submission),
+3. marks the applications submitted with their number and outcome, the arrivals sequenced, and writes the
+   applications' history rows and one audit event per application in bulk,
+
+then commits once, and queues the receipts and notices after the commit. A batch that fails is rolled back
+whole: no number is given twice and none is skipped.
+
+**Arrival order is exact.** A sequence hands out ids at insert, so an arrival with a lower id may commit after
+one with a higher id. Before each batch the sequencer takes a *fence*: it locks the arrivals table in SHARE
+mode (which waits for the inserts in flight to commit or roll back, and for a moment holds new ones back) and
+reads the highest id; every arrival up to the fence is then either committed or never will be, so numbering
+stops at the fence and nothing that arrived earlier is overtaken. On SQLite the one writer makes the id order
+the commit order and the fence is a plain read.
+
+**One sequencer at a time.** On PostgreSQL every batch holds a transaction-level advisory lock, so batches
+never interleave, whoever runs them; ``run_sequencer`` additionally holds a session-level advisory lock as
+leader, so a standby process waits and takes over when the leader's connection goes away.
+"""
+
+from collections import defaultdict
+from itertools import groupby
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from simple_history.models import HistoricalRecords
+
+from grants.core.audit import REPR_MAX_LENGTH
+from grants.core.models import AuditEvent
+from grants.core.money import ZERO, round_money
+from grants.core.tasks import enqueue_on_commit
+from grants.core.timeutils import in_rome, now
+from grants.programme.models import Call, CallMode
+
+from ..models import Application, Arrival, CallBooking, ProtocolCounter, ReserveBooking
+from ..receipt_mail import send_receipt
+from ..sequencing import Pools, Request, book_in_order
+from ..states import ApplicationStatus, BookingOutcome
+from ..tasks import queue_receipt
+
+# PostgreSQL advisory lock keys (any two constants unique to this platform): "WECA" + 1 and + 2.
+LEADER_LOCK = 0x57454341_01
+BATCH_LOCK = 0x57454341_02
+DEFAULT_BATCH_SIZE = 500
+
+_INCREMENT_COUNTER = "UPDATE {table} SET last_number = last_number + %s WHERE year = %s RETURNING last_number"
+_APPLICATION_FIELDS = [
+    "status",
+    "protocol_year",
+    "protocol_number",
+    "booking_outcome",
+    "booked_amount",
+    "booked_on_reserve",
+    "updated_at",
+]
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pending_exists() -> bool:
+    """Is any arrival waiting for its number? (An index-only probe of the partial index.)"""
+    return Arrival.objects.filter(sequenced_at__isnull=True).exists()
+
+
+def sequence_pending(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Number every arrival waiting now, batch after batch; the count numbered."""
+    total = 0
+    while numbered := len(sequence_batch(limit=batch_size)):
+        total += numbered
+    return total
+
+
+def sequence_batch(*, limit: int = DEFAULT_BATCH_SIZE) -> list[Application]:
+    """Number up to ``limit`` arrivals, the earliest first, in one transaction; the applications numbered."""
+    fence = _fence()
+    if fence is None:
+        return []
+    with transaction.atomic():
+        if is_postgresql():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK])
+        arrivals = list(
+            Arrival.objects.filter(sequenced_at__isnull=True, pk__lte=fence)
+            .select_related("sent_by")
+            .order_by("pk")[:limit]
+        )
+        if not arrivals:
+            return []
+        moment = now()
+        applications = Application.objects.select_related("call", "applicant").in_bulk(
+            [arrival.application_id for arrival in arrivals]
+        )
+        ordered = [applications[arrival.application_id] for arrival in arrivals]
+        _number(arrivals, ordered, moment)
+        for _call_id, group in groupby(ordered, key=lambda application: application.call_id):
+            group = list(group)
+            if group[0].call.mode == CallMode.FIRST_COME:
+                _book(group[0].call, group)
+        for application, arrival in zip(ordered, arrivals, strict=True):
+            application.mark_submitted()
+            application.updated_at = moment
+            application._history_user = arrival.sent_by
+            application._change_reason = f"Inviata, protocollo {application.protocol}"
+        Application.objects.bulk_update(ordered, _APPLICATION_FIELDS)
+        Arrival.objects.bulk_update(arrivals, ["sequenced_at", "protocol_year", "protocol_number"])
+        _history(ordered, moment)
+        _audit(ordered, arrivals, moment)
+        for application in ordered:
+            queue_receipt(application)  # a worker renders the PDF, after the commit
+            enqueue_on_commit(send_receipt, application.pk)  # the e-mail to the sender
+    return ordered
+
+
+def _fence() -> int | None:
+    """The highest arrival id below which every arrival is committed or gone (see the module's docstring)."""
+    with transaction.atomic():
+        if is_postgresql():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(Arrival._meta.db_table)} IN SHARE MODE"
+                )
+        if not pending_exists():
+            return None
+        return Arrival.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def _number(arrivals: list[Arrival], applications: list[Application], moment) -> None:
+    """Gapless numbers, in arrival order, from each year's counter (the year of the arrival in Rome)."""
+    years = [in_rome(arrival.arrived_at).year for arrival in arrivals]
+    counts = defaultdict(int)
+    for year in years:
+        counts[year] += 1
+    next_number = {year: _take_numbers(year, count) for year, count in sorted(counts.items())}
+    for arrival, application, year in zip(arrivals, applications, years, strict=True):
+        number = next_number[year]
+        next_number[year] += 1
+        arrival.sequenced_at = moment
+        arrival.protocol_year = application.protocol_year = year
+        arrival.protocol_number = application.protocol_number = number
+
+
+def _take_numbers(year: int, count: int) -> int:
+    """Move the year's counter on by ``count`` in one statement; the first of the numbers taken."""
+    sql = _INCREMENT_COUNTER.format(table=connection.ops.quote_name(ProtocolCounter._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, year])
+        row = cursor.fetchone()
+        if row is None:
+            ProtocolCounter.objects.bulk_create([ProtocolCounter(year=year)], ignore_conflicts=True)
+            cursor.execute(sql, [count, year])
+            row = cursor.fetchone()
+    return row[0] - count + 1
+
+
+def ensure_call_booking(call: Call) -> None:
+    """The call's booking row and one row per reserve, made once (the reserves' total is fixed with them)."""
+    if CallBooking.objects.filter(call=call).exists():
+        return
+    reserves = list(call.reserves.all())
+    with transaction.atomic():
+        ReserveBooking.objects.bulk_create(
+            [ReserveBooking(reserve=r, call=call, budget=r.amount) for r in reserves], ignore_conflicts=True
+        )
+        reserved = round_money(sum((r.amount for r in reserves), ZERO))
+        CallBooking.objects.bulk_create(
+            [CallBooking(call=call, budget=call.budget, reserved=min(reserved, call.budget))],
+            ignore_conflicts=True,
+        )
+
+
+def _book(call: Call, applications: list[Application]) -> None:
+    """First-come: book the batch's applications of one call, in order, with the rows locked once."""
+    ensure_call_booking(call)
+    booking = CallBooking.objects.select_for_update().get(call=call)
+    reserve_rows = {}
+    if booking.reserved:
+        reserve_rows = {
+            row.reserve_id: row
+            for row in ReserveBooking.objects.select_for_update().filter(call=call).order_by("pk")
+        }
+    waiting = Application.objects.filter(
+        call=call, status=ApplicationStatus.SUBMITTED, booking_outcome=BookingOutcome.WAITING
+    )
+    pools = Pools(
+        budget=booking.budget,
+        booked=booking.booked,
+        reserved=booking.reserved,
+        reserve_booked=booking.reserve_booked,
+        reserve_available={pk: row.available for pk, row in reserve_rows.items()},
+        waiting=set(waiting.values_list("reserve_id", flat=True).distinct()),
+    )
+    by_pk = {application.pk: application for application in applications}
+    requests = [Request(a.pk, a.requested_grant, a.reserve_id) for a in applications]
+    on_reserve_total: dict = defaultdict(lambda: ZERO)
+    for outcome in book_in_order(pools, requests):
+        application = by_pk[outcome.key]
+        if outcome.booked:
+            application.booking_outcome = BookingOutcome.BOOKED
+            application.booked_amount = application.requested_grant
+            application.booked_on_reserve = outcome.on_reserve
+            if outcome.on_reserve:
+                on_reserve_total[application.reserve_id] += application.requested_grant
+        else:
+            application.booking_outcome = BookingOutcome.WAITING
+            application.booked_amount = ZERO
+            application.booked_on_reserve = False
+    if pools.booked == booking.booked:
+        return
+    reason = f"Prenotazioni di {len(applications)} domande in ordine di arrivo"
+    for reserve_id, amount in on_reserve_total.items():
+        row = reserve_rows[reserve_id]
+        row.booked = round_money(row.booked + amount)
+        row._change_reason = reason
+        row.save(update_fields=["booked", "updated_at"])
+    before = booking.booked
+    booking.booked, booking.reserve_booked = pools.booked, pools.reserve_booked
+    booking.call = call
+    booking._change_reason = reason
+    booking.save(update_fields=["booked", "reserve_booked", "updated_at"])
+    AuditEvent.objects.create(
+        action="callbooking.updated",
+        content_type=ContentType.objects.get_for_model(CallBooking),
+        object_id=str(booking.pk),
+        object_repr=str(booking)[:REPR_MAX_LENGTH],
+        before={"booked": str(before)},
+        after={"booked": str(booking.booked)},
+        reason=reason,
+    )
+
+
+def _history(applications: list[Application], moment) -> None:
+    """The applications' history rows, with their territory as simple-history would copy it one by one."""
+    rows = Application.history.bulk_history_create(applications, update=True, default_date=moment)
+    history_of = {row.id: row for row in rows}
+    for field in Application.history.model._history_m2m_fields:
+        m2m_history = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        links = through.objects.filter(**{f"{source}_id__in": list(history_of)}).values_list(
+            "id", f"{source}_id", f"{target}_id"
+        )
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    id=link, history=history_of[owner], **{f"{source}_id": owner, f"{target}_id": other}
+                )
+                for link, owner, other in links
+            ]
+        )
+
+
+def _audit(applications: list[Application], arrivals: list[Arrival], moment) -> None:
+    content_type = ContentType.objects.get_for_model(Application)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                timestamp=moment,
+                actor_id=arrival.sent_by_id,
+                organisation_id=application.applicant_id,
+                organisation_name=str(application.applicant)[:REPR_MAX_LENGTH],
+                actor_label=(arrival.sent_by.email or str(arrival.sent_by))[:REPR_MAX_LENGTH],
+                action="application.submitted",
+                content_type=content_type,
+                object_id=str(application.pk),
+                object_repr=str(application)[:REPR_MAX_LENGTH],
+                after={
+                    "protocol": application.protocol,
+                    "arrival": arrival.pk,
+                    "booking_outcome": application.booking_outcome,
+                    "booked_amount": str(application.booked_amount),
+                },
+                reason=f"Protocollata in ordine di arrivo ({arrival.pk})",
+            )
+            for application, arrival in zip(applications, arrivals, strict=True)
+        ]
+    )
