@@ -12,7 +12,7 @@ from grants.programme.models import Call, CallStatus, StateAidRegime
 from grants.registry.selectors import de_minimis_position
 
 from .budget import CategoryRule, LineAmount
-from .models import Application, ApplicationDocument, ApplicationPartner, BudgetLine
+from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
 from .permissions import acting_organisation_ids
 from .rules import (
     ApplicationFacts,
@@ -106,6 +106,11 @@ def waiting_list(call: Call) -> QuerySet[Application]:
     return Application.objects.filter(
         call=call, status=ApplicationStatus.SUBMITTED, booking_outcome=BookingOutcome.WAITING
     ).order_by(*ARRIVAL_ORDER)
+
+
+def arrival(application: Application) -> Arrival | None:
+    """The recorded arrival of a sent application (None for a draft)."""
+    return Arrival.objects.filter(application_id=application.pk).first()
 
 
 def booked_applications(call: Call) -> QuerySet[Application]:

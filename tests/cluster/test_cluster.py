@@ -1,9 +1,11 @@
 """Scale-out: two gunicorn nodes behind nginx, one PostgreSQL database, Redis as broker, one Celery worker.
 
 A user signs in on node 1 and is still signed in on node 2 (sessions in the database), then submits an
-application through nginx; other applicants submit at the same time through both nodes; every answer has a
-protocol number, the numbers are unique and gapless across the nodes, an idempotent replay gets the same
-number, and the worker makes every receipt. /health/ready/ answers through nginx from both nodes; each node's
+application through nginx; other applicants submit at the same time through both nodes; every answer is a
+202 with its arrival, and the status each one links to soon has its protocol number, given by the sequencer
+(one per node, one leading); the numbers are unique, gapless and in arrival order across the nodes; when the
+leading sequencer is killed the other takes over; an idempotent replay gets the same arrival and number,
+and the worker makes every receipt. /health/ready/ answers through nginx from both nodes; each node's
 /metrics adds up its workers. Run with ``make test-cluster``
 (sets WECARE_CLUSTER_TEST=1; needs PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, nginx). Every
 process started here is stopped at the end, and the database is dropped.
@@ -80,6 +82,22 @@ for _ in range({OTHERS}):
     session.create()
     print("other", application.pk, session.session_key)
 """
+# One more applicant on the same call, after the leading sequencer was killed: "late <app> <session>".
+SETUP_LATE = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from grants.applications.tests.factories import member_of, ready_application
+from grants.programme.models import Call
+call = Call.objects.order_by("-pk").first()
+other, other_organisation = member_of()
+application = ready_application(call=call, user=other, organisation=other_organisation)
+session = SessionStore()
+session[SESSION_KEY] = str(other.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = other.get_session_auth_hash()
+session.create()
+print("late", application.pk, session.session_key)
+"""
 # What the database holds afterwards: every protocol number given, and the counter.
 SUBMITTED = """
 from grants.applications.models import Application, ProtocolCounter
@@ -127,6 +145,7 @@ class Cluster:
             "BACKUP_DIR": str(root / "backups"),
             "LOG_FORMAT": "json",
             "WEB_CONCURRENCY": "2",
+            "SUBMISSION_SEQUENCER": "process",
             "PYTHONUNBUFFERED": "1",
         }
 
@@ -265,6 +284,37 @@ def _submit(base: str, application_id: int, session: str, csrf: str, key: str, o
     return status, json.loads(body), headers
 
 
+def _numbered(base: str, application_id: int, opener) -> tuple[int, dict]:
+    """Read the application's status until the sequencer has given it its number (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        status, text, _headers = _get(opener, f"{base}/api/v1/applications/{application_id}")
+        body = json.loads(text)
+        if status == 200 and body["protocol"]:
+            return status, body
+        assert status == 200 and body["status"] == "received", body
+        assert time.monotonic() < deadline, "the sequencer never numbered the application"
+        time.sleep(0.2)
+
+
+def _sequencer_leader(cluster, sequencers) -> subprocess.Popen:
+    """The sequencer process that says it leads (each one logs to <root>/sequencer-N.log)."""
+    _wait_for(
+        lambda: any(
+            "sequencer: leading" in (cluster.root / f"sequencer-{n}.log").read_text() for n in (1, 2)
+        ),
+        "a sequencer to lead",
+        60,
+    )
+    leading = [
+        process
+        for n, process in zip((1, 2), sequencers, strict=True)
+        if "sequencer: leading" in (cluster.root / f"sequencer-{n}.log").read_text()
+    ]
+    assert len(leading) == 1, "exactly one sequencer leads"
+    return leading[0]
+
+
 def _metric(text: str, name: str, **labels) -> float:
     """The sum of the samples of ``name`` whose labels include ``labels`` (Prometheus text format)."""
     total = 0.0
@@ -303,6 +353,10 @@ def test_two_nodes_behind_nginx_share_sessions_submissions_and_the_worker(cluste
             [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
             PROMETHEUS_MULTIPROC_DIR=str(cluster.root / f"metrics-{port}"),
         )
+    sequencers = [
+        cluster.start(f"sequencer-{n}", [str(BIN / "python"), "manage.py", "run_sequencer", "--retry", "0.2"])
+        for n in (1, 2)
+    ]
     cluster.start(
         "worker",
         [
@@ -406,16 +460,28 @@ def test_two_nodes_behind_nginx_share_sessions_submissions_and_the_worker(cluste
             )
             answers = list(pool.map(submit_other, enumerate(others)))
             status, body, headers = mine.result()
-        assert status == 200, body
+        assert status == 202, body
         assert headers["Idempotent-Replayed"] == "false" and headers["X-Upstream"]
-        protocols = {main_application: body["protocol_number"]}
+        arrivals = {main_application: body["arrival"]["number"]}
         for application_id, base, (status, other_body, other_headers) in answers:
-            assert status == 200, (base, other_body)
-            assert other_body["status"] == "submitted" and other_body["booking_outcome"] == "booked"
+            assert status == 202, (base, other_body)
+            assert other_body["status"] in {"received", "submitted"}
             assert other_headers["Idempotent-Replayed"] == "false"
-            protocols[application_id] = other_body["protocol_number"]
-        # Unique and gapless across the two nodes; the database agrees with every answer.
+            assert other_headers["Location"] == f"/api/v1/applications/{application_id}"
+            arrivals[application_id] = other_body["arrival"]["number"]
+        # The status resource has the number soon (the sequencer numbers in batches).
+        status, body = _numbered(f"http://127.0.0.1:{PROXY}", main_application, browser)
+        protocols = {main_application: body["protocol"]}
+        for application_id, session in others:
+            opener = urllib.request.build_opener()
+            opener.addheaders = [("Cookie", f"sessionid={session}")]
+            _status, other_body = _numbered(nodes[0], application_id, opener)
+            assert other_body["booking_outcome"] == "booked"
+            protocols[application_id] = other_body["protocol"]
+        protocols = {pk: int(protocol.split("/")[1]) for pk, protocol in protocols.items()}
+        # Unique, gapless and in arrival order across the two nodes; the database agrees with every answer.
         assert sorted(protocols.values()) == list(range(1, OTHERS + 2))
+        assert sorted(protocols, key=protocols.get) == sorted(arrivals, key=arrivals.get)
         held = cluster.manage("shell", "-c", SUBMITTED).splitlines()
         rows = [line.split() for line in held]  # the shell may also print log lines: keep ours
         submitted = {int(r[1]): int(r[2]) for r in rows if len(r) == 3 and r[0] == "submitted"}
@@ -426,8 +492,20 @@ def test_two_nodes_behind_nginx_share_sessions_submissions_and_the_worker(cluste
         status, replay, headers = _submit(
             f"http://127.0.0.1:{NODE2}", main_application, "", csrf, "mine-1", browser
         )
-        assert status == 200 and headers["Idempotent-Replayed"] == "true"
+        assert status == 202 and headers["Idempotent-Replayed"] == "true"
         assert replay["protocol"] == body["protocol"]
+
+        # The leading sequencer dies: the other one takes over and numbers the next arrival.
+        leader = _sequencer_leader(cluster, sequencers)
+        os.killpg(leader.pid, signal.SIGKILL)
+        late = cluster.manage("shell", "-c", SETUP_LATE).split()
+        late_application, late_session = int(late[late.index("late") + 1]), late[late.index("late") + 2]
+        status, late_body, _headers = _submit(nodes[1], late_application, late_session, other_csrf, "late-1")
+        assert status == 202, late_body
+        opener = urllib.request.build_opener()
+        opener.addheaders = [("Cookie", f"sessionid={late_session}")]
+        _status, late_status = _numbered(nodes[1], late_application, opener)
+        assert late_status["protocol"].endswith(f"/{OTHERS + 2:07d}")
 
         # The receipts are made by the worker, one stored PDF per protocol number, in the shared MEDIA_ROOT.
         year = body["protocol_year"]

@@ -41,11 +41,21 @@ def summary(application: Application) -> dict:
     }
 
 
+def arrival_of(application: Application) -> dict | None:
+    if application.submitted_at is None:
+        return None
+    arrival = selectors.arrival(application)
+    if arrival is None:  # submitted before arrivals were recorded
+        return None
+    return {"number": arrival.pk, "arrived_at": arrival.arrived_at, "sequenced_at": arrival.sequenced_at}
+
+
 def detail(application: Application) -> dict:
     partners = application.partners.select_related("organisation").order_by("order", "pk")
     lines = application.budget_lines.select_related("category").order_by("order", "pk")
     return {
         **summary(application),
+        "arrival": arrival_of(application),
         "abstract": application.abstract,
         "partnership_name": application.partnership_name,
         "cofinancing": application.cofinancing,

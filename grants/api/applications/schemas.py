@@ -149,7 +149,14 @@ class ApplicationSummaryOut(Schema):
     submitted_at: datetime | None
 
 
+class ArrivalOut(Schema):
+    number: int = Field(description="Numero di arrivo: l'ordine in cui la domanda è stata ricevuta")
+    arrived_at: datetime = Field(description="Ora di arrivo registrata dal server")
+    sequenced_at: datetime | None = Field(description="Quando ha ricevuto il numero di protocollo")
+
+
 class ApplicationOut(ApplicationSummaryOut):
+    arrival: ArrivalOut | None = Field(description="L'arrivo dell'invio (assente per le bozze)")
     abstract: str
     partnership_name: str
     cofinancing: Decimal
@@ -178,15 +185,20 @@ class ChecksOut(Schema):
 
 class SubmissionOut(Schema):
     id: int
-    status: str
-    protocol: str
-    protocol_year: int
-    protocol_number: int
+    status: str = Field(description="received (in protocollazione) oppure submitted (protocollata)")
+    arrival: ArrivalOut
+    protocol: str = Field(description="Vuoto finché la domanda è in protocollazione")
+    protocol_year: int | None
+    protocol_number: int | None
     submitted_at: datetime
     fingerprint: str
     booking_outcome: str
     requested_grant: Decimal
-    receipt_url: str = Field(description="Dove scaricare la ricevuta in PDF")
+    status_url: str = Field(
+        description="Dove leggere lo stato: numero di protocollo ed esito della prenotazione"
+    )
+    receipt_url: str = Field(description="Dove scaricare la ricevuta in PDF (quando c'è il protocollo)")
+    next: str = Field(description="Che cosa succede ora, in italiano")
 
 
 class PartnershipOut(Schema):

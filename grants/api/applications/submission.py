@@ -2,12 +2,12 @@
 
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Header
+from ninja import Header, Status
 from ninja.errors import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from grants.applications import services
-from grants.applications.models import Application
+from grants.applications import progress, selectors, services
+from grants.applications.models import Application, Arrival
 from grants.applications.receipt import receipt_filename, render_receipt_pdf
 from grants.applications.tasks import stored_receipt
 from grants.core.errors import WrongState
@@ -18,10 +18,15 @@ from .common import application_of, detail
 from .schemas import ApplicationOut, SubmissionOut, SubmitIn, WithdrawIn
 
 
-def _submission(application: Application) -> dict:
+def _submission(application: Application, arrival: Arrival, status_url: str) -> dict:
     return {
         "id": application.pk,
         "status": application.status,
+        "arrival": {
+            "number": arrival.pk,
+            "arrived_at": arrival.arrived_at,
+            "sequenced_at": arrival.sequenced_at,
+        },
         "protocol": application.protocol,
         "protocol_year": application.protocol_year,
         "protocol_number": application.protocol_number,
@@ -29,11 +34,31 @@ def _submission(application: Application) -> dict:
         "fingerprint": application.fingerprint,
         "booking_outcome": application.booking_outcome,
         "requested_grant": application.requested_grant,
+        "status_url": status_url,
         "receipt_url": reverse("api:download_application_receipt", kwargs={"application_id": application.pk}),
+        "next": progress.next_step(application, arrival),
     }
 
 
-@router.post("/applications/{application_id}/submit", response=SubmissionOut)
+@router.post(
+    "/applications/{application_id}/submit",
+    response={202: SubmissionOut},
+    openapi_extra={
+        "responses": {
+            202: {
+                "description": "Domanda ricevuta: l'arrivo è registrato. Il numero di protocollo e l'esito "
+                "della prenotazione seguono in ordine di arrivo (Location: lo stato della domanda).",
+                "headers": {
+                    "Location": {"schema": {"type": "string"}, "description": "Lo stato della domanda"},
+                    "Idempotent-Replayed": {
+                        "schema": {"type": "string", "enum": ["true", "false"]},
+                        "description": "true: la stessa chiave era già stata ricevuta, stessa risposta",
+                    },
+                },
+            }
+        }
+    },
+)
 def submit_application(
     request,
     application_id: int,
@@ -56,9 +81,14 @@ def submit_application(
         idempotency_key=idempotency_key,
         declarations_accepted=payload.declarations_accepted,
     )
-    # The same key always gets the same answer; a repeated request is only marked by this header.
+    # The same key always gets the same arrival; a repeated request is only marked by this header.
     response["Idempotent-Replayed"] = "false" if result.created else "true"
-    return _submission(result.application)
+    status_url = reverse("api:get_application", kwargs={"application_id": application.pk})
+    response["Location"] = status_url
+    arrival = result.arrival or selectors.arrival(result.application)
+    if arrival is None:  # sent before arrivals were recorded: nothing to report but the application
+        raise WrongState("La domanda è già stata inviata.", code="already_submitted")
+    return Status(202, _submission(result.application, arrival, status_url))
 
 
 @router.get(

@@ -166,10 +166,12 @@ def test_a_new_account_goes_from_nothing_to_a_receipt_with_the_api_alone(setting
     assert api.json("get", f"{url}/checks") == {"ready": True, "violations": []}
 
     # Submission and receipt, by the link in the answer.
-    sent = api.json(
-        "post", f"{url}/submit", {"declarations_accepted": True}, **{"Idempotency-Key": "primo-invio"}
+    sent = api.call(
+        "post", f"{url}/submit", {"declarations_accepted": True}, 202, **{"Idempotency-Key": "primo-invio"}
     )
-    assert sent["status"] == "submitted" and sent["protocol"]
-    receipt = api.call("get", sent["receipt_url"])
+    status = api.json("get", sent["Location"])  # the status resource the answer links to
+    assert status["status"] == "submitted" and status["protocol"] == sent.json()["protocol"]
+    assert status["arrival"]["number"] == sent.json()["arrival"]["number"]
+    receipt = api.call("get", sent.json()["receipt_url"])
     assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
-    assert api.json("get", url)["protocol"] == sent["protocol"]
+    assert api.json("get", url)["protocol"] == sent.json()["protocol"]

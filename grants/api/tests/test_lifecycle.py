@@ -188,8 +188,12 @@ def test_a_grant_from_the_draft_to_the_interim_payment_through_the_api(
     assert applicant.get(f"{url}/checks").json() == {"ready": True, "violations": []}
 
     applicant.get(f"{url}/receipt.pdf", status=409)
-    sent = applicant.post(f"{url}/submit", {"declarations_accepted": True}, **{"Idempotency-Key": "clic-1"})
-    again = applicant.post(f"{url}/submit", {"declarations_accepted": True}, **{"Idempotency-Key": "clic-1"})
+    sent = applicant.post(
+        f"{url}/submit", {"declarations_accepted": True}, 202, **{"Idempotency-Key": "clic-1"}
+    )
+    again = applicant.post(
+        f"{url}/submit", {"declarations_accepted": True}, 202, **{"Idempotency-Key": "clic-1"}
+    )
     assert again == sent and sent["protocol"].endswith("/0000001")
     applicant.post(f"{url}/submit", {"declarations_accepted": True}, 409, **{"Idempotency-Key": "clic-2"})
     receipt = applicant.get(f"{url}/receipt.pdf")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.applications.models import Application
+from grants.applications.models import Application, Arrival
 from grants.core.models import AuditEvent
 from grants.core.vocabulary import LegalForm
 from grants.territory.tests.factories import MunicipalityFactory
@@ -144,12 +144,22 @@ def test_submit_is_idempotent_per_key(client, applicant):
     assert missing.json()["errors"][0]["field"] == "Idempotency-Key"
 
     first = post(client, url, {"declarations_accepted": True}, **{"Idempotency-Key": "clic-1"})
-    assert first.status_code == 200
+    assert first.status_code == 202
     assert first["Idempotent-Replayed"] == "false"
-    assert first.json()["protocol"].endswith("/0000001")
+    assert first["Location"] == f"{BASE}/applications/{application.pk}"
+    body = first.json()
+    # Numbered at once here (the inline sequencer of the tests); the arrival is what the intake recorded.
+    assert body["protocol"].endswith("/0000001")
+    assert body["status"] == "submitted"
+    assert body["arrival"]["number"] == Arrival.objects.get(application=application).pk
+    assert body["status_url"] == first["Location"]
+    assert "Protocollo " + body["protocol"] in body["next"]
+    status = client.get(first["Location"]).json()
+    assert status["protocol"] == body["protocol"]
+    assert status["arrival"]["number"] == body["arrival"]["number"]
 
     again = post(client, url, {"declarations_accepted": True}, **{"Idempotency-Key": "clic-1"})
-    assert again.status_code == 200
+    assert again.status_code == 202
     assert again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
 

@@ -162,3 +162,103 @@ def test_first_come_with_a_reserve_never_passes_the_reserve_nor_the_budget():
     assert sum((a.booked_amount for a in booked if not a.booked_on_reserve), Decimal("0.00")) <= Decimal(
         "60000.00"
     )
+
+
+def test_the_sequencer_never_overtakes_an_arrival_still_committing(settings, monkeypatch):
+    """The first arrival has its id but has not committed; the second commits; the sequencer starts. The
+    fence makes it wait for the first instead of numbering the second as number 1."""
+    from grants.applications.models import Arrival
+    from grants.applications.services import sequencer
+
+    settings.SUBMISSION_SEQUENCER = "process"
+    first, second = ready_application(), ready_application()
+    inserted, release = threading.Event(), threading.Event()
+    original_save = Arrival.save
+
+    def held(self, *args, **kwargs):
+        original_save(self, *args, **kwargs)
+        if self.application_id == first.pk:  # id taken, commit held back
+            inserted.set()
+            release.wait(10)
+
+    monkeypatch.setattr(Arrival, "save", held)
+
+    def in_thread(function):
+        def run():
+            try:
+                function()
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    sending_first = in_thread(submitter(first, "a"))
+    assert inserted.wait(10)
+    in_thread(submitter(second, "b")).join(30)
+    sequencing = in_thread(sequencer.sequence_pending)
+    time.sleep(0.5)  # without the fence the sequencer would number the second arrival now
+    release.set()
+    sending_first.join(30)
+    sequencing.join(30)
+    sequencer.sequence_pending()
+    arrivals = list(Arrival.objects.order_by("pk").values_list("application_id", "protocol_number"))
+    assert arrivals == [(first.pk, 1), (second.pk, 2)]
+
+
+def test_arrivals_are_numbered_in_arrival_order_while_they_keep_coming(settings):
+    """The sequencer runs in batches while thirty intakes commit: numbers, bookings and the waiting list
+    follow the arrival ids exactly."""
+    from grants.applications.models import Arrival
+    from grants.applications.services import sequencer
+
+    settings.SUBMISSION_SEQUENCER = "process"
+    call = open_call(first_come=True, budget=Decimal("600000.00"), min_grant=None, max_grant=None)
+    applications = [ready_application(call=call, amount=Decimal("40000.00")) for _ in range(30)]
+    done = threading.Event()
+
+    def sequence_while_arriving():
+        numbered = 0
+        while not done.is_set() or sequencer.pending_exists():
+            numbered += len(sequencer.sequence_batch(limit=4))
+        return numbered
+
+    calls = [submitter(a, f"key-{a.pk}") for a in applications]
+
+    def arrive_then_finish():
+        results = run_together(calls)
+        done.set()
+        return results
+
+    outcome = run_together([arrive_then_finish, sequence_while_arriving])
+    assert outcome[0][0] == "ok" and outcome[1] == ("ok", 30), outcome
+    assert [kind for kind, _value in outcome[0][1]] == ["ok"] * 30
+    arrivals = list(Arrival.objects.order_by("pk").values_list("protocol_number", "application_id"))
+    assert [number for number, _application in arrivals] == list(range(1, 31))
+    numbers = dict(Application.objects.values_list("pk", "protocol_number"))
+    assert all(numbers[application] == number for number, application in arrivals)
+    # The budget funds 15 of 40,000: the first 15 arrivals, and the waiting list is in arrival order.
+    outcomes = dict(Application.objects.values_list("pk", "booking_outcome"))
+    assert [outcomes[application] for _n, application in arrivals] == ["booked"] * 15 + ["waiting"] * 15
+    assert CallBooking.objects.get(call=call).booked == Decimal("600000.00")
+
+
+def test_a_standby_sequencer_takes_over_when_the_leader_session_ends():
+    import psycopg
+
+    from grants.applications.services import leader, sequencer
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    other = psycopg.connect(**params, autocommit=True)
+    try:
+        assert other.execute("SELECT pg_try_advisory_lock(%s)", [sequencer.LEADER_LOCK]).fetchone()[0]
+        assert leader.try_lead() is False
+    finally:
+        other.close()  # the leader dies: PostgreSQL releases its session's locks
+    assert leader.try_lead() is True
+    assert leader.still_leading() is True
+    connection.close()
+    connection.connect()
+    assert leader.still_leading() is False  # a new session does not lead until it takes the lock again

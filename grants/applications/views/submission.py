@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import document_access, services
+from .. import document_access, selectors, services
 from ..forms import SubmitForm, WithdrawForm
 from ..models import Application, ApplicationDocument
 from ..receipt import receipt_filename, render_receipt_pdf
@@ -54,7 +54,7 @@ def application_submit(request, pk: int):
         else:
             form.add_error(None, exc.message)
         return _render_detail(request, application, {"submit_form": form})
-    if result.created:
+    if result.created and result.protocol:
         messages.success(
             request, _("Domanda inviata: numero di protocollo %(protocol)s.") % {"protocol": result.protocol}
         )
@@ -63,10 +63,15 @@ def application_submit(request, pk: int):
 
 @login_required
 def application_submitted(request, pk: int):
+    """The sender's confirmation: «ricevuta, in protocollazione» with the arrival time until the sequencer
+    numbers it (the status part refreshes itself every second, htmx), then the protocol and the receipt."""
     application = _application_or_404(request.user, pk)
-    if application.protocol_number is None:
+    if application.submitted_at is None:
         return redirect(_detail_url(application))
-    return render(request, "applications/submitted.html", {"application": application})
+    context = {"application": application, "arrival": selectors.arrival(application)}
+    if request.headers.get("HX-Request"):
+        return render(request, "applications/includes/submission_status.html", context)
+    return render(request, "applications/submitted.html", context)
 
 
 @login_required
