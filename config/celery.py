@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "grants.ops.retention.expire_document_archives",
         "schedule": crontab(hour=4, minute=25),
     },
+    # Receipts of the formal notices sent by PEC (acceptance, delivery, errors), from the PEC mailbox.
+    "fetch-pec-receipts": {
+        "task": "grants.notifications.pec.fetch_pec_receipts",
+        "schedule": crontab(minute="*/10"),
+    },
     # Notification e-mails that could not be queued when written (broker unreachable).
     "send-pending-notification-emails": {
         "task": "grants.notifications.tasks.send_pending_emails",

@@ -273,6 +273,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS_DRAFT_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_DRAFT_REMINDER_DAYS", 3))
 NOTIFICATIONS_INTEGRATION_REMINDER_DAYS = int(os.environ.get("NOTIFICATIONS_INTEGRATION_REMINDER_DAYS", 2))
 
+# --- PEC: formal notices (integration requests, notices under art. 10-bis L. 241/1990, grant decisions,
+# revocations) go by certified e-mail on their own SMTP connection to the provider, over TLS
+# (grants/notifications/pec/). Empty host: the PEC channel is off. Receipts are fetched over IMAP (TLS).
+PEC_EMAIL_HOST = os.environ.get("PEC_EMAIL_HOST", "")
+PEC_EMAIL_PORT = int(os.environ.get("PEC_EMAIL_PORT", 465))
+PEC_EMAIL_HOST_USER = os.environ.get("PEC_EMAIL_HOST_USER", "")
+PEC_EMAIL_HOST_PASSWORD = os.environ.get("PEC_EMAIL_HOST_PASSWORD", "")
+PEC_EMAIL_USE_SSL = env_bool("PEC_EMAIL_USE_SSL", True)
+PEC_EMAIL_USE_TLS = env_bool("PEC_EMAIL_USE_TLS", False)
+PEC_EMAIL_TIMEOUT = int(os.environ.get("PEC_EMAIL_TIMEOUT", 30))
+PEC_EMAIL_SSL_CAFILE = os.environ.get("PEC_EMAIL_SSL_CAFILE", "")
+PEC_FROM_EMAIL = os.environ.get("PEC_FROM_EMAIL", "wecare@cert.regione.piemonte.example")
+PEC_MESSAGE_ID_DOMAIN = os.environ.get("PEC_MESSAGE_ID_DOMAIN", "wecare.regione.piemonte.it")
+PEC_IMAP_HOST = os.environ.get("PEC_IMAP_HOST", "")
+PEC_IMAP_PORT = int(os.environ.get("PEC_IMAP_PORT", 993))
+PEC_IMAP_USER = os.environ.get("PEC_IMAP_USER", PEC_EMAIL_HOST_USER)
+PEC_IMAP_PASSWORD = os.environ.get("PEC_IMAP_PASSWORD", PEC_EMAIL_HOST_PASSWORD)
+PEC_IMAP_FOLDER = os.environ.get("PEC_IMAP_FOLDER", "INBOX")
+
 # --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted --------
 PRIVACY_CONTROLLER = os.environ.get(
     "PRIVACY_CONTROLLER", "Regione Piemonte – Giunta regionale, Piazza Piemonte 1, 10127 Torino"

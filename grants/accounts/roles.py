@@ -91,6 +91,8 @@ _RUN_FINANCE = [
     *(f"finance.{a}_paymentplan" for a in ("add", "change", "view")),
 ]
 _CHECK_CLAIMS = ["finance.check_claim"]
+# Formal notices by PEC (grants/notifications/pec/): the undelivered ones and their receipts, per call.
+_PEC_NOTICES = ["notifications.view_pecnotice", "notifications.add_pecreceipt"]
 # Staff rights reach only the calls one is RUP or officer of; these reach every call and assign the others.
 _ASSIGN_CALL_STAFF = [
     "programme.assign_call_staff",
@@ -107,7 +109,8 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _RUN_TRANSPARENCY
     + _RUN_MONITORING
     + _RUN_PROJECTS
-    + _RUN_FINANCE,
+    + _RUN_FINANCE
+    + _PEC_NOTICES,
     StaffRole.MANAGER: _CONFIGURE_PROGRAMME
     + _VIEW_REGISTRY
     + _VIEW_TERRITORY
@@ -118,6 +121,7 @@ ROLE_PERMISSIONS: dict[StaffRole, list[str]] = {
     + _RUN_MONITORING
     + _RUN_PROJECTS
     + _RUN_FINANCE
+    + _PEC_NOTICES
     + ["evaluation.approve_ranking", "monitoring.view_sensitive_data", "finance.approve_payment"]
     # The head of measure assigns each call's RUP and officers, and sees every call (grants.programme).
     + _ASSIGN_CALL_STAFF,

@@ -334,3 +334,26 @@ class FinaliseForm(ClaimForm):
 
 class SubmitClaimForm(ClaimForm):
     """Sending the claim: nothing to type, the service checks items and attachments."""
+
+
+# --- the controllers of a project ---------------------------------------------------------------------------
+class ProjectControllerForm(forms.Form):
+    """Add a controller to the project: the service refuses whoever is no controller, next to the field."""
+
+    user_id = forms.IntegerField(
+        label=gettext_lazy("Controllore"),
+        error_messages={
+            "required": gettext_lazy("Scegli il controllore da assegnare."),
+            "invalid": gettext_lazy("Scegli il controllore da assegnare."),
+        },
+    )
+
+    def clean_user_id(self):
+        return get_user_model().objects.filter(pk=self.cleaned_data["user_id"], is_active=True).first()
+
+
+class ProjectControllerRemoveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Confermo la rimozione del controllore dal progetto"),
+        error_messages={"required": gettext_lazy("Spunta la conferma per rimuovere il controllore.")},
+    )

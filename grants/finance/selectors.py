@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from grants.applications.budget import CategoryRule
@@ -17,7 +18,14 @@ from grants.projects.selectors import can_receive_payments
 
 from . import ceilings, costs
 from .models import ExpenseClaim, ExpenseItem, LoanInstalment, Payment, Recovery, plan_for
-from .permissions import can_view_all_finance
+from .permissions import (
+    can_be_controller,
+    can_view_all_finance,
+    controller_claims_q,
+    is_beneficiary_member,
+    scope_to_controller_projects,
+    visible_claims,
+)
 from .states import (
     CERTIFIED_CLAIM_STATUSES,
     COMMITTED_PAYMENT_STATUSES,
@@ -128,21 +136,58 @@ def payable_now(project: Project) -> list[PayableRow]:
 
 # --- lists ----------------------------------------------------------------------------------------------
 def finance_projects(user) -> QuerySet[Project]:
-    """For finance staff every project of the calls they work on; otherwise the projects of the user's
-    organisations (a controller reaches claims, not projects: their list is assigned_claims)."""
+    """For finance staff every project of the calls they work on; for a controller the projects they are
+    assigned to; and the projects of the user's organisations (a claim assigned one by one is in the
+    controller's list, ``assigned_claims``)."""
+    projects = beneficiary_projects(user)
     if can_view_all_finance(user):
-        projects = scope_to_staff_calls(user, Project.objects.all())
-    else:
-        projects = beneficiary_projects(user)
-    return projects.select_related("call", "beneficiary").order_by("title", "pk")
+        projects = projects | scope_to_staff_calls(user, Project.objects.all())
+    if can_be_controller(user):
+        projects = projects | scope_to_controller_projects(user, Project.objects.all(), "pk")
+    return projects.distinct().select_related("call", "beneficiary").order_by("title", "pk")
 
 
 def assigned_claims(user) -> QuerySet[ExpenseClaim]:
+    """The controller's list: the sent claims of the projects they are assigned to and the claims assigned
+    to them one by one (``permissions.visible_claims``)."""
     return (
-        ExpenseClaim.objects.filter(controller=user)
+        visible_claims(user)
         .exclude(status=ClaimStatus.DRAFT)
-        .select_related("project", "project__beneficiary")
-        .order_by("status", "submitted_at")
+        .select_related("project", "project__beneficiary", "controller")
+        .order_by("status", "submitted_at", "pk")
+    )
+
+
+def project_claims(user, project: Project) -> QuerySet[ExpenseClaim]:
+    """A project's claims as the user meets them: all for its beneficiary and finance staff, the sent ones
+    (and those assigned to them) for a controller."""
+    claims = project.expense_claims.all()
+    if is_beneficiary_member(user, project) or can_view_all_finance(user, project.call_id):
+        return claims
+    return claims.filter(controller_claims_q(user))
+
+
+def project_controllers(project: Project):
+    """Who controls the project, by name."""
+    return project.assigned_controllers.select_related("user", "assigned_by").order_by(
+        "user__last_name", "user__first_name", "user__email"
+    )
+
+
+def assignable_controllers():
+    """Who may be assigned as controller: active staff holding ``finance.check_claim`` (by role or one by
+    one), by name."""
+    perm = Q(user_permissions__codename="check_claim", user_permissions__content_type__app_label="finance")
+    group = Q(
+        groups__permissions__codename="check_claim",
+        groups__permissions__content_type__app_label="finance",
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(perm | group | Q(is_superuser=True))
+        .distinct()
+        .order_by("last_name", "first_name", "email")
     )
 
 

@@ -19,6 +19,14 @@ urlpatterns = [
     path(f"{PROJECT}finanziamento/rimborsi/", views.loan_repay, name="loan_repay"),
     path(f"{PROJECT}recuperi/", views.recovery_record, name="recovery_record"),
     path(f"{PROJECT}domande/nuova/", views.claim_create, name="claim_create"),
+    # a project's controllers (the officer who assigns the claims)
+    path(f"{PROJECT}controllori/", views.project_controllers, name="project_controllers"),
+    path(f"{PROJECT}controllori/aggiungi/", views.project_controller_add, name="project_controller_add"),
+    path(
+        f"{PROJECT}controllori/<int:user_pk>/rimuovi/",
+        views.project_controller_remove,
+        name="project_controller_remove",
+    ),
     # an expense claim: one URL per action
     path(CLAIM, views.claim_detail, name="claim_detail"),
     path(f"{CLAIM}spese/aggiungi/", views.item_add, name="item_add"),

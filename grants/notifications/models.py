@@ -121,3 +121,7 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Formal notices by PEC live in their own module; imported here so that Django finds them.
+from .pec.models import PecNotice, PecReceipt  # noqa: E402, F401

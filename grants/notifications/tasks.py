@@ -60,3 +60,7 @@ def send_pending_emails() -> int:
         send_notification_email.delay(pk)
         Notification.objects.filter(pk=pk, email_queued_at__isnull=True).update(email_queued_at=now())
     return len(pending)
+
+
+# The PEC channel's tasks live with it; imported here so that Celery's autodiscovery registers them.
+from .pec.tasks import fetch_pec_receipts, send_pec_notice  # noqa: E402, F401

@@ -6,7 +6,8 @@ rights are Django permissions on the role groups (grants.accounts.roles): ``proj
 the projects, ``projects.manage_project`` to assign the CUP and decide changes, suspensions and
 revocations. Staff rights reach only the projects of the calls one works on (``grants.programme.permissions``:
 the call's RUP and officers; the head of measure and superusers every call); a controller reaches the projects
-whose expense claims are assigned to them. To staff, a project outside their reach does not exist (404).
+they are assigned to and those whose expense claims are assigned to them. To staff, a project outside their
+reach does not exist (404).
 """
 
 from django.db.models import Q, QuerySet
@@ -51,9 +52,9 @@ def can_read_project(user, project: Project) -> bool:
 
 def visible_projects(user, queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
     """For staff who read projects: those of the calls they work on (all of them for the head of measure),
-    and those with an expense claim assigned to them as controller (the reverse name of
-    ``finance.ExpenseClaim.project``, a lookup, not an import); and, for everyone, the projects of the
-    organisations the user acts for."""
+    those with an expense claim assigned to them as controller and those they are assigned to as controller
+    (the reverse names of ``finance.ExpenseClaim.project`` and ``finance.ProjectController.project``,
+    lookups, not imports); and, for everyone, the projects of the organisations the user acts for."""
     queryset = queryset if queryset is not None else Project.objects.all()
     mine = Q(beneficiary_id__in=acting_organisation_ids(user))
     if not can_view_all_projects(user):
@@ -61,7 +62,9 @@ def visible_projects(user, queryset: QuerySet[Project] | None = None) -> QuerySe
     if sees_every_call(user):
         return queryset
     staff_ids = Project.objects.filter(
-        Q(call_id__in=staff_call_ids(user)) | Q(expense_claims__controller=user)
+        Q(call_id__in=staff_call_ids(user))
+        | Q(expense_claims__controller=user)
+        | Q(assigned_controllers__user=user)
     ).values("pk")
     return queryset.filter(mine | Q(pk__in=staff_ids))
 

@@ -37,6 +37,7 @@ from .idor.discovery import (
     id_taking_operations,
     id_taking_pages,
 )
+from .idor.project_controllers import other_project_controller
 from .idor.tables import (
     API_CASES,
     PAGE_CASES,
@@ -69,6 +70,7 @@ def shared_world(django_db_setup, django_db_blocker, request) -> World:
                 if public.hidden is not None:
                     public.hidden(shared)
             other_call_officer(shared)
+            other_project_controller(shared)
         yield shared
 
 
@@ -242,6 +244,87 @@ def test_the_officer_of_another_call_is_refused_for_the_call_only(client, world)
 
     assert client.get(list_url).status_code == 200
     assert client.get(monitoring_url).status_code == 200
+
+
+# --- the controller of another project ----------------------------------------------------------------------
+_CONTROLLED = ("finance:", "grants_api_finance_", "projects:", "grants_api_projects_")
+
+
+def _sent_claim_of_a(world: World):
+    """A's claim, sent: the controller of A's project would reach it; a controller of X must not."""
+    from grants.finance import services as finance_services
+    from grants.finance.models import ExpenseClaim
+
+    from .idor.finance import _finance_of_a
+
+    claim = ExpenseClaim.objects.get(pk=_finance_of_a(world).claim.pk)
+    if claim.status == "draft":
+        finance_services.submit_claim(actor=world.user_a, claim=claim)
+    return claim
+
+
+@pytest.mark.parametrize(
+    "name", [p for p in _staff_params(_page_params("mapped")) if p.values[0].startswith(_CONTROLLED)]
+)
+def test_the_controller_of_another_project_cannot_reach_a_page_of_a(client, world, name):
+    """Controllers are assigned per project: the controller of B's project X meets A's project Y, its
+    claims (sent), controls and payments as if they did not exist."""
+    case = PAGE_CASES[name]
+    _sent_claim_of_a(world)
+    url = reverse(name, kwargs=case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(other_project_controller(world))
+    response = _send(client, case.method, url, case, world, api=False)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+@pytest.mark.parametrize(
+    "name", [p for p in _staff_params(_api_params(API_CASES)) if p.values[0].startswith(_CONTROLLED)]
+)
+def test_the_controller_of_another_project_cannot_reach_an_api_object_of_a(client, world, name):
+    case = API_CASES[name]
+    _sent_claim_of_a(world)
+    method, path = _api_path(_schemas_offline(), name)
+    url = _fill(path, case.args(world))
+    before = case.unchanged(world) if case.unchanged else None
+
+    client.force_login(other_project_controller(world))
+    response = _send(client, method, url, case, world, api=True)
+
+    assert response.status_code in (403, 404), f"{name}: {response.status_code} {response.content[:300]!r}"
+    _assert_no_leak(response, case.secrets(world))
+    if case.unchanged:
+        assert case.unchanged(world) == before, f"{name} changed A's data"
+
+
+def test_the_controller_of_another_project_is_refused_for_that_project_only(client, world):
+    """Not vacuous: the same controller, once assigned to A's project, reaches its sent claim and money."""
+    from grants.finance.models import ProjectController
+
+    from .idor.finance import _finance_of_a
+
+    controller = other_project_controller(world)
+    claim = _sent_claim_of_a(world)
+    project = _finance_of_a(world).project
+    client.force_login(controller)
+    urls = [
+        reverse("finance:claim_detail", kwargs={"pk": claim.pk}),
+        reverse("finance:project_finance", kwargs={"pk": project.pk}),
+        f"/api/v1/finance/claims/{claim.pk}",
+    ]
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+
+    ProjectController.objects.create(project=project, user=controller)
+
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    assert str(claim.pk) in str(
+        [c["id"] for c in client.get("/api/v1/finance/controller/claims").json()["items"]]
+    )
 
 
 def test_the_dashboard_of_an_officer_of_another_call_leaves_out_a(client, world):

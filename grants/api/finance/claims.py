@@ -75,9 +75,11 @@ def _item_out(item: ExpenseItem) -> dict:
 def _claim_out(request, claim: ExpenseClaim) -> dict:
     claim.refresh_from_db()
     # Refused attempts to claim a document twice are for the control, not for the beneficiary.
-    staff_view = permissions.can_view_all_finance(
-        request.auth, claim.project.call_id
-    ) or permissions.is_assigned_controller(request.auth, claim)
+    staff_view = (
+        permissions.can_view_all_finance(request.auth, claim.project.call_id)
+        or permissions.is_assigned_controller(request.auth, claim)
+        or permissions.is_project_controller(request.auth, claim.project_id)
+    )
     return {
         "id": claim.pk,
         "project_id": claim.project_id,
@@ -143,7 +145,7 @@ def _claims_page(request, claims, ordering: Ordering, value: str) -> LazyRows:
 @paginate(Pagination, page_size=20)
 def list_claims(request, project_id: int, filters: Query[ClaimFilters]):
     project = project_for(request, project_id)
-    claims = project.expense_claims.all()
+    claims = selectors.project_claims(request.auth, project)
     if filters.status:
         claims = claims.filter(status=filters.status)
     if filters.is_final is not None:
@@ -163,7 +165,8 @@ def create_claim(request, project_id: int, payload: ClaimIn):
 @router.get("/finance/controller/claims", response=list[ClaimOut])
 @paginate(Pagination, page_size=20)
 def my_assigned_claims(request, filters: Query[AssignedClaimFilters]):
-    """The claims assigned to the caller for the check, oldest submission first."""
+    """The claims the caller controls: the sent claims of the projects they are assigned to and those
+    assigned to them one by one, oldest submission first."""
     if not permissions.can_be_controller(request.auth):
         raise PermissionDenied("Operazione non consentita.")
     claims = selectors.assigned_claims(request.auth)

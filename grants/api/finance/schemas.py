@@ -286,3 +286,15 @@ class CounterArgumentsIn(Schema):
 
 class FinaliseIn(Schema):
     final_note: str
+
+
+class ProjectControllerOut(Schema):
+    project_id: int
+    user_id: int
+    name: str
+    email: str
+    assigned_at: datetime
+
+
+class ProjectControllerIn(Schema):
+    user_id: int

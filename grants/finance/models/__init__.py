@@ -5,7 +5,8 @@ Every write goes through grants.finance.services (rules, ceilings, audit); the s
 grants.finance.states and the transitions here. Amounts are Decimal (grants.core.money), never negative.
 
 One module per sub-domain: payments (payment plan, guarantees, payments), loans (loans, instalments,
-repayments), claims (expense claims, items, attachments, duplicate attempts, checklist answers), recoveries.
+repayments), claims (expense claims, items, attachments, duplicate attempts, checklist answers), recoveries,
+controllers (who controls each project).
 This package imports every model so that Django finds them and re-exports every public name;
 ``attachment_upload_to`` stays importable here, where the migrations reference it.
 """
@@ -20,6 +21,7 @@ from .claims import (
     PaymentMethod,
     attachment_upload_to,
 )
+from .controllers import ProjectController
 from .loans import Loan, LoanInstalment, LoanRepayment
 from .payments import (
     DEFAULT_ADVANCE_PERCENT,
@@ -49,6 +51,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentPlan",
+    "ProjectController",
     "Recovery",
     "attachment_upload_to",
     "plan_for",

@@ -6,8 +6,8 @@ write audit (grants.core.audit). Refusals raise ``FinanceError`` (422, with the 
 ``WrongState`` (409) or ``PermissionDenied``; objects the actor may not read are the caller's 404.
 
 One module per sub-domain: common (errors, checks, money input), payments (plan, guarantees, payments),
-loans, claims (the beneficiary's side), controls (the controllers' side), recoveries; this package
-re-exports their public names.
+loans, claims (the beneficiary's side), controls (the controllers' side), project_controllers (who
+controls each project), recoveries; this package re-exports their public names.
 """
 
 from .claims import (
@@ -39,6 +39,7 @@ from .payments import (
     reject_payment,
     save_payment_plan,
 )
+from .project_controllers import assign_project_controller, remove_project_controller
 from .recoveries import open_recovery_for_revocation, record_recovered
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "add_item",
     "approve_payment",
     "assign_controller",
+    "assign_project_controller",
     "attach_to_item",
     "check_item",
     "close_check",
@@ -68,6 +70,7 @@ __all__ = [
     "record_repayment",
     "reject_payment",
     "remove_item",
+    "remove_project_controller",
     "save_checklist",
     "save_payment_plan",
     "submit_claim",

@@ -1,7 +1,7 @@
 """Pages of the finance context, by subject: a project's money (``money``: payments, guarantees, loan,
 recoveries, report, new claims) and its expense claims (``claims``: items, attachments, submission,
-first-level control, counter-arguments). One URL and one form per action; ``common`` holds the lookups
-(404 for what one may not read) and the action view."""
+first-level control, counter-arguments) and who controls it (``controllers``). One URL and one form per
+action; ``common`` holds the lookups (404 for what one may not read) and the action view."""
 
 from .claims import (
     attachment_download,
@@ -18,6 +18,7 @@ from .claims import (
     item_check,
     item_remove,
 )
+from .controllers import project_controller_add, project_controller_remove, project_controllers
 from .money import (
     claim_create,
     guarantee_add,
@@ -55,6 +56,9 @@ __all__ = [
     "payment_paid",
     "payment_propose",
     "payment_reject",
+    "project_controller_add",
+    "project_controller_remove",
+    "project_controllers",
     "project_finance",
     "project_list",
     "project_report",

@@ -37,7 +37,11 @@ def _claim_context(request, claim: ExpenseClaim, form=None) -> dict:
     user = request.user
     project = claim.project
     is_controller = permissions.is_assigned_controller(user, claim)
-    staff_view = permissions.can_view_all_finance(user, project.call_id) or is_controller
+    staff_view = (
+        permissions.can_view_all_finance(user, project.call_id)
+        or is_controller
+        or permissions.is_project_controller(user, project)
+    )
     totals = selectors.claim_totals(claim)
     partners = {p.pk: p.name for p in project.partners.all()}
     categories = {c.code: c for c in project.call.cost_categories.all()}

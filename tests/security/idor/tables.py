@@ -36,6 +36,10 @@ from .officers import (
     _document_secrets,
     _own_document_args,
 )
+from .project_controllers import (
+    PROJECT_CONTROLLER_API_CASES,
+    PROJECT_CONTROLLER_PAGE_CASES,
+)
 from .projects import (
     PROJECT_API_CASES,
     PROJECT_PAGE_CASES,
@@ -112,6 +116,7 @@ PAGE_CASES: dict[str, Case] = {
     **DE_MINIMIS_PAGE_CASES,
     **PROJECT_PAGE_CASES,
     **FINANCE_PAGE_CASES,
+    **PROJECT_CONTROLLER_PAGE_CASES,
     **MONITORING_PAGE_CASES,
     **TRANSPARENCY_PAGE_CASES,
 }
@@ -219,6 +224,7 @@ API_CASES: dict[str, Case] = {
     **DE_MINIMIS_API_CASES,
     **PROJECT_API_CASES,
     **FINANCE_API_CASES,
+    **PROJECT_CONTROLLER_API_CASES,
     **MONITORING_API_CASES,
     **TRANSPARENCY_API_CASES,
 }
