@@ -387,8 +387,8 @@ LOGGING = {
 DEFAULT_PROGRAMME_CODE = os.environ.get("DEFAULT_PROGRAMME_CODE", "wecare")
 
 # --- Click day: who numbers the arrivals (grants/applications/services/sequencer.py) ------------------------
-# "process": the sequencer process (manage.py run_sequencer: systemd unit, compose service, `make run`) numbers
-# them; "inline": the submitting request numbers them right after its commit (tests, a bare runserver).
+# "process": the sequencer process (manage.py run_sequencer: systemd unit, compose service, `make run`)
+# numbers them; "inline": the submitting request numbers them right after its commit (tests, bare runserver).
 SUBMISSION_SEQUENCER = os.environ.get("SUBMISSION_SEQUENCER", "process" if PRODUCTION else "inline")
 if SUBMISSION_SEQUENCER not in {"process", "inline"}:
     raise ImproperlyConfigured("SUBMISSION_SEQUENCER must be 'process' or 'inline'.")
