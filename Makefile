@@ -36,8 +36,12 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load territory, the WECARE programme and the demo data (idempotent)
 	$(MANAGE) load_demo
 
+# The click-day sequencer runs beside the server, as in production (it numbers the received submissions);
+# it stops with the server.
 run: demo ## Install, migrate, load WECARE and demo data, serve on http://127.0.0.1:8000
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SUBMISSION_SEQUENCER=process $(MANAGE) run_sequencer --poll 0.2 & SEQ=$$!; \
+		trap 'kill $$SEQ 2>/dev/null' EXIT INT TERM; \
+		SUBMISSION_SEQUENCER=process $(MANAGE) runserver $(HOST):$(PORT)
 
 # One pytest-xdist worker per core (each with its own test database): on 2 cores the suite takes a third
 # of the serial time. TEST_WORKERS=0 runs it in one process.

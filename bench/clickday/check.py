@@ -6,10 +6,12 @@ Run with the same DJANGO_SETTINGS_MODULE / DATABASE_URL as the server (bench/cli
         [--pgbench pgbench.txt] [--json result.json]
 
 Integrity (any failure: exit status 1):
-- every 2xx answer names an application of the prepared lines, once (nothing accepted twice), with a protocol
-  that is unique among the answers, and the database agrees: that application is submitted with that
-  protocol, by the applicant's own user, with the applicant's own Idempotency-Key;
-- a replayed answer (Idempotent-Replayed: true) repeats the protocol of its application;
+- every 2xx answer (202: received) names an application of the prepared lines, once (nothing accepted twice),
+  with an arrival number unique among the answers, and the database agrees: that application has that
+  arrival, was numbered by the sequencer and is submitted with the arrival's protocol (and the protocol of
+  the answer, when it already had one), by the applicant's own user, with the applicant's own key;
+- a replayed answer (Idempotent-Replayed: true) repeats the arrival of its application;
+- every arrival got a protocol number, and the numbers follow the arrival order exactly;
 - the year's protocol numbers are 1..max without a gap or a duplicate, and the counter stands at max;
 - booked total = sum of the booked applications' amounts = the booking row, within the budget; on a
   first-come call no waiting application arrived before a booked one;
@@ -42,7 +44,7 @@ django.setup()
 
 from django.db.models import Max, Sum  # noqa: E402
 
-from grants.applications.models import Application, CallBooking, ProtocolCounter  # noqa: E402
+from grants.applications.models import Application, Arrival, CallBooking, ProtocolCounter  # noqa: E402
 from grants.applications.states import ApplicationStatus, BookingOutcome  # noqa: E402
 from grants.programme.models import Call  # noqa: E402
 from grants.registry.models import Membership  # noqa: E402
@@ -104,6 +106,12 @@ def wrk_rate(path: Path | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile of sorted ``values``."""
+    index = max(0, min(len(values) - 1, round(q / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
 def check(
     prepared: dict[int, dict], responses: list[tuple[int, str, str, str]], *, faults: bool = False
 ) -> tuple[list[str], dict]:
@@ -111,9 +119,9 @@ def check(
     Retry-After, and in the end every prepared applicant must hold exactly one accepted submission."""
     errors: list[str] = []
     kinds: Counter = Counter()
-    accepted: dict[int, str] = {}  # application id -> protocol, first answers only
-    replays: list[tuple[int, str]] = []
-    outcomes: Counter = Counter()
+    accepted: dict[int, int] = {}  # application id -> arrival number, first answers only
+    answered_protocol: dict[int, str] = {}  # the protocol a first answer already carried (inline sequencer)
+    replays: list[tuple[int, int]] = []
     for status, replayed, retry_after, body in responses:
         if not 200 <= status < 300:
             kinds[kind_of(status, body)] += 1
@@ -121,24 +129,25 @@ def check(
                 errors.append(f"a client got {kind_of(status, body)} (Retry-After {retry_after}), not 503")
             continue
         data = json.loads(body)
-        app_id, protocol = int(data["id"]), data["protocol"]
+        app_id, number = int(data["id"]), int(data["arrival"]["number"])
         if replayed == "true":
             kinds["2xx replayed"] += 1
-            replays.append((app_id, protocol))
+            replays.append((app_id, number))
             continue
-        kinds[f"{status} {data['booking_outcome'] or 'submitted'}"] += 1
-        outcomes[data["booking_outcome"]] += 1
+        kinds[f"{status} {data['status']}"] += 1
         if app_id not in prepared:
             errors.append(f"answer for an application that was not prepared: {app_id}")
         if app_id in accepted:
-            errors.append(f"application {app_id} accepted twice ({accepted[app_id]} and {protocol})")
-        accepted.setdefault(app_id, protocol)
+            errors.append(f"application {app_id} accepted twice (arrivals {accepted[app_id]} and {number})")
+        accepted.setdefault(app_id, number)
+        if data.get("protocol"):
+            answered_protocol[app_id] = data["protocol"]
 
-    protocols = Counter(accepted.values())
-    errors += [f"protocol {p} given to {n} applications" for p, n in protocols.items() if n > 1]
-    for app_id, protocol in replays:
-        if app_id in accepted and accepted[app_id] != protocol:
-            errors.append(f"replay of {app_id} answered {protocol}, first answer {accepted[app_id]}")
+    numbers = Counter(accepted.values())
+    errors += [f"arrival {a} given to {n} applications" for a, n in numbers.items() if n > 1]
+    for app_id, number in replays:
+        if app_id in accepted and accepted[app_id] != number:
+            errors.append(f"replay of {app_id} answered arrival {number}, first answer {accepted[app_id]}")
 
     call = Call.objects.get(code=CALL_CODE)
     submitted = {
@@ -161,16 +170,43 @@ def check(
             organisation__applications__in=list(submitted), revoked_at__isnull=True
         ).values_list("user_id", "organisation_id")
     )
-    for app_id, protocol in accepted.items():
+    arrivals = list(
+        Arrival.objects.filter(call=call)
+        .order_by("pk")
+        .values("pk", "application_id", "arrived_at", "sequenced_at", "protocol_year", "protocol_number")
+    )
+    arrival_of = {a["application_id"]: a for a in arrivals}
+    never_numbered = [a["pk"] for a in arrivals if a["sequenced_at"] is None]
+    if never_numbered:
+        errors.append(
+            f"{len(never_numbered)} arrivals never got a protocol number, e.g. {never_numbered[:5]}"
+        )
+    order = [(a["protocol_year"], a["protocol_number"]) for a in arrivals if a["sequenced_at"] is not None]
+    if order != sorted(order):
+        errors.append("protocol numbers do not follow the order of arrival")
+    lags = sorted(
+        (a["sequenced_at"] - a["arrived_at"]).total_seconds() * 1000
+        for a in arrivals
+        if a["sequenced_at"] is not None
+    )
+    for app_id, number in accepted.items():
         row = submitted.get(app_id)
-        if row is None:
-            errors.append(
-                f"application {app_id} was answered {protocol} but is not submitted in the database"
-            )
+        arrival = arrival_of.get(app_id)
+        if row is None or arrival is None:
+            errors.append(f"application {app_id} was answered arrival {number} but is not numbered")
             continue
+        if arrival["pk"] != number:
+            errors.append(f"application {app_id}: answered arrival {number}, database {arrival['pk']}")
         db_protocol = f"{row['protocol_year']}/{row['protocol_number']:07d}"
-        if db_protocol != protocol:
-            errors.append(f"application {app_id}: answered {protocol}, database {db_protocol}")
+        if (arrival["protocol_year"], arrival["protocol_number"]) != (
+            row["protocol_year"],
+            row["protocol_number"],
+        ):
+            errors.append(f"application {app_id}: its arrival and the application hold different protocols")
+        if answered_protocol.get(app_id, db_protocol) != db_protocol:
+            errors.append(
+                f"application {app_id}: answered {answered_protocol[app_id]}, database {db_protocol}"
+            )
         if row["status"] != ApplicationStatus.SUBMITTED:
             errors.append(f"application {app_id} is {row['status']}, not submitted")
         expected = prepared.get(app_id)
@@ -190,10 +226,12 @@ def check(
         missing = sorted(set(prepared) - answered)
         if missing:
             errors.append(f"{len(missing)} applicants never got a 2xx after retrying, e.g. {missing[:5]}")
-        for app_id, protocol in replays:
-            row = submitted.get(app_id)
-            if row is None or f"{row['protocol_year']}/{row['protocol_number']:07d}" != protocol:
-                errors.append(f"replay of {app_id} answered {protocol}, which the database does not hold")
+        for app_id, number in replays:
+            arrival = arrival_of.get(app_id)
+            if arrival is None or arrival["pk"] != number:
+                errors.append(
+                    f"replay of {app_id} answered arrival {number}, which the database does not hold"
+                )
         if set(submitted) - set(prepared):
             errors.append("submitted applications that were never prepared")
 
@@ -228,8 +266,20 @@ def check(
     facts = {
         "answers": sum(kinds.values()),
         "accepted": len(accepted),
-        "accepted_booked": outcomes[BookingOutcome.BOOKED],
-        "accepted_waiting": outcomes[BookingOutcome.WAITING],
+        "accepted_booked": sum(
+            1 for a in accepted if submitted.get(a, {}).get("booking_outcome") == BookingOutcome.BOOKED
+        ),
+        "accepted_waiting": sum(
+            1 for a in accepted if submitted.get(a, {}).get("booking_outcome") == BookingOutcome.WAITING
+        ),
+        "arrivals": len(arrivals),
+        "protocol_lag_ms": {
+            "p50": round(percentile(lags, 50), 1),
+            "p99": round(percentile(lags, 99), 1),
+            "max": round(lags[-1], 1),
+        }
+        if lags
+        else {},
         "replayed": len(replays),
         "by_kind": dict(sorted(kinds.items())),
         "submitted_in_database": len(submitted),
@@ -254,6 +304,11 @@ def main(argv=None) -> int:
     parser.add_argument("--wrk", type=Path)
     parser.add_argument("--pgbench", type=Path)
     parser.add_argument("--ceiling", type=Path, help="wrk output of the same load on /health/")
+    parser.add_argument(
+        "--bare", type=Path, help="wrk output of the same load on a bare Django SELECT 1 view"
+    )
+    parser.add_argument("--pgbench-sequencer", type=Path, help="pgbench of the sequencer's batch")
+    parser.add_argument("--batch-size", type=int, default=500, help="arrivals per batch in that pgbench")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--label", default="")
     parser.add_argument("--workers", type=int)
@@ -270,6 +325,8 @@ def main(argv=None) -> int:
     rate = facts["accepted"] / seconds if seconds else None
     tps = pgbench_tps(args.pgbench)
     ceiling = wrk_rate(args.ceiling)
+    bare = wrk_rate(args.bare)
+    sequencer_tps = pgbench_tps(args.pgbench_sequencer)
     result = {
         "label": args.label,
         "workers": args.workers,
@@ -283,6 +340,10 @@ def main(argv=None) -> int:
         "ratio": round(rate / tps, 2) if rate and tps else None,
         "ceiling_health_per_s": ceiling,
         "ratio_to_ceiling": round(rate / ceiling, 2) if rate and ceiling else None,
+        "bare_ceiling_per_s": bare,
+        "ratio_to_bare": round(rate / bare, 3) if rate and bare else None,
+        "health_to_bare": round(ceiling / bare, 3) if ceiling and bare else None,
+        "pgbench_sequencer_arrivals_per_s": round(sequencer_tps * args.batch_size) if sequencer_tps else None,
         "loadavg_before_after": args.loadavg.read_text().split("\n")[:2] if args.loadavg else None,
         "integrity_ok": not errors,
         "integrity_errors": errors[:50],
@@ -296,8 +357,8 @@ def main(argv=None) -> int:
     latency = f"{lat.get('p50')} / {lat.get('p95')} / {lat.get('p99')}"
     verdict = "OK" if not errors else "FAILED"
     print(
-        f"\n| {args.label} | {result['accepted_per_s']} | {latency} | {tps} | {result['ratio']} | {ceiling} "
-        f"| {verdict} |"
+        f"\n| {args.label} | {result['accepted_per_s']} | {latency} | {result['protocol_lag_ms']} | {tps} "
+        f"| {result['ratio']} | {ceiling} | {bare} | {verdict} |"
     )
     if errors:
         print(f"INTEGRITY FAILED: {len(errors)} problem(s)", file=sys.stderr)

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The click day under faults: kill -9 one gunicorn worker mid-run, then restart PostgreSQL mid-run; afterwards
-# the clients retry what was not accepted (same Idempotency-Key), and the integrity check must pass with every
-# applicant submitted exactly once, while every refusal the clients saw was a clean 503 + Retry-After.
+# The click day under faults: kill -9 one gunicorn worker mid-run, kill -9 the leading sequencer (the standby
+# takes over), then restart PostgreSQL mid-run; afterwards the clients retry what was not accepted (same
+# Idempotency-Key), the sequencers number what arrived, and the integrity check must pass with every applicant
+# submitted exactly once, numbered in arrival order without a gap, while every refusal the clients saw was a
+# clean 503 + Retry-After.
 #
 #   bench/clickday/faults.sh                  # make bench-clickday-faults
 #
 # PostgreSQL is restarted, so the run uses its own throw-away cluster (initdb in a temporary directory, port
 # FAULT_PGPORT), never the shared server other people's tests use. Knobs: APPLICANTS (1500) BUDGET_FOR (1000)
-# DURATION (24 s) WORKERS (3) CONNECTIONS (16) KILL_AT (6 s) PG_RESTART_AT (12 s) FAULT_PGPORT (55432) PORT
-# (8098) OUT.
+# DURATION (24 s) WORKERS (3) CONNECTIONS (16) KILL_AT (6 s) LEADER_KILL_AT (9 s) PG_RESTART_AT (12 s)
+# FAULT_PGPORT (55432) PORT (8098) OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,6 +20,7 @@ DURATION=${DURATION:-24}
 WORKERS=${WORKERS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 KILL_AT=${KILL_AT:-6}
+LEADER_KILL_AT=${LEADER_KILL_AT:-9}
 PG_RESTART_AT=${PG_RESTART_AT:-12}
 FAULT_PGPORT=${FAULT_PGPORT:-55432}
 PORT=${PORT:-8098}
@@ -33,7 +36,9 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$
 pg_ctl_() { as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR/data" -w "$@"; }
 
 GUNICORN_PID=""
+SEQUENCERS=()
 cleanup() {
+    for pid in "${SEQUENCERS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
         kill -TERM "$GUNICORN_PID" 2>/dev/null || true
         for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.5; done
@@ -52,7 +57,7 @@ pg_ctl_ -l "$PGDATA_DIR/server.log" \
 export DJANGO_SETTINGS_MODULE=config.settings DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1
 export SECRET_KEY="${SECRET_KEY:-clickday-faults-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
 export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
-export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-WARNING}
+export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO} SUBMISSION_SEQUENCER=process
 export DATABASE_URL="postgres://postgres@127.0.0.1:${FAULT_PGPORT}/clickday"
 "$PGBIN/createdb" -h 127.0.0.1 -p "$FAULT_PGPORT" -U postgres clickday
 
@@ -68,6 +73,12 @@ GUNICORN_PID=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/" 2>/dev/null && break; sleep 0.5; done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/"
 wrk -t1 -c$((WORKERS * 2)) -d2s "http://127.0.0.1:$PORT/health/" >"$OUT/warmup.txt"
+log "two sequencers (one leads, one stands by)"
+for n in 1 2; do
+    $PY manage.py run_sequencer --retry 0.2 >"$OUT/sequencer-$n.log" 2>&1 &
+    SEQUENCERS+=($!)
+    sleep 1  # the first one started leads
+done
 $PY bench/clickday/prepare.py open --at "$($PY -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).isoformat())')"
 
 cat /proc/loadavg >"$OUT/loadavg.txt"
@@ -80,7 +91,12 @@ sleep "$KILL_AT"
 VICTIM=$(pgrep -P "$GUNICORN_PID" | head -1)
 log "kill -9 gunicorn worker $VICTIM"
 kill -9 "$VICTIM"
-sleep $((PG_RESTART_AT - KILL_AT))
+sleep $((LEADER_KILL_AT - KILL_AT))
+LEADER=""
+for n in 1 2; do grep -q "sequencer: leading" "$OUT/sequencer-$n.log" && LEADER=${SEQUENCERS[$((n - 1))]} && break; done
+log "kill -9 the leading sequencer $LEADER"
+kill -9 "$LEADER"
+sleep $((PG_RESTART_AT - LEADER_KILL_AT))
 log "PostgreSQL restart (fast: open transactions are rolled back, connections dropped)"
 pg_ctl_ restart -m fast -l "$PGDATA_DIR/server.log" >/dev/null
 log "PostgreSQL is back"
@@ -90,6 +106,14 @@ cat /proc/loadavg >>"$OUT/loadavg.txt"
 log "clients retry what was not accepted, with the same Idempotency-Key (honouring Retry-After)"
 $PY bench/clickday/retry.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* \
     --base "http://127.0.0.1:$PORT" --out "$OUT/retried.responses" | tee -a "$OUT/faults.log"
+
+log "waiting for the standby sequencer to number the last arrivals"
+for _ in $(seq 1 240); do
+    [ "$(psql -h 127.0.0.1 -p "$FAULT_PGPORT" -U postgres -d clickday -tAc \
+        'SELECT count(*) FROM applications_arrival WHERE sequenced_at IS NULL')" = 0 ] && break
+    sleep 0.5
+done
+grep -h "leading\|leadership\|unavailable" "$OUT"/sequencer-*.log | tail -5 | tee -a "$OUT/faults.log" || true
 
 log "integrity check (every applicant submitted exactly once; refusals only 503 + Retry-After)"
 $PY bench/clickday/check.py --lines "$OUT/lines.tsv" --responses "$OUT"/responses.* "$OUT/retried.responses" \

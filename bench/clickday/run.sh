@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The click-day benchmark: a dedicated PostgreSQL database, N prepared applicants, gunicorn with production
-# settings on loopback, wrk submitting for D seconds after the window opens, the integrity check, and the
-# pgbench baseline of the same hot transaction. Everything it starts it stops; the database is dropped.
+# settings on loopback and the sequencer process (manage.py run_sequencer), wrk submitting for D seconds
+# after the window opens, the wait for the last protocol number, the integrity check; in the same run the
+# reference ceilings (a bare Django SELECT 1 view and /health/, same workers and connections) and pgbench of
+# the intake's durable statements and of the sequencer's batch. Everything it starts it stops; the database
+# is dropped.
 #
 #   bench/clickday/run.sh                       # the full run (make bench-clickday)
 #   SMOKE=1 bench/clickday/run.sh               # CI smoke: 300 applicants, 5 s, integrity only
 #
 # Knobs (environment): APPLICANTS BUDGET_FOR DURATION WORKERS THREADS CONNECTIONS WRK_THREADS MAX_REQUESTS
-# PGBENCH_SECONDS (0 = skip) CEILING_SECONDS (0 = skip) PORT CLICKDAY_DB REDIS_DB OUT KEEP_DB=1 LABEL.
+# PGBENCH_SECONDS (0 = skip) CEILING_SECONDS (0 = skip) BATCH_SIZE PORT CLICKDAY_DB REDIS_DB OUT KEEP_DB=1
+# LABEL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,6 +29,7 @@ WRK_THREADS=${WRK_THREADS:-1}
 MAX_REQUESTS=${MAX_REQUESTS:-2000}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-30}
 CEILING_SECONDS=${CEILING_SECONDS:-10}
+BATCH_SIZE=${BATCH_SIZE:-500}
 REDIS_DB=${REDIS_DB:-14}
 PORT=${PORT:-8099}
 CLICKDAY_DB=${CLICKDAY_DB:-clickday}
@@ -42,7 +47,7 @@ log() { printf '[clickday %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 export DJANGO_SETTINGS_MODULE=config.settings DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1
 export SECRET_KEY="${SECRET_KEY:-clickday-bench-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
 export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
-export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO}
+export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO} SUBMISSION_SEQUENCER=process
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${CLICKDAY_DB}"
 # As in production, the receipt PDF and the e-mails go to a Celery queue on Redis (a worker on another node
 # drains it): without a broker the tasks would run inline and every submission would render its PDF in the
@@ -55,11 +60,18 @@ else
 fi
 
 GUNICORN_PID=""
-cleanup() {
-    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-        kill -TERM "$GUNICORN_PID" 2>/dev/null || true
-        for _ in $(seq 1 30); do kill -0 "$GUNICORN_PID" 2>/dev/null || break; sleep 0.5; done
+SEQUENCER_PID=""
+BARE_PID=""
+stop() {  # stop <pid>: TERM, then wait up to 15 s
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null || true
+        for _ in $(seq 1 30); do kill -0 "$1" 2>/dev/null || break; sleep 0.5; done
     fi
+}
+cleanup() {
+    stop "$GUNICORN_PID"
+    stop "$SEQUENCER_PID"
+    stop "$BARE_PID"
     if [ "${KEEP_DB:-0}" != 1 ]; then dropdb $PG --if-exists "$CLICKDAY_DB" 2>/dev/null || true; fi
     if [ -n "${REDIS_URL:-}" ]; then redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true; fi
 }
@@ -88,13 +100,31 @@ curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/"
 wrk -t1 -c$((WORKERS * THREADS * 2)) -d2s "http://127.0.0.1:$PORT/health/" >"$OUT/warmup.txt"
 CEILING_ARGS=()
 if [ "$CEILING_SECONDS" != 0 ]; then
+    # The reference ceiling of any Django endpoint here: a bare Django view doing SELECT 1 (bench/bare: no
+    # middleware, no apps), the same gunicorn worker count, the same connections and load generator.
+    BARE_PORT=$((PORT + 1))
+    DJANGO_SETTINGS_MODULE=bench.bare.settings .venv/bin/gunicorn bench.bare.wsgi -w "$WORKERS" \
+        --threads "$THREADS" -b "127.0.0.1:$BARE_PORT" >"$OUT/bare-gunicorn.log" 2>&1 &
+    BARE_PID=$!
+    for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$BARE_PORT/" 2>/dev/null && break; sleep 0.5; done
+    wrk -t1 -c$((WORKERS * THREADS * 2)) -d2s "http://127.0.0.1:$BARE_PORT/" >/dev/null
+    log "bare Django ceiling: wrk -c$CONNECTIONS -d${CEILING_SECONDS}s (SELECT 1, no middleware)"
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${CEILING_SECONDS}s" --latency "http://127.0.0.1:$BARE_PORT/" \
+        >"$OUT/bare.txt"
+    stop "$BARE_PID"
+    BARE_PID=""
+    CEILING_ARGS+=(--bare "$OUT/bare.txt")
     # The web tier's ceiling on this machine: the same server, connections and load generator on the cheapest
     # request it serves (/health/: one SELECT 1). No endpoint, the submission included, can go faster.
     log "ceiling: wrk -c$CONNECTIONS -d${CEILING_SECONDS}s /health/"
     wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${CEILING_SECONDS}s" --latency "http://127.0.0.1:$PORT/health/" \
         >"$OUT/ceiling.txt"
-    CEILING_ARGS=(--ceiling "$OUT/ceiling.txt")
+    CEILING_ARGS+=(--ceiling "$OUT/ceiling.txt")
 fi
+
+log "sequencer: manage.py run_sequencer (batches of $BATCH_SIZE)"
+$PY manage.py run_sequencer --batch-size "$BATCH_SIZE" >"$OUT/sequencer.log" 2>&1 &
+SEQUENCER_PID=$!
 
 OPENS_AT=$($PY -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(seconds=3)).isoformat())')
 $PY bench/clickday/prepare.py open --at "$OPENS_AT"
@@ -111,14 +141,28 @@ cat /proc/loadavg >>"$OUT/loadavg.txt"
 kill -TERM "$GUNICORN_PID"
 wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
+log "waiting for the sequencer to number the last arrivals"
+for _ in $(seq 1 240); do
+    [ "$(psql $PG -d "$CLICKDAY_DB" -tAc 'SELECT count(*) FROM applications_arrival WHERE sequenced_at IS NULL')" = 0 ] && break
+    sleep 0.5
+done
+stop "$SEQUENCER_PID"
+SEQUENCER_PID=""
 
 PGBENCH_ARGS=()
 if [ "$PGBENCH_SECONDS" != 0 ]; then
-    log "pgbench baseline: -c $((WORKERS * THREADS)) -T $PGBENCH_SECONDS"
-    psql $PG -q -d "$CLICKDAY_DB" -v budget=$((BUDGET_FOR * 50000)) -f bench/clickday/pgbench_setup.sql
+    PGB_APPLICATIONS=400000
+    psql $PG -q -d "$CLICKDAY_DB" -v budget=$((BUDGET_FOR * 50000)) -v applications=$PGB_APPLICATIONS \
+        -f bench/clickday/pgbench_setup.sql
+    log "pgbench of the sequencer's batch: -c 1 (one leader), batches of $BATCH_SIZE, 10 s"
+    $PGBIN/pgbench $PG -n -M prepared -c 1 -T 10 -D batch="$BATCH_SIZE" \
+        -f bench/clickday/pgbench_sequencer.sql "$CLICKDAY_DB" | tee "$OUT/pgbench-sequencer.txt"
+    log "pgbench of the intake: -c $((WORKERS * THREADS)) -T $PGBENCH_SECONDS"
     $PGBIN/pgbench $PG -n -M prepared -c $((WORKERS * THREADS)) -j 2 -T "$PGBENCH_SECONDS" \
-        -f bench/clickday/pgbench_submit.sql "$CLICKDAY_DB" | tee "$OUT/pgbench.txt"
-    PGBENCH_ARGS=(--pgbench "$OUT/pgbench.txt")
+        -D applications=$PGB_APPLICATIONS -f bench/clickday/pgbench_intake.sql "$CLICKDAY_DB" \
+        | tee "$OUT/pgbench.txt"
+    PGBENCH_ARGS=(--pgbench "$OUT/pgbench.txt" --pgbench-sequencer "$OUT/pgbench-sequencer.txt" \
+        --batch-size "$BATCH_SIZE")
 fi
 
 log "integrity check"
