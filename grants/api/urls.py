@@ -157,7 +157,7 @@ def unknown_path(request, *args, **kwargs):
 
 api = ProblemNinjaAPI(
     title="WECARE – API della piattaforma bandi",
-    version="1.0.0",
+    version="1.1.0",
     description=(
         "Programmi, misure, bandi, territorio, organizzazioni e domande. Autenticazione con la sessione del "
         "browser o con un token personale (Authorization: Bearer). Errori in application/problem+json."
