@@ -88,6 +88,9 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from grants.applications.tests.factories import member_of, ready_application
 from grants.programme.models import Call
+from grants.registry.tests.factories import OrganisationFactory, UserFactory
+OrganisationFactory.reset_sequence(5000)  # a new process: past the numbers the first shell used
+UserFactory.reset_sequence(5000)
 call = Call.objects.order_by("-pk").first()
 other, other_organisation = member_of()
 application = ready_application(call=call, user=other, organisation=other_organisation)
