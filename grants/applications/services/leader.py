@@ -58,7 +58,8 @@ def run(
             if not leading or not still_leading():
                 if leading:
                     logger.warning("sequencer: leadership lost, waiting to lead again")
-                connection.close()  # a fresh session: a lost one may still look open
+                if not connection.in_atomic_block:
+                    connection.close()  # a fresh session: a lost one may still look open
                 leading = try_lead()
                 if not leading:
                     time.sleep(retry)

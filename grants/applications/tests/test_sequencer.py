@@ -150,3 +150,14 @@ def test_inline_mode_numbers_in_the_same_request(settings):
     result = send(ready_application())
     assert result.application.status == ApplicationStatus.SUBMITTED and result.protocol.endswith("/0000001")
     assert result.arrival.sequenced_at is not None
+
+
+def test_the_leader_loop_numbers_what_arrives_and_stops_when_told():
+    from grants.applications.services import leader
+
+    for application in [ready_application() for _ in range(3)]:
+        send(application)
+    batches = []
+    leader.run(poll=0, batch_size=2, on_batch=batches.append, should_stop=lambda: len(batches) == 2)
+    assert batches == [2, 1]
+    assert not sequencer.pending_exists()
