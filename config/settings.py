@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "grants.ops",
 ]
 
+# grants.core.middleware.Page*: a middleware that pages need and the JSON API and health probes do not (SAML
+# session, htmx), skipped on those paths (grants/core/middleware.py). Those that Django's and the libraries'
+# checks look for by name (messages, allauth, frame options, CSP) stay as they are.
 MIDDLEWARE = [
     # First: request counts and latencies for Prometheus cover the whole stack (grants/ops/metrics.py).
     "grants.ops.middleware.MetricsMiddleware",
@@ -81,7 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # SPID/CIE: its own SameSite=None cookie, so the identity provider's POST back finds the pending request.
-    "djangosaml2.middleware.SamlSessionMiddleware",
+    "grants.core.middleware.PageSamlSession",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "grants.api.middleware.ApiProblemMiddleware",
@@ -92,7 +95,7 @@ MIDDLEWARE = [
     # Staff without a verified second factor: to the TOTP set-up page, or signed out (grants/accounts/mfa.py).
     "grants.accounts.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "grants.core.middleware.PageHtmx",
     "simple_history.middleware.HistoryRequestMiddleware",
     "grants.core.middleware.PrivateCacheMiddleware",
     # Last, as django-axes requires: turns a lockout signalled during authentication into the lockout page.

@@ -1,4 +1,5 @@
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 
 from . import requestcontext
 
@@ -39,3 +40,60 @@ class RequestContextMiddleware:
             requestcontext.deactivate(token)
         response[requestcontext.REQUEST_ID_HEADER] = context.request_id
         return response
+
+
+# --- middleware the pages need and the API does not ------------------------------------------------------
+# Paths served without them: the JSON API and the health probes (no HTML, no messages, no htmx, no SAML, no
+# allauth redirects, no frame or content-security policy for a document nobody renders). Every request of a
+# click day is one of these, so what a page needs is not paid on them (bench/README.md, middleware cost).
+# The API's HTML documentation (Swagger UI) is a page and keeps them all.
+PAGE_ONLY_EXEMPT_PREFIXES = ("/api/", "/health/")
+API_HTML_SUFFIX = "/docs"
+
+
+class PagesOnly:
+    """Run the middleware named by ``inner`` (a dotted path) for pages only; API and health requests go
+    straight to the next one. Its hooks (process_view, process_exception, process_template_response) are
+    forwarded for pages."""
+
+    inner = ""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.wrapped = import_string(self.inner)(get_response)
+
+    @staticmethod
+    def exempt(request) -> bool:
+        path = request.path_info
+        return path.startswith(PAGE_ONLY_EXEMPT_PREFIXES) and not path.rstrip("/").endswith(API_HTML_SUFFIX)
+
+    def __call__(self, request):
+        if self.exempt(request):
+            return self.get_response(request)
+        return self.wrapped(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        hook = getattr(self.wrapped, "process_view", None)
+        if hook is None or self.exempt(request):
+            return None
+        return hook(request, view_func, view_args, view_kwargs)
+
+    def process_exception(self, request, exception):
+        hook = getattr(self.wrapped, "process_exception", None)
+        if hook is None or self.exempt(request):
+            return None
+        return hook(request, exception)
+
+    def process_template_response(self, request, response):
+        hook = getattr(self.wrapped, "process_template_response", None)
+        if hook is None or self.exempt(request):
+            return response
+        return hook(request, response)
+
+
+class PageSamlSession(PagesOnly):
+    inner = "djangosaml2.middleware.SamlSessionMiddleware"
+
+
+class PageHtmx(PagesOnly):
+    inner = "django_htmx.middleware.HtmxMiddleware"
