@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import format_rome
+from grants.core.vocabulary import CompanySize, LegalForm
 
 from ..models import (
     Call,
+    CallMode,
     CallPhase,
     CallReserve,
     CostCategory,
@@ -137,7 +139,43 @@ def reserve_errors(call: Call, reserves: Iterable[CallReserve]) -> Errors:
             _("Il totale delle riserve (%(total)s) supera la dotazione del bando (%(budget)s).")
             % {"total": format_eur(total), "budget": format_eur(call.budget)},
         )
+    elif call.budget is not None and total == call.budget:
+        for label in _never_bookable(call, reserves):
+            _add(
+                errors,
+                "reserves",
+                _(
+                    "Le riserve assorbono tutta la dotazione e nessuna copre i proponenti «%(who)s», che il "
+                    "bando ammette: le loro domande non potrebbero mai essere prenotate. Riduci le riserve o "
+                    "togli questi proponenti da quelli ammessi."
+                )
+                % {"who": label},
+            )
     return errors
+
+
+def _never_bookable(call: Call, reserves: list[CallReserve]) -> list[str]:
+    """First-come calls whose reserves take the whole budget (no general pool): the admitted kinds of lead
+    applicant (legal form, and size for companies) that no applicant-type reserve matches. Territorial
+    reserves depend on where the project is, so a call with any is not judged here."""
+    if call.mode != CallMode.FIRST_COME or not reserves:
+        return []
+    if any(r.kind != ReserveKind.APPLICANT_TYPE for r in reserves):
+        return []
+    missing = []
+    for form in call.lead_legal_forms or sorted(LEGAL_FORM_VALUES):
+        if form == LegalForm.COMPANY:
+            sizes = call.lead_company_sizes or sorted(COMPANY_SIZE_VALUES)
+            for size in sizes:
+                if not any(
+                    (not r.legal_forms or form in r.legal_forms)
+                    and (not r.company_sizes or size in r.company_sizes)
+                    for r in reserves
+                ):
+                    missing.append(f"{LegalForm(form).label} – {CompanySize(size).label}")
+        elif not any(not r.legal_forms or form in r.legal_forms for r in reserves):
+            missing.append(str(LegalForm(form).label))
+    return missing
 
 
 def cost_category_errors(call: Call, categories: Iterable[CostCategory]) -> Errors:

@@ -80,6 +80,34 @@ def test_reserves_never_exceed_the_budget(budget, amounts):
         assert "supera la dotazione del bando" in errors["reserves"][0]
 
 
+def test_a_first_come_call_whose_reserves_leave_an_admitted_applicant_out_is_refused():
+    """FESR 2018 as it was loaded: lines A (social enterprises) and B (micro and small firms) took the whole
+    budget while medium firms were admitted, so a medium firm could never be booked."""
+    call = CallFactory.build(
+        mode=CallMode.FIRST_COME,
+        budget=Decimal("5000000.00"),
+        lead_legal_forms=["third_sector", "social_cooperative", "company"],
+        lead_company_sizes=["micro", "small", "medium"],
+    )
+
+    def line(code, amount, **kwargs):
+        return CallReserve(
+            call=call, code=code, label=code, kind=ReserveKind.APPLICANT_TYPE, amount=amount, **kwargs
+        )
+
+    reserves = [
+        line("a", Decimal("4000000.00"), legal_forms=["third_sector", "social_cooperative"]),
+        line("b", Decimal("1000000.00"), legal_forms=["company"], company_sizes=["micro", "small"]),
+    ]
+    [message] = services.reserve_errors(call, reserves)["reserves"]
+    assert "Impresa" in message and "media" in message.lower() and "mai essere prenotate" in message
+    call.lead_company_sizes = ["micro", "small"]
+    assert services.reserve_errors(call, reserves) == {}
+    call.lead_company_sizes = ["micro", "small", "medium"]
+    reserves[0].amount = Decimal("3900000.00")  # a general pool of 100,000 €: medium firms can book on it
+    assert services.reserve_errors(call, reserves) == {}
+
+
 def test_reserves_checked_from_the_database_too():
     call = CallFactory(budget=Decimal("1000.00"), min_grant=None, max_grant=None)
     CallReserveFactory(call=call, amount=Decimal("600.00"))
