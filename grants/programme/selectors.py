@@ -17,6 +17,7 @@ from grants.core.timeutils import now
 
 from .models import (
     Call,
+    CallPhase,
     CallPhaseStatus,
     CallStaff,
     CallStatus,
@@ -268,3 +269,18 @@ def assignable_staff():
         .objects.filter(is_staff=True, is_active=True)
         .order_by("last_name", "first_name", "email")
     )
+
+
+def timetable(moment: datetime | None = None) -> list[float]:
+    """The times still to come (epoch seconds) at which a published call or one of its phases opens or
+    closes: what the public pages show changes then without any write (grants/core/page_cache.py)."""
+    moment = moment or now()
+    ahead = Q(opens_at__gt=moment) | Q(closes_at__gt=moment)
+    published = Call.objects.exclude(status=CallStatus.DRAFT)
+    times = set()
+    for opens_at, closes_at in published.filter(ahead).values_list("opens_at", "closes_at"):
+        times.update((opens_at, closes_at))
+    phases = CallPhase.objects.filter(ahead, call__in=published).values_list("opens_at", "closes_at")
+    for opens_at, closes_at in phases:
+        times.update((opens_at, closes_at))
+    return sorted(value.timestamp() for value in times if value is not None and value > moment)

@@ -18,6 +18,7 @@ from grants.evaluation.models import RankingStage
 from grants.programme import selectors as programme_selectors
 from grants.programme.models import CallStatus
 
+from . import page_cache as cached
 from .ranking_pdf import ranking_pdf_filename, render_ranking_pdf
 
 CSV_HEADER = (
@@ -45,6 +46,7 @@ def published_or_404(code: str, stage: str):
 
 
 @require_safe
+@cached.ranking_page
 def ranking_page(request, code: str):
     """The approved ranking of the stage asked (``?fase=``); without one, the final ranking if approved, else
     the approved preliminary one. A call whose ranking was approved outside the platform (its status says so,
