@@ -204,9 +204,9 @@ def test_a_call_opening_renews_the_pages_and_bounds_their_max_age(
 
 
 def test_a_page_holding_a_csrf_token_is_never_kept(rf, db):
-    from django.middleware.csrf import get_token
-    from django.http import HttpResponse
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
 
     calls = []
 
