@@ -234,6 +234,16 @@ def call_detail(code: str, *, user=None, moment: datetime | None = None) -> Call
     return call
 
 
+def public_call(code: str, *, user=None) -> Call:
+    """A call visible to ``user`` with its measure, programme and fund, without its rules (pages that only
+    name it: the public ranking)."""
+    queryset = visible_calls(user).select_related("measure__programme", "measure__fund")
+    try:
+        return queryset.get(code=code)
+    except Call.DoesNotExist:
+        raise Http404(f"Call {code} not found") from None
+
+
 def criteria_tree(criteria) -> list[Criterion]:
     """Arrange fetched criteria as a tree: roots in order, each with ``subcriteria`` (recursively)."""
     criteria = list(criteria)
