@@ -26,9 +26,8 @@ def derive(text: str, prefix: str, nginx_port: int, app_port: int) -> str:
     text = re.sub(r"listen 443 ssl http2;", f"listen 127.0.0.1:{nginx_port};", text)
     text = re.sub(r"\s*listen \[::\]:443 ssl http2;", "", text)
     text = re.sub(r"\n\s*ssl_[a-z_]+ [^;]*;", "", text)
-    temp = "\n".join(
-        f"    {name}_temp_path {prefix}/tmp/{name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = "\n".join(f"    {kind}_temp_path {prefix}/temp/{kind};" for kind in kinds)
     return text.replace("http {\n", f"http {{\n{temp}\n", 1)
 
 
