@@ -49,8 +49,8 @@ def main(out: Path) -> None:
     (out / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
     lines = [
-        f"{meta['workers']} gunicorn workers, wrk {meta['connections']} connections, {meta['duration']} s each"
-        f" ({meta['label']})",
+        f"{meta['workers']} gunicorn workers, wrk {meta['connections']} connections,"
+        f" {meta['duration']} s each ({meta['label']})",
         "",
         "| page | path | direct req/s | p50 / p99 ms | nginx req/s | p50 / p99 ms | errors |",
         "|---|---|---|---|---|---|---|",
