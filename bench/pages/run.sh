@@ -94,6 +94,7 @@ $PY manage.py migrate --noinput >"$OUT/migrate.log"
 # The demo data (WECARE, calls, rankings, projects) load in the development profile: production refuses
 # the demo accounts' known TOTP secret. The pages are then served with production settings.
 DJANGO_ENV=development DEBUG=false $PY manage.py load_demo >"$OUT/load_demo.log"
+$PY manage.py collectstatic --noinput -v0 >"$OUT/collectstatic.log"  # production serves the hashed names
 $PY bench/pages/urls.py >"$OUT/pages.txt"
 cat "$OUT/pages.txt"
 

@@ -17,13 +17,18 @@ from django.urls import reverse  # noqa: E402
 
 from grants.evaluation.models import Ranking, RankingStatus  # noqa: E402
 from grants.programme import selectors  # noqa: E402
+from grants.programme.models import CallStatus  # noqa: E402
 
 
 def pages() -> list[tuple[str, str]]:
     programme = selectors.default_programme()
     measure = selectors.measure_list(programme=programme.code).filter(has_public_calls=True).first()
     call = selectors.open_calls().first() or selectors.call_list().first()
-    ranked = Ranking.objects.filter(status=RankingStatus.APPROVED).select_related("call").first()
+    ranking = Ranking.objects.filter(status=RankingStatus.APPROVED).select_related("call").first()
+    # Without an approved ranking here, a call whose ranking was approved elsewhere has a page too.
+    ranked = (
+        ranking.call if ranking else selectors.call_list().filter(status=CallStatus.RANKING_APPROVED).first()
+    )
     found = [
         ("home", reverse("transparency:home")),
         ("programme", reverse("transparency:programme")),
@@ -32,7 +37,7 @@ def pages() -> list[tuple[str, str]]:
         ("call", reverse("transparency:call_detail", args=[call.code])),
     ]
     if ranked is not None:
-        found.append(("ranking", reverse("transparency:ranking", args=[ranked.call.code])))
+        found.append(("ranking", reverse("transparency:ranking", args=[ranked.code])))
     found += [
         ("projects", reverse("transparency:project_list")),
         ("grants", reverse("transparency:grant_publication")),
