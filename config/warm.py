@@ -6,6 +6,7 @@ one, starts warm. Nothing here touches the database (a connection opened in the 
 the forked workers); the connections are closed at the end all the same.
 """
 
+import importlib
 import logging
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ def _project_templates() -> list[str]:
 
 
 def warm() -> dict:
-    """Load URLs, templates, translations and the static manifest; returns what was done (for the log)."""
+    """Load URLs, templates, translations, the static manifest and the cache's client library; returns what
+    was done (for the log)."""
     started = time.perf_counter()
     resolver = get_resolver()
     resolver.resolve("/")  # populates the URL patterns and the reverse dictionaries
@@ -50,6 +52,7 @@ def warm() -> dict:
             compiled += 1
         except (TemplateDoesNotExist, TemplateSyntaxError):
             logger.debug("warm: template %s not compiled", name, exc_info=True)
+    engine.engine.template_context_processors  # noqa: B018 - imports the context processors (cached)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Bandi aperti")  # loads the catalogue of the language
@@ -59,6 +62,10 @@ def warm() -> dict:
         staticfiles_storage.url("css/wecare.css")  # reads the manifest of hashed names once
     except ValueError:
         logger.debug("warm: static manifest missing (collectstatic not run)", exc_info=True)
+    # The Redis client library is imported by the cache backend on its first use (~1 s): import it here,
+    # without connecting (redis-py's pools are created in each worker, and reset themselves after a fork).
+    if any("redis" in options["BACKEND"].lower() for options in settings.CACHES.values()):
+        importlib.import_module("redis")
     connections.close_all()
     done = {"templates": compiled, "seconds": round(time.perf_counter() - started, 3)}
     logger.info("process warmed", extra=done)
