@@ -104,6 +104,10 @@ bench-clickday-smoke: install ## CI smoke of the click day (PostgreSQL + wrk): 3
 bench-opendata: install ## Open-data export benchmark on PostgreSQL: 100,000 projects as CSV, JSON, XLSX; time and peak memory
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_opendata_h8} $(PY) bench/opendata/run.py
 
+.PHONY: bench-pages
+bench-pages: install ## Public pages on PostgreSQL + Redis: wrk 64 connections per page, direct and through nginx, bare-Django ceiling, first request of a new worker
+	bench/pages/run.sh
+
 .PHONY: bench-dashboard
 bench-dashboard: install ## Dashboard benchmark on PostgreSQL: 1,000,000 expense items, p95 per dashboard query (goal < 200 ms)
 	bench/dashboard/run.sh

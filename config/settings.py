@@ -140,6 +140,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages for anonymous readers (grants/core/page_cache.py): rendered copies kept this long at most (a
+# change of the programme, a call, a ranking or a project replaces them at once; 0 turns the cache off, as
+# in tests, which enable it where they check it), and the max-age nginx and browsers may keep them for.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 0 if ENV == "test" else 300))
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", 30))
+
 # Sessions live in the database so that any app node can serve any request; with Redis they are read from the
 # cache (one Redis round trip instead of a PostgreSQL query on every signed-in request), the database behind.
 SESSION_ENGINE = (

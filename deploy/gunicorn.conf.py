@@ -23,6 +23,13 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 
+# No cold workers: the master imports Django and the application once, warms what the first request would
+# load (config/warm.py: URLs, compiled templates, translations, static manifest) and forks warm workers,
+# including the ones that replace a recycled worker. Nothing opens a database connection, a thread or a Redis
+# socket at import time (Django's cache and Celery connect lazily; warm() closes the database connections),
+# so nothing is shared across the fork. GUNICORN_PRELOAD=false loads and warms in each worker instead.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() in {"1", "true", "yes", "on"}
+
 # nginx sets X-Forwarded-Proto/For; trust them only from the proxy's addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
@@ -49,6 +56,26 @@ def on_starting(server):
         path.mkdir(parents=True, exist_ok=True)
         for stale in path.glob("*.db"):
             stale.unlink()
+
+
+def _warm(log):
+    from django.db import connections
+
+    from config.warm import warm
+
+    log.info("warmed: %s", warm())
+    connections.close_all()
+
+
+def when_ready(server):
+    # With preload_app the application is loaded already, before the first worker is forked.
+    if server.cfg.preload_app:
+        _warm(server.log)
+
+
+def post_worker_init(worker):
+    if not worker.cfg.preload_app:
+        _warm(worker.log)
 
 
 def child_exit(server, worker):

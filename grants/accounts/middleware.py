@@ -27,6 +27,7 @@ SETUP_URL_NAMES = frozenset(
         "account_logout",
         "logout",
         "set_language",
+        "switch_language",
     }
 )
 API_PREFIX = "/api/"

@@ -17,6 +17,7 @@ from grants.core.timeutils import now
 
 from .models import (
     Call,
+    CallPhase,
     CallPhaseStatus,
     CallStaff,
     CallStatus,
@@ -233,6 +234,16 @@ def call_detail(code: str, *, user=None, moment: datetime | None = None) -> Call
     return call
 
 
+def public_call(code: str, *, user=None) -> Call:
+    """A call visible to ``user`` with its measure, programme and fund, without its rules (pages that only
+    name it: the public ranking)."""
+    queryset = visible_calls(user).select_related("measure__programme", "measure__fund")
+    try:
+        return queryset.get(code=code)
+    except Call.DoesNotExist:
+        raise Http404(f"Call {code} not found") from None
+
+
 def criteria_tree(criteria) -> list[Criterion]:
     """Arrange fetched criteria as a tree: roots in order, each with ``subcriteria`` (recursively)."""
     criteria = list(criteria)
@@ -268,3 +279,18 @@ def assignable_staff():
         .objects.filter(is_staff=True, is_active=True)
         .order_by("last_name", "first_name", "email")
     )
+
+
+def timetable(moment: datetime | None = None) -> list[float]:
+    """The times still to come (epoch seconds) at which a published call or one of its phases opens or
+    closes: what the public pages show changes then without any write (grants/core/page_cache.py)."""
+    moment = moment or now()
+    ahead = Q(opens_at__gt=moment) | Q(closes_at__gt=moment)
+    published = Call.objects.exclude(status=CallStatus.DRAFT)
+    times = set()
+    for opens_at, closes_at in published.filter(ahead).values_list("opens_at", "closes_at"):
+        times.update((opens_at, closes_at))
+    phases = CallPhase.objects.filter(ahead, call__in=published).values_list("opens_at", "closes_at")
+    for opens_at, closes_at in phases:
+        times.update((opens_at, closes_at))
+    return sorted(value.timestamp() for value in times if value is not None and value > moment)

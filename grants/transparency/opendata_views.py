@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import dcat, opendata
+from . import page_cache as cached
 from .project_views import filters_from
 
 JSONLD = "application/ld+json"
@@ -19,6 +20,7 @@ def _dataset_or_404(slug: str) -> opendata.Dataset:
 
 
 @require_safe
+@cached.static_page
 def opendata_page(request):
     context = {
         "datasets": list(opendata.DATASETS.values()),

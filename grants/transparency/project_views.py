@@ -13,6 +13,7 @@ from grants.programme import selectors as programme_selectors
 from grants.territory.models import Municipality, Province
 
 from . import opendata
+from . import page_cache as cached
 from . import public_projects as pp
 from .forms import ProjectFilterForm
 
@@ -60,6 +61,7 @@ def _query_string(filters: pp.ProjectFilters) -> str:
 
 
 @require_safe
+@cached.project_page
 def project_list(request):
     filters = filters_from(request.GET)
     queryset = pp.filter_projects(pp.public_projects(), filters)
@@ -121,6 +123,7 @@ def _published_sheet(project):
 
 
 @require_safe
+@cached.project_page
 def grant_publication(request):
     """Sovvenzioni, contributi, sussidi (D.Lgs. 33/2013 artt. 26-27): one row per grant, paginated; the
     complete list as CSV, XLSX or JSON from the open data."""

@@ -18,6 +18,7 @@ from grants.evaluation.models import RankingStage
 from grants.programme import selectors as programme_selectors
 from grants.programme.models import CallStatus
 
+from . import page_cache as cached
 from .ranking_pdf import ranking_pdf_filename, render_ranking_pdf
 
 CSV_HEADER = (
@@ -35,37 +36,42 @@ CSV_HEADER = (
 def published_or_404(code: str, stage: str):
     """(call, approved ranking of that stage); Http404 for a call not published, an unknown stage or a
     ranking not approved (the page, the CSV, the PDF and the API all answer the same)."""
-    call = programme_selectors.call_detail(code)
+    call = programme_selectors.public_call(code)
+    return call, _stage_or_404(evaluation_selectors.published_rankings(call), stage)
+
+
+def _stage_or_404(published: list, stage: str):
     if stage not in RankingStage.values:
         raise Http404(_("Fase della graduatoria sconosciuta."))
-    ranking = evaluation_selectors.published_ranking(call, stage)
-    if ranking is None:
-        raise Http404(_("La graduatoria di questo bando non è ancora stata approvata."))
-    return call, ranking
+    for ranking in published:
+        if ranking.stage == stage:
+            return ranking
+    raise Http404(_("La graduatoria di questo bando non è ancora stata approvata."))
 
 
 @require_safe
+@cached.ranking_page
 def ranking_page(request, code: str):
     """The approved ranking of the stage asked (``?fase=``); without one, the final ranking if approved, else
     the approved preliminary one. A call whose ranking was approved outside the platform (its status says so,
     no ranking here) gets a page that says where to find it, not a 404."""
+    call = programme_selectors.public_call(code)
+    published = evaluation_selectors.published_rankings(call)
     stage = request.GET.get("fase")
     if stage is None:
-        call = programme_selectors.call_detail(code)
-        published = evaluation_selectors.published_rankings(call)
         if not published:
             if call.status == CallStatus.RANKING_APPROVED:
                 return render(request, "transparency/ranking_elsewhere.html", {"call": call})
             raise Http404(_("La graduatoria di questo bando non è ancora stata approvata."))
         stage = published[-1].stage  # the final one when approved (the list ends with it)
-    call, ranking = published_or_404(code, stage)
+    ranking = _stage_or_404(published, stage)
     context = {
         "call": call,
         "ranking": ranking,
         "rows": evaluation_selectors.public_ranking_rows(ranking),
         "totals": evaluation_selectors.ranking_totals(ranking),
         "stage": stage,
-        "other_rankings": [r for r in evaluation_selectors.published_rankings(call) if r.pk != ranking.pk],
+        "other_rankings": [r for r in published if r.pk != ranking.pk],
     }
     return render(request, "transparency/ranking.html", context)
 

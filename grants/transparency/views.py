@@ -12,6 +12,7 @@ from grants.evaluation import selectors as evaluation_selectors
 from grants.programme import selectors
 from grants.programme.models import CallMode, CallPhaseStatus, CallStatus
 
+from . import page_cache as cached
 from .selectors import company_size_labels, legal_form_labels, tie_break_labels
 
 # Values of the 'stato' filter of the public call list, and the phase statuses each one keeps.
@@ -31,6 +32,7 @@ def _programme_or_404():
 
 
 @require_safe
+@cached.programme_page
 def home(request):
     """The default programme presented, and the calls open now in every programme."""
     programme = selectors.default_programme()
@@ -41,12 +43,14 @@ def home(request):
 
 
 @require_safe
+@cached.programme_page
 def programme_page(request):
     overview = selectors.programme_overview(_programme_or_404().code)
     return render(request, "transparency/programme.html", {"overview": overview})
 
 
 @require_safe
+@cached.programme_page
 def measure_page(request, code: str):
     measure = selectors.measure_detail(code, programme=_programme_or_404().code)
     return render(request, "transparency/measure.html", {"measure": measure})
@@ -72,6 +76,7 @@ def with_ranking_links(calls) -> list:
 
 
 @require_safe
+@cached.programme_page
 def call_list(request):
     """The calls of every programme (never a draft), filtered by state, measure and mode."""
     state = request.GET.get("stato", "tutti")
@@ -97,6 +102,7 @@ def call_list(request):
 
 
 @require_safe
+@cached.programme_page
 def call_detail(request, code: str):
     call = selectors.call_detail(code)
     context = {
