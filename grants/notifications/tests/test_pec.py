@@ -21,7 +21,7 @@ from grants.notifications.pec import receipts, services, tasks
 from grants.notifications.pec.models import PecStatus
 from grants.notifications.pec.signals import notice_delivered
 from grants.programme.tests.factories import CallFactory
-from grants.registry.tests.factories import UserFactory, staff_user
+from grants.registry.tests.factories import OrganisationFactory, UserFactory, staff_user
 
 from .pec_support import LOGIN, PASSWORD, receipt_eml, start_smtp_server
 
@@ -147,12 +147,31 @@ def test_without_a_pec_provider_the_notice_stays_queued_for_the_officer(officer,
     assert PecNotice.objects.get(pk=notice.pk).status == PecStatus.QUEUED
 
 
-def test_only_staff_issue_notices_and_the_address_must_be_valid(officer, call):
+def test_only_staff_issue_notices(officer, call):
     with pytest.raises(PermissionDenied):
         issue(UserFactory(), call)
     with pytest.raises(DomainError) as refused:
-        issue(officer, call, recipient="non-un-indirizzo")
-    assert refused.value.errors[0]["field"] == "recipient"
+        issue(officer, call, term_days=0)
+    assert refused.value.errors[0]["field"] == "term_days"
+
+
+@pytest.mark.parametrize(
+    ("recipient", "reason"), [("", "non ha un indirizzo PEC"), ("non-un-indirizzo", "non è valido")]
+)
+def test_a_notice_that_cannot_go_is_recorded_as_undeliverable_with_its_reason(
+    client, officer, call, recipient, reason, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(name="Cooperativa Senza Posta")
+    with django_capture_on_commit_callbacks() as queued:
+        notice = issue(officer, call, recipient=recipient, organisation=organisation)
+
+    assert queued == []  # nothing to send
+    assert notice.status == PecStatus.UNDELIVERABLE and notice.deadline is None
+    assert reason in notice.error and "Cooperativa Senza Posta" in notice.error
+    assert AuditEvent.objects.filter(action="pec_notice.undeliverable", object_id=str(notice.pk)).exists()
+    client.force_login(officer)
+    page = client.get(reverse("notifications:pec_notices")).content.decode()
+    assert notice.subject in page.split('id="consegnate"')[0] and reason in page
 
 
 # --- receipts and the deadline ----------------------------------------------------------------------------
