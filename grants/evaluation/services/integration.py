@@ -115,9 +115,13 @@ def request_integration(
 @transaction.atomic
 def set_deadline_from_delivery(*, notice) -> IntegrationRequest | None:
     """The PEC of an integration request was delivered (``notice_delivered``): its deadline is the end of
-    (delivery day + term) in Rome, audited. Once: a deadline already set stays."""
+    (delivery day + term) in Rome, audited, and the applicant is told the date. Once: a deadline already set
+    stays."""
     request = (
-        IntegrationRequest.objects.select_for_update().filter(pk=notice.target_id).first()
+        IntegrationRequest.objects.select_for_update(of=("self",))
+        .select_related("application__call", "application__applicant")
+        .filter(pk=notice.target_id)
+        .first()
         if notice.target_id.isdigit()
         else None
     )
@@ -129,6 +133,19 @@ def set_deadline_from_delivery(*, notice) -> IntegrationRequest | None:
         request,
         reason=f"Termine dalla consegna della PEC del {format_rome(notice.delivered_at)}",
         action="integration.deadline_set",
+    )
+    application = request.application
+    _notify(
+        actor=None,
+        application=application,
+        event=events.INTEGRATION_REQUESTED,
+        link=reverse("evaluation:integration_answer", args=[request.pk]),
+        subject=_("Scadenza dell'integrazione per la domanda %(p)s") % {"p": application.protocol},
+        body=_(
+            "La PEC con la richiesta di integrazione è stata consegnata il %(at)s: l'integrazione va inviata "
+            "entro il %(d)s (ora di Roma)."
+        )
+        % {"at": format_rome(notice.delivered_at), "d": format_rome(request.deadline)},
     )
     return request
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from grants.core.models import AuditEvent
 from grants.core.timeutils import end_of_day, in_rome, now
 from grants.evaluation import services
-from grants.evaluation.models import IntegrationRequest, IntegrationStatus
+from grants.evaluation.models import IntegrationRequest, IntegrationStatus, Notice
 from grants.notifications.pec.models import PecKind, PecNotice, PecStatus
 from grants.registry.tests.factories import staff_user
 
@@ -66,6 +66,8 @@ def test_the_integration_request_goes_by_pec_and_its_term_counts_from_the_delive
     assert in_rome(request.deadline).date().isoformat() == "2026-12-19"
     event = AuditEvent.objects.get(action="integration.deadline_set", object_id=str(request.pk))
     assert "consegna della PEC" in event.reason
+    told = Notice.objects.filter(application=application).first()  # the latest
+    assert "19/12/2026 23:59" in told.body and "consegnata il 09/12/2026" in told.body
 
     client.force_login(application.created_by)
     page = client.get(reverse("evaluation:integration_answer", args=[request.pk])).content.decode()
