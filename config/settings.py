@@ -304,6 +304,17 @@ PEC_IMAP_USER = os.environ.get("PEC_IMAP_USER", PEC_EMAIL_HOST_USER)
 PEC_IMAP_PASSWORD = os.environ.get("PEC_IMAP_PASSWORD", PEC_EMAIL_HOST_PASSWORD)
 PEC_IMAP_FOLDER = os.environ.get("PEC_IMAP_FOLDER", "INBOX")
 
+# --- Protocol (segnatura AgID, grants/applications/protocol/): the administration's IPA code, its AOO and
+# the register the applications are recorded in; the register adapter is a dotted path to a ProtocolRegister
+# (default: the platform's internal register, numbered at submission).
+PROTOCOL_IPA_CODE = os.environ.get("PROTOCOL_IPA_CODE", SAML_IPA_CODE)
+PROTOCOL_AOO_CODE = os.environ.get("PROTOCOL_AOO_CODE", "WECARE")
+PROTOCOL_REGISTER_CODE = os.environ.get("PROTOCOL_REGISTER_CODE", "WECARE_DOM")
+PROTOCOL_ADMINISTRATION_NAME = os.environ.get("PROTOCOL_ADMINISTRATION_NAME", "Regione Piemonte")
+PROTOCOL_REGISTER_ADAPTER = os.environ.get(
+    "PROTOCOL_REGISTER_ADAPTER", "grants.applications.protocol.registers.InternalRegister"
+)
+
 # --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted --------
 PRIVACY_CONTROLLER = os.environ.get(
     "PRIVACY_CONTROLLER", "Regione Piemonte – Giunta regionale, Piazza Piemonte 1, 10127 Torino"

@@ -285,6 +285,7 @@ from . import (  # noqa: E402 - routers attach after the error handlers
     finance,
     monitoring,
     notifications,
+    pec,
     privacy,
     programme,
     projects,
@@ -302,6 +303,7 @@ api.add_router("/", audit.router)
 # The evaluation router declares ninja's django_auth; mounted with the API's own (tokens, then the session).
 api.add_router("/", evaluation.router, auth=API_AUTH)
 api.add_router("/", notifications.router)
+api.add_router("/", pec.router)
 api.add_router("/", privacy.router)
 api.add_router("/", projects.router)
 api.add_router("/", finance.router)

@@ -1,6 +1,7 @@
 """Officers' pages on a call's submitted applications beyond the list and the detail (grants/applications/
 views.py): the XLSX export with the list's filters, the zip of every document made in the background (start,
-status partial polled by htmx, retry, download), and the download of one document.
+status partial polled by htmx, retry, download), the download of one document and the segnatura di
+protocollo (XML).
 
 Thin: permissions in ``permissions.can_view_call_applications`` (anyone else: 403 page), objects looked up
 under the call of the URL (another call's: 404), writes and audit in ``exports``, ``bulk_download`` and
@@ -15,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import bulk_download, document_access, exports
+from . import bulk_download, document_access, exports, selectors
 from .bulk_download import ArchiveError
-from .models import ApplicationDocument, DocumentArchive
+from .models import Application, ApplicationDocument, DocumentArchive
+from .protocol.records import segnatura_response
 from .views import _forbidden, _officer_call
 
 ARCHIVE_ANCHOR = "archivio-documenti"
@@ -141,3 +143,17 @@ def officer_document_download(request, code: str, pk: int, document_pk: int):
         raise Http404(_("Documento non trovato.")) from None
     handle = document_access.open_document_for_officer(actor=request.user, document=document, request=request)
     return document_access.download_response(handle, document)
+
+
+# --- the segnatura di protocollo (AgID) --------------------------------------------------------------------
+@login_required
+def officer_application_segnatura(request, code: str, pk: int):
+    """The Segnatura.xml of a submitted application of the call (grants/applications/protocol/)."""
+    call = _officer_call(request, code)
+    if call is None:
+        return _forbidden(request)
+    try:
+        application = selectors.submitted_application_for_staff(request.user, pk, call=call)
+    except Application.DoesNotExist:
+        raise Http404(_("Domanda non trovata.")) from None
+    return segnatura_response(application)

@@ -13,7 +13,7 @@ from grants.registry.selectors import de_minimis_position
 
 from .budget import CategoryRule, LineAmount
 from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
-from .permissions import acting_organisation_ids
+from .permissions import acting_organisation_ids, can_view_call_applications
 from .rules import (
     ApplicationFacts,
     CallTerms,
@@ -420,3 +420,15 @@ def submission_snapshot(application: Application) -> dict:
             for d in documents
         ],
     }
+
+
+def submitted_application_for_staff(user, application_id: int, call: Call | None = None) -> Application:
+    """A submitted (protocolled) application, for the staff of its call (``call``: under that call only);
+    anyone else's, or a draft, does not exist (DoesNotExist: 404)."""
+    found = Application.objects.select_related("call", "applicant").filter(
+        pk=application_id, protocol_number__isnull=False
+    )
+    application = (found.filter(call=call) if call is not None else found).first()
+    if application is None or not can_view_call_applications(user, application.call):
+        raise Application.DoesNotExist
+    return application

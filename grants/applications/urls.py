@@ -30,6 +30,11 @@ urlpatterns = [
         name="officer_application_export",
     ),
     path(
+        "bandi/<slug:code>/domande/<int:pk>/segnatura.xml",
+        officer_views.officer_application_segnatura,
+        name="officer_application_segnatura",
+    ),
+    path(
         "bandi/<slug:code>/domande/<int:pk>/documenti/<int:document_pk>/",
         officer_views.officer_document_download,
         name="officer_document_download",

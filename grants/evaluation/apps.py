@@ -6,3 +6,8 @@ class EvaluationConfig(AppConfig):
     name = "grants.evaluation"
     label = "evaluation"
     verbose_name = _("Istruttoria e valutazione")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

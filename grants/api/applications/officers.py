@@ -1,13 +1,14 @@
 """The officers' side of a call's applications: the XLSX export, the archives of the documents, one
-document."""
+document, the segnatura di protocollo."""
 
 from django.http import FileResponse, Http404, HttpResponse
 from ninja import Status
 
-from grants.applications import bulk_download, document_access, exports
+from grants.applications import bulk_download, document_access, exports, selectors
 from grants.applications.bulk_download import ArchiveError
 from grants.applications.models import DocumentArchive
 from grants.applications.permissions import can_view_call_applications
+from grants.applications.protocol.records import segnatura_response
 from grants.core.errors import DomainError
 from grants.programme.models import Call
 
@@ -185,3 +186,23 @@ def download_application_document(request, code: str, application_id: int, docum
         lambda: document_access.officer_document(call, application_id, document_id),
         document_access.open_document_for_officer,
     )
+
+
+@router.get(
+    "/applications/{application_id}/segnatura.xml",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "La segnatura di protocollo della domanda (Segnatura.xml, struttura AgID).",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            },
+            403: {"description": OFFICER_ONLY},
+            404: {"description": "Domanda non trovata o di un bando su cui non si lavora."},
+        }
+    },
+)
+def download_application_segnatura(request, application_id: int):
+    """La segnatura di protocollo (XML) di una domanda inviata, per il personale del bando."""
+    if not can_view_call_applications(request.auth):
+        raise OfficerOnly(OFFICER_ONLY)
+    return segnatura_response(selectors.submitted_application_for_staff(request.auth, application_id))

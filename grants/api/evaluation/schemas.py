@@ -104,7 +104,10 @@ class IntegrationRequestOut(Schema):
     application_id: int
     status: str
     message: str
-    deadline: datetime
+    deadline: datetime | None = Field(
+        description="End of the term; empty until the PEC notice is delivered (the term counts from delivery)"
+    )
+    term_days: int | None
     answered_at: datetime | None
     items: list[IntegrationItemOut]
 

@@ -26,7 +26,10 @@ class IntegrationRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("richiesta da"), on_delete=models.PROTECT, related_name="+"
     )
     message = models.TextField(_("comunicazione"), blank=True)
-    deadline = models.DateTimeField(_("scadenza per la risposta"))
+    # Empty while the PEC notice is not delivered: the term (``term_days``) counts from its delivery
+    # (grants.evaluation.receivers); set at once when the organisation has no PEC (the request is the notice).
+    deadline = models.DateTimeField(_("scadenza per la risposta"), null=True, blank=True)
+    term_days = models.PositiveSmallIntegerField(_("termine in giorni"), null=True, blank=True)
     status = FSMField(
         _("stato"),
         max_length=10,
@@ -60,6 +63,11 @@ class IntegrationRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_status_display()}"
+
+    @property
+    def awaits_delivery(self) -> bool:
+        """The term runs from the PEC delivery, not received yet: no deadline, nothing expires."""
+        return self.deadline is None
 
     # --- state machine (services check the state first, then call these and save with audit) -------------
     @transition(field=status, source=IntegrationStatus.OPEN, target=IntegrationStatus.ANSWERED)

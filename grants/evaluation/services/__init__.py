@@ -15,7 +15,12 @@ assignments, conflicts), scores (and consensus), executive (two-phase calls), ra
 from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist
 from .common import EvaluationError, WrongState
 from .executive import create_executive_project
-from .integration import answer_integration, expire_integration_requests, request_integration
+from .integration import (
+    answer_integration,
+    expire_integration_requests,
+    request_integration,
+    set_deadline_from_delivery,
+)
 from .panel import (
     CENT,
     MAX_EVALUATORS_PER_APPLICATION,
@@ -59,5 +64,6 @@ __all__ = [
     "save_checklist",
     "save_scores",
     "set_consensus",
+    "set_deadline_from_delivery",
     "set_panel",
 ]

@@ -2,7 +2,7 @@
 expired by the clock."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +12,7 @@ from grants.applications import services as application_services
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome
 from grants.core.audit import save_audited
-from grants.core.timeutils import deadline_from, format_rome, now
+from grants.core.timeutils import deadline_from, end_of_day, format_rome, in_rome, now
 from grants.notifications import events
 
 from .. import permissions
@@ -25,6 +25,7 @@ from ..models import (
     IntegrationStatus,
 )
 from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
+from .formal import integration_request_notice
 
 
 # --- integration requests (soccorso istruttorio) ------------------------------------------------------------
@@ -38,8 +39,11 @@ def request_integration(
     deadline: date | datetime | None = None,
     moment: datetime | None = None,
 ) -> IntegrationRequest:
-    """Ask the applicant for the listed items by a deadline; the formal check waits. A deadline given as a
-    date, or none (10 days from today), is the end of that day, 23:59:59 in Rome."""
+    """Ask the applicant for the listed items; the formal check waits. The officer's deadline (a date, or
+    none: 10 days) gives the term in days, and a formal notice goes by PEC to the applicant organisation in
+    this transaction: the deadline is the end of (delivery day + term) in Rome, set when the PEC is
+    delivered (``set_deadline_from_delivery``). An organisation without PEC gets the notice in its reserved
+    area only (the PEC notice is recorded as undeliverable for the officer) and the term runs from today."""
     _require(
         permissions.can_check_admissibility(actor, application.call_id),
         _("Non puoi richiedere integrazioni."),
@@ -65,9 +69,15 @@ def request_integration(
         )
     if errors:
         raise EvaluationError(_("La richiesta di integrazione contiene errori."), errors=errors)
+    term_days = max(1, (in_rome(deadline).date() - in_rome(moment).date()).days)
+    by_pec = bool(application.applicant.pec)
     request = save_audited(
         IntegrationRequest(
-            application=application, requested_by=actor, message=message.strip(), deadline=deadline
+            application=application,
+            requested_by=actor,
+            message=message.strip(),
+            term_days=term_days,
+            deadline=None if by_pec else end_of_day(in_rome(moment).date() + timedelta(days=term_days)),
         ),
         actor=actor,
         reason="Richiesta di integrazione",
@@ -81,15 +91,61 @@ def request_integration(
         )
     application.mark_integration_requested()
     save_audited(application, actor=actor, reason="Integrazione richiesta")
+    integration_request_notice(
+        actor=actor, application=application, request=request, items=descriptions, message=message.strip()
+    )
     listed = "\n".join(f"- {d}" for d in descriptions)
+    when = (
+        _("entro %(n)d giorni dalla consegna della PEC che riceverete") % {"n": term_days}
+        if by_pec
+        else _("entro il %(d)s (ora di Roma)") % {"d": format_rome(request.deadline)}
+    )
     _notify(
         actor=actor,
         application=application,
         event=events.INTEGRATION_REQUESTED,
         link=reverse("evaluation:integration_answer", args=[request.pk]),
         subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
-        body=_("Si richiede di integrare entro il %(d)s (ora di Roma):\n%(items)s\n%(m)s")
-        % {"d": format_rome(deadline), "items": listed, "m": message.strip()},
+        body=_("Si richiede di integrare %(when)s:\n%(items)s\n%(m)s")
+        % {"when": when, "items": listed, "m": message.strip()},
+    )
+    return request
+
+
+@transaction.atomic
+def set_deadline_from_delivery(*, notice) -> IntegrationRequest | None:
+    """The PEC of an integration request was delivered (``notice_delivered``): its deadline is the end of
+    (delivery day + term) in Rome, audited, and the applicant is told the date. Once: a deadline already set
+    stays."""
+    request = (
+        IntegrationRequest.objects.select_for_update(of=("self",))
+        .select_related("application__call", "application__applicant")
+        .filter(pk=notice.target_id)
+        .first()
+        if notice.target_id.isdigit()
+        else None
+    )
+    if request is None or request.deadline is not None:
+        return request
+    days = request.term_days or notice.term_days or DEFAULT_INTEGRATION_DAYS
+    request.deadline = end_of_day(in_rome(notice.delivered_at).date() + timedelta(days=days))
+    save_audited(
+        request,
+        reason=f"Termine dalla consegna della PEC del {format_rome(notice.delivered_at)}",
+        action="integration.deadline_set",
+    )
+    application = request.application
+    _notify(
+        actor=None,
+        application=application,
+        event=events.INTEGRATION_REQUESTED,
+        link=reverse("evaluation:integration_answer", args=[request.pk]),
+        subject=_("Scadenza dell'integrazione per la domanda %(p)s") % {"p": application.protocol},
+        body=_(
+            "La PEC con la richiesta di integrazione è stata consegnata il %(at)s: l'integrazione va inviata "
+            "entro il %(d)s (ora di Roma)."
+        )
+        % {"at": format_rome(notice.delivered_at), "d": format_rome(request.deadline)},
     )
     return request
 
@@ -108,7 +164,7 @@ def answer_integration(
         raise WrongState(
             _("La richiesta di integrazione non è più aperta (%(s)s).") % {"s": request.get_status_display()}
         )
-    if moment > request.deadline:
+    if request.deadline is not None and moment > request.deadline:
         raise WrongState(
             _("La scadenza per rispondere era il %(d)s.") % {"d": format_rome(request.deadline)},
             code="deadline_passed",
@@ -144,11 +200,12 @@ def answer_integration(
 
 def expire_integration_requests(moment: datetime | None = None) -> list[Application]:
     """Open requests past their deadline: expired, and their applications not admissible (with the reason
-    recorded and sent to the applicant). Safe to run repeatedly (management command, Celery beat)."""
+    recorded and sent to the applicant). A request whose PEC is not delivered has no deadline yet and never
+    expires here. Safe to run repeatedly (management command, Celery beat)."""
     moment = moment or now()
     expired = []
     for pk in IntegrationRequest.objects.filter(
-        status=IntegrationStatus.OPEN, deadline__lt=moment
+        status=IntegrationStatus.OPEN, deadline__isnull=False, deadline__lt=moment
     ).values_list("pk", flat=True):
         application = _expire_one(pk, moment)
         if application is not None:
@@ -161,7 +218,7 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
     request = (
         IntegrationRequest.objects.select_for_update().filter(pk=pk, status=IntegrationStatus.OPEN).first()
     )
-    if request is None or request.deadline >= moment:
+    if request is None or request.deadline is None or request.deadline >= moment:
         return None
     application = _lock(request.application)
     request.mark_expired()

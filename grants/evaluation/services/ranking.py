@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..ranking_entries import EntryRow, replace_entries
 from .common import EvaluationError, WrongState, _lock, _notify, _require
+from .formal import grant_decision_notice
 
 # --- ranking and allocation ---------------------------------------------------------------------------------
 PENDING_STATUSES = (
@@ -332,6 +333,13 @@ def approve_ranking(
             application.mark_funded()
             signals.send_funded_on_commit(
                 application=application, granted_amount=entry.granted, ranking=ranking
+            )
+            grant_decision_notice(
+                actor=actor,
+                application=application,
+                entry=entry,
+                determination_number=number,
+                determination_date=determination_date,
             )
         elif entry.outcome == EntryOutcome.ELIGIBLE_NOT_FUNDED:
             application.mark_eligible_not_funded()

@@ -15,6 +15,7 @@ from .. import permissions, reserves, signals
 from ..allocation import Claim, allocate_with_reserves
 from ..models import FUNDED_OUTCOMES, EntryOutcome, Ranking, RankingEntry
 from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
+from .formal import grant_decision_notice
 from .ranking import _money_map, _outcome, _outcome_notice
 
 
@@ -107,6 +108,14 @@ def _slide(*, actor, ranking: Ranking) -> list[RankingEntry]:
             application.mark_funded()
             save_audited(application, actor=actor, reason="Finanziata per scorrimento")
         signals.send_funded_on_commit(application=application, granted_amount=entry.granted, ranking=ranking)
+        grant_decision_notice(  # a beneficiary's renunciation sets the slide off: then the platform sends it
+            actor=actor if getattr(actor, "is_staff", False) else None,
+            application=application,
+            entry=entry,
+            determination_number=ranking.determination_number,
+            determination_date=ranking.determination_date,
+            slide=True,
+        )
         subject, body = _outcome_notice(entry)
         _notify(
             actor=actor,

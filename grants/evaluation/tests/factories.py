@@ -226,3 +226,20 @@ def move_window(window: CallPhase, *, opens, closes) -> CallPhase:
     CallPhase.objects.filter(pk=window.pk).update(opens_at=opens, closes_at=closes)
     window.refresh_from_db()
     return window
+
+
+def without_pec(application):
+    """The applicant organisation has no PEC in the registry: the integration request is the notice (its
+    term runs from the request) and the PEC notice is recorded as undeliverable."""
+    application.applicant.pec = ""
+    application.applicant.save(update_fields=["pec"])
+    return application
+
+
+def deliver_pec(notice, moment=None):
+    """The provider's delivery receipt of ``notice`` (a PecNotice), filed as the IMAP task files it."""
+    from grants.notifications.pec import services as pec_services
+    from grants.notifications.tests.pec_support import receipt_eml
+
+    raw = receipt_eml("avvenuta-consegna", notice.message_id, recipient=notice.recipient, moment=moment)
+    return pec_services.record_receipt(actor=None, raw=raw, source="imap")[0]

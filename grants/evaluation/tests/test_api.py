@@ -18,6 +18,7 @@ from .factories import (
     panel_with,
     scored_call,
     submitted,
+    without_pec,
 )
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_an_integration_deadline_given_as_a_date_over_the_api_is_the_end_of_that
 
     from grants.core.timeutils import in_rome, now
 
-    application = submitted(call=scored_call())
+    application = without_pec(submitted(call=scored_call()))  # no PEC: the term runs from the request
     client.force_login(officer())
     day = in_rome(now()).date() + timedelta(days=7)
     created = client.post(

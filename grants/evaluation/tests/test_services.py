@@ -39,6 +39,7 @@ from .factories import (
     panel_with,
     scored_call,
     submitted,
+    without_pec,
 )
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,7 @@ def test_admissibility_only_on_submitted_applications():
 
 # --- integration requests -----------------------------------------------------------------------------------
 def test_integration_request_defaults_to_ten_days_and_waits_for_the_applicant():
-    application = submitted(call=scored_call())
+    application = without_pec(submitted(call=scored_call()))
     moment = now()
     with pytest.raises(EvaluationError):
         services.request_integration(actor=officer(), application=application, items=["  "], moment=moment)
@@ -205,7 +206,7 @@ def test_the_applicant_answers_exactly_the_requested_items():
 
 
 def test_no_answer_after_the_deadline():
-    application = submitted(call=scored_call())
+    application = without_pec(submitted(call=scored_call()))
     request = services.request_integration(actor=officer(), application=application, items=["Documento"])
     [item] = request.items.all()
     with pytest.raises(WrongState) as caught:
@@ -219,8 +220,8 @@ def test_no_answer_after_the_deadline():
 
 
 def test_expired_requests_make_the_application_not_admissible_once():
-    application = submitted(call=scored_call())
-    other = submitted(call=application.call)
+    application = without_pec(submitted(call=scored_call()))
+    other = without_pec(submitted(call=application.call))
     request = services.request_integration(actor=officer(), application=application, items=["Documento"])
     services.request_integration(
         actor=officer(), application=other, items=["Documento"], deadline=now() + timedelta(days=30)

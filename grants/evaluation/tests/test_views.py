@@ -22,6 +22,7 @@ from .factories import (
     panel_with,
     scored_call,
     submitted,
+    without_pec,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +65,17 @@ def test_officer_requests_integration_and_applicant_answers(client):
     assert application.status == ApplicationStatus.INTEGRATION_REQUESTED
     integration = application.integration_requests.get()
     first, second = integration.items.all()
-    deadline = in_rome(integration.deadline)  # left empty: the end of the tenth day from today, in Rome
-    assert deadline.date() == in_rome(now()).date() + timedelta(days=10)
-    assert deadline.time() == time(23, 59, 59)
+    # left empty: 10 days, counted from the delivery of the PEC to the organisation (not delivered yet)
+    assert (integration.deadline, integration.term_days) == (None, 10)
+    officer_page = client.get(reverse("evaluation:admissibility", args=[call.code, application.pk]))
+    assert "termine dalla consegna della PEC" in officer_page.content.decode()
     client.force_login(application.created_by)
     answer_url = reverse("evaluation:integration_answer", args=[integration.pk])
     page = client.get(answer_url)
     assert "Visura camerale" in page.content.decode()
+    assert "termine dalla consegna della PEC" in page.content.decode()
+    detail = client.get(reverse("applications:application_detail", args=[application.pk]))
+    assert "termine dalla consegna della PEC" in detail.content.decode()
     client.post(answer_url, {f"item-{first.pk}": "Allegato", f"item-{second.pk}": "Allegata"})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -128,7 +133,7 @@ def test_manager_approves_the_ranking_from_the_page(client):
 
 def test_an_integration_deadline_given_as_a_date_is_the_end_of_that_day_in_rome(client):
     call = scored_call()
-    application = submitted(call=call)
+    application = without_pec(submitted(call=call))  # no PEC: the term runs from the request
     client.force_login(officer())
     day = in_rome(now()).date() + timedelta(days=5)
     url = reverse("evaluation:integration_request", args=[call.code, application.pk])

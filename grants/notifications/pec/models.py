@@ -29,6 +29,7 @@ class PecStatus(models.TextChoices):
     DELIVERED = "delivered", _("Consegnata")
     NOT_ACCEPTED = "not_accepted", _("Non accettata")
     DELIVERY_ERROR = "delivery_error", _("Errore di consegna")
+    UNDELIVERABLE = "undeliverable", _("Non inviabile")
 
 
 # What the officer must look at: anything not (yet) delivered.
@@ -39,6 +40,7 @@ UNDELIVERED_STATUSES = frozenset(
         PecStatus.ACCEPTED,
         PecStatus.NOT_ACCEPTED,
         PecStatus.DELIVERY_ERROR,
+        PecStatus.UNDELIVERABLE,
     }
 )
 
@@ -61,7 +63,7 @@ class PecNotice(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    recipient = models.EmailField(_("indirizzo PEC del destinatario"))
+    recipient = models.EmailField(_("indirizzo PEC del destinatario"), blank=True)
     subject = models.CharField(_("oggetto"), max_length=255)
     body = models.TextField(_("testo"))
     target_type = models.ForeignKey(

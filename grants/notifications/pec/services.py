@@ -14,7 +14,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -45,6 +45,25 @@ def _refuse(field: str, code: str, message: str) -> DomainError:
     return DomainError(message, errors=[field_message(field, code, message)], code=code)
 
 
+def _address(recipient: str, organisation) -> tuple[str, str]:
+    """The address to send to, or why the notice cannot go (said to the officer)."""
+    recipient = (recipient or "").strip().lower()
+    name = getattr(organisation, "name", "") or _("Il destinatario")
+    if not recipient:
+        return "", _(
+            "%(name)s non ha un indirizzo PEC nell'anagrafica: la comunicazione non è stata inviata. "
+            "Chiedere all'organizzazione di indicarlo e notificare l'atto con altro mezzo."
+        ) % {"name": name}
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        return "", _(
+            "L'indirizzo PEC di %(name)s nell'anagrafica non è valido (%(address)s): la comunicazione non è "
+            "stata inviata. Chiedere all'organizzazione di correggerlo e notificare l'atto con altro mezzo."
+        ) % {"name": name, "address": recipient[:100]}
+    return recipient, ""
+
+
 def issue_notice(
     *,
     actor,
@@ -57,22 +76,26 @@ def issue_notice(
     target=None,
     term_days: int | None = None,
 ) -> PecNotice:
-    """Write a formal notice to ``recipient`` (a PEC address) and send it when the transaction commits."""
-    if not (actor is not None and getattr(actor, "is_staff", False) and actor.is_active):
+    """Write a formal notice to ``recipient`` (a PEC address) and send it when the transaction commits.
+
+    ``actor`` None: the platform itself (a slide of the ranking set off by a beneficiary's renunciation, a
+    scheduled job), after the caller's own checks. An empty ``recipient`` (the organisation has no PEC in
+    the registry) does not stop the act: the notice is recorded as undeliverable, with the reason the officer
+    sees among the undelivered notices, and nothing is sent; so is an address that is not valid."""
+    if actor is not None and not (getattr(actor, "is_staff", False) and actor.is_active):
         raise PermissionDenied(_("Solo il personale della Regione invia comunicazioni formali."))
     if kind not in PecKind.values:
         raise _refuse("kind", "invalid", _("Tipo di comunicazione non valido."))
-    try:
-        validate_email(recipient or "")
-    except Exception:
-        raise _refuse("recipient", "invalid", _("Indirizzo PEC del destinatario non valido.")) from None
     if term_days is not None and term_days < 1:
         raise _refuse("term_days", "invalid", _("Il termine deve essere di almeno un giorno."))
+    recipient, error = _address(recipient, organisation)
     notice = PecNotice.objects.create(
         kind=kind,
         call=call,
         organisation=organisation,
-        recipient=recipient.strip().lower(),
+        status=PecStatus.UNDELIVERABLE if error else PecStatus.QUEUED,
+        error=error,
+        recipient=recipient,
         subject=str(subject)[:255],
         body=str(body),
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -81,6 +104,9 @@ def issue_notice(
         message_id=normalise_msgid(make_msgid(domain=settings.PEC_MESSAGE_ID_DOMAIN)),
         created_by=actor,
     )
+    if error:
+        record_event(actor=actor, action="pec_notice.undeliverable", obj=notice, after={"error": error})
+        return notice
     record_event(actor=actor, action="pec_notice.issued", obj=notice, after={"recipient": notice.recipient})
     transaction.on_commit(lambda: _queue(notice.pk))
     return notice

@@ -1,34 +1,16 @@
 """The officer's page of formal notices by PEC: those not (yet) delivered, the recent deliveries with their
 deadline, and the upload of a receipt (.eml) when the mailbox is not read automatically."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from grants.core.forms import run_form
 
 from . import permissions, services
+from .forms import ReceiptUploadForm
 from .models import UNDELIVERED_STATUSES, PecStatus
-
-RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-
-
-class ReceiptUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Ricevuta PEC (file .eml)"),
-        error_messages={"required": gettext_lazy("Scegli il file .eml della ricevuta.")},
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if not uploaded.name.lower().endswith(".eml"):
-            raise forms.ValidationError(_("Carica il messaggio della ricevuta in formato .eml."))
-        if uploaded.size > RECEIPT_MAX_BYTES:
-            raise forms.ValidationError(_("Il file supera i 10 MB."))
-        return uploaded.read()
 
 
 def _forbidden(request):

@@ -1,24 +1,29 @@
-"""For the PEC tests: a real SMTP server over implicit TLS on 127.0.0.1 (a thread, a self-signed
-certificate the client verifies), and receipts shaped as the providers send them.
+"""For the PEC tests: a real SMTP server on 127.0.0.1 (aiosmtpd, in its own thread) over implicit TLS or
+STARTTLS with a self-signed certificate that the client verifies, and receipts shaped as the providers send
+them.
 
-The server speaks the part of SMTP Django's backend uses (EHLO, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP,
-QUIT) and keeps every message it accepted with its envelope and credentials.
+The server asks for AUTH (PLAIN/LOGIN) and keeps every message it accepted with its envelope, the login and
+whether the session was encrypted.
 """
 
-import base64
 import datetime as dt
 import ipaddress
-import socketserver
+import socket
 import ssl
-import threading
+import warnings
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+LOGIN = "wecare@cert.regione.piemonte.example"
+PASSWORD = "segreta"
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -55,6 +60,7 @@ class Received:
     recipients: list[str]
     data: bytes
     login: str
+    encrypted: bool
 
 
 @dataclass
@@ -62,79 +68,67 @@ class SmtpServer:
     host: str
     port: int
     cafile: str
+    implicit_tls: bool
     messages: list[Received] = field(default_factory=list)
 
-
-class _Session(socketserver.StreamRequestHandler):
-    def _say(self, *lines: str) -> None:
-        self.wfile.write("".join(f"{line}\r\n" for line in lines).encode())
-        self.wfile.flush()
-
-    def handle(self):
-        self._say("220 pec.test ESMTP")
-        mail_from, recipients, login = "", [], ""
-        while line := self.rfile.readline():
-            command = line.decode("ascii", "replace").strip()
-            verb = command.upper()
-            if verb.startswith("EHLO"):
-                self._say("250-pec.test", "250-AUTH PLAIN", "250 8BITMIME")
-            elif verb.startswith("HELO") or verb == "NOOP":
-                self._say("250 ok")
-            elif verb.startswith("AUTH PLAIN"):
-                login = base64.b64decode(command.split()[2]).split(b"\0")[1].decode()
-                self._say("235 authenticated")
-            elif verb.startswith("MAIL FROM:"):
-                mail_from, recipients = command[10:].strip(" <>").split(">")[0], []
-                self._say("250 ok")
-            elif verb.startswith("RCPT TO:"):
-                recipients.append(command[8:].strip(" <>"))
-                self._say("250 ok")
-            elif verb == "DATA":
-                self._say("354 end with <CRLF>.<CRLF>")
-                chunks = []
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    chunks.append(chunk[1:] if chunk.startswith(b"..") else chunk)
-                self.server.sink.messages.append(Received(mail_from, recipients, b"".join(chunks), login))
-                self._say("250 queued")
-            elif verb == "RSET":
-                mail_from, recipients = "", []
-                self._say("250 ok")
-            elif verb == "QUIT":
-                self._say("221 bye")
-                return
-            else:
-                self._say("502 not implemented")
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else ""
+        self.messages.append(
+            Received(
+                mail_from=envelope.mail_from,
+                recipients=list(envelope.rcpt_tos),
+                data=envelope.original_content or b"",
+                login=login,
+                encrypted=server.transport.get_extra_info("ssl_object") is not None,
+            )
+        )
+        return "250 Message accepted for delivery"
 
 
-class _TlsServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, context: ssl.SSLContext, sink: SmtpServer | None = None):
-        self.context, self.sink = context, sink
-        super().__init__(address, _Session)
-
-    def get_request(self):
-        sock, address = self.socket.accept()
-        return self.context.wrap_socket(sock, server_side=True), address
+def _authenticate(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        LOGIN.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=ok, auth_data=auth_data if ok else None)
 
 
-def start_smtp_server(directory: Path):
-    """A running server and how to stop it: ``(server, stop)``."""
+class _Controller(Controller):
+    """aiosmtpd's controller on a port the system picks (bound before the thread starts)."""
+
+    def __init__(self, handler, **kwargs):
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        super().__init__(handler, hostname="127.0.0.1", port=self._socket.getsockname()[1], **kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._socket, ssl=self.ssl_context)
+
+    def factory(self):
+        # With implicit TLS aiosmtpd warns that AUTH does not require (its own) STARTTLS: the session is
+        # encrypted from the first byte, which ``Received.encrypted`` records.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
+            return super().factory()
+
+
+def start_smtp_server(directory: Path, *, implicit_tls: bool = True):
+    """A running server and how to stop it: ``(server, stop)``. ``implicit_tls``: TLS from the first byte
+    (port 465 style); otherwise plain SMTP that requires STARTTLS before AUTH and MAIL (port 587 style)."""
     cert, key = self_signed_certificate(directory)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    tcp = _TlsServer(("127.0.0.1", 0), context)
-    sink = SmtpServer("127.0.0.1", tcp.server_address[1], str(cert))
-    tcp.sink = sink
-    thread = threading.Thread(target=tcp.serve_forever, daemon=True)
-    thread.start()
-
-    def stop():
-        tcp.shutdown()
-        tcp.server_close()
-
-    return sink, stop
+    options = {"authenticator": _authenticate, "auth_required": True}
+    if implicit_tls:
+        # The whole session is encrypted: aiosmtpd only knows STARTTLS, so its own TLS check on AUTH is off.
+        options.update(ssl_context=context, auth_require_tls=False)
+    else:
+        options.update(tls_context=context, require_starttls=True, auth_require_tls=True)
+    sink = SmtpServer("127.0.0.1", 0, str(cert), implicit_tls)
+    controller = _Controller(sink, **options)
+    controller.start()
+    sink.port = controller.port
+    return sink, controller.stop
 
 
 # --- receipts as the providers send them ------------------------------------------------------------------

@@ -4,6 +4,7 @@ them (daticert.xml), the deadline that counts from delivery, the officer's page 
 import datetime as dt
 import email
 import email.policy
+import ssl
 
 import pytest
 from django.core import mail
@@ -20,27 +21,33 @@ from grants.notifications.pec import receipts, services, tasks
 from grants.notifications.pec.models import PecStatus
 from grants.notifications.pec.signals import notice_delivered
 from grants.programme.tests.factories import CallFactory
-from grants.registry.tests.factories import UserFactory, staff_user
+from grants.registry.tests.factories import OrganisationFactory, UserFactory, staff_user
 
-from .pec_support import receipt_eml, start_smtp_server
+from .pec_support import LOGIN, PASSWORD, receipt_eml, start_smtp_server
 
 pytestmark = pytest.mark.django_db
 PEC_PERMISSIONS = ("notifications.view_pecnotice", "notifications.add_pecreceipt")
 
 
-@pytest.fixture
-def smtp(tmp_path):
-    server, stop = start_smtp_server(tmp_path)
-    with override_settings(
-        PEC_EMAIL_HOST=server.host,
-        PEC_EMAIL_PORT=server.port,
-        PEC_EMAIL_HOST_USER="wecare@cert.regione.piemonte.example",
-        PEC_EMAIL_HOST_PASSWORD="segreta",
-        PEC_EMAIL_USE_SSL=True,
-        PEC_EMAIL_USE_TLS=False,
-        PEC_EMAIL_SSL_CAFILE=server.cafile,
-        PEC_EMAIL_TIMEOUT=5,
-    ):
+def pec_settings(server, **overrides):
+    values = {
+        "PEC_EMAIL_HOST": server.host,
+        "PEC_EMAIL_PORT": server.port,
+        "PEC_EMAIL_HOST_USER": LOGIN,
+        "PEC_EMAIL_HOST_PASSWORD": PASSWORD,
+        "PEC_EMAIL_USE_SSL": server.implicit_tls,
+        "PEC_EMAIL_USE_TLS": not server.implicit_tls,
+        "PEC_EMAIL_SSL_CAFILE": server.cafile,
+        "PEC_EMAIL_TIMEOUT": 5,
+    }
+    values.update(overrides)
+    return override_settings(**values)
+
+
+@pytest.fixture(params=[True, False], ids=["implicit-tls", "starttls"])
+def smtp(request, tmp_path):
+    server, stop = start_smtp_server(tmp_path, implicit_tls=request.param)
+    with pec_settings(server):
         yield server
     stop()
 
@@ -112,7 +119,7 @@ def test_a_notice_goes_to_the_pec_provider_over_tls_not_through_ordinary_mail(
     assert notice.status == PecStatus.SENT and notice.sent_at is not None
     [received] = smtp.messages
     assert received.recipients == ["cooperativa@pec.example.it"]
-    assert received.login == "wecare@cert.regione.piemonte.example"
+    assert received.login == LOGIN and received.encrypted
     sent = email.message_from_bytes(received.data, policy=email.policy.default)
     assert sent["Message-ID"].strip() == f"<{notice.message_id}>"
     assert sent["Subject"] == "Richiesta di integrazione per la domanda 2026/000123"
@@ -123,6 +130,16 @@ def test_a_notice_goes_to_the_pec_provider_over_tls_not_through_ordinary_mail(
     assert len(smtp.messages) == 1
 
 
+def test_a_provider_whose_certificate_is_not_trusted_gets_nothing(
+    smtp, officer, call, django_capture_on_commit_callbacks, tmp_path
+):
+    notice = issue(officer, call)
+    with pec_settings(smtp, PEC_EMAIL_SSL_CAFILE=""), pytest.raises(ssl.SSLCertVerificationError):
+        services.send_notice(notice.pk)  # the system store does not know the test's self-signed CA
+    notice.refresh_from_db()
+    assert notice.status == PecStatus.QUEUED and smtp.messages == []
+
+
 def test_without_a_pec_provider_the_notice_stays_queued_for_the_officer(officer, call):
     with override_settings(PEC_EMAIL_HOST=""):
         notice = issue(officer, call)
@@ -130,12 +147,31 @@ def test_without_a_pec_provider_the_notice_stays_queued_for_the_officer(officer,
     assert PecNotice.objects.get(pk=notice.pk).status == PecStatus.QUEUED
 
 
-def test_only_staff_issue_notices_and_the_address_must_be_valid(officer, call):
+def test_only_staff_issue_notices(officer, call):
     with pytest.raises(PermissionDenied):
         issue(UserFactory(), call)
     with pytest.raises(DomainError) as refused:
-        issue(officer, call, recipient="non-un-indirizzo")
-    assert refused.value.errors[0]["field"] == "recipient"
+        issue(officer, call, term_days=0)
+    assert refused.value.errors[0]["field"] == "term_days"
+
+
+@pytest.mark.parametrize(
+    ("recipient", "reason"), [("", "non ha un indirizzo PEC"), ("non-un-indirizzo", "non è valido")]
+)
+def test_a_notice_that_cannot_go_is_recorded_as_undeliverable_with_its_reason(
+    client, officer, call, recipient, reason, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(name="Cooperativa Senza Posta")
+    with django_capture_on_commit_callbacks() as queued:
+        notice = issue(officer, call, recipient=recipient, organisation=organisation)
+
+    assert queued == []  # nothing to send
+    assert notice.status == PecStatus.UNDELIVERABLE and notice.deadline is None
+    assert reason in notice.error and "Cooperativa Senza Posta" in notice.error
+    assert AuditEvent.objects.filter(action="pec_notice.undeliverable", object_id=str(notice.pk)).exists()
+    client.force_login(officer)
+    page = client.get(reverse("notifications:pec_notices")).content.decode()
+    assert notice.subject in page.split('id="consegnate"')[0] and reason in page
 
 
 # --- receipts and the deadline ----------------------------------------------------------------------------

@@ -67,7 +67,9 @@ def test_an_extended_deadline_gets_its_own_reminder(django_capture_on_commit_cal
 def test_an_open_integration_request_due_within_two_days_reminds_the_applicant():
     call = open_call(opens_at=now() - timedelta(days=10), closes_at=now() + timedelta(days=20))
     user, organisation = member_of(name="Associazione Beta")
-    application = evaluation_factories.submitted(call=call, user=user, organisation=organisation)
+    application = evaluation_factories.without_pec(
+        evaluation_factories.submitted(call=call, user=user, organisation=organisation)
+    )
     officer = evaluation_factories.officer()
     due = evaluation_services.request_integration(
         actor=officer, application=application, items=["Statuto"], deadline=now() + timedelta(days=1)

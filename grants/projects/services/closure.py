@@ -20,7 +20,7 @@ from ..states import LIVE_STATUSES, ChangeKind, ProjectStatus
 from .common import ProjectError, _field_error, _lock, _reason, _require, _wrong_state
 from .creation import refresh_partner_shares
 from .lifecycle import _record_decided_change
-from .notices import _correct_de_minimis, _decision_notice
+from .notices import _correct_de_minimis, _decision_notice, revocation_notice
 
 
 # --- conclusion, renunciation, revocation -------------------------------------------------------------------
@@ -155,6 +155,7 @@ def revoke(*, actor, project: Project, new_grant: Decimal, reason: str) -> Proje
     )
     _correct_de_minimis(actor=actor, project=project, amount=round_money(previous - new_grant))
     signals.send_revoked_on_commit(project=project, new_grant=new_grant, reason=text)
+    revocation_notice(actor=actor, project=project, previous=previous, new_grant=new_grant, reason=text)
     _decision_notice(
         actor=actor,
         project=project,

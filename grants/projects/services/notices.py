@@ -6,8 +6,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from grants.core.money import format_eur
 from grants.core.timeutils import format_rome, in_rome
 from grants.notifications import events
+from grants.notifications.pec import texts
+from grants.notifications.pec.models import PecKind, PecNotice
+from grants.notifications.pec.services import issue_notice
 from grants.notifications.services import notify
 from grants.programme.models import StateAidRegime
 from grants.registry import services as registry_services
@@ -33,6 +37,52 @@ def _notify(*, actor, project: Project, event: str, subject: str, body: str) -> 
 
 def _decision_notice(*, actor, project: Project, subject: str, body: str) -> None:
     _notify(actor=actor, project=project, event=events.PROJECT_DECISION, subject=subject, body=body)
+
+
+def revocation_notice(
+    *, actor, project: Project, previous: Decimal, new_grant: Decimal, reason: str
+) -> PecNotice:
+    """The formal notice of a revocation by PEC to the beneficiary, in the revocation's transaction."""
+    application = project.application
+    total = new_grant == 0
+    body = texts.compose(
+        texts.heading(
+            organisation_name=project.beneficiary.name,
+            call_title=project.call.title,
+            protocol=application.protocol,
+        ),
+        _("Oggetto: %(act)s del contributo concesso per il progetto «%(title)s»%(cup)s.")
+        % {
+            "act": _("revoca totale") if total else _("revoca parziale"),
+            "title": project.title,
+            "cup": (_(", CUP %(cup)s") % {"cup": project.cup}) if project.cup else "",
+        },
+        (
+            _("Con il presente provvedimento il contributo di %(previous)s è revocato per intero.")
+            if total
+            else _("Con il presente provvedimento il contributo è ridotto da %(previous)s a %(new)s.")
+        )
+        % {"previous": format_eur(previous), "new": format_eur(new_grant)},
+        _("Motivazione: %(reason)s") % {"reason": reason},
+        _(
+            "Le somme eventualmente già erogate e non più dovute saranno richieste con separato atto di "
+            "recupero, che indicherà importo e termine per la restituzione."
+        ),
+        texts.remedies(),
+        texts.signature(),
+    )
+    return issue_notice(
+        actor=actor,
+        kind=PecKind.REVOCATION,
+        recipient=project.beneficiary.pec,
+        organisation=project.beneficiary,
+        subject=_("Revoca del contributo – domanda %(p)s – %(call)s")
+        % {"p": application.protocol, "call": project.call.title},
+        body=body,
+        call=project.call,
+        target=project,
+        term_days=texts.APPEAL_DAYS_TAR,
+    )
 
 
 def _is_de_minimis(project: Project) -> bool:

@@ -1,4 +1,5 @@
-"""IDOR cases of officers on A's submitted applications: export, one document, the documents' zip."""
+"""IDOR cases of officers on A's submitted applications: export, one document, the documents' zip, the
+segnatura di protocollo."""
 
 from collections.abc import Callable
 
@@ -99,6 +100,15 @@ def _officer_call_args(w: World) -> dict:
     return {"code": w.call.code}
 
 
+def _segnatura_args(w: World) -> dict:
+    found = _document_of_a(w)
+    return {"code": found["code"], "pk": found["pk"]}
+
+
+def _api_segnatura_args(w: World) -> dict:
+    return {"application_id": _document_of_a(w)["pk"]}
+
+
 def _api_document_args(w: World) -> dict:
     found = _document_of_a(w)
     return {"code": found["code"], "application_id": found["pk"], "document_id": found["document_pk"]}
@@ -107,6 +117,7 @@ def _api_document_args(w: World) -> dict:
 OFFICER_PAGE_CASES: dict[str, Case] = {
     "applications:officer_application_export": Case(args=_officer_call_args, secrets=_document_secrets),
     "applications:officer_document_download": Case(args=_document_of_a, secrets=_document_secrets),
+    "applications:officer_application_segnatura": Case(args=_segnatura_args, secrets=_document_secrets),
     "applications:officer_archive_start": Case(
         args=_officer_call_args, method="post", secrets=_document_secrets, unchanged=_archive_state
     ),
@@ -129,6 +140,9 @@ OFFICER_API_CASES: dict[str, Case] = {
     ),
     "grants_api_applications_download_application_document": Case(
         args=_api_document_args, secrets=_document_secrets
+    ),
+    "grants_api_applications_download_application_segnatura": Case(
+        args=_api_segnatura_args, secrets=_document_secrets
     ),
     "grants_api_applications_start_document_archive": Case(
         args=_officer_call_args, method="post", secrets=_document_secrets, unchanged=_archive_state

@@ -1,0 +1,122 @@
+"""The formal notices of the evaluation sent by PEC (grants.notifications.pec) to the applicant
+organisation's PEC address, in the transaction of the act: the integration request (its term counts from
+the delivery, grants.evaluation.receivers) and the grant decision (ranking approval or slide).
+
+There is no notice of intended rejection (preavviso di rigetto, art. 10-bis L. 241/1990) yet: the formal
+check decides non-admissibility directly (services.admissibility)."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from grants.applications.models import Application
+from grants.core.money import format_eur
+from grants.notifications.pec import texts
+from grants.notifications.pec.models import PecKind, PecNotice
+from grants.notifications.pec.services import issue_notice
+
+from ..models import IntegrationRequest, RankingEntry
+
+
+def _heading(application: Application) -> str:
+    return texts.heading(
+        organisation_name=application.applicant.name,
+        call_title=application.call.title,
+        protocol=application.protocol,
+    )
+
+
+def integration_request_notice(
+    *, actor, application: Application, request: IntegrationRequest, items: Sequence[str], message: str
+) -> PecNotice:
+    listed = "\n".join(f"{n}. {d}" for n, d in enumerate(items, start=1))
+    body = texts.compose(
+        _heading(application),
+        _(
+            "Oggetto: richiesta di integrazione documentale (soccorso istruttorio, art. 6, comma 1, lett. b, "
+            "L. 241/1990) relativa alla domanda protocollo n. %(p)s."
+        )
+        % {"p": application.protocol},
+        _("Nel corso dell'istruttoria formale si chiede di integrare la domanda con:\n%(items)s")
+        % {"items": listed},
+        message,
+        _(
+            "L'integrazione va inviata dall'area riservata della piattaforma entro %(n)d giorni dalla "
+            "consegna di questa comunicazione PEC, fino alle 23:59:59 (ora di Roma) dell'ultimo giorno. "
+            "Fino alla risposta, e comunque fino alla scadenza del termine, il procedimento è sospeso. "
+            "In mancanza di risposta entro il termine la domanda sarà dichiarata non ammissibile."
+        )
+        % {"n": request.term_days},
+        texts.signature(),
+    )
+    return issue_notice(
+        actor=actor,
+        kind=PecKind.INTEGRATION_REQUEST,
+        recipient=application.applicant.pec,
+        organisation=application.applicant,
+        subject=_("Richiesta di integrazione – domanda %(p)s – %(call)s")
+        % {"p": application.protocol, "call": application.call.title},
+        body=body,
+        call=application.call,
+        target=request,
+        term_days=request.term_days,
+    )
+
+
+def grant_decision_notice(
+    *,
+    actor,
+    application: Application,
+    entry: RankingEntry,
+    determination_number: str,
+    determination_date: date | None,
+    slide: bool = False,
+) -> PecNotice:
+    act = _("determinazione n. %(n)s del %(d)s") % {
+        "n": determination_number or "–",
+        "d": determination_date.strftime("%d/%m/%Y") if determination_date else "–",
+    }
+    how = (
+        _("per scorrimento della graduatoria approvata con %(act)s, a seguito di una rinuncia")
+        if slide
+        else _("con %(act)s di approvazione della graduatoria")
+    ) % {"act": act}
+    partial = entry.granted < entry.requested
+    body = texts.compose(
+        _heading(application),
+        _("Oggetto: provvedimento di concessione del contributo – domanda protocollo n. %(p)s.")
+        % {"p": application.protocol},
+        _(
+            "Si comunica che, %(how)s, la domanda è ammessa a finanziamento con un contributo di %(g)s"
+            "%(partial)s, in posizione %(pos)s della graduatoria."
+        )
+        % {
+            "how": how,
+            "g": format_eur(entry.granted),
+            "partial": (_(" su %(r)s richiesti (risorse residue)") % {"r": format_eur(entry.requested)})
+            if partial
+            else "",
+            "pos": entry.position or "–",
+        },
+        _(
+            "Il contributo va accettato dall'area riservata della piattaforma entro il termine indicato "
+            "nella "
+            "pagina del progetto e nel bando; in mancanza di accettazione entro il termine il contributo "
+            "decade."
+        ),
+        texts.remedies(),
+        texts.signature(),
+    )
+    return issue_notice(
+        actor=actor,
+        kind=PecKind.GRANT_DECISION,
+        recipient=application.applicant.pec,
+        organisation=application.applicant,
+        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s")
+        % {"p": application.protocol, "call": application.call.title},
+        body=body,
+        call=application.call,
+        target=application,
+        term_days=texts.APPEAL_DAYS_TAR,
+    )
