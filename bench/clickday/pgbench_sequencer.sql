@@ -3,17 +3,17 @@
 -- history and audit rows; one commit. Run with -c 1 (one leader): arrivals/s = tps x :batch.
 BEGIN;
 SELECT pg_advisory_xact_lock(7);
-UPDATE pgb_counter SET last_number = last_number + :batch WHERE year = 2099 RETURNING last_number AS last \gset
+UPDATE pgb_counter SET last_number = last_number + (:batch)::int WHERE year = 2099 RETURNING last_number AS last \gset
 SELECT budget - booked AS available FROM pgb_booking WHERE call_id = 1 FOR UPDATE \gset
 WITH batch AS (
     SELECT id, row_number() OVER (ORDER BY id) AS n FROM pgb_arrival
-    WHERE sequenced_at IS NULL ORDER BY id LIMIT :batch
+    WHERE sequenced_at IS NULL ORDER BY id LIMIT (:batch)::int
 )
-UPDATE pgb_arrival a SET sequenced_at = now(), protocol_year = 2099, protocol_number = :last - :batch + b.n
+UPDATE pgb_arrival a SET sequenced_at = now(), protocol_year = 2099, protocol_number = (:last)::int - (:batch)::int + b.n
     FROM batch b WHERE a.id = b.id;
 UPDATE pgb_application p SET status = 'submitted', protocol_year = 2099, protocol_number = a.protocol_number,
-    booking_outcome = CASE WHEN p.requested_grant <= :available THEN 'booked' ELSE 'waiting' END,
-    booked_amount = CASE WHEN p.requested_grant <= :available THEN p.requested_grant ELSE 0 END,
+    booking_outcome = CASE WHEN p.requested_grant <= (:available)::numeric THEN 'booked' ELSE 'waiting' END,
+    booked_amount = CASE WHEN p.requested_grant <= (:available)::numeric THEN p.requested_grant ELSE 0 END,
     updated_at = now()
     FROM pgb_arrival a WHERE a.application_id = p.id AND a.sequenced_at = now();
 INSERT INTO pgb_history (id, status, protocol_number, history_date, history_change_reason, submitted_data)
