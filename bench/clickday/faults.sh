@@ -45,6 +45,7 @@ cleanup() {
     fi
     pg_ctl_ stop -m immediate >/dev/null 2>&1 || true
     rm -rf "$PGDATA_DIR"
+    if [ -n "${REDIS_URL:-}" ]; then redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -59,6 +60,14 @@ export SECRET_KEY="${SECRET_KEY:-clickday-faults-$(head -c 24 /dev/urandom | bas
 export PARTICIPANT_ID_HASH_KEY="${PARTICIPANT_ID_HASH_KEY:-clickday-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}"
 export SECURE_SSL_REDIRECT=false CONN_MAX_AGE=600 LOG_LEVEL=${LOG_LEVEL:-INFO} SUBMISSION_SEQUENCER=process
 export DATABASE_URL="postgres://postgres@127.0.0.1:${FAULT_PGPORT}/clickday"
+# As in production (and run.sh): receipts and e-mails queued on Redis, not run inline by the sequencer.
+REDIS_DB=${REDIS_DB:-13}
+if redis-cli -n "$REDIS_DB" ping >/dev/null 2>&1; then
+    export REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
+    redis-cli -n "$REDIS_DB" flushdb >/dev/null
+else
+    echo "Redis is not answering on 127.0.0.1:6379: tasks run inline (not production-like)" >&2
+fi
 "$PGBIN/createdb" -h 127.0.0.1 -p "$FAULT_PGPORT" -U postgres clickday
 
 log "migrations, then $APPLICANTS applicants (budget for $BUDGET_FOR)"
