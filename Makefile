@@ -98,7 +98,7 @@ bench-clickday: install ## Click-day benchmark on PostgreSQL: 60,000 applicants,
 	bench/clickday/run.sh
 
 bench-clickday-smoke: install ## CI smoke of the click day (PostgreSQL + wrk): 300 applicants, 5 s, integrity only
-	WECARE_CLICKDAY_SMOKE=1 timeout 300 $(PY) -m pytest tests/bench -q
+	WECARE_CLICKDAY_SMOKE=1 timeout 600 $(PY) -m pytest tests/bench -q
 
 .PHONY: bench-opendata
 bench-opendata: install ## Open-data export benchmark on PostgreSQL: 100,000 projects as CSV, JSON, XLSX; time and peak memory

@@ -9,6 +9,7 @@ even two leaders could never interleave their numbers. On SQLite (development) t
 lock.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -42,9 +43,16 @@ def still_leading() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def step_down() -> None:
+    """Give the leader lock back (a clean stop: the standby need not wait for the session to end)."""
+    if sequencer.is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [sequencer.LEADER_LOCK])
+
+
 def run(
     *,
-    poll: float = 0.02,
+    poll: float = 0.05,
     retry: float = 1.0,
     batch_size: int = sequencer.DEFAULT_BATCH_SIZE,
     should_stop: Callable[[], bool] = lambda: False,
@@ -75,3 +83,6 @@ def run(
             leading = False
             close_old_connections()
             time.sleep(retry)
+    if leading:
+        with contextlib.suppress(OperationalError, InterfaceError):  # a lost session took its lock with it
+            step_down()

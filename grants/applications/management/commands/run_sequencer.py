@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Dà i numeri di protocollo e le prenotazioni alle domande ricevute, in ordine di arrivo."
 
     def add_arguments(self, parser):
-        parser.add_argument("--poll", type=float, default=0.02, help="pausa tra due controlli (secondi)")
+        parser.add_argument("--poll", type=float, default=0.05, help="pausa tra due controlli (secondi)")
         parser.add_argument("--retry", type=float, default=1.0, help="attesa del subentro (secondi)")
         parser.add_argument("--batch-size", type=int, default=sequencer.DEFAULT_BATCH_SIZE)
         parser.add_argument("--once", action="store_true", help="numera ciò che attende ed esce")
