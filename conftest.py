@@ -1,6 +1,6 @@
 """Test database set-up shared by the whole suite.
 
-The test databases are created from the models (``--no-migrations`` in pyproject.toml): replaying the 31
+The test databases are created from the models (``--no-migrations`` in pyproject.toml): replaying the
 migrations costs each xdist worker 60-90 s of CPU (Django re-renders the related model states after every
 operation), while creating the tables directly takes a few seconds. The migrations themselves still run on
 PostgreSQL in CI (click-day smoke and scale-out test migrate a fresh database), and ``makemigrations --check``
