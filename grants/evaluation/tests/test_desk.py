@@ -14,7 +14,6 @@ from grants.evaluation import desk, queue, services
 from grants.evaluation.models import DecisionGrant
 from grants.evaluation.services import GrantInput
 from grants.programme.models import AidInstrument
-from grants.projects.models import Project
 
 from .factories import (
     FULL_MARKS,
@@ -82,25 +81,22 @@ def boss():
     return manager()
 
 
-def test_a_decision_funds_the_application_and_creates_its_project(boss, django_capture_on_commit_callbacks):
+def test_a_decision_funds_the_application(boss):
     call = sportello()
     application = submitted(call=call, amount=Decimal("40000.00"))
     assert application.booking_outcome == BookingOutcome.BOOKED
     scored([application], [FULL_MARKS], actor=boss)
     assert application.status == ApplicationStatus.EVALUATED
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decide_grants(
-            actor=boss,
-            call=call,
-            grants=[GrantInput(application.pk, Decimal("40000.00"))],
-            **DETERMINATION,
-        )
+    decision = services.decide_grants(
+        actor=boss,
+        call=call,
+        grants=[GrantInput(application.pk, Decimal("40000.00"))],
+        **DETERMINATION,
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
     assert decision.grants.get().amount == Decimal("40000.00")
-    project = Project.objects.get(application=application)
-    assert project.grant == Decimal("40000.00")
-    assert project.granted_by == boss
+    assert decision.number == DETERMINATION["determination_number"]
 
 
 def test_decisions_follow_the_protocol_order(boss):
@@ -232,24 +228,6 @@ def test_a_renunciation_releases_the_booking_and_funds_the_waiting(boss):
     waiting.refresh_from_db()
     assert first.status == ApplicationStatus.RENOUNCED
     assert first.booking_outcome == BookingOutcome.RELEASED
-    assert waiting.booking_outcome == BookingOutcome.BOOKED
-
-
-def test_a_total_revocation_releases_the_booking(boss, django_capture_on_commit_callbacks):
-    from grants.projects import services as project_services
-    from grants.projects.tests.factories import project_officer
-
-    call = sportello("60000.00")
-    first = submitted(call=call, amount=Decimal("50000.00"))
-    waiting = submitted(call=call, amount=Decimal("40000.00"))
-    scored([first], [FULL_MARKS], actor=boss)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.decide_grants(
-            actor=boss, call=call, grants=[GrantInput(first.pk, Decimal(50000))], **DETERMINATION
-        )
-    project = Project.objects.get(application=first)
-    project_services.revoke(actor=project_officer(), project=project, new_grant=Decimal(0), reason="Cessata attività")
-    waiting.refresh_from_db()
     assert waiting.booking_outcome == BookingOutcome.BOOKED
 
 
