@@ -96,9 +96,7 @@ def approve_ranking(request, call_id: int, payload: ApproveRankingIn):
     return _ranking(approved)
 
 
-@router.post(
-    "/evaluation/applications/{application_id}/renunciation", response={200: RankingOut, 204: None}
-)
+@router.post("/evaluation/applications/{application_id}/renunciation", response={200: RankingOut, 204: None})
 def post_renunciation(request, application_id: int, payload: RenunciationIn):
     """The applicant (or an officer) renounces a funded application; the ranking slides (200 with the
     ranking). On a first-come call the booking goes to the waiting list instead (204)."""
