@@ -13,10 +13,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grants.core.money import ZERO, parse_amount
 from grants.programme.models import CallStaffRole
 from grants.programme.selectors import assignable_staff
 
-from .services import ChecklistAnswer
+from .services import ChecklistAnswer, GrantInput
 
 INVALID_VALUES = gettext_lazy("Valori non validi.")
 YES_NO = {"yes": True, "no": False}
@@ -226,3 +227,57 @@ class CallStaffRemoveForm(forms.Form):
         label=gettext_lazy("Confermo la rimozione dal bando"),
         error_messages={"required": gettext_lazy("Spunta la conferma per rimuovere la persona dal bando.")},
     )
+
+
+# --- sportello: the grant decision ------------------------------------------------------------------------
+class GrantDecisionForm(forms.Form):
+    """A determinazione di concessione of a first-come call: number, date and, for each application that
+    may be funded now (``rows``, grants.evaluation.queue.decidable), whether it is included, the aid and,
+    where the call mixes them, the loan part. ``confirm`` is set by the confirmation step."""
+
+    determination_number = forms.CharField(required=False, max_length=40)
+    determination_date = forms.CharField(required=False)
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            pk = row.application.pk
+            self.fields[f"include_{pk}"] = forms.BooleanField(required=False)
+            self.fields[f"amount_{pk}"] = forms.CharField(required=False)
+            self.fields[f"loan_{pk}"] = forms.CharField(required=False)
+
+    def clean_determination_date(self):
+        day = _parse_day(self.cleaned_data["determination_date"])
+        if day == "invalid":
+            raise forms.ValidationError(_("Data non valida (gg/mm/aaaa)."), code="invalid")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        grants = []
+        for row in self.rows:
+            pk = row.application.pk
+            if not data.get(f"include_{pk}"):
+                continue
+            try:
+                amount = parse_amount(data.get(f"amount_{pk}") or "")
+            except ValueError:
+                self.add_error(f"amount_{pk}", _("Importo non valido."))
+                continue
+            try:
+                loan = parse_amount(data.get(f"loan_{pk}")) if data.get(f"loan_{pk}") else ZERO
+            except ValueError:
+                self.add_error(f"loan_{pk}", _("Importo non valido."))
+                continue
+            grants.append(GrantInput(pk, amount, loan))
+        if not grants and not self.errors:
+            raise forms.ValidationError(_("Selezionare almeno una domanda da finanziare."), code="required")
+        data["grants"] = grants
+        return data
+
+    def selected(self) -> list:
+        """The rows included, with the amounts typed (for the confirmation step)."""
+        chosen = {g.application_id: g for g in self.cleaned_data.get("grants", [])}
+        return [(row, chosen[row.application.pk]) for row in self.rows if row.application.pk in chosen]

@@ -110,3 +110,9 @@ def can_present_executive(user, application) -> bool:
 def can_renounce(user, application) -> bool:
     """The applicant renounces; an officer may record a renunciation received on paper."""
     return can_act_for(user, application.applicant) or can_prepare_ranking(user, application.call_id)
+
+
+def can_decide_grants(user, call=None) -> bool:
+    """The grant decisions of a first-come call (determinazione di concessione): who approves rankings (the
+    head of measure, who signs the determination)."""
+    return can_approve_ranking(user, call)

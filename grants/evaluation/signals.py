@@ -8,6 +8,7 @@ The sender is ``grants.evaluation.models.Ranking``.
   approval of the ranking or by a slide (scorrimento) after a renunciation. A slide may also raise the grant
   of an application that was only partly funded: the signal is sent again with the new total
   ``granted_amount``, so a receiver creates the project or updates its amount (it must be idempotent).
+  On a first-come call (sportello) the grant decision sends it, ``ranking`` being that ``GrantDecision``.
 - ``application_defunded(application, reason: str)``: a funded application renounced its grant.
 """
 
@@ -23,6 +24,8 @@ application_defunded = Signal()
 
 
 def send_funded_on_commit(*, application, granted_amount: Decimal, ranking) -> None:
+    """``ranking``: the approved ranking, or the grant decision of a first-come call (``GrantDecision``:
+    its ``approved_by`` is who recorded the determination)."""
     transaction.on_commit(
         lambda: application_funded.send(
             sender=Ranking, application=application, granted_amount=granted_amount, ranking=ranking

@@ -6,7 +6,8 @@ notices. Refusals of the services are answered by the API's handlers (``grants/a
 
 One router for the whole context; its endpoints live in one module per stage of the evaluation, imported
 in this order (the order of the OpenAPI document's paths): admissibility (and integration requests),
-panel and assignments, the evaluator's work, ranking (and the executive project of two-phase calls).
+panel and assignments, the evaluator's work, ranking (and the executive project of two-phase calls),
+the sportello of first-come calls (desk).
 """
 
 from ninja import Router
@@ -20,6 +21,7 @@ from . import admissibility  # noqa: E402, F401
 from . import panel  # noqa: E402, F401
 from . import evaluator  # noqa: E402, F401
 from . import ranking  # noqa: E402, F401
+from . import desk  # noqa: E402, F401
 
 # isort: on
 

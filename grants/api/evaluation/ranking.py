@@ -96,14 +96,18 @@ def approve_ranking(request, call_id: int, payload: ApproveRankingIn):
     return _ranking(approved)
 
 
-@router.post("/evaluation/applications/{application_id}/renunciation", response=RankingOut)
+@router.post("/evaluation/applications/{application_id}/renunciation", response={200: RankingOut, 204: None})
 def post_renunciation(request, application_id: int, payload: RenunciationIn):
-    """The applicant (or an officer) renounces a funded application; the ranking slides."""
+    """The applicant (or an officer) renounces a funded application; the ranking slides (200 with the
+    ranking). On a first-come call the booking goes to the waiting list instead (204)."""
     application = selectors.submitted_application(application_id)
     if application is None or not permissions.can_renounce(request.auth, application):
         raise Http404
     services.record_renunciation(actor=request.auth, application=application, reason=payload.reason)
-    return _ranking(selectors.ranking_of(application.call, "final"))
+    ranking = selectors.ranking_of(application.call, "final")
+    if ranking is None:
+        return Status(204, None)
+    return _ranking(ranking)
 
 
 # --- two-phase calls: the executive project -----------------------------------------------------------------

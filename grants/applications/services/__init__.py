@@ -14,7 +14,7 @@ re-exports their public names.
 """
 
 from .attachments import attach_document, set_stamp_duty
-from .booking import GENERAL_POOL, fund_waiting, release_booking, withdraw
+from .booking import GENERAL_POOL, fund_waiting, reduce_booking, release_booking, withdraw
 from .common import (
     AlreadySubmitted,
     ApplicationError,
@@ -53,6 +53,7 @@ __all__ = [
     "delete_stale_drafts",
     "fund_waiting",
     "months_before",
+    "reduce_booking",
     "release_booking",
     "set_budget",
     "set_partners",

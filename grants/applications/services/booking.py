@@ -79,6 +79,31 @@ def release_booking(*, actor, application: Application) -> list[Application]:
     return _fund_waiting(actor=actor, booking=booking, reserve_bookings=reserve_bookings)
 
 
+@transaction.atomic
+def reduce_booking(*, actor, application: Application, amount) -> list[Application]:
+    """A first-come application is granted less than it booked: the booking keeps ``amount`` and gives the
+    rest back (to its reserve or the general pool), then the waiting applications are funded in arrival
+    order. Returns the applications funded now. The caller has checked who may and that ``amount`` is not
+    above the booking."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    amount = round_money(amount)
+    freed = round_money(application.booked_amount - amount)
+    if application.booking_outcome != BookingOutcome.BOOKED or freed <= 0:
+        return []
+    booking = CallBooking.objects.select_for_update().get(call_id=application.call_id)
+    reserve_bookings = _lock_reserve_bookings(booking)
+    booking.booked = round_money(booking.booked - freed)
+    if application.booked_on_reserve and application.reserve_id in reserve_bookings:
+        reserve_booking = reserve_bookings[application.reserve_id]
+        reserve_booking.booked = round_money(reserve_booking.booked - freed)
+        save_audited(reserve_booking, actor=actor, reason=f"Riserva ridotta dalla domanda {application.pk}")
+        booking.reserve_booked = round_money(booking.reserve_booked - freed)
+    save_audited(booking, actor=actor, reason=f"Prenotazione ridotta dalla domanda {application.pk}")
+    application.booked_amount = amount
+    save_audited(application, actor=actor, reason="Prenotazione ridotta all'importo concesso")
+    return _fund_waiting(actor=actor, booking=booking, reserve_bookings=reserve_bookings)
+
+
 def _lock_reserve_bookings(booking: CallBooking) -> dict:
     """Every reserve row of the call, locked after its booking row (in a fixed order)."""
     if not booking.reserved:

@@ -9,8 +9,9 @@ grants.applications.states.
 
 One module per sub-domain: admissibility (checklist, review, answers, notice), integration (requests and
 their items), panel (members, assignments, conflict declarations), scores (evaluations, scores, consolidated
-score), ranking (ranking and entries). This package imports every model so that Django finds them and
-re-exports every public name, with the states that callers import from here.
+score), ranking (ranking and entries), desk (grant decisions of first-come calls). This package imports
+every model so that Django finds them and re-exports every public name, with the states that callers import
+from here.
 """
 
 from ..states import (
@@ -27,6 +28,7 @@ from .admissibility import (
     AdmissibilityReview,
     Notice,
 )
+from .desk import DecisionGrant, GrantDecision
 from .integration import DEFAULT_INTEGRATION_DAYS, IntegrationItem, IntegrationRequest
 from .panel import Assignment, ConflictDeclaration, Panel, PanelMember
 from .ranking import FUNDED_OUTCOMES, EntryOutcome, Ranking, RankingEntry, RankingStage
@@ -44,9 +46,11 @@ __all__ = [
     "AssignmentStatus",
     "ConflictDeclaration",
     "ConsolidatedScore",
+    "DecisionGrant",
     "EntryOutcome",
     "Evaluation",
     "EvaluationStatus",
+    "GrantDecision",
     "IntegrationItem",
     "IntegrationRequest",
     "IntegrationStatus",

@@ -9,11 +9,12 @@ grants.evaluation.states, transitions ``mark_*`` on the models) and leave histor
 
 One module per sub-domain: common (errors, checks, lock, notice), admissibility, integration, panel (and
 assignments, conflicts), scores (and consensus), executive (two-phase calls), ranking (and approval), slide
-(renunciation); this package re-exports their public names.
+(renunciation), desk (grant decisions of first-come calls); this package re-exports their public names.
 """
 
 from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist
 from .common import EvaluationError, WrongState
+from .desk import GrantInput, close_below_minimum, decide_grants, release_after_revocation
 from .executive import create_executive_project
 from .integration import (
     answer_integration,
@@ -46,6 +47,7 @@ __all__ = [
     "ChecklistItemInput",
     "DeclarationResult",
     "EvaluationError",
+    "GrantInput",
     "WrongState",
     "_threshold_failures",
     "add_panel_member",
@@ -53,13 +55,16 @@ __all__ = [
     "approve_ranking",
     "assign",
     "auto_assign",
+    "close_below_minimum",
     "compute_ranking",
     "create_executive_project",
     "deactivate_panel_member",
+    "decide_grants",
     "declare_conflicts",
     "expire_integration_requests",
     "record_admissibility",
     "record_renunciation",
+    "release_after_revocation",
     "request_integration",
     "save_checklist",
     "save_scores",

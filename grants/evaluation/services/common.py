@@ -9,6 +9,7 @@ from grants.applications.models import Application
 from grants.core.audit import save_audited
 from grants.core.errors import DomainError
 from grants.core.errors import WrongState as StateError
+from grants.core.timeutils import in_rome
 from grants.notifications import events
 from grants.notifications.services import notify
 
@@ -76,3 +77,37 @@ def _notify(
         actor=actor,
     )
     return notice
+
+
+def check_determination(number: str, determination_date, moment) -> str:
+    """The number (stripped) of a determinazione, refused when the number or the date is missing, the
+    number is longer than 40 characters or the date is after ``moment``'s day (Europe/Rome)."""
+    number = (number or "").strip()
+    errors = []
+    if not number or len(number) > 40:
+        errors.append(
+            {
+                "code": "required",
+                "field": "determination_number",
+                "message": _("Indicare il numero della determinazione (al massimo 40 caratteri)."),
+            }
+        )
+    if determination_date is None:
+        errors.append(
+            {
+                "code": "required",
+                "field": "determination_date",
+                "message": _("Indicare la data della determinazione."),
+            }
+        )
+    elif determination_date > in_rome(moment).date():
+        errors.append(
+            {
+                "code": "future_date",
+                "field": "determination_date",
+                "message": _("La data della determinazione non può essere futura."),
+            }
+        )
+    if errors:
+        raise EvaluationError(_("La determinazione di approvazione è incompleta."), errors=errors)
+    return number

@@ -120,3 +120,44 @@ def grant_decision_notice(
         target=application,
         term_days=texts.APPEAL_DAYS_TAR,
     )
+
+
+def desk_grant_notice(
+    *, actor, application: Application, amount, loan_amount, number: str, decided_on: date
+) -> PecNotice:
+    """The concession of a first-come (sportello) application by its own determination."""
+    loan = (
+        _(" (di cui %(l)s come finanziamento agevolato e %(g)s a fondo perduto)")
+        % {"l": format_eur(loan_amount), "g": format_eur(amount - loan_amount)}
+        if loan_amount
+        else ""
+    )
+    body = texts.compose(
+        _heading(application),
+        _("Oggetto: provvedimento di concessione dell'agevolazione – domanda protocollo n. %(p)s.")
+        % {"p": application.protocol},
+        _(
+            "Si comunica che, con determinazione n. %(n)s del %(d)s, la domanda, esaminata a sportello in "
+            "ordine di protocollo, è ammessa a finanziamento con un'agevolazione di %(a)s%(loan)s."
+        )
+        % {"n": number, "d": decided_on.strftime("%d/%m/%Y"), "a": format_eur(amount), "loan": loan},
+        _(
+            "Il contributo va accettato dall'area riservata della piattaforma entro il termine indicato "
+            "nella pagina del progetto e nel bando; in mancanza di accettazione entro il termine il "
+            "contributo decade."
+        ),
+        texts.remedies(),
+        texts.signature(),
+    )
+    return issue_notice(
+        actor=actor,
+        kind=PecKind.GRANT_DECISION,
+        recipient=application.applicant.pec,
+        organisation=application.applicant,
+        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s")
+        % {"p": application.protocol, "call": application.call.title},
+        body=body,
+        call=application.call,
+        target=application,
+        term_days=texts.APPEAL_DAYS_TAR,
+    )

@@ -13,7 +13,7 @@ from grants.applications.states import ApplicationStatus
 from grants.core.audit import record_event, save_audited
 from grants.core.bulk import cycle_collection_paused
 from grants.core.money import ZERO, format_eur, round_money
-from grants.core.timeutils import format_rome, in_rome, now
+from grants.core.timeutils import format_rome, now
 from grants.notifications import events
 from grants.programme import services as programme_services
 from grants.programme.models import Call, CallMode, Criterion
@@ -30,7 +30,7 @@ from ..models import (
     RankingStatus,
 )
 from ..ranking_entries import EntryRow, replace_entries
-from .common import EvaluationError, WrongState, _lock, _notify, _require
+from .common import EvaluationError, WrongState, _lock, _notify, _require, check_determination
 from .formal import grant_decision_notice
 
 # --- ranking and allocation ---------------------------------------------------------------------------------
@@ -282,34 +282,7 @@ def approve_ranking(
     if ranking.status != RankingStatus.DRAFT:
         raise WrongState(_("La graduatoria è già approvata."), code="ranking_approved")
     moment = moment or now()
-    number = (determination_number or "").strip()
-    errors = []
-    if not number or len(number) > 40:
-        errors.append(
-            {
-                "code": "required",
-                "field": "determination_number",
-                "message": _("Indicare il numero della determinazione (al massimo 40 caratteri)."),
-            }
-        )
-    if determination_date is None:
-        errors.append(
-            {
-                "code": "required",
-                "field": "determination_date",
-                "message": _("Indicare la data della determinazione."),
-            }
-        )
-    elif determination_date > in_rome(moment).date():
-        errors.append(
-            {
-                "code": "future_date",
-                "field": "determination_date",
-                "message": _("La data della determinazione non può essere futura."),
-            }
-        )
-    if errors:
-        raise EvaluationError(_("La determinazione di approvazione è incompleta."), errors=errors)
+    number = check_determination(determination_number, determination_date, moment)
     in_stage = phases.in_stage(ranking.call, ranking.stage)
     stale = (
         ConsolidatedScore.objects.filter(

@@ -11,7 +11,7 @@ from grants.applications.states import ApplicationStatus
 from grants.core.audit import save_audited
 from grants.core.money import ZERO, round_money
 from grants.core.timeutils import now
-from grants.programme.models import Call, Criterion
+from grants.programme.models import Call, CallMode, Criterion
 
 from .. import permissions, phases, selectors
 from ..models import (
@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..scoring import compute, mean, points_text, score_errors
 from .common import EvaluationError, WrongState, _lock, _require, _wrong_state
+from .desk import close_below_minimum
 from .panel import _require_panel
 
 
@@ -194,6 +195,9 @@ def _store_consolidated(
     if application.status == ApplicationStatus.ADMISSIBLE:
         application.mark_evaluated()
         save_audited(application, actor=actor, reason="Valutazione consolidata")
+    if application.call.mode == CallMode.FIRST_COME and not consolidated.meets_thresholds:
+        # Sportello: below the minimum the application is out at once and its booking moves the queue.
+        close_below_minimum(actor=actor, application=application)
     return consolidated
 
 

@@ -13,8 +13,9 @@ from grants.notifications import events
 
 from .. import permissions, reserves, signals
 from ..allocation import Claim, allocate_with_reserves
-from ..models import FUNDED_OUTCOMES, EntryOutcome, Ranking, RankingEntry
+from ..models import FUNDED_OUTCOMES, DecisionGrant, EntryOutcome, Ranking, RankingEntry
 from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
+from .desk import renounce_desk_grant
 from .formal import grant_decision_notice
 from .ranking import _money_map, _outcome, _outcome_notice
 
@@ -23,7 +24,8 @@ from .ranking import _money_map, _outcome, _outcome_notice
 def record_renunciation(*, actor, application: Application, reason: str) -> list[RankingEntry]:
     """A funded applicant renounces: its grant is freed (back to the reserve or pool it came from) and the
     ranking slides (scorrimento) with the same rules as the allocation: the applications not fully funded,
-    in order, get the money; nobody loses what they have. Returns the entries that received money."""
+    in order, get the money; nobody loses what they have. Returns the entries that received money.
+    On a first-come call (sportello) the booking is released instead and the waiting list moves up."""
     application = _lock(application)
     _require(
         permissions.can_renounce(actor, application), _("Non sei abilitato a rinunciare per questa domanda.")
@@ -41,6 +43,10 @@ def record_renunciation(*, actor, application: Application, reason: str) -> list
         .filter(application=application)
         .first()
     )
+    if entry is None and DecisionGrant.objects.filter(application=application).exists():
+        # Sportello: funded by its own determination; the booking goes to the waiting list.
+        renounce_desk_grant(actor=actor, application=application, reason=reason.strip())
+        return []
     if entry is None:  # funded outside a ranking (data loaded as funded): nothing to slide
         raise WrongState(
             _("La domanda non ha un posto in graduatoria: la rinuncia si registra sul progetto."),

@@ -9,6 +9,7 @@ shown), ``selectors`` read. One URL per action.
 """
 
 from .applicants import executive_project, integration_answer
+from .desk import desk_calls, desk_decision, desk_queue, desk_queue_csv
 from .evaluators import (
     assignment_declare,
     assignment_detail,
@@ -41,6 +42,10 @@ __all__ = [
     "call_staff_remove",
     "consensus",
     "consensus_list",
+    "desk_calls",
+    "desk_decision",
+    "desk_queue",
+    "desk_queue_csv",
     "executive_project",
     "integration_answer",
     "integration_request",

@@ -143,6 +143,13 @@ class Call(BilingualMixin, TimeStampedModel):
             "risorse residue; altrimenti l'assegnazione si ferma."
         ),
     )
+    # First-come calls (sportello valutativo): the days the administration has to decide each booked
+    # application, counted from its submission (grants.evaluation.desk).
+    decision_days = models.PositiveSmallIntegerField(
+        _("giorni per decidere (sportello)"),
+        default=90,
+        help_text=_("Termine del procedimento per ciascuna domanda prenotata, dalla data di invio."),
+    )
     status = FSMField(
         _("stato"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT, protected=False
     )

@@ -67,7 +67,9 @@ def renounce(*, actor, project: Project, reason: str) -> Project:
         new_grant=ZERO,
     )
     application = Application.objects.get(pk=project.application_id)
-    if application.status == ApplicationStatus.FUNDED and hasattr(application, "ranking_entry"):
+    if application.status == ApplicationStatus.FUNDED and (
+        hasattr(application, "ranking_entry") or hasattr(application, "desk_grant")
+    ):
         try:
             evaluation_services.record_renunciation(actor=actor, application=application, reason=text)
         except evaluation_services.EvaluationError as exc:
@@ -154,6 +156,10 @@ def revoke(*, actor, project: Project, new_grant: Decimal, reason: str) -> Proje
         new_grant=new_grant,
     )
     _correct_de_minimis(actor=actor, project=project, amount=round_money(previous - new_grant))
+    if new_grant == ZERO:  # sportello: the booking of a revoked project goes to the waiting list
+        evaluation_services.release_after_revocation(
+            actor=actor, application=Application.objects.get(pk=project.application_id)
+        )
     signals.send_revoked_on_commit(project=project, new_grant=new_grant, reason=text)
     revocation_notice(actor=actor, project=project, previous=previous, new_grant=new_grant, reason=text)
     _decision_notice(

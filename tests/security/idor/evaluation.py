@@ -262,6 +262,42 @@ def _ranked_approved(w: World) -> EvaluationOfA:
     return _ranked(w, approved=True)
 
 
+def _desk_of_a(w: World) -> EvaluationOfA:
+    """A first-come call (sportello) where A's booked application is evaluated above the minimum: it may
+    be funded by a determination."""
+
+    def build():
+        from decimal import Decimal
+
+        officer = _officer(w)
+        call = evaluation_factories.scored_call(
+            first_come=True, budget=Decimal("100000.00"), min_grant=None, max_grant=None
+        )
+        application = _submitted_by_a(w, call, "Progetto Alfa allo sportello")
+        evaluation_factories.admissible(application, actor=officer)
+        _panel, users = evaluation_factories.panel_with(call, members=1, per_application=1, actor=officer)
+        evaluation_services.auto_assign(actor=officer, call=call)
+        assignment = application.assignments.get()
+        evaluation_factories.evaluate(assignment, evaluation_factories.FULL_MARKS)
+        application.refresh_from_db()
+        return EvaluationOfA(
+            call=call,
+            application=application,
+            evaluator=users[0],
+            assignment=assignment,
+            free_member=None,
+            title="Progetto Alfa allo sportello",
+        )
+
+    return _cached(w, "desk", build)
+
+
+def _desk_state(w: World):
+    application = _desk_of_a(w).application
+    application.refresh_from_db()
+    return (application.status, application.booking_outcome, application.booked_amount)
+
+
 def _idea_of_a(w: World) -> Application:
     """A's idea of a two-phase call, admitted by the approved preliminary ranking; the second window is
     open: A may start its executive project, B may not even see it."""
@@ -337,6 +373,25 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         body=lambda w: {"application": _ranked(w, approved=True).application.pk, "reason": "Presa da B"},
         secrets=_a_secrets(_ranked_approved),
         unchanged=_ranking_state(_ranked_approved),
+    ),
+    "evaluation:desk_queue": Case(
+        args=lambda w: {"code": _desk_of_a(w).call.code}, secrets=_a_secrets(_desk_of_a)
+    ),
+    "evaluation:desk_queue_csv": Case(
+        args=lambda w: {"code": _desk_of_a(w).call.code}, secrets=_a_secrets(_desk_of_a)
+    ),
+    "evaluation:desk_decision": Case(
+        args=lambda w: {"code": _desk_of_a(w).call.code},
+        method="post",
+        body=lambda w: {
+            "determination_number": "DD 9/B",
+            "determination_date": "2026-01-10",
+            f"include_{_desk_of_a(w).application.pk}": "on",
+            f"amount_{_desk_of_a(w).application.pk}": "1000,00",
+            "confirm": "on",
+        },
+        secrets=_a_secrets(_desk_of_a),
+        unchanged=_desk_state,
     ),
     "evaluation:assignment_detail": Case(
         args=lambda w: {"pk": _assigned(w).assignment.pk}, secrets=_a_secrets(_assigned)
@@ -525,6 +580,20 @@ EVALUATION_API_CASES: dict[str, Case] = {
         body=lambda w: {"determination_number": "DD 9/B", "determination_date": "2026-01-10"},
         secrets=_a_secrets(_ranked),
         unchanged=_ranking_state(_ranked),
+    ),
+    "grants_api_evaluation_get_desk_queue": Case(
+        args=lambda w: {"call_id": _desk_of_a(w).call.pk}, secrets=_a_secrets(_desk_of_a)
+    ),
+    "grants_api_evaluation_post_desk_decision": Case(
+        args=lambda w: {"call_id": _desk_of_a(w).call.pk},
+        method="post",
+        body=lambda w: {
+            "determination_number": "DD 9/B",
+            "determination_date": "2026-01-10",
+            "grants": [{"application_id": _desk_of_a(w).application.pk, "amount": "1000.00"}],
+        },
+        secrets=_a_secrets(_desk_of_a),
+        unchanged=_desk_state,
     ),
     "grants_api_evaluation_post_renunciation": Case(
         args=lambda w: {"application_id": _ranked_approved(w).application.pk},
