@@ -63,6 +63,11 @@ app.conf.beat_schedule = {
         "task": "grants.evaluation.tasks.expire_integration_requests",
         "schedule": crontab(minute=5),
     },
+    # Art. 10-bis: a notice of intended rejection whose term for observations is over waits for the decision.
+    "lapse-rejection-notices": {
+        "task": "grants.evaluation.tasks.lapse_rejection_notices",
+        "schedule": crontab(minute=10),
+    },
     # The dashboards' per-project finance summary is kept fresh by receivers on every change; the nightly
     # full rebuild (Europe/Rome; before the 02:30 backup) repairs whatever a lost task left stale.
     "rebuild-finance-summaries": {

@@ -17,6 +17,9 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Ritirata")
     # Evaluation (grants.evaluation): formal check, request for integration, scoring, ranking.
     INTEGRATION_REQUESTED = "integration_requested", _("Integrazione richiesta")
+    # Art. 10-bis L. 241/1990: the officer told the applicant the reasons for an intended rejection; the
+    # applicant has a term (10 days from the delivery) for observations, then the officer decides.
+    REJECTION_NOTIFIED = "rejection_notified", _("Preavviso di rigetto inviato")
     ADMISSIBLE = "admissible", _("Ammissibile")
     NOT_ADMISSIBLE = "not_admissible", _("Non ammissibile")
     EVALUATED = "evaluated", _("Valutata")

@@ -27,6 +27,7 @@ PENDING_STATUSES = frozenset(
     {
         ApplicationStatus.SUBMITTED,
         ApplicationStatus.INTEGRATION_REQUESTED,
+        ApplicationStatus.REJECTION_NOTIFIED,
         ApplicationStatus.ADMISSIBLE,
         ApplicationStatus.EVALUATED,
     }

@@ -281,3 +281,20 @@ class GrantDecisionForm(forms.Form):
         """The rows included, with the amounts typed (for the confirmation step)."""
         chosen = {g.application_id: g for g in self.cleaned_data.get("grants", [])}
         return [(row, chosen[row.application.pk]) for row in self.rows if row.application.pk in chosen]
+
+
+# --- art. 10-bis: the notice of intended rejection and the applicant's observations -----------------------
+class RejectionNoticeForm(forms.Form):
+    reasons = forms.CharField(required=False, strip=False)
+    term_days = forms.IntegerField(
+        required=False, error_messages={"invalid": gettext_lazy("Indicare il numero di giorni.")}
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Confermo l'invio del preavviso di rigetto via PEC"),
+        error_messages={"required": gettext_lazy("Spunta la conferma: il preavviso parte subito via PEC.")},
+    )
+
+
+class ObservationsForm(forms.Form):
+    observations = forms.CharField(required=False, strip=False)
+    document = forms.FileField(required=False)

@@ -23,7 +23,11 @@ ARRIVAL_ORDER = ("protocol_year", "protocol_number")
 STEPS = {
     "istruttoria": (
         _("Istruttoria formale"),
-        {ApplicationStatus.SUBMITTED, ApplicationStatus.INTEGRATION_REQUESTED},
+        {
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.INTEGRATION_REQUESTED,
+            ApplicationStatus.REJECTION_NOTIFIED,
+        },
     ),
     "valutazione": (_("Valutazione tecnica"), {ApplicationStatus.ADMISSIBLE}),
     "decisione": (_("Da decidere"), {ApplicationStatus.EVALUATED}),

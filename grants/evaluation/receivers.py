@@ -4,7 +4,7 @@ from grants.notifications.pec.models import PecKind
 from grants.notifications.pec.signals import notice_delivered
 
 from . import services
-from .models import IntegrationRequest
+from .models import IntegrationRequest, RejectionNotice
 
 
 def integration_delivered(sender, *, notice, **kwargs) -> None:
@@ -16,5 +16,14 @@ def integration_delivered(sender, *, notice, **kwargs) -> None:
         services.set_deadline_from_delivery(notice=notice)
 
 
+def rejection_notice_delivered(sender, *, notice, **kwargs) -> None:
+    """The PEC of a notice of intended rejection was delivered: the term for observations starts."""
+    if notice.kind != PecKind.REJECTION_NOTICE or notice.target_type_id is None:
+        return
+    if notice.target_type.model_class() is RejectionNotice:
+        services.set_observation_deadline_from_delivery(notice=notice)
+
+
 def connect() -> None:
     notice_delivered.connect(integration_delivered, dispatch_uid="evaluation.integration_delivered")
+    notice_delivered.connect(rejection_notice_delivered, dispatch_uid="evaluation.rejection_notice_delivered")

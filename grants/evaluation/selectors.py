@@ -30,6 +30,7 @@ from .models import (
     RankingEntry,
     RankingStage,
     RankingStatus,
+    RejectionNotice,
 )
 from .permissions import can_view_evaluation
 from .scoring import CriteriaTree, CriterionNode
@@ -163,6 +164,20 @@ def integration_request_for_user(user, pk) -> IntegrationRequest:
         IntegrationRequest.objects.filter(application__in=application_selectors.applications_for_user(user))
         .select_related("application", "application__call", "application__applicant")
         .prefetch_related("items")
+        .get(pk=pk)
+    )
+
+
+def rejection_notices(application: Application) -> QuerySet[RejectionNotice]:
+    return RejectionNotice.objects.filter(application=application).order_by("-created_at", "-pk")
+
+
+def rejection_notice_for_user(user, pk) -> RejectionNotice:
+    """A notice of intended rejection addressed to an organisation the user acts for (``DoesNotExist``
+    otherwise: answer 404)."""
+    return (
+        RejectionNotice.objects.filter(application__in=application_selectors.applications_for_user(user))
+        .select_related("application", "application__call", "application__applicant")
         .get(pk=pk)
     )
 

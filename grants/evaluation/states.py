@@ -3,6 +3,9 @@
 The application's own states (admissible, evaluated, funded, ...) are in grants.applications.states.
 
 - Integration request: open → answered (the applicant answered in time) | expired (the deadline passed).
+- Notice of intended rejection (art. 10-bis L. 241/1990): open (the term for observations runs, from the
+  PEC's delivery) → observed (the applicant sent observations in time) | lapsed (the term passed without
+  them); either way the officer then decides admissible or not admissible.
 - Assignment: to_declare → active (no conflict declared) | conflict (a conflict declared: the application
   goes to another member); active → submitted (the evaluation is sent); to_declare | active → revoked (the
   member left the panel).
@@ -19,6 +22,12 @@ class IntegrationStatus(models.TextChoices):
     OPEN = "open", _("In attesa di risposta")
     ANSWERED = "answered", _("Risposta ricevuta")
     EXPIRED = "expired", _("Scaduta senza risposta")
+
+
+class RejectionNoticeStatus(models.TextChoices):
+    OPEN = "open", _("Termine per le osservazioni in corso")
+    OBSERVED = "observed", _("Osservazioni ricevute")
+    LAPSED = "lapsed", _("Termine scaduto senza osservazioni")
 
 
 class AssignmentStatus(models.TextChoices):

@@ -10,3 +10,12 @@ def expire_integration_requests_task() -> int:
     from .services import expire_integration_requests
 
     return len(expire_integration_requests())
+
+
+@idempotent_task(name="grants.evaluation.tasks.lapse_rejection_notices")
+def lapse_rejection_notices_task() -> int:
+    """Notices of intended rejection whose term for observations is over: lapsed, so the officer decides.
+    Idempotent: a lapsed notice is not touched again."""
+    from .services import lapse_rejection_notices
+
+    return len(lapse_rejection_notices())

@@ -19,6 +19,11 @@ urlpatterns = [
         views.integration_request,
         name="integration_request",
     ),
+    path(
+        f"{CALL}domande/<int:pk>/ammissibilita/preavviso-di-rigetto/",
+        views.rejection_notice,
+        name="rejection_notice",
+    ),
     path("valutazione/sportello/", views.desk_calls, name="desk_calls"),
     path(f"{CALL}sportello/", views.desk_queue, name="desk_queue"),
     path(f"{CALL}sportello/esporta.csv", views.desk_queue_csv, name="desk_queue_csv"),
@@ -35,5 +40,6 @@ urlpatterns = [
     path("valutazione/consenso/", views.consensus_list, name="consensus_list"),
     path("valutazione/consenso/<int:pk>/", views.consensus, name="consensus"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),
+    path("preavvisi-di-rigetto/<int:pk>/", views.rejection_observations, name="rejection_observations"),
     path("domande/<int:pk>/progetto-esecutivo/", views.executive_project, name="executive_project"),
 ]

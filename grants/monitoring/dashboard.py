@@ -222,6 +222,7 @@ def projects_by_status(filters: Filters) -> list[tuple[str, str, int]]:
 OUTCOMES = [
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.INTEGRATION_REQUESTED,
+    ApplicationStatus.REJECTION_NOTIFIED,
     ApplicationStatus.ADMISSIBLE,
     ApplicationStatus.NOT_ADMISSIBLE,
     ApplicationStatus.EVALUATED,

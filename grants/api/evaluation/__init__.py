@@ -4,10 +4,10 @@ Session authentication. Staff endpoints answer 403 to users without the permissi
 only the assignments given to them (404 otherwise); applicants reach their own integration requests and
 notices. Refusals of the services are answered by the API's handlers (``grants/api/urls.py``).
 
-One router for the whole context; its endpoints live in one module per stage of the evaluation, imported
-in this order (the order of the OpenAPI document's paths): admissibility (and integration requests),
-panel and assignments, the evaluator's work, ranking (and the executive project of two-phase calls),
-the sportello of first-come calls (desk).
+One router for the whole context; its endpoints live in one module per stage of the evaluation, imported in
+this order (the order of the OpenAPI document's paths): admissibility (and integration requests), the notice
+of intended rejection (art. 10-bis), panel and assignments, the evaluator's work, ranking (and the executive
+project of two-phase calls), the sportello of first-come calls (desk).
 """
 
 from ninja import Router
@@ -18,6 +18,7 @@ router = Router(tags=["evaluation"], auth=django_auth)
 # The endpoints attach to the router as their modules are imported: this order is the OpenAPI document's.
 # isort: off
 from . import admissibility  # noqa: E402, F401
+from . import rejection  # noqa: E402, F401
 from . import panel  # noqa: E402, F401
 from . import evaluator  # noqa: E402, F401
 from . import ranking  # noqa: E402, F401

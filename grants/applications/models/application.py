@@ -250,17 +250,31 @@ class Application(TimeStampedModel):
     def mark_integration_answered(self):
         """The applicant answered the requested items in time: back to the formal check."""
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.ADMISSIBLE)
-    def mark_admissible(self):
-        """The formal check passed: the application goes to the evaluation panel."""
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.REJECTION_NOTIFIED)
+    def mark_rejection_notified(self):
+        """Preavviso di rigetto (art. 10-bis L. 241/1990): the formal check waits for the observations."""
 
     @transition(
         field=status,
-        source=[ApplicationStatus.SUBMITTED, ApplicationStatus.INTEGRATION_REQUESTED],
+        source=[ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED],
+        target=ApplicationStatus.ADMISSIBLE,
+    )
+    def mark_admissible(self):
+        """The formal check passed (also when the observations to a notice of rejection overcame it): the
+        application goes to the evaluation panel."""
+
+    @transition(
+        field=status,
+        source=[
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.INTEGRATION_REQUESTED,
+            ApplicationStatus.REJECTION_NOTIFIED,
+        ],
         target=ApplicationStatus.NOT_ADMISSIBLE,
     )
     def mark_not_admissible(self):
-        """The formal check failed, or the integration deadline passed unanswered."""
+        """The formal check failed (after the notice of rejection where the law asks for one), or the
+        integration deadline passed unanswered."""
 
     @transition(field=status, source=ApplicationStatus.ADMISSIBLE, target=ApplicationStatus.EVALUATED)
     def mark_evaluated(self):

@@ -9,9 +9,9 @@ grants.applications.states.
 
 One module per sub-domain: admissibility (checklist, review, answers, notice), integration (requests and
 their items), panel (members, assignments, conflict declarations), scores (evaluations, scores, consolidated
-score), ranking (ranking and entries), desk (grant decisions of first-come calls). This package imports
-every model so that Django finds them and re-exports every public name, with the states that callers import
-from here.
+score), ranking (ranking and entries), rejection (notices of intended rejection, art. 10-bis), desk (grant
+decisions of first-come calls). This package imports every model so that Django finds them and re-exports
+every public name, with the states that callers import from here.
 """
 
 from ..states import (
@@ -20,6 +20,7 @@ from ..states import (
     EvaluationStatus,
     IntegrationStatus,
     RankingStatus,
+    RejectionNoticeStatus,
 )
 from .admissibility import (
     AdmissibilityAnswer,
@@ -32,12 +33,14 @@ from .desk import DecisionGrant, GrantDecision
 from .integration import DEFAULT_INTEGRATION_DAYS, IntegrationItem, IntegrationRequest
 from .panel import Assignment, ConflictDeclaration, Panel, PanelMember
 from .ranking import FUNDED_OUTCOMES, EntryOutcome, Ranking, RankingEntry, RankingStage
+from .rejection import OBSERVATION_DAYS, RejectionNotice
 from .scores import ConsolidatedScore, Evaluation, Score, ScoreMethod
 
 __all__ = [
     "DEFAULT_INTEGRATION_DAYS",
     "FUNDED_OUTCOMES",
     "LIVE_ASSIGNMENT_STATUSES",
+    "OBSERVATION_DAYS",
     "AdmissibilityAnswer",
     "AdmissibilityItem",
     "AdmissibilityOutcome",
@@ -61,6 +64,8 @@ __all__ = [
     "RankingEntry",
     "RankingStage",
     "RankingStatus",
+    "RejectionNotice",
+    "RejectionNoticeStatus",
     "Score",
     "ScoreMethod",
 ]

@@ -9,7 +9,8 @@ grants.evaluation.states, transitions ``mark_*`` on the models) and leave histor
 
 One module per sub-domain: common (errors, checks, lock, notice), admissibility, integration, panel (and
 assignments, conflicts), scores (and consensus), executive (two-phase calls), ranking (and approval), slide
-(renunciation), desk (grant decisions of first-come calls); this package re-exports their public names.
+(renunciation), rejection (notice of intended rejection, art. 10-bis), desk (grant decisions of first-come
+calls); this package re-exports their public names.
 """
 
 from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist
@@ -35,6 +36,14 @@ from .panel import (
     set_panel,
 )
 from .ranking import PENDING_STATUSES, approve_ranking, compute_ranking
+from .rejection import (
+    lapse_rejection_notices,
+    latest_notice,
+    notice_required,
+    notify_intended_rejection,
+    set_observation_deadline_from_delivery,
+    submit_observations,
+)
 from .scores import _threshold_failures, save_scores, set_consensus
 from .slide import record_renunciation
 
@@ -62,6 +71,10 @@ __all__ = [
     "decide_grants",
     "declare_conflicts",
     "expire_integration_requests",
+    "lapse_rejection_notices",
+    "latest_notice",
+    "notice_required",
+    "notify_intended_rejection",
     "record_admissibility",
     "record_renunciation",
     "release_after_revocation",
@@ -70,5 +83,7 @@ __all__ = [
     "save_scores",
     "set_consensus",
     "set_deadline_from_delivery",
+    "set_observation_deadline_from_delivery",
     "set_panel",
+    "submit_observations",
 ]

@@ -21,6 +21,7 @@ from ..models import (
     AdmissibilityReview,
 )
 from .common import EvaluationError, _lock, _notify, _require, _wrong_state
+from .rejection import notice_required, ready_for_decision
 
 
 # --- admissibility checklist --------------------------------------------------------------------------------
@@ -107,7 +108,9 @@ def record_admissibility(
     project_lines: Sequence[str] | None = None,
 ) -> AdmissibilityReview:
     """Save the officer's answers to the call's checklist (keyed by item id) and, when ``outcome`` is given,
-    decide: admissible (every item verified) or not admissible (with reasons, sent to the applicant).
+    decide: admissible (every item verified) or not admissible (with reasons, sent to the applicant). After
+    a notice of intended rejection the decision waits for the observations or the end of their term, and on
+    first-come calls not admissible needs that notice first (services.rejection).
 
     ``project_lines``: the codes of the call's project-type reserves (linee) the officer recognises the
     project in, replacing the previous ones (None: unchanged); only the call's lines are accepted.
@@ -119,8 +122,10 @@ def record_admissibility(
         _("Non puoi svolgere l'istruttoria di ammissibilità."),
     )
     application = _lock(application)
-    if application.status != ApplicationStatus.SUBMITTED:
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED):
         raise _wrong_state(application, _("svolgere l'istruttoria di ammissibilità"))
+    if outcome is not None and application.status == ApplicationStatus.REJECTION_NOTIFIED:
+        ready_for_decision(application)  # the term for observations must be over (art. 10-bis)
     items = {item.pk: item for item in selectors.checklist(application.call)}
     unknown = [key for key in answers if key not in items]
     if unknown:
@@ -174,6 +179,20 @@ def record_admissibility(
             raise EvaluationError(_("La domanda non può essere dichiarata ammissibile."), errors=errors)
         application.mark_admissible()
     elif outcome == AdmissibilityOutcome.NOT_ADMISSIBLE:
+        if application.status == ApplicationStatus.SUBMITTED and notice_required(application):
+            raise EvaluationError(
+                _(
+                    "Prima della non ammissibilità va inviato il preavviso di rigetto (art. 10-bis L. "
+                    "241/1990) e atteso il termine per le osservazioni."
+                ),
+                errors=[
+                    {
+                        "code": "rejection_notice_required",
+                        "field": "outcome",
+                        "message": _("Inviare prima il preavviso di rigetto."),
+                    }
+                ],
+            )
         if not reasons:
             raise EvaluationError(
                 _("Indicare i motivi della non ammissibilità: sono comunicati al proponente."),

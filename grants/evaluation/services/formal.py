@@ -1,9 +1,8 @@
 """The formal notices of the evaluation sent by PEC (grants.notifications.pec) to the applicant
 organisation's PEC address, in the transaction of the act: the integration request (its term counts from
-the delivery, grants.evaluation.receivers) and the grant decision (ranking approval or slide).
-
-There is no notice of intended rejection (preavviso di rigetto, art. 10-bis L. 241/1990) yet: the formal
-check decides non-admissibility directly (services.admissibility)."""
+the delivery, grants.evaluation.receivers), the notice of intended rejection (preavviso di rigetto, art.
+10-bis L. 241/1990: its term for observations counts from the delivery too) and the grant decision
+(ranking approval, slide, or a first-come call's own determination)."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -16,7 +15,7 @@ from grants.notifications.pec import texts
 from grants.notifications.pec.models import PecKind, PecNotice
 from grants.notifications.pec.services import issue_notice
 
-from ..models import IntegrationRequest, RankingEntry
+from ..models import IntegrationRequest, RankingEntry, RejectionNotice
 
 
 def _heading(application: Application) -> str:
@@ -61,6 +60,43 @@ def integration_request_notice(
         call=application.call,
         target=request,
         term_days=request.term_days,
+    )
+
+
+def rejection_notice(*, actor, application: Application, notice: RejectionNotice) -> PecNotice:
+    """Art. 10-bis L. 241/1990: the reasons that stand in the way of the application, the term for written
+    observations (from the delivery of this PEC), and that the terms of the procedure are suspended."""
+    body = texts.compose(
+        _heading(application),
+        _(
+            "Oggetto: comunicazione dei motivi ostativi all'accoglimento dell'istanza (preavviso di rigetto, "
+            "art. 10-bis L. 241/1990) – domanda protocollo n. %(p)s."
+        )
+        % {"p": application.protocol},
+        _("Dall'istruttoria formale risultano i seguenti motivi che ostano all'accoglimento della domanda:"),
+        notice.reasons,
+        _(
+            "Entro %(n)d giorni dalla consegna di questa comunicazione PEC, fino alle 23:59:59 (ora di Roma) "
+            "dell'ultimo giorno, il proponente può presentare per iscritto le proprie osservazioni, "
+            "eventualmente corredate da documenti, dall'area riservata della piattaforma. "
+            "La comunicazione sospende i termini del procedimento, che riprendono dalla presentazione "
+            "delle osservazioni o, in mancanza, dalla scadenza del termine. Dell'eventuale mancato "
+            "accoglimento delle osservazioni sarà data ragione nel provvedimento finale."
+        )
+        % {"n": notice.term_days},
+        texts.signature(),
+    )
+    return issue_notice(
+        actor=actor,
+        kind=PecKind.REJECTION_NOTICE,
+        recipient=application.applicant.pec,
+        organisation=application.applicant,
+        subject=_("Preavviso di rigetto (art. 10-bis L. 241/1990) – domanda %(p)s – %(call)s")
+        % {"p": application.protocol, "call": application.call.title},
+        body=body,
+        call=application.call,
+        target=notice,
+        term_days=notice.term_days,
     )
 
 

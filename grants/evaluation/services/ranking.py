@@ -37,6 +37,7 @@ from .formal import grant_decision_notice
 PENDING_STATUSES = (
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.INTEGRATION_REQUESTED,
+    ApplicationStatus.REJECTION_NOTIFIED,
     ApplicationStatus.ADMISSIBLE,
 )
 

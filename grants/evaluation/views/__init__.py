@@ -8,7 +8,7 @@ Thin: each action binds its form (``grants/evaluation/forms.py``), ``services`` 
 shown), ``selectors`` read. One URL per action.
 """
 
-from .applicants import executive_project, integration_answer
+from .applicants import executive_project, integration_answer, rejection_observations
 from .desk import desk_calls, desk_decision, desk_queue, desk_queue_csv
 from .evaluators import (
     assignment_declare,
@@ -26,6 +26,7 @@ from .officers import (
     panel_auto_assign,
     panel_member_add,
     panel_update,
+    rejection_notice,
 )
 from .ranking import ranking, ranking_approve, ranking_compute, ranking_renounce
 from .staff import call_staff, call_staff_add, call_staff_remove
@@ -57,4 +58,6 @@ __all__ = [
     "ranking_approve",
     "ranking_compute",
     "ranking_renounce",
+    "rejection_notice",
+    "rejection_observations",
 ]

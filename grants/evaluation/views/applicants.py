@@ -1,5 +1,5 @@
 """Applicants' pages of the evaluation: the executive project of an admitted idea (two-phase calls) and the
-answer to an integration request."""
+answer to an integration request, the observations to a notice of intended rejection (art. 10-bis)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from grants.applications.models import Application
 
 from .. import permissions, selectors, services
-from ..forms import EmptyForm, IntegrationAnswerForm
-from ..models import IntegrationRequest
+from ..forms import EmptyForm, IntegrationAnswerForm, ObservationsForm
+from ..models import IntegrationRequest, RejectionNotice, RejectionNoticeStatus
 from .common import submit_form
 
 
@@ -80,5 +80,43 @@ def integration_answer(request, pk: int):
             "integration": integration,
             "application": integration.application,
             "notices": selectors.notices_of(integration.application),
+        },
+    )
+
+
+@login_required
+def rejection_observations(request, pk: int):
+    """The notice of intended rejection as the applicant reads it, and its observations form while the
+    term runs."""
+    try:
+        notice = selectors.rejection_notice_for_user(request.user, pk)
+    except RejectionNotice.DoesNotExist:
+        raise Http404(_("Preavviso non trovato.")) from None
+    if request.method == "POST":
+
+        def send(data):
+            services.submit_observations(
+                actor=request.user,
+                notice=notice,
+                text=data["observations"],
+                document=data["document"],
+            )
+            messages.success(request, _("Osservazioni inviate: la Regione ne terrà conto nella decisione."))
+
+        return submit_form(
+            request,
+            ObservationsForm(request.POST, request.FILES),
+            send,
+            back=lambda: redirect("evaluation:rejection_observations", pk=notice.pk),
+        )
+    return render(
+        request,
+        "evaluation/rejection_observations.html",
+        {
+            "notice": notice,
+            "application": notice.application,
+            "is_open": notice.status == RejectionNoticeStatus.OPEN
+            and (notice.deadline is None or timezone.now() <= notice.deadline),
+            "notices": selectors.notices_of(notice.application),
         },
     )

@@ -15,7 +15,14 @@ from grants.applications.states import ApplicationStatus
 from grants.programme.permissions import can_assign_call_staff
 
 from .. import permissions, selectors, services
-from ..forms import AdmissibilityForm, EmptyForm, IntegrationRequestForm, PanelForm, PanelMemberForm
+from ..forms import (
+    AdmissibilityForm,
+    EmptyForm,
+    IntegrationRequestForm,
+    PanelForm,
+    PanelMemberForm,
+    RejectionNoticeForm,
+)
 from .common import call_or_404, forbidden, submit_form
 
 
@@ -166,7 +173,11 @@ def admissibility(request, code: str, pk: int):
                 for reserve in selectors.project_lines(call)
             ],
             "requests": selectors.integration_requests(application),
-            "can_decide": application.status == ApplicationStatus.SUBMITTED,
+            "rejection_notices": selectors.rejection_notices(application),
+            "can_decide": application.status
+            in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED),
+            "can_notify_rejection": application.status == ApplicationStatus.SUBMITTED,
+            "notice_required": services.notice_required(application),
         },
     )
 
@@ -193,5 +204,28 @@ def integration_request(request, code: str, pk: int):
         request,
         IntegrationRequestForm(request.POST),
         ask,
+        back=lambda: redirect("evaluation:admissibility", code=call.code, pk=application.pk),
+    )
+
+
+@login_required
+@require_POST
+def rejection_notice(request, code: str, pk: int):
+    """Art. 10-bis: send the notice of intended rejection with its reasons (confirmed: it leaves by PEC)."""
+    found = _checked_application(request, code, pk)
+    if found is None:
+        return forbidden(request)
+    call, application = found
+
+    def send(data):
+        services.notify_intended_rejection(
+            actor=request.user, application=application, reasons=data["reasons"], term_days=data["term_days"]
+        )
+        messages.success(request, _("Preavviso di rigetto inviato al proponente via PEC."))
+
+    return submit_form(
+        request,
+        RejectionNoticeForm(request.POST),
+        send,
         back=lambda: redirect("evaluation:admissibility", code=call.code, pk=application.pk),
     )
