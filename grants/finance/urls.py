@@ -7,6 +7,7 @@ PROJECT = "pagamenti/progetti/<int:pk>/"
 CLAIM = "rendicontazione/domande/<int:pk>/"
 urlpatterns = [
     path("pagamenti/", views.project_list, name="payments"),
+    path("pagamenti/flusso-sepa/", views.sepa_export, name="sepa_export"),
     path(PROJECT, views.project_finance, name="project_finance"),
     path(f"{PROJECT}prospetto.<str:fmt>", views.project_report, name="project_report"),
     # a project's money: one URL per action
@@ -14,6 +15,7 @@ urlpatterns = [
     path(f"{PROJECT}pagamenti/approva/", views.payment_approve, name="payment_approve"),
     path(f"{PROJECT}pagamenti/respingi/", views.payment_reject, name="payment_reject"),
     path(f"{PROJECT}pagamenti/erogato/", views.payment_paid, name="payment_paid"),
+    path(f"{PROJECT}conto-dedicato/", views.account_declare, name="account_declare"),
     path(f"{PROJECT}fideiussioni/", views.guarantee_add, name="guarantee_add"),
     path(f"{PROJECT}finanziamento/", views.loan_add, name="loan_add"),
     path(f"{PROJECT}finanziamento/rimborsi/", views.loan_repay, name="loan_repay"),

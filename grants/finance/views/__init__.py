@@ -20,6 +20,7 @@ from .claims import (
 )
 from .controllers import project_controller_add, project_controller_remove, project_controllers
 from .money import (
+    account_declare,
     claim_create,
     guarantee_add,
     loan_add,
@@ -32,9 +33,11 @@ from .money import (
     project_list,
     project_report,
     recovery_record,
+    sepa_export,
 )
 
 __all__ = [
+    "account_declare",
     "attachment_download",
     "claim_assign",
     "claim_checklist",
@@ -63,4 +66,5 @@ __all__ = [
     "project_list",
     "project_report",
     "recovery_record",
+    "sepa_export",
 ]
