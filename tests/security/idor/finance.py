@@ -77,7 +77,7 @@ def _finance_secrets(w: World) -> list[str]:
 
 
 def _finance_state(w: World):
-    from grants.finance.models import ExpenseClaim, Payment
+    from grants.finance.models import DedicatedAccount, ExpenseClaim, Payment
 
     finance = _finance_of_a(w)
     claim = ExpenseClaim.objects.get(pk=finance.claim.pk)
@@ -93,6 +93,7 @@ def _finance_state(w: World):
         sorted(claim.checklist.values_list("code", "satisfied")),
         list(finance.item.attachments.values_list("pk", flat=True)),
         finance.project.call.payment_plan.pk if hasattr(finance.project.call, "payment_plan") else None,
+        list(DedicatedAccount.objects.filter(project=finance.project).values_list("iban", "holder")),
     )
 
 
@@ -131,6 +132,14 @@ def _finance_item(w: World) -> dict:
     return {"item_id": _finance_of_a(w).item.pk}
 
 
+
+_ACCOUNT_OF_B = {
+    "iban": "IT60X0542811101000000123456",
+    "holder": "B",
+    "operator_name_0": "Mario Rossi",
+    "operator_fiscal_code_0": "RSSMRA80A01L219M",
+}
+
 FINANCE_PAGE_CASES: dict[str, Case] = {
     "finance:project_finance": _finance_case(_finance_id("pk", "project")),
     "finance:project_report": _finance_case(lambda w: {"pk": _finance_of_a(w).project.pk, "fmt": "xlsx"}),
@@ -139,6 +148,7 @@ FINANCE_PAGE_CASES: dict[str, Case] = {
     # one URL per action on A's project
     "finance:payment_propose": _finance_project_post(lambda w: {"kind": "interim", "amount": "1"}),
     "finance:payment_approve": _finance_project_post(_finance_payment),
+    "finance:account_declare": _finance_project_post(lambda w: _ACCOUNT_OF_B),
     "finance:payment_reject": _finance_project_post(lambda w: {**_finance_payment(w), "reason": "B"}),
     "finance:payment_paid": _finance_project_post(lambda w: {**_finance_payment(w), "reference": "B"}),
     "finance:guarantee_add": _finance_project_post(
@@ -229,6 +239,16 @@ FINANCE_API_CASES: dict[str, Case] = {
         _finance_id("project_id", "project"), "post", lambda w: {}
     ),
     "grants_api_finance_approve_payment": _finance_case(_finance_id("payment_id", "payment"), "post"),
+    "grants_api_finance_get_dedicated_account": _finance_case(_finance_id("project_id", "project")),
+    "grants_api_finance_put_dedicated_account": _finance_case(
+        _finance_id("project_id", "project"),
+        "put",
+        lambda w: {
+            "iban": "IT60X0542811101000000123456",
+            "holder": "B",
+            "operators": [{"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219M"}],
+        },
+    ),
     "grants_api_finance_reject_payment": _finance_case(
         _finance_id("payment_id", "payment"), "post", lambda w: {"reason": "B"}
     ),
