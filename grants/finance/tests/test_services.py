@@ -450,6 +450,7 @@ def test_a_partial_revocation_by_the_projects_service_opens_the_recovery(
 ):
     from grants.projects import services as project_services
     from grants.projects.tests.factories import project_officer
+
     f.dedicated_account(project)  # approval pays the dedicated account only
 
     officer, manager = f.officer(), f.manager()
