@@ -262,6 +262,45 @@ class AttachForm(ItemForm):
     )
 
 
+class EInvoiceForm(ClaimForm):
+    """A FatturaPA file (.xml or .xml.p7m) and what the file does not say: who paid it, on which category,
+    when and how."""
+
+    einvoice_file = forms.FileField(
+        required=True,
+        error_messages={"required": gettext_lazy("Scegliere il file della fattura elettronica.")},
+    )
+    einvoice_partner_id = forms.IntegerField(required=False)
+    einvoice_category_id = forms.IntegerField(required=False)
+    einvoice_payment_date = OptionalDateField()
+    einvoice_payment_method = forms.CharField(required=False)
+    einvoice_vat_eligible = CheckboxField()
+    mapping = {
+        "file": "einvoice_file",
+        "partner_id": "einvoice_partner_id",
+        "category_id": "einvoice_category_id",
+        "payment_date": "einvoice_payment_date",
+        "payment_method": "einvoice_payment_method",
+        "amount_claimed": "einvoice_file",
+        "document_number": "einvoice_file",
+    }
+
+    def clean_einvoice_partner_id(self):
+        partner = self.claim.project.partners.filter(pk=self.cleaned_data["einvoice_partner_id"] or 0).first()
+        if partner is None:
+            raise forms.ValidationError(
+                _("Scegliere il soggetto che ha sostenuto la spesa."), code="required"
+            )
+        return partner
+
+    def clean_einvoice_category_id(self):
+        categories = self.claim.project.call.cost_categories
+        category = categories.filter(pk=self.cleaned_data["einvoice_category_id"] or 0).first()
+        if category is None:
+            raise forms.ValidationError(_("Scegliere la voce di spesa."), code="required")
+        return category
+
+
 class CheckItemForm(ItemForm):
     outcome = forms.CharField(required=False)
     admitted_amount = AmountField()

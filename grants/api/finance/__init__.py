@@ -22,6 +22,7 @@ from . import money  # noqa: E402, F401
 from . import claims  # noqa: E402, F401
 from . import controllers  # noqa: E402, F401
 from . import bank  # noqa: E402, F401
+from . import einvoices  # noqa: E402, F401
 
 # isort: on
 

@@ -22,6 +22,7 @@ from .claims import (
     attachment_upload_to,
 )
 from .controllers import ProjectController
+from .invoices import EInvoice
 from .loans import Loan, LoanInstalment, LoanRepayment
 from .payments import (
     DEFAULT_ADVANCE_PERCENT,
@@ -43,6 +44,7 @@ __all__ = [
     "DedicatedAccount",
     "DocumentType",
     "DuplicateAttempt",
+    "EInvoice",
     "ExpenseAttachment",
     "ExpenseClaim",
     "ExpenseItem",

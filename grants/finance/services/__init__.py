@@ -30,6 +30,7 @@ from .common import (
     WrongState,
 )
 from .controls import assign_controller, check_item, close_check, finalise_claim, save_checklist
+from .einvoices import import_einvoice
 from .loans import record_loan, record_repayment
 from .payments import (
     approve_payment,
@@ -67,6 +68,7 @@ __all__ = [
     "default_causale",
     "export_credit_transfer",
     "finalise_claim",
+    "import_einvoice",
     "mark_paid",
     "normalise_tax_id",
     "open_recovery_for_revocation",

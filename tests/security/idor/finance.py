@@ -32,12 +32,13 @@ class FinanceOfA:
     claim: Any
     item: Any
     attachment: Any
+    einvoice: Any
 
 
 def _finance_of_a(w: World) -> FinanceOfA:
     def build():
         from grants.finance import services as finance_services
-        from grants.finance.models import Recovery
+        from grants.finance.models import EInvoice, Recovery
         from grants.finance.tests import factories as finance_factories
 
         project = finance_factories.ProjectFactory(user=w.user_a, organisation=w.organisation_a)
@@ -67,7 +68,18 @@ def _finance_of_a(w: World) -> FinanceOfA:
             project, finance_factories.invoice(project, description=FINANCE_SECRET), submit=False
         )
         item = claim.items.get()
-        return FinanceOfA(project, payment, guarantee, loan, recovery, claim, item, item.attachments.get())
+        einvoice = EInvoice.objects.create(
+            item=item,
+            supplier_vat=item.supplier_tax_id,
+            supplier_name=FINANCE_SECRET,
+            document_type="TD01",
+            number=item.document_number,
+            date=item.document_date,
+            xml="<FatturaElettronica/>",
+        )
+        return FinanceOfA(
+            project, payment, guarantee, loan, recovery, claim, item, item.attachments.get(), einvoice
+        )
 
     return _cached(w, "finance", build)
 
@@ -132,7 +144,6 @@ def _finance_item(w: World) -> dict:
     return {"item_id": _finance_of_a(w).item.pk}
 
 
-
 _ACCOUNT_OF_B = {
     "iban": "IT60X0542811101000000123456",
     "holder": "B",
@@ -145,6 +156,14 @@ FINANCE_PAGE_CASES: dict[str, Case] = {
     "finance:project_report": _finance_case(lambda w: {"pk": _finance_of_a(w).project.pk, "fmt": "xlsx"}),
     "finance:claim_detail": _finance_case(_finance_id("pk", "claim")),
     "finance:attachment_download": _finance_case(_finance_id("pk", "attachment")),
+    "finance:einvoice_detail": _finance_case(_finance_id("pk", "einvoice")),
+    "finance:einvoice_import": _finance_claim_post(
+        lambda w: {
+            "einvoice_file": SimpleUploadedFile("fattura.xml", b"<x/>", content_type="application/xml"),
+            "einvoice_partner_id": 0,
+            "einvoice_category_id": 0,
+        }
+    ),
     # one URL per action on A's project
     "finance:payment_propose": _finance_project_post(lambda w: {"kind": "interim", "amount": "1"}),
     "finance:payment_approve": _finance_project_post(_finance_payment),
@@ -288,6 +307,17 @@ FINANCE_API_CASES: dict[str, Case] = {
         _finance_id("item_id", "item"),
         "post",
         lambda w: {"file": SimpleUploadedFile("fattura.pdf", PDF, content_type="application/pdf")},
+        multipart=True,
+    ),
+    "grants_api_finance_get_einvoice": _finance_case(_finance_id("einvoice_id", "einvoice")),
+    "grants_api_finance_import_einvoice": _finance_case(
+        _finance_id("claim_id", "claim"),
+        "post",
+        lambda w: {
+            "file": SimpleUploadedFile("fattura.xml", b"<x/>", content_type="application/xml"),
+            "partner_id": 0,
+            "category_id": 0,
+        },
         multipart=True,
     ),
     "grants_api_finance_check_claim_item": _finance_case(
