@@ -448,3 +448,9 @@ BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 14))
 # Requests per client (token, else user, else IP) and window; None disables. Tests set their own limits: the
 # local-memory cache would otherwise count the whole suite as one client.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min") if ENV != "test" else None
+
+# --- SEPA credit transfers (pain.001.001.03) of approved payments: the paying body's account ---------------
+# The treasury account of the Region; the defaults are a well-formed example for development and tests only.
+SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "Regione Piemonte")
+SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "IT60X0542811101000000123456")
+SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "")

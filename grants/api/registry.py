@@ -52,6 +52,7 @@ class OrganisationOut(Schema):
     legal_form_label: str
     company_size: str
     runts_number: str
+    ateco_code: str
     fiscal_code: str
     vat_number: str
     seat: SeatOut
@@ -76,6 +77,9 @@ class OrganisationIn(Schema):
     seat_istat_code: str = Field(description="Codice ISTAT (6 cifre) del comune della sede legale")
     company_size: str = ""
     runts_number: str = ""
+    ateco_code: str = Field(
+        "", description="Codice ATECO 2025 dell'ISTAT dell'attività prevalente, es. 88.99"
+    )
     vat_number: str = ""
     address: str = ""
     pec: str = ""
@@ -92,6 +96,7 @@ class OrganisationPatch(Schema):
     seat_istat_code: str | None = None
     company_size: str | None = None
     runts_number: str | None = None
+    ateco_code: str | None = None
     vat_number: str | None = None
     address: str | None = None
     pec: str | None = None

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import in_rome, now
 from grants.programme.models import Call, CallStatus, StateAidRegime
-from grants.registry.selectors import de_minimis_position
+from grants.registry.ateco import excluded_sectors
+from grants.registry.selectors import de_minimis_position, regulation_in_force
 
 from .budget import CategoryRule, LineAmount
 from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
@@ -176,7 +177,17 @@ def call_terms(call: Call) -> CallTerms:
         ),
         state_aid_regime=call.state_aid_regime,
         requires_stamp_duty=call.requires_stamp_duty,
+        admitted_ateco_prefixes=tuple(call.admitted_ateco_prefixes or ()),
+        excluded_ateco_sectors=_excluded_ateco_sectors(call),
     )
+
+
+def _excluded_ateco_sectors(call: Call) -> tuple[tuple[str, str], ...]:
+    """The sectors the de minimis regulation in force today excludes; () for other regimes."""
+    if call.state_aid_regime != StateAidRegime.DE_MINIMIS:
+        return ()
+    regulation = regulation_in_force(in_rome(now()).date())
+    return excluded_sectors(regulation.code) if regulation else ()
 
 
 def de_minimis_facts(organisation) -> DeMinimisFacts:
@@ -264,6 +275,7 @@ def application_facts(application: Application) -> ApplicationFacts:
         applicant_name=applicant.name,
         applicant_legal_form=applicant.legal_form,
         applicant_company_size=applicant.company_size,
+        applicant_ateco=applicant.ateco_code,
         lead_share_percent=lead.share_percent if lead else Decimal(100),
         partners=tuple(
             PartnerFacts(
@@ -272,6 +284,7 @@ def application_facts(application: Application) -> ApplicationFacts:
                 share_percent=p.share_percent,
                 confirmed=p.is_confirmed,
                 company_size=p.organisation.company_size if p.organisation_id else "",
+                ateco_code=p.organisation.ateco_code if p.organisation_id else "",
             )
             for p in partners
             if p.role == PartnerRole.PARTNER

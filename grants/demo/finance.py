@@ -15,7 +15,7 @@ from django.db import transaction
 
 from grants.core.timeutils import in_rome, now
 from grants.finance import services
-from grants.finance.models import Payment
+from grants.finance.models import DedicatedAccount, Payment
 from grants.finance.services import FinanceError, ItemInput
 from grants.finance.states import PaymentKind, PaymentStatus
 from grants.programme.models import CostOption
@@ -67,6 +67,16 @@ def _advance(project: Project, officer, manager) -> str:
     payment = services.propose_payment(
         actor=officer, project=project, kind=PaymentKind.ADVANCE, guarantee=guarantee
     )
+    if not DedicatedAccount.objects.filter(project=project).exists():
+        # The demo's dedicated account: a well-formed example IBAN, not a real account.
+        DedicatedAccount.objects.create(
+            project=project,
+            iban="IT60X0542811101000000123456",
+            holder=project.beneficiary.name[:70],
+            bank_name="[DEMO] Banca Sabauda",
+            operators=[{"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219M"}],
+            declared_by=officer,
+        )
     payment = services.approve_payment(actor=manager, payment=payment)
     services.mark_paid(
         actor=officer, payment=payment, paid_on=_today() - timedelta(days=30), reference="DEMO-MP-1"

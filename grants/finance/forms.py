@@ -106,6 +106,8 @@ class ProposePaymentForm(ProjectForm):
     amount = AmountField()
     guarantee_id = forms.CharField(required=False)
     note = forms.CharField(required=False)
+    cig = forms.CharField(required=False)
+    causale = forms.CharField(required=False)
 
     def clean_guarantee_id(self):
         # An unknown guarantee is no guarantee: the service says when the advance needs one.
@@ -113,6 +115,40 @@ class ProposePaymentForm(ProjectForm):
         if not value or not value.isdigit():
             return None
         return self.project.guarantees.filter(pk=value).first()
+
+
+OPERATOR_ROWS = 3
+
+
+class DedicatedAccountForm(ProjectForm):
+    """The dedicated account (L. 136/2010): IBAN, holder, bank and up to three people who operate on it."""
+
+    iban = forms.CharField(required=False)
+    holder = forms.CharField(required=False)
+    bank_name = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mapping = {"operators": "operator_name_0"}
+        for row in range(OPERATOR_ROWS):
+            self.fields[f"operator_name_{row}"] = forms.CharField(required=False)
+            self.fields[f"operator_fiscal_code_{row}"] = forms.CharField(required=False)
+            self.mapping[f"operators.{row}.name"] = f"operator_name_{row}"
+            self.mapping[f"operators.{row}.fiscal_code"] = f"operator_fiscal_code_{row}"
+
+
+class SepaExportForm(forms.Form):
+    """The approved payments chosen on the payments list (their scope is checked by the view)."""
+
+    payment_ids = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Pagamento non trovato.")},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment_ids"].choices = [(pk, pk) for pk in choices]
 
 
 class PaymentForm(ProjectForm):
@@ -224,6 +260,45 @@ class AttachForm(ItemForm):
     file = forms.FileField(
         required=True, error_messages={"required": gettext_lazy("Scegliere il file da allegare.")}
     )
+
+
+class EInvoiceForm(ClaimForm):
+    """A FatturaPA file (.xml or .xml.p7m) and what the file does not say: who paid it, on which category,
+    when and how."""
+
+    einvoice_file = forms.FileField(
+        required=True,
+        error_messages={"required": gettext_lazy("Scegliere il file della fattura elettronica.")},
+    )
+    einvoice_partner_id = forms.IntegerField(required=False)
+    einvoice_category_id = forms.IntegerField(required=False)
+    einvoice_payment_date = OptionalDateField()
+    einvoice_payment_method = forms.CharField(required=False)
+    einvoice_vat_eligible = CheckboxField()
+    mapping = {
+        "file": "einvoice_file",
+        "partner_id": "einvoice_partner_id",
+        "category_id": "einvoice_category_id",
+        "payment_date": "einvoice_payment_date",
+        "payment_method": "einvoice_payment_method",
+        "amount_claimed": "einvoice_file",
+        "document_number": "einvoice_file",
+    }
+
+    def clean_einvoice_partner_id(self):
+        partner = self.claim.project.partners.filter(pk=self.cleaned_data["einvoice_partner_id"] or 0).first()
+        if partner is None:
+            raise forms.ValidationError(
+                _("Scegliere il soggetto che ha sostenuto la spesa."), code="required"
+            )
+        return partner
+
+    def clean_einvoice_category_id(self):
+        categories = self.claim.project.call.cost_categories
+        category = categories.filter(pk=self.cleaned_data["einvoice_category_id"] or 0).first()
+        if category is None:
+            raise forms.ValidationError(_("Scegliere la voce di spesa."), code="required")
+        return category
 
 
 class CheckItemForm(ItemForm):

@@ -19,7 +19,9 @@ from grants.projects.selectors import can_receive_payments
 from . import ceilings, costs
 from .models import ExpenseClaim, ExpenseItem, LoanInstalment, Payment, Recovery, plan_for
 from .permissions import (
+    can_approve_payment,
     can_be_controller,
+    can_propose_payment,
     can_view_all_finance,
     controller_claims_q,
     is_beneficiary_member,
@@ -250,3 +252,18 @@ def project_report(project: Project) -> ProjectReport:
         rows.append(row)
     committed = project.payments.filter(status__in=COMMITTED_PAYMENT_STATUSES).aggregate(t=Sum("amount"))["t"]
     return ProjectReport(project, rows, paid_total(project), round_money(committed or ZERO))
+
+
+def exportable_payments(user, call_id: int | None = None, *, approved_only: bool = True) -> QuerySet[Payment]:
+    """The (approved) payments of the calls the user works on as proposer or approver, for the SEPA file;
+    none for whoever may neither propose nor approve payments."""
+    if not (can_approve_payment(user) or can_propose_payment(user)):
+        return Payment.objects.none()
+    payments = scope_to_staff_calls(user, Payment.objects.all(), "project__call")
+    if approved_only:
+        payments = payments.filter(status=PaymentStatus.APPROVED)
+    if call_id:
+        payments = payments.filter(project__call_id=call_id)
+    return payments.select_related("project", "project__call", "project__beneficiary").order_by(
+        "project__call__title", "project__title", "pk"
+    )

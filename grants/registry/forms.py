@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.territory.models import Municipality
 
+from .ateco import validate_ateco_code
 from .validators import validate_body_fiscal_code, validate_person_fiscal_code, validate_vat_number
 
 
@@ -91,6 +92,15 @@ class OrganisationForm(ItaliaFormMixin, forms.Form):
         required=False,
         help_text=_("Obbligatorio per gli enti del terzo settore (ETS)."),
     )
+    ateco_code = forms.CharField(
+        label=_("Codice ATECO 2025"),
+        max_length=12,
+        required=False,
+        validators=[validate_ateco_code],
+        help_text=_(
+            "Attività prevalente secondo la classificazione ATECO 2025 dell'ISTAT, per esempio 88.99."
+        ),
+    )
     fiscal_code = forms.CharField(
         label=_("Codice fiscale"),
         max_length=30,
@@ -146,6 +156,7 @@ def organisation_initial(organisation) -> dict:
         "legal_form": organisation.legal_form,
         "company_size": organisation.company_size,
         "runts_number": organisation.runts_number,
+        "ateco_code": organisation.ateco_code,
         "vat_number": organisation.vat_number,
         "seat": organisation.seat.istat_code,
         "address": organisation.address,

@@ -14,6 +14,7 @@ from grants.core.money import ZERO, MoneyField
 from grants.core.vocabulary import CompanySize, LegalForm
 from grants.territory.models import Municipality, SocialServiceBody
 
+from .ateco import validate_ateco_code
 from .validators import (
     PERSON_CODE_LENGTH,
     is_body_code,
@@ -37,6 +38,15 @@ class Organisation(TimeStampedModel):
         _("dimensione d'impresa"), max_length=10, choices=CompanySize.choices, blank=True
     )
     runts_number = models.CharField(_("numero di iscrizione RUNTS"), max_length=30, blank=True)
+    ateco_code = models.CharField(
+        _("codice ATECO 2025"),
+        max_length=8,
+        blank=True,
+        validators=[validate_ateco_code],
+        help_text=_(
+            "L'attività prevalente secondo la classificazione ATECO 2025 dell'ISTAT, per esempio 88.99."
+        ),
+    )
     fiscal_code = models.CharField(
         _("codice fiscale"),
         max_length=16,

@@ -18,6 +18,7 @@ from grants.core.audit import save_audited
 from grants.core.timeutils import now
 from grants.territory.models import Municipality
 
+from .ateco import normalise_ateco
 from .models import Membership, MembershipRole, Organisation
 from .permissions import can_change_organisation, can_manage_members, can_revoke_membership
 from .validators import normalise_fiscal_code, normalise_vat_number
@@ -29,6 +30,7 @@ ORGANISATION_FIELDS = frozenset(
         "legal_form",
         "company_size",
         "runts_number",
+        "ateco_code",
         "vat_number",
         "seat",
         "address",
@@ -89,6 +91,7 @@ _NORMALISE = {
     "fiscal_code": normalise_fiscal_code,
     "legal_representative_fiscal_code": normalise_fiscal_code,
     "vat_number": normalise_vat_number,
+    "ateco_code": normalise_ateco,
 }
 
 

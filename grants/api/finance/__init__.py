@@ -21,6 +21,8 @@ router = Router(tags=["finance"], auth=API_AUTH)
 from . import money  # noqa: E402, F401
 from . import claims  # noqa: E402, F401
 from . import controllers  # noqa: E402, F401
+from . import bank  # noqa: E402, F401
+from . import einvoices  # noqa: E402, F401
 
 # isort: on
 

@@ -54,6 +54,12 @@ def _payment_out(payment: Payment) -> dict:
         "paid_on": payment.paid_on,
         "payment_reference": payment.payment_reference,
         "rejection_reason": payment.rejection_reason,
+        "cup": payment.cup,
+        "cig": payment.cig,
+        "causale": payment.causale,
+        "iban": payment.iban,
+        "account_holder": payment.account_holder,
+        "exported_at": payment.exported_at,
     }
 
 
@@ -204,6 +210,8 @@ def propose_payment(request, project_id: int, payload: PaymentIn):
         amount=payload.amount,
         guarantee=guarantee,
         note=payload.note,
+        cig=payload.cig,
+        causale=payload.causale,
     )
     return Status(201, _payment_out(result))
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PayableOut(Schema):
@@ -26,6 +26,12 @@ class PaymentOut(Schema):
     paid_on: date | None
     payment_reference: str
     rejection_reason: str
+    cup: str
+    cig: str
+    causale: str
+    iban: str
+    account_holder: str
+    exported_at: datetime | None
 
 
 class GuaranteeOut(Schema):
@@ -82,6 +88,33 @@ class PaymentIn(Schema):
     amount: Decimal | None = None
     guarantee_id: int | None = None
     note: str = ""
+    cig: str = Field("", description="Codice Identificativo Gara, se la spesa ne ha uno (10 caratteri)")
+    causale: str = Field("", description="Causale del bonifico (max 140 caratteri); vuota: tipo, CUP e bando")
+
+
+class OperatorIO(Schema):
+    name: str = Field(description="Nome e cognome della persona delegata a operare sul conto")
+    fiscal_code: str = Field(description="Codice fiscale della persona (16 caratteri)")
+
+
+class DedicatedAccountIn(Schema):
+    iban: str
+    holder: str
+    bank_name: str = ""
+    operators: list[OperatorIO]
+
+
+class DedicatedAccountOut(Schema):
+    project_id: int
+    iban: str
+    holder: str
+    bank_name: str
+    operators: list[OperatorIO]
+    updated_at: datetime
+
+
+class SepaExportIn(Schema):
+    payment_ids: list[int] = Field(description="Pagamenti approvati da includere nel flusso pain.001.001.03")
 
 
 class RejectionIn(Schema):

@@ -275,6 +275,9 @@ class CallDetailOut(CallSummaryOut):
     lead_legal_forms: list[str]
     partner_legal_forms: list[str]
     lead_company_sizes: list[str]
+    admitted_ateco_prefixes: list[str] = Field(
+        default_factory=list, description="Prefissi ATECO 2025 ammessi; vuoto = tutti i settori"
+    )
     eligibility_notes: str
     min_partners: int
     max_partners: int | None

@@ -24,7 +24,7 @@ from .common import (
     format_percent,
 )
 from .compliance import de_minimis_ceiling, documents, stamp_duty
-from .eligibility import applicant_legal_form, general_section, territory
+from .eligibility import applicant_legal_form, ateco_sectors, general_section, territory
 from .partnership import (
     partner_confirmation,
     partner_count,
@@ -45,6 +45,7 @@ __all__ = [
     "Rule",
     "Violation",
     "applicant_legal_form",
+    "ateco_sectors",
     "budget_totals",
     "category_caps",
     "check",

@@ -3,7 +3,7 @@
 from .amounts import budget_totals, category_caps, cofinancing_and_intensity, project_cost, requested_grant
 from .common import ApplicationFacts, CallTerms, Rule, Violation
 from .compliance import de_minimis_ceiling, documents, stamp_duty
-from .eligibility import applicant_legal_form, general_section, territory
+from .eligibility import applicant_legal_form, ateco_sectors, general_section, territory
 from .partnership import (
     partner_confirmation,
     partner_count,
@@ -16,6 +16,7 @@ RULES: tuple[Rule, ...] = (
     general_section,
     territory,
     applicant_legal_form,
+    ateco_sectors,
     partner_legal_forms,
     partner_count,
     partner_shares,

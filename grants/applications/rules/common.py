@@ -54,6 +54,9 @@ class CallTerms:
     documents: tuple[DocumentRule, ...] = ()
     state_aid_regime: str = "none"
     requires_stamp_duty: bool = False
+    admitted_ateco_prefixes: tuple[str, ...] = ()  # empty: every sector
+    # (ATECO prefix, sector) the de minimis regulation in force excludes (grants.registry.ateco).
+    excluded_ateco_sectors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class PartnerFacts:
     share_percent: Decimal = ZERO
     confirmed: bool = False
     company_size: str = ""
+    ateco_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class ApplicationFacts:
     applicant_name: str = ""
     applicant_legal_form: str = ""
     applicant_company_size: str = ""
+    applicant_ateco: str = ""
     lead_share_percent: Decimal = Decimal(100)
     partners: tuple[PartnerFacts, ...] = ()  # without the lead
     lines: tuple[LineAmount, ...] = ()  # typed lines only (real and unit costs)

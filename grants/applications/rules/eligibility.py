@@ -3,8 +3,9 @@
 from django.utils.translation import gettext as _
 
 from grants.core.vocabulary import LegalForm
+from grants.registry.ateco import matches
 
-from .common import ApplicationFacts, CallTerms, Violation, _legal_form_label
+from .common import DE_MINIMIS, ApplicationFacts, CallTerms, Violation, _legal_form_label
 
 
 # --- the rules ---------------------------------------------------------------------------------------------
@@ -64,4 +65,57 @@ def applicant_legal_form(terms: CallTerms, facts: ApplicationFacts) -> list[Viol
                 _("La dimensione d'impresa del soggetto proponente non è tra quelle ammesse dal bando."),
             )
         )
+    return found
+
+
+def ateco_sectors(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
+    """The applicant's ATECO code among the call's admitted sectors; on a de minimis call, neither the
+    applicant nor a company partner in a sector the regulation excludes (Reg. UE 2023/2831, art. 1)."""
+    found = []
+    code = facts.applicant_ateco
+    if terms.admitted_ateco_prefixes:
+        admitted = ", ".join(terms.admitted_ateco_prefixes)
+        if not code:
+            found.append(
+                Violation(
+                    "ateco_missing",
+                    "applicant",
+                    _(
+                        "Il bando è riservato ai settori ATECO %(admitted)s: indicare il codice ATECO 2025 "
+                        "nel profilo dell'organizzazione."
+                    )
+                    % {"admitted": admitted},
+                )
+            )
+        elif not any(matches(code, prefix) for prefix in terms.admitted_ateco_prefixes):
+            found.append(
+                Violation(
+                    "ateco_not_admitted",
+                    "applicant",
+                    _(
+                        "Il codice ATECO del soggetto proponente (%(code)s) non rientra nei settori ammessi "
+                        "dal bando (%(admitted)s)."
+                    )
+                    % {"code": code, "admitted": admitted},
+                )
+            )
+    if terms.state_aid_regime == DE_MINIMIS and terms.excluded_ateco_sectors:
+        subjects = [(facts.applicant_name, code, "applicant")]
+        subjects += [(p.name, p.ateco_code, "partners") for p in facts.partners]
+        for name, subject_code, field in subjects:
+            sector = next(
+                (s for prefix, s in terms.excluded_ateco_sectors if matches(subject_code, prefix)), None
+            )
+            if sector:
+                found.append(
+                    Violation(
+                        "ateco_excluded_de_minimis",
+                        field,
+                        _(
+                            "%(name)s opera nel settore %(sector)s (ATECO %(code)s), escluso dagli aiuti "
+                            "de minimis: non può ricevere il contributo di questo bando."
+                        )
+                        % {"name": name, "sector": sector, "code": subject_code},
+                    )
+                )
     return found

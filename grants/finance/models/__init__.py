@@ -22,11 +22,13 @@ from .claims import (
     attachment_upload_to,
 )
 from .controllers import ProjectController
+from .invoices import EInvoice
 from .loans import Loan, LoanInstalment, LoanRepayment
 from .payments import (
     DEFAULT_ADVANCE_PERCENT,
     DEFAULT_INTERIM_THRESHOLDS,
     DEFAULT_RETENTION_PERCENT,
+    DedicatedAccount,
     Guarantee,
     Payment,
     PaymentPlan,
@@ -39,8 +41,10 @@ __all__ = [
     "DEFAULT_INTERIM_THRESHOLDS",
     "DEFAULT_RETENTION_PERCENT",
     "ChecklistAnswer",
+    "DedicatedAccount",
     "DocumentType",
     "DuplicateAttempt",
+    "EInvoice",
     "ExpenseAttachment",
     "ExpenseClaim",
     "ExpenseItem",

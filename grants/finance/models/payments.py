@@ -125,6 +125,36 @@ class Guarantee(TimeStampedModel):
         return self.project.beneficiary
 
 
+class DedicatedAccount(TimeStampedModel):
+    """The bank account dedicated to the project's public money (conto dedicato, L. 136/2010, art. 3),
+    declared by the beneficiary with the people authorised to operate on it; payments go only there."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("progetto"), on_delete=models.PROTECT, related_name="dedicated_account"
+    )
+    iban = models.CharField(_("IBAN"), max_length=34)
+    holder = models.CharField(_("intestatario del conto"), max_length=70)
+    bank_name = models.CharField(_("banca o Poste Italiane"), max_length=140, blank=True)
+    # [{"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219X"}, ...], validated by the service.
+    operators = models.JSONField(_("persone delegate a operare sul conto"), default=list)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dichiarato da"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conto corrente dedicato")
+        verbose_name_plural = _("conti correnti dedicati")
+
+    def __str__(self) -> str:
+        return f"{self.holder} – {self.iban}"
+
+    @property
+    def audit_organisation(self):
+        return self.project.beneficiary
+
+
 class Payment(TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(_("tipo"), max_length=10, choices=PaymentKind.choices)
@@ -163,6 +193,15 @@ class Payment(TimeStampedModel):
     paid_on = models.DateField(_("pagato il"), null=True, blank=True)
     payment_reference = models.CharField(_("estremi del mandato di pagamento"), max_length=80, blank=True)
     rejection_reason = models.TextField(_("motivo del rifiuto"), blank=True)
+    # The payment order (L. 136/2010, art. 3): CUP, CIG if any, the dedicated account, the causale.
+    cup = models.CharField(_("CUP"), max_length=15, blank=True)
+    cig = models.CharField(
+        _("CIG"), max_length=10, blank=True, help_text=_("Codice Identificativo Gara, se la spesa ne ha uno.")
+    )
+    causale = models.CharField(_("causale"), max_length=140, blank=True)
+    iban = models.CharField(_("IBAN del conto dedicato"), max_length=34, blank=True)
+    account_holder = models.CharField(_("intestatario del conto"), max_length=70, blank=True)
+    exported_at = models.DateTimeField(_("esportato nel flusso SEPA il"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -30,17 +30,22 @@ from .common import (
     WrongState,
 )
 from .controls import assign_controller, check_item, close_check, finalise_claim, save_checklist
+from .einvoices import import_einvoice
 from .loans import record_loan, record_repayment
 from .payments import (
     approve_payment,
+    declare_dedicated_account,
+    default_causale,
     mark_paid,
     propose_payment,
     record_guarantee,
     reject_payment,
     save_payment_plan,
+    validate_iban,
 )
 from .project_controllers import assign_project_controller, remove_project_controller
 from .recoveries import open_recovery_for_revocation, record_recovered
+from .sepa import export_credit_transfer
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
@@ -59,7 +64,11 @@ __all__ = [
     "check_item",
     "close_check",
     "create_claim",
+    "declare_dedicated_account",
+    "default_causale",
+    "export_credit_transfer",
     "finalise_claim",
+    "import_einvoice",
     "mark_paid",
     "normalise_tax_id",
     "open_recovery_for_revocation",
@@ -75,4 +84,5 @@ __all__ = [
     "save_payment_plan",
     "submit_claim",
     "submit_counter_arguments",
+    "validate_iban",
 ]

@@ -1,18 +1,24 @@
 """The payment plan, the guarantees and the payments (proposed, approved or rejected, paid)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from grants.core.timeutils import now
 from grants.programme.models import Call
 from grants.projects.models import Project
+from grants.projects.permissions import is_beneficiary_member
+from grants.registry.validators import normalise_fiscal_code, validate_person_fiscal_code
 
 from .. import ceilings, permissions, selectors
-from ..models import Guarantee, Payment, PaymentPlan, plan_for
+from ..models import DedicatedAccount, Guarantee, Payment, PaymentPlan, plan_for
 from ..states import PaymentKind, PaymentStatus
 from .common import FinanceError, WrongState, _lock_project, _money, _require, _save, _today
 
@@ -95,6 +101,113 @@ def _check_guarantee(project: Project, guarantee: Guarantee | None, amount: Deci
         )
 
 
+# --- the dedicated account (conto dedicato, L. 136/2010) ----------------------------------------------------
+_IBAN_PROBLEMS = {
+    InvalidLength: gettext_lazy("la lunghezza non è quella prevista per il paese"),
+    InvalidFormat: gettext_lazy("contiene caratteri non ammessi o non inizia con il codice del paese"),
+    InvalidChecksum: gettext_lazy(
+        "il codice di controllo non torna: verificare di averlo copiato senza errori"
+    ),
+    InvalidComponent: gettext_lazy("il codice della banca o del conto non è valido per il paese"),
+}
+
+
+def validate_iban(value: str, field: str = "iban") -> str:
+    """The IBAN compacted (no spaces, upper case), or FinanceError in Italian on ``field``."""
+    number = stdnum_iban.compact(value or "")
+    if not number:
+        raise FinanceError(_("Indicare l'IBAN del conto dedicato."), field=field, code="required")
+    try:
+        return stdnum_iban.validate(number)
+    except tuple(_IBAN_PROBLEMS) as error:
+        reason = next(text for kind, text in _IBAN_PROBLEMS.items() if isinstance(error, kind))
+        raise FinanceError(
+            _("IBAN non valido: %(reason)s.") % {"reason": reason}, field=field, code="invalid_iban"
+        ) from error
+
+
+def _operators(rows) -> list[dict]:
+    operators, seen = [], set()
+    for index, row in enumerate(rows or []):
+        name = " ".join(str((row or {}).get("name", "")).split())
+        code = normalise_fiscal_code((row or {}).get("fiscal_code", ""))
+        if not name and not code:
+            continue
+        field = f"operators.{index}"
+        if not name:
+            raise FinanceError(
+                _("Indicare nome e cognome della persona delegata."), field=f"{field}.name", code="required"
+            )
+        try:
+            validate_person_fiscal_code(code)
+        except ValidationError as error:
+            raise FinanceError(
+                _("%(name)s: %(message)s") % {"name": name, "message": error.messages[0]},
+                field=f"{field}.fiscal_code",
+                code="invalid_fiscal_code",
+            ) from error
+        if code in seen:
+            raise FinanceError(
+                _("%(code)s è indicato due volte.") % {"code": code},
+                field=f"{field}.fiscal_code",
+                code="duplicate",
+            )
+        seen.add(code)
+        operators.append({"name": name, "fiscal_code": code})
+    if not operators:
+        raise FinanceError(
+            _("Indicare almeno una persona delegata a operare sul conto (nome e codice fiscale)."),
+            field="operators",
+            code="required",
+        )
+    return operators
+
+
+def declare_dedicated_account(
+    *, actor, project: Project, iban: str, holder: str, operators: list[dict], bank_name: str = ""
+) -> DedicatedAccount:
+    """The beneficiary declares (or replaces) the project's dedicated account: IBAN, holder and the people
+    authorised to operate on it. Nothing is stored when any of them is invalid."""
+    _require(is_beneficiary_member(actor, project))
+    number = validate_iban(iban)
+    holder = " ".join((holder or "").split())
+    if not holder:
+        raise FinanceError(_("Indicare l'intestatario del conto."), field="holder", code="required")
+    if len(holder) > 70:
+        raise FinanceError(
+            _("L'intestatario può avere al massimo 70 caratteri (limite dei bonifici SEPA)."),
+            field="holder",
+            code="too_long",
+        )
+    people = _operators(operators)
+    account = DedicatedAccount.objects.filter(project=project).first() or DedicatedAccount(project=project)
+    account.iban = number
+    account.holder = holder
+    account.bank_name = " ".join((bank_name or "").split())[:140]
+    account.operators = people
+    account.declared_by = actor
+    return _save(
+        account, actor=actor, reason="Conto dedicato dichiarato", action="dedicated_account.declared"
+    )
+
+
+_CIG = re.compile(r"^[0-9A-Z]{10}$")
+
+
+def _cig(value: str) -> str:
+    cig = (value or "").strip().upper()
+    if cig and not _CIG.match(cig):
+        raise FinanceError(
+            _("Il CIG è un codice di 10 caratteri (lettere maiuscole e cifre)."), field="cig", code="invalid"
+        )
+    return cig
+
+
+def default_causale(project: Project, kind: str) -> str:
+    label = PaymentKind(kind).label
+    return f"{label} contributo CUP {project.cup or '-'} {project.call.title}"[:140]
+
+
 # --- payments -----------------------------------------------------------------------------------------------
 def propose_payment(
     *,
@@ -104,11 +217,21 @@ def propose_payment(
     amount=None,
     guarantee: Guarantee | None = None,
     note: str = "",
+    cig: str = "",
+    causale: str = "",
 ) -> Payment:
     """Propose a payment worth at most what the ceilings allow (the payable amount when none is given)."""
     _require(permissions.can_propose_payment(actor, project.call_id))
     if kind not in PaymentKind.values:
         raise FinanceError(_("Tipo di pagamento non valido."), field="kind", code="invalid")
+    cig = _cig(cig)
+    causale = " ".join((causale or "").split())
+    if len(causale) > 140:
+        raise FinanceError(
+            _("La causale può avere al massimo 140 caratteri (limite dei bonifici SEPA)."),
+            field="causale",
+            code="too_long",
+        )
     with transaction.atomic():
         project = _lock_project(project)
         blocker = selectors.payment_blocker(project)
@@ -140,6 +263,9 @@ def propose_payment(
             claim=claim,
             note=note.strip(),
             proposed_by=actor,
+            cup=project.cup,
+            cig=cig,
+            causale=causale or default_causale(project, kind),
         )
         try:
             with transaction.atomic():
@@ -164,6 +290,20 @@ def approve_payment(*, actor, payment: Payment) -> Payment:
             raise WrongState(blocker, field="project", code="payments_blocked")
         if payment.kind == PaymentKind.ADVANCE and plan_for(project.call).guarantee_required:
             _check_guarantee(project, payment.guarantee, payment.amount)
+        account = DedicatedAccount.objects.filter(project=project).first()
+        if account is None:
+            raise WrongState(
+                _(
+                    "Il beneficiario non ha dichiarato il conto corrente dedicato (L. 136/2010): "
+                    "il pagamento non può essere approvato."
+                ),
+                field="iban",
+                code="dedicated_account_missing",
+            )
+        # The order carries the account as it is when approved: a later change does not redirect it.
+        payment.iban = account.iban
+        payment.account_holder = account.holder
+        payment.cup = project.cup
         payment.approve()
         payment.approved_by = actor
         payment.approved_at = now()

@@ -137,4 +137,19 @@ def guarantee(project: Project, *, amount="50000.00", expires_in_days: int = 365
     )
 
 
+# A valid Italian IBAN and a valid codice fiscale of a person (check characters right).
+IBAN = "IT60X0542811101000000123456"
+OPERATOR = {"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219M"}
+
+
+def dedicated_account(project: Project, *, iban: str = IBAN, holder: str | None = None):
+    return services.declare_dedicated_account(
+        actor=beneficiary_user(project),
+        project=project,
+        iban=iban,
+        holder=holder or project.beneficiary.name[:70],
+        operators=[OPERATOR],
+    )
+
+
 __all__ = ["ProjectFactory"]

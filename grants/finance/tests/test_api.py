@@ -38,6 +38,7 @@ def item_body(project, **overrides):
 
 def test_claim_control_and_interim_payment_through_the_api(client):
     project = f.ProjectFactory()
+    f.dedicated_account(project)  # approval pays the dedicated account only
     user = f.beneficiary_user(project)
     client.force_login(user)
     response = post(client, f"/api/v1/finance/projects/{project.pk}/claims")

@@ -52,6 +52,7 @@ def test_a_guarantee_must_cover_the_advance(project):
 
 
 def test_the_advance_is_capped_and_paid_once(project):
+    f.dedicated_account(project)  # approval pays the dedicated account only
     officer, manager = f.officer(), f.manager()
     guarantee = f.guarantee(project)
     with pytest.raises(FinanceError) as caught:
@@ -109,6 +110,7 @@ def test_nothing_is_paid_without_cup_or_while_suspended(options, reason):
 
 
 def test_an_interim_payment_follows_the_admitted_expenditure(project):
+    f.dedicated_account(project)  # approval pays the dedicated account only
     officer, manager = f.officer(), f.manager()
     advance = services.propose_payment(
         actor=officer, project=project, kind="advance", guarantee=f.guarantee(project)
@@ -128,6 +130,7 @@ def test_an_interim_payment_follows_the_admitted_expenditure(project):
 
 
 def test_an_open_recovery_blocks_payments(project):
+    f.dedicated_account(project)  # approval pays the dedicated account only
     officer, manager = f.officer(), f.manager()
     advance = services.propose_payment(
         actor=officer, project=project, kind="advance", guarantee=f.guarantee(project)
@@ -359,6 +362,7 @@ def test_sampling_must_be_documented(project):
 
 def test_the_balance_needs_the_final_report_and_releases_the_retention():
     project = f.ProjectFactory()
+    f.dedicated_account(project)  # approval pays the dedicated account only
     officer, manager = f.officer(), f.manager()
     f.checked_claim(
         project,
@@ -446,6 +450,8 @@ def test_a_partial_revocation_by_the_projects_service_opens_the_recovery(
 ):
     from grants.projects import services as project_services
     from grants.projects.tests.factories import project_officer
+
+    f.dedicated_account(project)  # approval pays the dedicated account only
 
     officer, manager = f.officer(), f.manager()
     advance = services.propose_payment(

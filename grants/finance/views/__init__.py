@@ -13,6 +13,8 @@ from .claims import (
     claim_finalise,
     claim_submit,
     controller_claims,
+    einvoice_detail,
+    einvoice_import,
     item_add,
     item_attach,
     item_check,
@@ -20,6 +22,7 @@ from .claims import (
 )
 from .controllers import project_controller_add, project_controller_remove, project_controllers
 from .money import (
+    account_declare,
     claim_create,
     guarantee_add,
     loan_add,
@@ -32,9 +35,11 @@ from .money import (
     project_list,
     project_report,
     recovery_record,
+    sepa_export,
 )
 
 __all__ = [
+    "account_declare",
     "attachment_download",
     "claim_assign",
     "claim_checklist",
@@ -45,6 +50,8 @@ __all__ = [
     "claim_finalise",
     "claim_submit",
     "controller_claims",
+    "einvoice_detail",
+    "einvoice_import",
     "guarantee_add",
     "item_add",
     "item_attach",
@@ -63,4 +70,5 @@ __all__ = [
     "project_list",
     "project_report",
     "recovery_record",
+    "sepa_export",
 ]

@@ -18,7 +18,7 @@ from grants.core.audit import record_event
 from grants.core.forms import action_view, first_errors
 
 from .. import forms, permissions, selectors, services
-from ..models import DocumentType, ExpenseAttachment, ExpenseClaim, PaymentMethod
+from ..models import DocumentType, EInvoice, ExpenseAttachment, ExpenseClaim, PaymentMethod
 from ..services import ItemInput
 from ..states import CONTROLLER_EDITABLE_STATUSES, ClaimStatus, ItemOutcome
 from .common import claim_or_404
@@ -140,6 +140,38 @@ def attach(request, claim, data):
     return _back(claim)
 
 
+def import_einvoice(request, claim, data):
+    item = services.import_einvoice(
+        actor=request.user,
+        claim=claim,
+        uploaded_file=data["einvoice_file"],
+        partner=data["einvoice_partner_id"],
+        category=data["einvoice_category_id"],
+        payment_date=data["einvoice_payment_date"],
+        payment_method=data["einvoice_payment_method"],
+        vat_eligible=data["einvoice_vat_eligible"],
+    )
+    messages.success(
+        request,
+        _("Fattura elettronica importata: %(description)s, %(amount)s €.")
+        % {"description": item.description, "amount": item.amount_claimed},
+    )
+    return _back(claim)
+
+
+@login_required
+def einvoice_detail(request, pk: int):
+    """The invoice as a readable document, for the beneficiary, finance staff and the controllers."""
+    invoice = EInvoice.objects.select_related("item__claim__project", "item__category").filter(pk=pk).first()
+    if invoice is None or not permissions.can_read_claim(request.user, invoice.item.claim):
+        raise Http404(_("Fattura non trovata."))
+    return render(
+        request,
+        "finance/einvoice_detail.html",
+        {"invoice": invoice, "claim": invoice.item.claim, "project": invoice.item.claim.project},
+    )
+
+
 def submit(request, claim, data):
     claim = services.submit_claim(actor=request.user, claim=claim)
     messages.success(
@@ -201,6 +233,7 @@ def finalise(request, claim, data):
 item_add = _claim_action(forms.AddItemForm, add_item)
 item_remove = _claim_action(forms.ItemForm, remove_item)
 item_attach = _claim_action(forms.AttachForm, attach)
+einvoice_import = _claim_action(forms.EInvoiceForm, import_einvoice)
 item_check = _claim_action(forms.CheckItemForm, check_item)
 claim_submit = _claim_action(forms.SubmitClaimForm, submit)
 claim_counter = _claim_action(forms.CounterArgumentsForm, counter)

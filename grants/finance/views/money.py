@@ -10,26 +10,91 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from grants.core.audit import record_event
-from grants.core.forms import action_view, first_errors
+from grants.core.errors import DomainError
+from grants.core.forms import action_view, error_messages, first_errors, refusal_message
 from grants.projects.models import Project
 
 from .. import forms, permissions, report, selectors, services
-from ..models import Loan, plan_for
+from ..models import DedicatedAccount, Loan, plan_for
 from ..states import PaymentStatus
 from .common import project_or_404
 
 
-@login_required
-def project_list(request):
+def _list_context(request) -> dict:
     projects = selectors.finance_projects(request.user)
     rows = [{"project": p, "paid": selectors.paid_total(p)} for p in projects]
-    return render(request, "finance/project_list.html", {"rows": rows})
+    user = request.user
+    context = {
+        "rows": rows,
+        "can_export": permissions.can_propose_payment(user) or permissions.can_approve_payment(user),
+    }
+    if context["can_export"]:
+        call_id = request.GET.get("bando") or request.POST.get("bando") or ""
+        call_id = int(call_id) if str(call_id).isdigit() else None
+        exportable = selectors.exportable_payments(user)
+        context.update(
+            export_calls=sorted(
+                {(p.project.call_id, p.project.call.title) for p in exportable}, key=lambda c: c[1]
+            ),
+            export_call_id=call_id,
+            exportable=exportable.filter(project__call_id=call_id) if call_id else exportable,
+        )
+    return context
+
+
+@login_required
+def project_list(request):
+    return render(request, "finance/project_list.html", _list_context(request))
+
+
+@login_required
+@require_POST
+def sepa_export(request):
+    """The SEPA credit transfer file (pain.001.001.03) of the approved payments chosen on the list. A payment
+    outside the user's calls, or not approved, is not among the choices: it answers as a missing one."""
+    exportable = selectors.exportable_payments(request.user)
+    if not (permissions.can_propose_payment(request.user) or permissions.can_approve_payment(request.user)):
+        raise Http404(_("Pagina non trovata."))
+    form = forms.SepaExportForm(request.POST, choices=exportable.values_list("pk", flat=True))
+    if form.is_valid():
+        payments = list(exportable.filter(pk__in=form.cleaned_data["payment_ids"]))
+        try:
+            content = services.export_credit_transfer(actor=request.user, payments=payments)
+        except DomainError as exc:
+            messages.error(request, refusal_message(exc))
+        else:
+            response = HttpResponse(content, content_type="application/xml")
+            stamp = selectors.today().strftime("%Y%m%d")
+            response["Content-Disposition"] = f'attachment; filename="bonifici-sepa-{stamp}.xml"'
+            return response
+    else:
+        for message in error_messages(form):
+            messages.error(request, message)
+    return render(request, "finance/project_list.html", _list_context(request), status=422)
+
+
+def _operator_rows(account) -> list[dict]:
+    """The account form's people rows, filled with those declared."""
+    declared = list(account.operators) if account else []
+    rows = []
+    for row in range(forms.OPERATOR_ROWS):
+        person = declared[row] if row < len(declared) else {}
+        rows.append(
+            {
+                "name": f"operator_name_{row}",
+                "fiscal_code": f"operator_fiscal_code_{row}",
+                "initial_name": person.get("name", ""),
+                "initial_fiscal_code": person.get("fiscal_code", ""),
+            }
+        )
+    return rows
 
 
 def _project_context(request, project: Project, form=None) -> dict:
+    account = DedicatedAccount.objects.filter(project=project).first()
     loan = Loan.objects.filter(project=project).first()
     arrears = set(selectors.instalments_in_arrears(loan).values_list("pk", flat=True)) if loan else set()
     user = request.user
@@ -41,6 +106,8 @@ def _project_context(request, project: Project, form=None) -> dict:
         "payable": selectors.payable_now(project),
         "plan": plan_for(project.call),
         "payments": project.payments.select_related("guarantee").order_by("created_at"),
+        "account": account,
+        "operator_rows": _operator_rows(account),
         "guarantees": project.guarantees.all(),
         "recoveries": project.recoveries.all(),
         "loan": loan,
@@ -94,12 +161,34 @@ def propose_payment(request, project, data):
         amount=data["amount"],
         guarantee=data["guarantee_id"],
         note=data["note"],
+        cig=data["cig"],
+        causale=data["causale"],
     )
     messages.success(
         request,
         _("Pagamento proposto: %(amount)s €, in attesa di approvazione.") % {"amount": payment.amount},
     )
     return _back(project)
+
+
+def declare_account(request, project, data):
+    services.declare_dedicated_account(
+        actor=request.user,
+        project=project,
+        iban=data["iban"],
+        holder=data["holder"],
+        bank_name=data["bank_name"],
+        operators=_operators(data),
+    )
+    messages.success(request, _("Conto corrente dedicato dichiarato."))
+    return _back(project)
+
+
+def _operators(data) -> list[dict]:
+    return [
+        {"name": data[f"operator_name_{row}"], "fiscal_code": data[f"operator_fiscal_code_{row}"]}
+        for row in range(forms.OPERATOR_ROWS)
+    ]
 
 
 def approve_payment(request, project, data):
@@ -182,6 +271,7 @@ def create_claim(request, project, data):
 
 payment_propose = _project_action(forms.ProposePaymentForm, propose_payment)
 payment_approve = _project_action(forms.PaymentForm, approve_payment)
+account_declare = _project_action(forms.DedicatedAccountForm, declare_account)
 payment_reject = _project_action(forms.RejectPaymentForm, reject_payment)
 payment_paid = _project_action(forms.MarkPaidForm, mark_paid)
 guarantee_add = _project_action(forms.GuaranteeForm, record_guarantee)

@@ -227,6 +227,7 @@ class CallIn(_Entry):
     lead_legal_forms: list[str]
     partner_legal_forms: list[str] = Field(default_factory=list)
     lead_company_sizes: list[str] = Field(default_factory=list)
+    admitted_ateco_prefixes: list[str] = Field(default_factory=list)
     eligibility_notes: str = ""
     min_partners: Annotated[int, Field(ge=0)] = 0
     max_partners: Annotated[int, Field(ge=0)] | None = None

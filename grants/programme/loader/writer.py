@@ -283,6 +283,7 @@ class _Writer:
             "lead_legal_forms": spec.lead_legal_forms,
             "partner_legal_forms": spec.partner_legal_forms,
             "lead_company_sizes": spec.lead_company_sizes,
+            "admitted_ateco_prefixes": spec.admitted_ateco_prefixes,
             "eligibility_notes": spec.eligibility_notes,
             "min_partners": spec.min_partners,
             "max_partners": spec.max_partners,

@@ -1,7 +1,9 @@
 """Calls (bandi): their modes, aid instruments, regimes, scopes and states, and the phases of a call."""
 
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,18 @@ class CallPhaseStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archiviato")
 
 
+_ATECO_PREFIX = re.compile(r"^[0-9]{2}(\.[0-9]{1,2}(\.[0-9]{1,2})?)?$")
+
+
+def validate_ateco_prefixes(value) -> None:
+    """A list of ATECO prefixes written the ISTAT way: 88, 88.9, 88.99, 88.99.0."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and _ATECO_PREFIX.match(v) for v in value):
+        raise ValidationError(
+            _("Indicare i settori come prefissi di codici ATECO, per esempio 88 o 87.3."),
+            code="invalid_ateco",
+        )
+
+
 class Call(BilingualMixin, TimeStampedModel):
     """Bando / avviso: the rules an application is checked against."""
 
@@ -89,6 +103,16 @@ class Call(BilingualMixin, TimeStampedModel):
         default=list,
         blank=True,
         help_text=_("Vuoto = tutte le dimensioni."),
+    )
+    admitted_ateco_prefixes = models.JSONField(
+        _("settori ATECO ammessi"),
+        default=list,
+        blank=True,
+        validators=[validate_ateco_prefixes],
+        help_text=_(
+            'Prefissi di codici ATECO 2025 (per esempio ["88", "87.3"]): possono presentare domanda solo i '
+            "soggetti con un codice ATECO che inizia con uno di essi. Vuoto = tutti i settori."
+        ),
     )
     eligibility_notes = models.TextField(_("altre condizioni di ammissibilità"), blank=True)
     min_partners = models.PositiveSmallIntegerField(_("numero minimo di partner"), default=0)

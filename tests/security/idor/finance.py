@@ -32,12 +32,13 @@ class FinanceOfA:
     claim: Any
     item: Any
     attachment: Any
+    einvoice: Any
 
 
 def _finance_of_a(w: World) -> FinanceOfA:
     def build():
         from grants.finance import services as finance_services
-        from grants.finance.models import Recovery
+        from grants.finance.models import EInvoice, Recovery
         from grants.finance.tests import factories as finance_factories
 
         project = finance_factories.ProjectFactory(user=w.user_a, organisation=w.organisation_a)
@@ -67,7 +68,18 @@ def _finance_of_a(w: World) -> FinanceOfA:
             project, finance_factories.invoice(project, description=FINANCE_SECRET), submit=False
         )
         item = claim.items.get()
-        return FinanceOfA(project, payment, guarantee, loan, recovery, claim, item, item.attachments.get())
+        einvoice = EInvoice.objects.create(
+            item=item,
+            supplier_vat=item.supplier_tax_id,
+            supplier_name=FINANCE_SECRET,
+            document_type="TD01",
+            number=item.document_number,
+            date=item.document_date,
+            xml="<FatturaElettronica/>",
+        )
+        return FinanceOfA(
+            project, payment, guarantee, loan, recovery, claim, item, item.attachments.get(), einvoice
+        )
 
     return _cached(w, "finance", build)
 
@@ -77,7 +89,7 @@ def _finance_secrets(w: World) -> list[str]:
 
 
 def _finance_state(w: World):
-    from grants.finance.models import ExpenseClaim, Payment
+    from grants.finance.models import DedicatedAccount, ExpenseClaim, Payment
 
     finance = _finance_of_a(w)
     claim = ExpenseClaim.objects.get(pk=finance.claim.pk)
@@ -93,6 +105,7 @@ def _finance_state(w: World):
         sorted(claim.checklist.values_list("code", "satisfied")),
         list(finance.item.attachments.values_list("pk", flat=True)),
         finance.project.call.payment_plan.pk if hasattr(finance.project.call, "payment_plan") else None,
+        list(DedicatedAccount.objects.filter(project=finance.project).values_list("iban", "holder")),
     )
 
 
@@ -131,14 +144,30 @@ def _finance_item(w: World) -> dict:
     return {"item_id": _finance_of_a(w).item.pk}
 
 
+_ACCOUNT_OF_B = {
+    "iban": "IT60X0542811101000000123456",
+    "holder": "B",
+    "operator_name_0": "Mario Rossi",
+    "operator_fiscal_code_0": "RSSMRA80A01L219M",
+}
+
 FINANCE_PAGE_CASES: dict[str, Case] = {
     "finance:project_finance": _finance_case(_finance_id("pk", "project")),
     "finance:project_report": _finance_case(lambda w: {"pk": _finance_of_a(w).project.pk, "fmt": "xlsx"}),
     "finance:claim_detail": _finance_case(_finance_id("pk", "claim")),
     "finance:attachment_download": _finance_case(_finance_id("pk", "attachment")),
+    "finance:einvoice_detail": _finance_case(_finance_id("pk", "einvoice")),
+    "finance:einvoice_import": _finance_claim_post(
+        lambda w: {
+            "einvoice_file": SimpleUploadedFile("fattura.xml", b"<x/>", content_type="application/xml"),
+            "einvoice_partner_id": 0,
+            "einvoice_category_id": 0,
+        }
+    ),
     # one URL per action on A's project
     "finance:payment_propose": _finance_project_post(lambda w: {"kind": "interim", "amount": "1"}),
     "finance:payment_approve": _finance_project_post(_finance_payment),
+    "finance:account_declare": _finance_project_post(lambda w: _ACCOUNT_OF_B),
     "finance:payment_reject": _finance_project_post(lambda w: {**_finance_payment(w), "reason": "B"}),
     "finance:payment_paid": _finance_project_post(lambda w: {**_finance_payment(w), "reference": "B"}),
     "finance:guarantee_add": _finance_project_post(
@@ -229,6 +258,16 @@ FINANCE_API_CASES: dict[str, Case] = {
         _finance_id("project_id", "project"), "post", lambda w: {}
     ),
     "grants_api_finance_approve_payment": _finance_case(_finance_id("payment_id", "payment"), "post"),
+    "grants_api_finance_get_dedicated_account": _finance_case(_finance_id("project_id", "project")),
+    "grants_api_finance_put_dedicated_account": _finance_case(
+        _finance_id("project_id", "project"),
+        "put",
+        lambda w: {
+            "iban": "IT60X0542811101000000123456",
+            "holder": "B",
+            "operators": [{"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219M"}],
+        },
+    ),
     "grants_api_finance_reject_payment": _finance_case(
         _finance_id("payment_id", "payment"), "post", lambda w: {"reason": "B"}
     ),
@@ -268,6 +307,17 @@ FINANCE_API_CASES: dict[str, Case] = {
         _finance_id("item_id", "item"),
         "post",
         lambda w: {"file": SimpleUploadedFile("fattura.pdf", PDF, content_type="application/pdf")},
+        multipart=True,
+    ),
+    "grants_api_finance_get_einvoice": _finance_case(_finance_id("einvoice_id", "einvoice")),
+    "grants_api_finance_import_einvoice": _finance_case(
+        _finance_id("claim_id", "claim"),
+        "post",
+        lambda w: {
+            "file": SimpleUploadedFile("fattura.xml", b"<x/>", content_type="application/xml"),
+            "partner_id": 0,
+            "category_id": 0,
+        },
         multipart=True,
     ),
     "grants_api_finance_check_claim_item": _finance_case(
