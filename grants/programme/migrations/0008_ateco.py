@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0006_signed_documents'),
+        ('programme', '0007_call_decision_days'),
     ]
 
     operations = [
