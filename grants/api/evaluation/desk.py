@@ -11,7 +11,7 @@ from grants.programme.models import CallMode
 
 from . import router
 from .access import staff_call
-from .desk_schemas import DecisionIn, DecisionOut, QueueOut
+from .desk_schemas import GrantDecisionIn, GrantDecisionOut, QueueOut
 
 
 def _desk_call(request, call_id: int, check):
@@ -76,8 +76,8 @@ def get_desk_queue(request, call_id: int, step: str = "", overdue: bool = False)
     }
 
 
-@router.post("/evaluation/calls/{call_id}/desk/decisions", response={201: DecisionOut})
-def post_desk_decision(request, call_id: int, payload: DecisionIn):
+@router.post("/evaluation/calls/{call_id}/desk/decisions", response={201: GrantDecisionOut})
+def post_desk_decision(request, call_id: int, payload: GrantDecisionIn):
     """Record a determinazione di concessione funding one or several booked applications (in protocol
     order; each amount not above its booking; the loan part as the call's aid allows). Each application
     becomes funded and its project is created. Irreversible."""

@@ -38,7 +38,7 @@ class GrantIn(Schema):
     )
 
 
-class DecisionIn(Schema):
+class GrantDecisionIn(Schema):
     determination_number: str = Field(..., max_length=40, description="Numero della determinazione")
     determination_date: date = Field(..., description="Data della determinazione (non futura)")
     grants: list[GrantIn] = Field(..., min_length=1, description="Una o più domande prenotate")
@@ -52,7 +52,7 @@ class GrantOut(Schema):
     loan_amount: Decimal
 
 
-class DecisionOut(Schema):
+class GrantDecisionOut(Schema):
     id: int
     call_id: int
     determination_number: str

@@ -13,6 +13,8 @@ from grants.evaluation.models import OBSERVATION_DAYS
 from . import router
 from .access import staff_application
 
+OPTIONAL_FILE = File(None)  # a multipart part that may be absent
+
 
 class RejectionNoticeIn(Schema):
     reasons: str = Field(description="I motivi che ostano all'accoglimento, comunicati via PEC")
@@ -82,7 +84,7 @@ def post_observations(
     request,
     notice_id: int,
     payload: Form[ObservationsIn],
-    document: File[UploadedFile] | None = None,
+    document: UploadedFile | None = OPTIONAL_FILE,
 ):
     """The applicant's observations (multipart form: ``observations`` and, optional, ``document``, a PDF or
     a signed .p7m), within the term."""

@@ -49,7 +49,10 @@ def put_dedicated_account(request, project_id: int, payload: DedicatedAccountIn)
     "/finance/payments/sepa-credit-transfer",
     response={200: None},
     openapi_extra={
-        "responses": {200: {"description": "Flusso pain.001.001.03", "content": {"application/xml": {}}}}
+        "responses": {
+            200: {"description": "Flusso pain.001.001.03", "content": {"application/xml": {}}},
+            404: {"description": "Un pagamento indicato non esiste o non è visibile a chi chiede."},
+        }
     },
 )
 def export_sepa_credit_transfer(request, payload: SepaExportIn):

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -113,8 +114,16 @@ class DedicatedAccountOut(Schema):
     updated_at: datetime
 
 
+# A database id (bigint): anything outside is refused as input (422), never looked up.
+PaymentId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class SepaExportIn(Schema):
-    payment_ids: list[int] = Field(description="Pagamenti approvati da includere nel flusso pain.001.001.03")
+    payment_ids: list[PaymentId] = Field(
+        min_length=1,
+        max_length=5000,
+        description="Pagamenti approvati da includere nel flusso pain.001.001.03",
+    )
 
 
 class RejectionIn(Schema):

@@ -263,8 +263,13 @@ def test_a_grant_from_the_draft_to_the_interim_payment_through_the_api(
     started = applicant.post(f"{project}/start", {"start_date": in_rome(now()).date().isoformat()})
     assert started["status"] == "active" and started["can_receive_payments"] is True
 
-    # --- the advance: proposed by the officer, approved by the manager -----------------------------------
+    # --- the dedicated account (L. 136/2010) the payments go to -------------------------------------------
     finance = f"/finance/projects/{summary['id']}"
+    account = {"iban": "IT60X0542811101000000123456", "holder": "Cooperativa", "operators": []}
+    account["operators"] = [{"name": "Mario Rossi", "fiscal_code": "RSSMRA80A01L219M"}]
+    assert applicant.put(f"{finance}/dedicated-account", account)["iban"] == account["iban"]
+
+    # --- the advance: proposed by the officer, approved by the manager -----------------------------------
     payable = {row["kind"]: row["amount"] for row in officer.get(finance).json()["payable"]}
     advance_amount = payable["advance"]
     today = in_rome(now()).date()

@@ -67,6 +67,7 @@ def change_form_data(call: Call, **overrides) -> dict:
         "partial_funding_allowed": "on",
         "partial_funding_min_percent": "0",
         "fund_next_that_fits": "on",
+        "decision_days": str(call.decision_days),
         **inline_management("phases"),
         **inline_management("cost_categories"),
         **inline_management("criteria"),

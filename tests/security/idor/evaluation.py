@@ -16,6 +16,7 @@ from grants.evaluation.models import (
     Panel,
     PanelMember,
     Ranking,
+    RejectionNotice,
 )
 from grants.evaluation.services import ChecklistAnswer, ChecklistItemInput
 from grants.evaluation.tests import factories as evaluation_factories
@@ -33,6 +34,7 @@ from .world import (
 # B is an applicant of another organisation: never any of those.
 CHECKLIST_SECRET = "Verifica riservata dell'istruttoria"
 INTEGRATION_SECRET = "Statuto riservato della Cooperativa Alfa"
+REJECTION_SECRET = "Motivo ostativo riservato della Cooperativa Alfa"
 SCORE_SECRET = "Motivazione per B2"  # the evaluator's justification of a criterion (factories.justified)
 
 
@@ -155,6 +157,31 @@ def _integration(w: World) -> IntegrationRequest:
             message="Entro dieci giorni.",
         ),
     )
+
+
+def _rejection(w: World) -> RejectionNotice:
+    """An officer tells A the reasons for an intended rejection (art. 10-bis) of another application of A
+    (the world's own may be waiting for an integration); A may answer."""
+
+    def build():
+        application = ready_application(call=w.submitted.call, user=w.user_a, organisation=w.organisation_a)
+        application_services.submit(
+            actor=w.user_a,
+            application=application,
+            idempotency_key="idor-a-10bis",
+            declarations_accepted=True,
+        )
+        return evaluation_services.notify_intended_rejection(
+            actor=_officer(w), application=application, reasons=REJECTION_SECRET
+        )
+
+    return _cached(w, "rejection", build)
+
+
+def _rejection_state(w: World):
+    notice = _rejection(w)
+    notice.refresh_from_db()
+    return (notice.status, notice.observations, notice.observed_at, notice.application.status)
 
 
 def _a_secrets(evaluation: Callable[[World], EvaluationOfA]) -> Callable[[World], list[str]]:
@@ -353,6 +380,13 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=_submitted_secrets,
         unchanged=lambda w: _review_state(w.submitted),
     ),
+    "evaluation:rejection_notice": Case(
+        args=lambda w: {"code": w.submitted.call.code, "pk": w.submitted.pk},
+        method="post",
+        body=lambda w: {"reasons": "Preavviso di B", "term_days": "10", "confirm": "on"},
+        secrets=_submitted_secrets,
+        unchanged=lambda w: (_review_state(w.submitted), RejectionNotice.objects.count()),
+    ),
     "evaluation:ranking": Case(args=lambda w: {"code": _ranked(w).call.code}, secrets=_a_secrets(_ranked)),
     "evaluation:ranking_compute": Case(
         args=lambda w: {"code": _ranked(w).call.code},
@@ -429,6 +463,13 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=lambda w: [INTEGRATION_SECRET, *_submitted_secrets(w)],
         unchanged=_integration_state,
     ),
+    "evaluation:rejection_observations": Case(
+        args=lambda w: {"pk": _rejection(w).pk},
+        method="post",
+        body=lambda w: {"observations": "Osservazioni di B"},
+        secrets=lambda w: [REJECTION_SECRET, _rejection(w).application.protocol],
+        unchanged=_rejection_state,
+    ),
     "evaluation:consensus": Case(
         args=lambda w: {"pk": _ranked(w).application.pk},
         method="post",
@@ -477,6 +518,29 @@ EVALUATION_API_CASES: dict[str, Case] = {
         body=lambda w: {"items": ["Chiesto da B"]},
         secrets=_submitted_secrets,
         unchanged=lambda w: _review_state(w.submitted),
+    ),
+    "grants_api_evaluation_post_rejection_notice": Case(
+        args=lambda w: {"application_id": w.submitted.pk},
+        method="post",
+        body=lambda w: {"reasons": "Preavviso di B"},
+        secrets=_submitted_secrets,
+        unchanged=lambda w: (_review_state(w.submitted), RejectionNotice.objects.count()),
+    ),
+    "grants_api_evaluation_list_rejection_notices": Case(
+        args=lambda w: {"application_id": _rejection(w).application_id},
+        secrets=lambda w: [REJECTION_SECRET, _rejection(w).application.protocol],
+    ),
+    "grants_api_evaluation_get_rejection_notice": Case(
+        args=lambda w: {"notice_id": _rejection(w).pk},
+        secrets=lambda w: [REJECTION_SECRET, _rejection(w).application.protocol],
+    ),
+    "grants_api_evaluation_post_observations": Case(
+        args=lambda w: {"notice_id": _rejection(w).pk},
+        method="post",
+        multipart=True,
+        body=lambda w: {"observations": "Osservazioni di B"},
+        secrets=lambda w: [REJECTION_SECRET, _rejection(w).application.protocol],
+        unchanged=_rejection_state,
     ),
     # integration requests and notices (A's members)
     "grants_api_evaluation_get_integration_request": Case(
