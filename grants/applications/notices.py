@@ -44,7 +44,8 @@ def partner_invited(*, actor, application: Application, partner: ApplicationPart
 
 def application_withdrawn(*, actor, application: Application, reason: str = "") -> None:
     """The applicant organisation's members learn that the application was withdrawn; when it had been
-    submitted (it has a protocol number), the call's RUP and officers learn it too (a draft they never saw)."""
+    submitted (it has a protocol number), the call's RUP and officers learn it too (never a draft: they
+    never saw it)."""
     values = {
         "title": application.title or _("senza titolo"),
         "applicant": application.applicant.name,

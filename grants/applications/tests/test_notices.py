@@ -1,5 +1,5 @@
-"""What the applications context notifies: a partner organisation named by a lead, and a withdrawal; each once,
-to the right people, and by e-mail only to those who did not switch the event's e-mail off."""
+"""What the applications context notifies: a partner organisation named by a lead, and a withdrawal; each
+once, to the right people, and by e-mail only to those who did not switch the event's e-mail off."""
 
 from decimal import Decimal
 
