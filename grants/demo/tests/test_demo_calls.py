@@ -1,6 +1,12 @@
-"""The demo edition's dates are moved to today, keeping the wall-clock time in Rome across summer time."""
+"""The demo edition's dates are moved to today, keeping the wall-clock time in Rome across summer time; the
+README's TOTP command runs as written."""
 
+import os
+import subprocess
+import sys
 from datetime import date
+
+from django.conf import settings
 
 from grants.demo.calls import ANCHOR, shift_days, shifted
 
@@ -37,3 +43,19 @@ def test_every_date_moves_by_the_days_from_the_anchor_and_the_rest_stays():
 def test_the_shift_is_the_days_from_the_anchor():
     assert shift_days(ANCHOR) == 0
     assert shift_days(date(2027, 1, 1)) == 39
+
+
+def test_the_readme_totp_command_works_as_written():
+    """README: `.venv/bin/python manage.py demo_totp`, from the checkout, with no DJANGO_SETTINGS_MODULE."""
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "demo_totp"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().isdigit() and len(done.stdout.strip()) == 6
