@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from grants.applications import services
 from grants.applications.services import PartnerInput
@@ -108,3 +109,13 @@ def test_a_withdrawn_draft_tells_only_the_applicant_and_respects_the_preference(
     (note,) = Notification.objects.filter(event=events.APPLICATION_WITHDRAWN)
     assert note.user == user and not note.email_wanted
     assert mail.outbox == []
+
+
+def test_the_texts_have_their_english_version():
+    user, organisation = member_of()
+    application = draft(user=user, organisation=organisation)
+    with translation.override("en"):
+        services.withdraw(actor=user, application=application)
+
+    note = Notification.objects.get(event=events.APPLICATION_WITHDRAWN)
+    assert note.subject.startswith("Application withdrawn") and "not submitted" in note.subject
