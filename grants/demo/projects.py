@@ -182,9 +182,10 @@ def load_demo_projects() -> list[str]:
             continue
         application = _evaluated(application, admin, evaluator)
         if kind == "to_decide":
+            waiting = application.status == ApplicationStatus.EVALUATED
             lines.append(
-                f"Sportello (demo) «{title}»: {application.get_status_display()}, in attesa di determinazione"
-                f"{'' if application.status == ApplicationStatus.EVALUATED else ' (non ancora valutata)'}"
+                f"Sportello (demo) «{title}»: {application.get_status_display()}"
+                + (", in attesa di determinazione" if waiting else " (già decisa o non valutata)")
             )
             continue
         funded_before = application.status == ApplicationStatus.FUNDED
