@@ -31,8 +31,9 @@ app.conf.beat_schedule = {
         "task": "grants.ops.tasks.purge_resolved_failed_tasks",
         "schedule": crontab(hour=3, minute=45),
     },
-    # Deadline reminders (drafts of calls about to close, integration requests about to expire), each sent
-    # once per object and threshold: grants/ops/reminders.py.
+    # Deadline reminders (drafts of calls about to close, integration requests about to expire, grant
+    # agreements to sign, project milestones and reports due), each sent once per object and threshold
+    # (recorded in notifications.SentReminder): grants/ops/reminders.py.
     "send-deadline-reminders": {
         "task": "grants.ops.reminders.send_deadline_reminders",
         "schedule": crontab(minute=20),

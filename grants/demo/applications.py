@@ -70,11 +70,18 @@ def _demo_organisations() -> list[Organisation]:
     return list(Organisation.objects.filter(is_demo=True).order_by("fiscal_code"))
 
 
+def eligible_leads(call: Call, organisations: list[Organisation]) -> list[Organisation]:
+    """The demo organisations the call admits as lead and that have someone to act for them."""
+    return [
+        organisation
+        for organisation in organisations
+        if not selectors.applicant_eligibility(call, organisation) and _representative(organisation)
+    ]
+
+
 def _lead_for(call: Call, organisations: list[Organisation]) -> Organisation | None:
-    for organisation in organisations:
-        if not selectors.applicant_eligibility(call, organisation) and _representative(organisation):
-            return organisation
-    return None
+    leads = eligible_leads(call, organisations)
+    return leads[0] if leads else None
 
 
 def _partners_for(call: Call, lead: Organisation, organisations: list[Organisation]) -> list[Organisation]:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.evaluation import selectors, services
-from grants.evaluation.models import AdmissibilityReview, PanelMember
+from grants.evaluation.models import AdmissibilityReview, AssignmentStatus, PanelMember
 from grants.programme.models import Call
 
 from .applications import DEMO_PROGRAMME_CODE, SUBMITTED_TITLE
@@ -24,6 +24,34 @@ CHECKLIST = [
     services.ChecklistItemInput("firma", "[DEMO] Firma digitale valida del legale rappresentante"),
     services.ChecklistItemInput("requisiti", "[DEMO] Requisiti soggettivi del capofila e dei partner"),
 ]
+
+
+def score_as_evaluator(application: Application, evaluator, marks: dict[str, str]) -> bool:
+    """The demo evaluator declares no conflict and submits ``marks`` (leaf criterion code: points) on their
+    assignment of ``application``; True when this run scored it (then consolidated: the panel has one member
+    per application). Nothing when already scored or not assigned to them."""
+    assignment = application.assignments.filter(
+        member__user=evaluator, status__in=(AssignmentStatus.TO_DECLARE, AssignmentStatus.ACTIVE)
+    ).first()
+    if assignment is None:
+        return False
+    if assignment.status == AssignmentStatus.TO_DECLARE:
+        parties = dict.fromkeys((party.pk for party in selectors.parties(application)), False)
+        services.declare_conflicts(actor=evaluator, assignment=assignment, conflicts=parties)
+        assignment.refresh_from_db()
+    services.save_scores(
+        actor=evaluator,
+        assignment=assignment,
+        points=marks,
+        justifications=dict.fromkeys(marks, "[DEMO] Motivazione dimostrativa del punteggio."),
+        submit=True,
+    )
+    return True
+
+
+def prepare_for_evaluation(application: Application, admin, evaluator) -> str:
+    """Checklist, panel (the demo evaluator), formal check passed and assignment, as for every demo call."""
+    return _load_for_call(application.call, application, admin, evaluator)
 
 
 def _demo_applications():

@@ -21,6 +21,7 @@ from grants.territory.models import Municipality
 from grants.territory.services import load_territory
 
 from .applications import load_demo_applications
+from .calls import load_demo_programme_file
 from .deminimis import load_demo_de_minimis
 from .evaluation import load_demo_evaluation
 from .finance import load_demo_finance
@@ -28,13 +29,12 @@ from .identifiers import body_fiscal_code, person_fiscal_code
 from .monitoring import load_demo_monitoring
 from .notifications import load_demo_notifications
 from .projects import load_demo_projects
+from .ranking import load_demo_ranking
 from .transparency import load_demo_transparency
 
 DEMO_PASSWORD = "wecare-demo-2026"  # noqa: S105 - documented demo credential, refused in production
-PROGRAMME_FILES = [
-    settings.BASE_DIR / "programmes" / "wecare.yaml",
-    settings.BASE_DIR / "programmes" / "demo" / "wecare-demo-2026.yaml",
-]
+PROGRAMME_FILE = settings.BASE_DIR / "programmes" / "wecare.yaml"
+DEMO_PROGRAMME_FILE = settings.BASE_DIR / "programmes" / "demo" / "wecare-demo-2026.yaml"
 
 STAFF = [
     ("funzionario@regione.demo", "Franca", "Funzionari", StaffRole.OFFICER),
@@ -187,15 +187,19 @@ def load_demo() -> DemoReport:
     report = DemoReport()
     for territory_report in load_territory():
         report.lines.extend(territory_report.lines())
-    for path in PROGRAMME_FILES:
-        report.add(f"{Path(path).name}: {load_programme_file(path)}")
+    report.add(f"{Path(PROGRAMME_FILE).name}: {load_programme_file(PROGRAMME_FILE)}")
+    # The demo edition's dates are moved to today: its open calls open, its closed ones closed.
+    report.add(f"{Path(DEMO_PROGRAMME_FILE).name}: {load_demo_programme_file(DEMO_PROGRAMME_FILE)}")
     load_staff(report)
     load_organisations(report)
     report.lines.extend(load_demo_de_minimis())
+    # The sportello's funded projects first: a first-come call decides in protocol order, so the
+    # applications that become projects are booked before the demo applications of every open call.
+    report.lines.extend(load_demo_projects())
     report.lines.extend(load_demo_applications())
     report.lines.extend(load_demo_notifications())
     report.lines.extend(load_demo_evaluation())
-    report.lines.extend(load_demo_projects())
+    report.lines.extend(load_demo_ranking())
     report.lines.extend(load_demo_finance())
     report.lines.extend(load_demo_monitoring())
     report.lines.extend(load_demo_transparency())

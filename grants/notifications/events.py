@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 APPLICATION_RECEIPT = "application_receipt"
+APPLICATION_WITHDRAWN = "application_withdrawn"
 PARTNER_INVITATION = "partner_invitation"
 INTEGRATION_REQUESTED = "integration_requested"
 INTEGRATION_EXPIRED = "integration_expired"
@@ -19,7 +20,9 @@ RANKING_OUTCOME = "ranking_outcome"
 RANKING_PUBLISHED = "ranking_published"
 GRANT_AGREEMENT = "grant_agreement"
 PROJECT_DECISION = "project_decision"
-PAYMENT_APPROVED = "payment_approved"
+PAYMENT_APPROVED = (
+    "payment_approved"  # every news of a payment (approved, rejected, paid): the stored name stays
+)
 CLAIM_SUBMITTED = "claim_submitted"
 CLAIM_CHECKED = "claim_checked"
 DEADLINE_REMINDER = "deadline_reminder"
@@ -37,6 +40,10 @@ EVENTS: dict[str, EventInfo] = {
     APPLICATION_RECEIPT: EventInfo(
         _("Ricevuta di presentazione"),
         _("La domanda è stata presentata: numero di protocollo e ricevuta in PDF."),
+    ),
+    APPLICATION_WITHDRAWN: EventInfo(
+        _("Domanda ritirata"),
+        _("Il proponente ha ritirato una domanda (anche ai funzionari del bando, se era già presentata)."),
     ),
     PARTNER_INVITATION: EventInfo(
         _("Invito in un partenariato"),
@@ -75,8 +82,8 @@ EVENTS: dict[str, EventInfo] = {
         _("Variazioni, proroghe, sospensioni o revoche del progetto."),
     ),
     PAYMENT_APPROVED: EventInfo(
-        _("Pagamento approvato"),
-        _("È stato approvato un anticipo, un pagamento intermedio o il saldo."),
+        _("Pagamenti"),
+        _("Un anticipo, un pagamento intermedio o il saldo è stato approvato, respinto o erogato."),
     ),
     CLAIM_SUBMITTED: EventInfo(
         _("Domanda di rimborso presentata"),
@@ -88,7 +95,10 @@ EVENTS: dict[str, EventInfo] = {
     ),
     DEADLINE_REMINDER: EventInfo(
         _("Promemoria di scadenza"),
-        _("Una scadenza si avvicina: chiusura del bando con una bozza aperta, termine di un'integrazione."),
+        _(
+            "Una scadenza si avvicina: chiusura del bando con una bozza aperta, termine di un'integrazione, "
+            "firma dell'atto di adesione, traguardi e relazioni del progetto."
+        ),
     ),
     DELEGATION_CHANGED: EventInfo(
         _("Deleghe"),

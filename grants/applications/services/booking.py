@@ -8,7 +8,7 @@ from grants.core.money import ZERO, round_money
 from grants.core.timeutils import now
 from grants.programme.models import Call
 
-from .. import selectors
+from .. import notices, selectors
 from ..models import Application, CallBooking, ReserveBooking
 from ..states import WITHDRAWABLE_STATUSES, ApplicationStatus, BookingOutcome
 from .common import NotEditable, _format_day_and_time, _lock, _require_member
@@ -51,6 +51,7 @@ def withdraw(*, actor, application: Application, reason: str = "") -> Applicatio
     )
     if application.booking_outcome == BookingOutcome.BOOKED:
         release_booking(actor=actor, application=application)
+    notices.application_withdrawn(actor=actor, application=application, reason=reason)
     return application
 
 

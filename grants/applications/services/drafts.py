@@ -15,7 +15,7 @@ from grants.core.vocabulary import LegalForm
 from grants.programme.models import Call, CallStatus
 from grants.registry.models import Organisation
 
-from .. import permissions, selectors
+from .. import notices, permissions, selectors
 from ..budget import (
     FLAT_RATE,
     UNIT_COST,
@@ -183,6 +183,7 @@ def set_partners(
         wanted.add(key)
         share = round_money(item.share_percent)
         partner = current.get(key) or ApplicationPartner(application=application, role=PartnerRole.PARTNER)
+        invited = partner.pk is None and item.organisation is not None
         if partner.pk and partner.share_percent != share:
             partner.confirmed_by = None
             partner.confirmed_at = None
@@ -192,6 +193,8 @@ def set_partners(
         partner.share_percent = share
         partner.order = order
         result.append(save_audited(partner, actor=actor, reason="Partenariato"))
+        if invited:  # named now: its members are invited (once; a partner kept is not invited again)
+            notices.partner_invited(actor=actor, application=application, partner=partner)
     for key, partner in current.items():
         if key not in wanted:
             partner._history_user = actor

@@ -18,7 +18,7 @@ from grants.notifications import events
 from grants.programme import services as programme_services
 from grants.programme.models import Call, CallMode, Criterion
 
-from .. import permissions, phases, reserves, selectors, signals
+from .. import permissions, phases, publication, reserves, selectors, signals
 from ..allocation import Candidate, Claim, allocate_with_reserves, parse_tie_breaks, rank
 from ..models import (
     FUNDED_OUTCOMES,
@@ -336,4 +336,6 @@ def approve_ranking(
     ranking.approved_at = moment
     ranking.determination_number = number
     ranking.determination_date = determination_date
-    return save_audited(ranking, actor=actor, reason=f"Determinazione n. {number}", action="ranking.approved")
+    save_audited(ranking, actor=actor, reason=f"Determinazione n. {number}", action="ranking.approved")
+    publication.ranking_published(actor=actor, ranking=ranking)
+    return ranking

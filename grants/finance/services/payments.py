@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum import iban as stdnum_iban
@@ -313,16 +314,41 @@ def approve_payment(*, actor, payment: Payment) -> Payment:
 
 
 def _notify_payment(actor, payment: Payment) -> None:
+    """The beneficiary's members learn what happened to a payment (approved, rejected, paid): one
+    notification each, at the transition, inside its transaction."""
+    from grants.notifications import events
     from grants.notifications.services import notify
 
+    values = {
+        "kind": payment.get_kind_display(),
+        "amount": payment.amount,
+        "project": payment.project.title,
+        "cup": payment.project.cup or "–",
+        "reason": payment.rejection_reason,
+        "paid_on": payment.paid_on.strftime("%d/%m/%Y") if payment.paid_on else "",
+        "reference": payment.payment_reference,
+    }
+    if payment.status == PaymentStatus.PAID:
+        subject = _("Pagamento erogato: %(kind)s di %(amount)s €") % values
+        body = _(
+            "Il pagamento «%(kind)s» di %(amount)s € per il progetto «%(project)s» (CUP %(cup)s) è stato "
+            "erogato il %(paid_on)s sul conto dedicato; estremi del mandato: %(reference)s."
+        )
+    elif payment.status == PaymentStatus.REJECTED:
+        subject = _("Pagamento respinto: %(kind)s di %(amount)s €") % values
+        body = _(
+            "Il pagamento «%(kind)s» di %(amount)s € proposto per il progetto «%(project)s» (CUP %(cup)s) è "
+            "stato respinto. Motivo: %(reason)s."
+        )
+    else:
+        subject = _("Pagamento approvato: %(kind)s di %(amount)s €") % values
+        body = _("È stato approvato il pagamento «%(kind)s» di %(amount)s € per il progetto «%(project)s».")
     notify(
-        event="payment_approved",
-        subject=_("Pagamento approvato: %(kind)s di %(amount)s €")
-        % {"kind": payment.get_kind_display(), "amount": payment.amount},
-        body=_("È stato approvato il pagamento «%(kind)s» di %(amount)s € per il progetto «%(project)s».")
-        % {"kind": payment.get_kind_display(), "amount": payment.amount, "project": payment.project.title},
+        event=events.PAYMENT_APPROVED,
+        subject=subject,
+        body=body % values,
         organisation=payment.project.beneficiary,
-        link=f"/pagamenti/progetti/{payment.project_id}/",
+        link=reverse("finance:project_finance", args=[payment.project_id]),
         target=payment,
         actor=actor,
     )
@@ -338,7 +364,9 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
             raise WrongState(_("Si respinge solo un pagamento proposto."), code="wrong_state")
         payment.reject()
         payment.rejection_reason = reason.strip()
-        return _save(payment, actor=actor, reason="Pagamento respinto", action="payment.rejected")
+        _save(payment, actor=actor, reason="Pagamento respinto", action="payment.rejected")
+        _notify_payment(actor, payment)
+    return payment
 
 
 def mark_paid(*, actor, payment: Payment, paid_on: date, reference: str) -> Payment:
@@ -359,4 +387,6 @@ def mark_paid(*, actor, payment: Payment, paid_on: date, reference: str) -> Paym
         payment.mark_paid()
         payment.paid_on = paid_on
         payment.payment_reference = reference.strip()
-        return _save(payment, actor=actor, reason="Pagamento erogato", action="payment.paid")
+        _save(payment, actor=actor, reason="Pagamento erogato", action="payment.paid")
+        _notify_payment(actor, payment)
+    return payment

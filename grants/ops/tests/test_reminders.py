@@ -31,8 +31,8 @@ def test_a_draft_of_a_call_closing_within_three_days_reminds_its_organisation_on
         first = reminders.send_deadline_reminders()
         second = reminders.send_deadline_reminders()
 
-    assert first == {"drafts": 1, "integrations": 0}
-    assert second == {"drafts": 0, "integrations": 0}
+    assert first == {"drafts": 1, "integrations": 0, "agreements": 0, "milestones": 0}
+    assert second == {"drafts": 0, "integrations": 0, "agreements": 0, "milestones": 0}
     (notification,) = Notification.objects.filter(event=events.DEADLINE_REMINDER)
     assert notification.user == user and notification.organisation == organisation
     assert notification.target == soon
@@ -75,8 +75,18 @@ def test_an_open_integration_request_due_within_two_days_reminds_the_applicant()
         actor=officer, application=application, items=["Statuto"], deadline=now() + timedelta(days=1)
     )
 
-    assert reminders.send_deadline_reminders() == {"drafts": 0, "integrations": 1}
-    assert reminders.send_deadline_reminders() == {"drafts": 0, "integrations": 0}
+    assert reminders.send_deadline_reminders() == {
+        "drafts": 0,
+        "integrations": 1,
+        "agreements": 0,
+        "milestones": 0,
+    }
+    assert reminders.send_deadline_reminders() == {
+        "drafts": 0,
+        "integrations": 0,
+        "agreements": 0,
+        "milestones": 0,
+    }
     notification = Notification.objects.get(event=events.DEADLINE_REMINDER)
     assert notification.user == user
     assert notification.link == f"/integrazioni/{due.pk}/"
@@ -99,4 +109,4 @@ def test_the_beat_task_runs_the_reminders():
 
     result = reminders.send_deadline_reminders_task.delay()
 
-    assert result.get() == {"drafts": 1, "integrations": 0}
+    assert result.get() == {"drafts": 1, "integrations": 0, "agreements": 0, "milestones": 0}
