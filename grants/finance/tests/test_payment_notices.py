@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _approved_advance(project):
+    f.dedicated_account(project)  # approval needs the dedicated account (L. 136/2010)
     payment = services.propose_payment(
         actor=f.officer(), project=project, kind="advance", guarantee=f.guarantee(project)
     )
