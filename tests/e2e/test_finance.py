@@ -31,6 +31,21 @@ def test_advance_claim_cut_and_interim_payment(live_server, transactional_db, br
     guarantee = f.guarantee(project, actor=clerk)
     project_url = f"/pagamenti/progetti/{project.pk}/"
 
+    # 0. The beneficiary declares the dedicated account (L. 136/2010): a mistyped IBAN is refused in Italian
+    #    next to the field and keeps what was typed; the corrected one is stored.
+    page = sign_in(browser, live_server, beneficiary, project_url)
+    assert "non è ancora stato dichiarato" in page.locator("[data-testid=no-dedicated-account]").inner_text()
+    page.fill("#f-iban", "IT60 X054 2811 1010 0000 0123 450")
+    page.fill("#f-operator_name_0", "Mario Rossi")
+    page.fill("#f-operator_fiscal_code_0", "RSSMRA80A01L219M")
+    click(page, "Dichiara il conto dedicato")
+    assert "IBAN" in page.locator("#f-iban-error").inner_text()
+    assert page.input_value("#f-operator_name_0") == "Mario Rossi"
+    page.fill("#f-iban", "IT60 X054 2811 1010 0000 0123 456")
+    click(page, "Dichiara il conto dedicato")
+    assert "IT60X0542811101000000123456" in page.locator("[data-testid=dedicated-account]").inner_text()
+    page.context.close()
+
     # 1. The officer proposes the advance against the guarantee; the manager approves it.
     page = sign_in(browser, live_server, clerk, project_url)
     assert_accessible(page)
