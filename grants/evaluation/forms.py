@@ -63,6 +63,7 @@ class IntegrationRequestForm(forms.Form):
     items = forms.CharField(required=False, strip=False)
     message = forms.CharField(required=False)
     deadline = forms.CharField(required=False)
+    signature_required = forms.BooleanField(required=False)
 
     def clean_items(self):
         return self.cleaned_data["items"].splitlines()
@@ -175,17 +176,22 @@ class RenunciationForm(StageForm):
 
 # --- applicants ------------------------------------------------------------------------------------------
 class IntegrationAnswerForm(forms.Form):
-    """One answer (``item-<id>``) per item of the integration request."""
+    """One answer (``item-<id>``) per item of the integration request, with its document (``document-<id>``)
+    where the applicant attaches one."""
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
             self.fields[f"item-{item.pk}"] = forms.CharField(required=False, strip=False)
+            self.fields[f"document-{item.pk}"] = forms.FileField(required=False)
 
     def clean(self):
         data = super().clean()
         data["responses"] = {item.pk: data.get(f"item-{item.pk}", "") for item in self.items}
+        data["documents"] = {
+            item.pk: data[f"document-{item.pk}"] for item in self.items if data.get(f"document-{item.pk}")
+        }
         return data
 
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("valutazione/consenso/", views.consensus_list, name="consensus_list"),
     path("valutazione/consenso/<int:pk>/", views.consensus, name="consensus"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),
+    path("integrazioni/documenti/<int:pk>/", views.integration_document, name="integration_document"),
     path("preavvisi-di-rigetto/<int:pk>/", views.rejection_observations, name="rejection_observations"),
     path("domande/<int:pk>/progetto-esecutivo/", views.executive_project, name="executive_project"),
 ]

@@ -1,7 +1,10 @@
 """Admissibility: the call's checklist, the officer's review, integration requests and the notices the
 applicant reads."""
 
+import json
+
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from ninja.pagination import paginate
 
@@ -99,6 +102,7 @@ def post_integration_request(request, application_id: int, payload: IntegrationR
         items=payload.items,
         message=payload.message,
         deadline=payload.deadline,
+        signature_required=payload.signature_required,
     )
     return Status(201, integration)
 
@@ -113,6 +117,84 @@ def get_integration_request(request, request_id: int):
 def answer_integration_request(request, request_id: int, payload: IntegrationAnswerIn):
     integration = selectors.integration_request_for_user(request.auth, request_id)
     return services.answer_integration(actor=request.auth, request=integration, responses=payload.responses)
+
+
+RESPONSES_HELP = 'Le risposte in JSON, per elemento: {"<id elemento>": "testo"}'
+DOCUMENT_HELP = "document-<id elemento>: il documento (PDF, anche firmato, o .p7m)"
+
+
+@router.post(
+    "/integration-requests/{request_id}/answer-with-documents",
+    response=IntegrationRequestOut,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["responses"],
+                        "properties": {
+                            "responses": {
+                                "type": "string",
+                                "description": RESPONSES_HELP,
+                            }
+                        },
+                        "additionalProperties": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": DOCUMENT_HELP,
+                        },
+                    }
+                }
+            },
+            "required": True,
+        }
+    },
+)
+def answer_integration_with_documents(request, request_id: int):
+    """The answer as multipart/form-data: ``responses`` (JSON, as for ``…/answer``) and one file part
+    ``document-<item id>`` per item that carries a document; required and verified when the request asks
+    for signed documents. Nothing is stored when anything is refused."""
+    integration = selectors.integration_request_for_user(request.auth, request_id)
+    return services.answer_integration(
+        actor=request.auth,
+        request=integration,
+        responses=_responses(request.POST.get("responses", "")),
+        documents=_documents(request.FILES),
+    )
+
+
+def _responses(raw: str) -> dict[int, str]:
+    """``{"<item id>": "text"}`` from the form field, or the 422 that names it."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError
+        return {int(key): str(value) for key, value in data.items()}
+    except (ValueError, TypeError, OverflowError):
+        raise services.EvaluationError(
+            _("Risposte non valide."),
+            errors=[
+                {
+                    "code": "invalid",
+                    "field": "responses",
+                    "message": _('Indicare le risposte in JSON: {"<id elemento>": "testo"}.'),
+                }
+            ],
+        ) from None
+
+
+def _documents(files) -> dict[int, object]:
+    found = {}
+    for name, uploaded in files.items():
+        prefix, _sep, key = name.partition("document-")
+        if prefix or not key.isdigit():
+            raise services.EvaluationError(
+                _("Parte del modulo non prevista."),
+                errors=[{"code": "unknown_part", "field": name[:100], "message": _("Parte non prevista.")}],
+            )
+        found[int(key)] = uploaded
+    return found
 
 
 NOTICE_ORDERING = Ordering("-created_at", created_at="created_at")

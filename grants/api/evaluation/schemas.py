@@ -75,6 +75,9 @@ class AdmissibilityOut(Schema):
 class IntegrationRequestIn(Schema):
     items: list[str]
     message: str = ""
+    signature_required: bool = Field(
+        False, description="Ogni elemento va integrato con un documento firmato digitalmente"
+    )
     deadline: datetime | date | None = Field(
         None,
         description="Scadenza: una data (AAAA-MM-GG) vale fino alle 23:59:59 (ora di Roma) di quel giorno; "
@@ -97,6 +100,10 @@ class IntegrationItemOut(Schema):
     id: int
     description: str
     response: str
+    original_name: str = Field(description="Il documento allegato alla risposta (vuoto: nessuno)")
+    signature_format: str = Field(description="PAdES o CAdES se il documento è firmato e la firma è valida")
+    signer_name: str
+    signer_fiscal_code: str
 
 
 class IntegrationRequestOut(Schema):
@@ -108,6 +115,7 @@ class IntegrationRequestOut(Schema):
         description="End of the term; empty until the PEC notice is delivered (the term counts from delivery)"
     )
     term_days: int | None
+    signature_required: bool
     answered_at: datetime | None
     items: list[IntegrationItemOut]
 

@@ -30,6 +30,9 @@ class IntegrationRequest(TimeStampedModel):
     # (grants.evaluation.receivers); set at once when the organisation has no PEC (the request is the notice).
     deadline = models.DateTimeField(_("scadenza per la risposta"), null=True, blank=True)
     term_days = models.PositiveSmallIntegerField(_("termine in giorni"), null=True, blank=True)
+    # Every item is answered with a document signed digitally by the applicant's legal representative or an
+    # active delegate (grants.registry.signing), e.g. a declaration to complete.
+    signature_required = models.BooleanField(_("documenti firmati digitalmente"), default=False)
     status = FSMField(
         _("stato"),
         max_length=10,
@@ -90,6 +93,14 @@ class IntegrationItem(TimeStampedModel):
     description = models.CharField(_("elemento richiesto"), max_length=500)
     response = models.TextField(_("risposta"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    # The document answering the item (a PDF, or a signed PDF / .p7m), judged by content at upload; a signed
+    # one is verified (grants.registry.signing) and its signer kept.
+    document = models.FileField(_("documento"), upload_to="integrations/%Y/", blank=True, max_length=500)
+    original_name = models.CharField(_("nome del file"), max_length=255, blank=True)
+    signature_format = models.CharField(_("formato della firma"), max_length=10, blank=True)
+    signer_name = models.CharField(_("firmatario"), max_length=255, blank=True)
+    signer_fiscal_code = models.CharField(_("codice fiscale del firmatario"), max_length=16, blank=True)
+    signed_at = models.DateTimeField(_("firmato il"), null=True, blank=True)
 
     history = HistoricalRecords()
 

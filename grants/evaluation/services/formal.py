@@ -39,6 +39,12 @@ def integration_request_notice(
         % {"p": application.protocol},
         _("Nel corso dell'istruttoria formale si chiede di integrare la domanda con:\n%(items)s")
         % {"items": listed},
+        _(
+            "Per ciascun elemento va allegato un documento firmato digitalmente (PAdES o CAdES) dal legale "
+            "rappresentante o da un delegato dell'organizzazione."
+        )
+        if request.signature_required
+        else "",
         message,
         _(
             "L'integrazione va inviata dall'area riservata della piattaforma entro %(n)d giorni dalla "

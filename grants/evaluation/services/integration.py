@@ -12,8 +12,11 @@ from grants.applications import services as application_services
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, BookingOutcome
 from grants.core.audit import save_audited
+from grants.core.signatures import P7M, SignatureCheck, has_pdf_signature
 from grants.core.timeutils import deadline_from, end_of_day, format_rome, in_rome, now
+from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
 from grants.notifications import events
+from grants.registry.signing import signed_for
 
 from .. import permissions
 from ..models import (
@@ -37,13 +40,16 @@ def request_integration(
     items: Sequence[str],
     message: str = "",
     deadline: date | datetime | None = None,
+    signature_required: bool = False,
     moment: datetime | None = None,
 ) -> IntegrationRequest:
-    """Ask the applicant for the listed items; the formal check waits. The officer's deadline (a date, or
-    none: 10 days) gives the term in days, and a formal notice goes by PEC to the applicant organisation in
-    this transaction: the deadline is the end of (delivery day + term) in Rome, set when the PEC is
-    delivered (``set_deadline_from_delivery``). An organisation without PEC gets the notice in its reserved
-    area only (the PEC notice is recorded as undeliverable for the officer) and the term runs from today."""
+    """Ask the applicant for the listed items; the formal check waits. ``signature_required``: each item is
+    answered with a document signed digitally by the applicant's legal representative or a delegate. The
+    officer's deadline (a date, or none: 10 days) gives the term in days, and a formal notice goes by PEC
+    to the applicant organisation in this transaction: the deadline is the end of (delivery day + term) in
+    Rome, set when the PEC is delivered (``set_deadline_from_delivery``). An organisation without PEC gets
+    the notice in its reserved area only (the PEC notice is recorded as undeliverable for the officer) and
+    the term runs from today."""
     _require(
         permissions.can_check_admissibility(actor, application.call_id),
         _("Non puoi richiedere integrazioni."),
@@ -78,6 +84,7 @@ def request_integration(
             message=message.strip(),
             term_days=term_days,
             deadline=None if by_pec else end_of_day(in_rome(moment).date() + timedelta(days=term_days)),
+            signature_required=signature_required,
         ),
         actor=actor,
         reason="Richiesta di integrazione",
@@ -107,7 +114,16 @@ def request_integration(
         link=reverse("evaluation:integration_answer", args=[request.pk]),
         subject=_("Richiesta di integrazione per la domanda %(p)s") % {"p": application.protocol},
         body=_("Si richiede di integrare %(when)s:\n%(items)s\n%(m)s")
-        % {"when": when, "items": listed, "m": message.strip()},
+        % {"when": when, "items": listed, "m": message.strip()}
+        + (
+            "\n"
+            + _(
+                "Per ogni elemento va allegato un documento firmato digitalmente dal legale rappresentante o "
+                "da un delegato."
+            )
+            if signature_required
+            else ""
+        ),
     )
     return request
 
@@ -152,10 +168,17 @@ def set_deadline_from_delivery(*, notice) -> IntegrationRequest | None:
 
 @transaction.atomic
 def answer_integration(
-    *, actor, request: IntegrationRequest, responses: Mapping[int, str], moment: datetime | None = None
+    *,
+    actor,
+    request: IntegrationRequest,
+    responses: Mapping[int, str],
+    documents: Mapping[int, object] | None = None,
+    moment: datetime | None = None,
 ) -> IntegrationRequest:
-    """The applicant answers every requested item (keyed by item id), and only those, before the deadline;
-    the application goes back to the formal check."""
+    """The applicant answers every requested item (keyed by item id), and only those, before the deadline,
+    with a document per item where it wants one (a PDF, or a signed PDF / .p7m) and where the request asks
+    for one signed; the application goes back to the formal check. A signed document is verified: valid, by
+    the applicant's legal representative or an active delegate. Nothing is stored when anything is refused."""
     request = IntegrationRequest.objects.select_for_update().select_related("application").get(pk=request.pk)
     application = _lock(request.application)
     _require(permissions.can_answer_integration(actor, application), _("Non sei abilitato a rispondere."))
@@ -184,10 +207,35 @@ def answer_integration(
         for key, item in items.items()
         if not (responses.get(key) or "").strip()
     ]
+    documents = documents or {}
+    errors += [
+        {"code": "unknown_item", "field": f"documents.{key}", "message": _("Elemento non richiesto.")}
+        for key in documents
+        if key not in items
+    ]
+    signatures: dict[int, SignatureCheck | None] = {}
+    for key, item in items.items():
+        uploaded = documents.get(key)
+        if uploaded is None:
+            if request.signature_required:
+                errors.append(
+                    {
+                        "code": "signed_document_required",
+                        "field": f"documents.{key}",
+                        "message": _("«%(d)s»: allegare il documento firmato digitalmente.")
+                        % {"d": item.description},
+                    }
+                )
+            continue
+        error, signatures[key] = _judged_document(uploaded, application, request.signature_required)
+        if error:
+            errors.append({**error, "field": f"documents.{key}"})
     if errors:
         raise EvaluationError(_("La risposta all'integrazione è incompleta."), errors=errors)
     for key, item in items.items():
         item.response = responses[key].strip()
+        if key in documents:
+            _attach(item, documents[key], signatures.get(key))
         save_audited(item, actor=actor, reason="Risposta all'integrazione")
     request.mark_answered()
     request.answered_by = actor
@@ -196,6 +244,40 @@ def answer_integration(
     application.mark_integration_answered()
     save_audited(application, actor=actor, reason="Integrazione ricevuta")
     return request
+
+
+INTEGRATION_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _judged_document(uploaded, application: Application, signature_required: bool):
+    """(error or None, the verified signature or None): the file is a plain PDF, or a signed PDF / .p7m
+    whose signature is valid and binds the applicant; a signature is required when the request says so."""
+    try:
+        kind = check_upload(
+            uploaded, allowed_types=[PDF], max_bytes=INTEGRATION_DOCUMENT_MAX_BYTES, allow_signed=True
+        )
+    except UploadRefused as refusal:
+        return {"code": refusal.code, "message": str(refusal)}, None
+    uploaded.seek(0)
+    data = b"".join(uploaded.chunks())
+    uploaded.seek(0)
+    if kind != P7M and not has_pdf_signature(data) and not signature_required:
+        return None, None
+    check = signed_for(data, application.applicant)
+    if not check.valid:
+        return {"code": check.code or "signature", "message": check.reason}, None
+    return None, check
+
+
+def _attach(item: IntegrationItem, uploaded, signature: SignatureCheck | None) -> None:
+    item.original_name = safe_filename(uploaded.name)[:255]
+    if signature is not None:
+        item.signature_format = signature.format
+        item.signer_name = signature.signer_name[:255]
+        item.signer_fiscal_code = signature.fiscal_code
+        item.signed_at = signature.signing_time
+    uploaded.seek(0)
+    item.document.save(item.original_name, uploaded, save=False)
 
 
 def expire_integration_requests(moment: datetime | None = None) -> list[Application]:

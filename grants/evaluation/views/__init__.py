@@ -8,7 +8,12 @@ Thin: each action binds its form (``grants/evaluation/forms.py``), ``services`` 
 shown), ``selectors`` read. One URL per action.
 """
 
-from .applicants import executive_project, integration_answer, rejection_observations
+from .applicants import (
+    executive_project,
+    integration_answer,
+    integration_document,
+    rejection_observations,
+)
 from .desk import desk_calls, desk_decision, desk_queue, desk_queue_csv
 from .evaluators import (
     assignment_declare,
@@ -49,6 +54,7 @@ __all__ = [
     "desk_queue_csv",
     "executive_project",
     "integration_answer",
+    "integration_document",
     "integration_request",
     "my_assignments",
     "panel_auto_assign",

@@ -197,6 +197,7 @@ def integration_request(request, code: str, pk: int):
             items=data["items"],
             message=data["message"],
             deadline=data["deadline"],
+            signature_required=data["signature_required"],
         )
         messages.success(request, _("Richiesta di integrazione inviata al proponente."))
 

@@ -184,6 +184,30 @@ def _rejection_state(w: World):
     return (notice.status, notice.observations, notice.observed_at, notice.application.status)
 
 
+def _answered_with_document(w: World):
+    """An item of A's answered integration request that carries a document (a plain PDF)."""
+
+    def build():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        application = ready_application(call=w.submitted.call, user=w.user_a, organisation=w.organisation_a)
+        application_services.submit(
+            actor=w.user_a, application=application, idempotency_key="idor-a-doc", declarations_accepted=True
+        )
+        request = evaluation_services.request_integration(
+            actor=_officer(w), application=application, items=[INTEGRATION_SECRET]
+        )
+        item = request.items.get()
+        pdf = SimpleUploadedFile("statuto-riservato.pdf", b"%PDF-1.4\n%%EOF\n")
+        evaluation_services.answer_integration(
+            actor=w.user_a, request=request, responses={item.pk: "Allegato"}, documents={item.pk: pdf}
+        )
+        item.refresh_from_db()
+        return item
+
+    return _cached(w, "answered_with_document", build)
+
+
 def _a_secrets(evaluation: Callable[[World], EvaluationOfA]) -> Callable[[World], list[str]]:
     return lambda w: [evaluation(w).title, w.organisation_a.name]
 
@@ -470,6 +494,10 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=lambda w: [REJECTION_SECRET, _rejection(w).application.protocol],
         unchanged=_rejection_state,
     ),
+    "evaluation:integration_document": Case(
+        args=lambda w: {"pk": _answered_with_document(w).pk},
+        secrets=lambda w: ["%PDF-1.4", _answered_with_document(w).original_name],
+    ),
     "evaluation:consensus": Case(
         args=lambda w: {"pk": _ranked(w).application.pk},
         method="post",
@@ -554,6 +582,20 @@ EVALUATION_API_CASES: dict[str, Case] = {
             "responses": {
                 str(pk): "Risposta di B" for pk in _integration(w).items.values_list("pk", flat=True)
             }
+        },
+        secrets=lambda w: [INTEGRATION_SECRET, *_submitted_secrets(w)],
+        unchanged=_integration_state,
+    ),
+    "grants_api_evaluation_answer_integration_with_documents": Case(
+        args=lambda w: {"request_id": _integration(w).pk},
+        method="post",
+        multipart=True,
+        body=lambda w: {
+            "responses": "{"
+            + ", ".join(
+                f'"{pk}": "Risposta di B"' for pk in _integration(w).items.values_list("pk", flat=True)
+            )
+            + "}"
         },
         secrets=lambda w: [INTEGRATION_SECRET, *_submitted_secrets(w)],
         unchanged=_integration_state,
