@@ -4,9 +4,9 @@ The rule (Commission Communication on the revision of the method for setting the
 rates, OJ C 14 of 19.1.2008, "2008/C 14/02"; used by Reg. (UE) 2023/2831 art. 4(3)(a) for de minimis loans):
 
 - reference rate = the EU **base rate** in force on the grant date (published by the Commission per Member
-  State, shipped as data in ``grants/finance/data/eu_base_rates.json`` with its source) **+ a margin** in basis
-  points that depends on the beneficiary's rating category and the level of collateral (``MARGINS_BP``, the
-  Communication's table);
+  State, shipped as data in ``grants/finance/data/eu_base_rates.json`` with its source) **+ a margin**
+  in basis points that depends on the beneficiary's rating category and the level of collateral
+  (``MARGINS_BP``, the Communication's table);
 - the aid in a loan is the interest saving: **GGE = nominal loan − present value, at the reference rate, of
   the subsidised repayment schedule** (every instalment, pre-amortisation interest included, discounted
   period by period at the reference rate converted to the instalment frequency, as the schedule converts

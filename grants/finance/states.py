@@ -53,7 +53,7 @@ class RecoveryStatus(models.TextChoices):
 OPEN_RECOVERY_STATUSES = frozenset({RecoveryStatus.OPEN, RecoveryStatus.PARTLY_RECOVERED})
 
 
-# --- RNA (Registro Nazionale Aiuti) records: grants.finance.rna -----------------------------------------------
+# --- RNA (Registro Nazionale Aiuti) records: grants.finance.rna ---------------------------------------------
 class RnaKind(models.TextChoices):
     REGISTRATION = "registration", _("Registrazione della concessione")
     VARIATION = "variation", _("Variazione")

@@ -4,7 +4,6 @@ import logging
 from datetime import date
 
 from grants.core.timeutils import in_rome
-
 from grants.evaluation.signals import application_defunded, application_funded
 
 from . import services

@@ -31,5 +31,7 @@ def send_revoked_on_commit(*, project: Project, new_grant: Decimal, reason: str)
 
 def send_granted_on_commit(*, project: Project, granted_on, previous: Decimal | None = None) -> None:
     transaction.on_commit(
-        lambda: project_granted.send(sender=Project, project=project, granted_on=granted_on, previous=previous)
+        lambda: project_granted.send(
+            sender=Project, project=project, granted_on=granted_on, previous=previous
+        )
     )

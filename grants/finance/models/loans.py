@@ -29,9 +29,12 @@ class Loan(TimeStampedModel):
         default=6,
     )
     first_due_date = models.DateField(_("scadenza della prima rata"))
-    # The aid in the loan (grants.finance.gge, Communication 2008/C 14/02): what counts for de minimis and RNA.
+    # The aid in the loan (grants.finance.gge, Communication 2008/C 14/02): it counts for de minimis and RNA.
     rating_category = models.CharField(
-        _("categoria di rating"), max_length=20, choices=RatingCategory.CHOICES, default=RatingCategory.SATISFACTORY
+        _("categoria di rating"),
+        max_length=20,
+        choices=RatingCategory.CHOICES,
+        default=RatingCategory.SATISFACTORY,
     )
     collateral_level = models.CharField(
         _("livello di garanzie"), max_length=10, choices=Collateral.CHOICES, default=Collateral.NORMAL

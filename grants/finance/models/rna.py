@@ -17,7 +17,9 @@ from ..states import RnaInstrument, RnaKind, RnaRegime, RnaStatus
 class RnaRecord(TimeStampedModel):
     """One message to the RNA: the data of the concession as it stands at the record's date."""
 
-    project = models.ForeignKey(Project, verbose_name=_("progetto"), on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, verbose_name=_("progetto"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("tipo"), max_length=20, choices=RnaKind.choices)
     status = models.CharField(_("stato"), max_length=20, choices=RnaStatus.choices, default=RnaStatus.TO_SEND)
     car = models.CharField(_("codice CAR della misura"), max_length=10, blank=True)
@@ -67,3 +69,8 @@ class RnaRecord(TimeStampedModel):
     def request_id(self) -> str:
         """Our identifier of the message (IdRichiesta): unique per installation and record."""
         return f"WECARE-{self.pk}"
+
+    @property
+    def original_cor(self) -> str:
+        """The COR of the concession a variation or revocation refers to."""
+        return self.project.rna_cor

@@ -55,7 +55,12 @@ def _scaled_lines(application: Application, total: Decimal) -> list[tuple]:
 
 @transaction.atomic
 def create_project_from_application(
-    *, actor, application: Application, granted_amount: Decimal, granted_by=None, granted_on: date | None = None
+    *,
+    actor,
+    application: Application,
+    granted_amount: Decimal,
+    granted_by=None,
+    granted_on: date | None = None,
 ) -> Project:
     """The project of a funded application, in ``to_accept``: partners and budget lines copied, the grant as
     granted; a partial grant scales the budget (the aid intensity is kept, lines add up to the cent).

@@ -32,4 +32,6 @@ def record_rna_cor(*, actor, project: Project, cor: str, registered_on: date) ->
         return project
     project.rna_cor = code
     project.rna_registered_on = registered_on
-    return save_audited(project, actor=actor, reason="Codice COR dell'RNA registrato", action="project.rna_cor")
+    return save_audited(
+        project, actor=actor, reason="Codice COR dell'RNA registrato", action="project.rna_cor"
+    )
