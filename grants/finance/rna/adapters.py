@@ -53,7 +53,7 @@ class HttpAdapter:
         headers = {"Content-Type": "application/xml", "Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        request = urllib.request.Request(self.endpoint, data=to_xml([record]), headers=headers, method="POST")
+        request = urllib.request.Request(self.endpoint, data=to_xml([record]), headers=headers, method="POST")  # noqa: S310
         if not self.endpoint.startswith(("http://", "https://")):
             raise RnaExchangeError("RNA_ENDPOINT deve essere un indirizzo http(s).")
         try:
