@@ -136,13 +136,13 @@ def test_a_loan_whose_gge_breaks_a_company_ceiling_is_refused_naming_it(django_c
     assert not Loan.objects.filter(project=project).exists()
 
 
-# --- the adapters' contract, against a local HTTP server ------------------------------------------------------
+# --- the adapters' contract, against a local HTTP server ---------------------------------------------------
 class FakeRna(BaseHTTPRequestHandler):
     """Stands for the RNA web service: a COR per IdRichiesta (the same on a retry); refuses a CAR of 0."""
 
     cors: dict[str, str] = {}
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         root = etree.fromstring(body)
         ns = {"r": NAMESPACE}
@@ -202,7 +202,7 @@ def test_sending_through_http_registers_the_record_and_the_project(
     assert record.status == RnaStatus.REGISTERED and project.rna_cor == record.cor
 
 
-# --- pages and API -------------------------------------------------------------------------------------------
+# --- pages and API ------------------------------------------------------------------------------------
 def test_the_officer_lists_filters_exports_and_types_the_cor(client, django_capture_on_commit_callbacks):
     project = granted_project(django_capture_on_commit_callbacks)
     record = RnaRecord.objects.get(project=project)
