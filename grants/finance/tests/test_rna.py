@@ -244,3 +244,21 @@ def test_the_api_lists_shows_downloads_and_sets_the_cor(client, django_capture_o
     )
     assert ok.status_code == 200 and ok.json()["status"] == "registered"
     assert client.get(f"{API}/finance/rna-records/{2**63 - 1}").status_code == 404
+
+
+def test_the_cor_shows_on_the_project_page_the_agreement_and_the_open_data(
+    client, django_capture_on_commit_callbacks
+):
+    from grants.projects.agreement import render_agreement_html
+
+    project = granted_project(django_capture_on_commit_callbacks)
+    assert "in corso di registrazione" in render_agreement_html(project)
+    rna_services.set_cor(actor=project_officer(), record=RnaRecord.objects.get(project=project), cor="24680")
+    project.refresh_from_db()
+    assert "24680" in render_agreement_html(project)
+    client.force_login(project.application.created_by)
+    page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert "24680" in page
+    response = client.get(reverse("transparency:opendata_download", args=["operazioni", "csv"]))
+    csv_text = b"".join(response.streaming_content)
+    assert b"COR_RNA" in csv_text
