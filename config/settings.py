@@ -315,6 +315,12 @@ PROTOCOL_REGISTER_ADAPTER = os.environ.get(
     "PROTOCOL_REGISTER_ADAPTER", "grants.applications.protocol.registers.InternalRegister"
 )
 
+# --- RNA (Registro Nazionale Aiuti, grants/finance/rna/): "file" = records downloaded as XML by officers for
+# manual upload; "http" = each record POSTed to RNA_ENDPOINT, which answers the COR.
+RNA_ADAPTER = os.environ.get("RNA_ADAPTER", "file")
+RNA_ENDPOINT = os.environ.get("RNA_ENDPOINT", "")
+RNA_TOKEN = os.environ.get("RNA_TOKEN", "")
+
 # --- Personal data (GDPR): the privacy notice's contacts and the retention of drafts never submitted --------
 PRIVACY_CONTROLLER = os.environ.get(
     "PRIVACY_CONTROLLER", "Regione Piemonte – Giunta regionale, Piazza Piemonte 1, 10127 Torino"

@@ -12,3 +12,4 @@ class FinanceConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401 - connects the signal receivers
+        from .rna import receivers as rna_receivers  # noqa: F401

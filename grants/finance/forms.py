@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from grants.core.money import parse_amount
 from grants.projects.models import Project
 
+from .gge import Collateral, RatingCategory
 from .models import ExpenseClaim, Loan, Recovery
 
 INTEGER_MESSAGE = gettext_lazy("Indicare un numero intero.")
@@ -191,6 +192,24 @@ class LoanForm(ProjectForm):
     )
     frequency_months = forms.IntegerField(required=False, error_messages={"invalid": INTEGER_MESSAGE})
     first_due_date = RequiredDateField(gettext_lazy("la scadenza della prima rata"))
+    rating_category = forms.ChoiceField(
+        label=gettext_lazy("Categoria di rating (Comunicazione 2008/C 14/02)"),
+        choices=RatingCategory.CHOICES,
+        initial=RatingCategory.SATISFACTORY,
+        required=False,
+    )
+    collateral_level = forms.ChoiceField(
+        label=gettext_lazy("Livello di garanzie"),
+        choices=Collateral.CHOICES,
+        initial=Collateral.NORMAL,
+        required=False,
+    )
+
+    def clean_rating_category(self):
+        return self.cleaned_data["rating_category"] or RatingCategory.SATISFACTORY
+
+    def clean_collateral_level(self):
+        return self.cleaned_data["collateral_level"] or Collateral.NORMAL
 
     def clean_annual_rate_percent(self):
         return self.cleaned_data["annual_rate_percent"] or Decimal(0)

@@ -58,6 +58,11 @@ def can_manage_loans(user, call=None) -> bool:
     return _staff_with(user, "finance.add_loan", call)
 
 
+def can_manage_rna(user, call=None) -> bool:
+    """RNA records (send, download, type the COR): who manages the projects' decisions on the call."""
+    return _staff_with(user, "projects.manage_project", call)
+
+
 def can_manage_recoveries(user, call=None) -> bool:
     return _staff_with(user, "finance.change_recovery", call)
 

@@ -51,3 +51,38 @@ class RecoveryStatus(models.TextChoices):
 
 
 OPEN_RECOVERY_STATUSES = frozenset({RecoveryStatus.OPEN, RecoveryStatus.PARTLY_RECOVERED})
+
+
+# --- RNA (Registro Nazionale Aiuti) records: grants.finance.rna ---------------------------------------------
+class RnaKind(models.TextChoices):
+    REGISTRATION = "registration", _("Registrazione della concessione")
+    VARIATION = "variation", _("Variazione")
+    REVOCATION = "revocation", _("Revoca")
+
+
+class RnaStatus(models.TextChoices):
+    TO_SEND = "to_send", _("Da trasmettere")
+    SENT = "sent", _("Trasmesso")
+    REGISTERED = "registered", _("Registrato (COR)")
+    REFUSED = "refused", _("Rifiutato")
+
+
+class RnaRegime(models.TextChoices):
+    DE_MINIMIS = "DE_MINIMIS", _("De minimis")
+    GBER = "GBER", _("Esenzione (GBER)")
+    OTHER = "ALTRO", _("Altro")
+
+
+class RnaInstrument(models.TextChoices):
+    GRANT = "SOVVENZIONE", _("Sovvenzione / contributo")
+    LOAN = "PRESTITO", _("Prestito / finanziamento agevolato")
+
+
+# to_send → sent (the http adapter, or the file downloaded for manual upload) → registered (COR) | refused;
+# a refused record may be sent again after correction; a COR may be typed on a record not yet sent (manual).
+RNA_TRANSITIONS = {
+    RnaStatus.TO_SEND: {RnaStatus.SENT, RnaStatus.REGISTERED, RnaStatus.REFUSED},
+    RnaStatus.SENT: {RnaStatus.REGISTERED, RnaStatus.REFUSED},
+    RnaStatus.REFUSED: {RnaStatus.SENT, RnaStatus.REGISTERED},
+    RnaStatus.REGISTERED: set(),
+}

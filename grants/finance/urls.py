@@ -45,4 +45,12 @@ urlpatterns = [
     path(f"{CLAIM}esito-definitivo/", views.claim_finalise, name="claim_finalise"),
     path("rendicontazione/allegati/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("controlli/", views.controller_claims, name="controller_claims"),
+    # RNA (Registro Nazionale Aiuti): the officers' records
+    path("rna/", views.rna_list, name="rna_list"),
+    path("rna/registrazioni.csv", views.rna_csv, name="rna_csv"),
+    path("rna/registrazioni.xml", views.rna_xml, name="rna_xml"),
+    path("rna/<int:pk>/", views.rna_detail, name="rna_detail"),
+    path("rna/<int:pk>/trasmetti/", views.rna_send, name="rna_send"),
+    path("rna/<int:pk>/cor/", views.rna_set_cor, name="rna_set_cor"),
+    path("rna/<int:pk>/rifiuto/", views.rna_refuse, name="rna_refuse"),
 ]

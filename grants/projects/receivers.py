@@ -1,7 +1,9 @@
 """Reactions of the projects context to the evaluation's outcomes (connected in ProjectsConfig.ready)."""
 
 import logging
+from datetime import date
 
+from grants.core.timeutils import in_rome
 from grants.evaluation.signals import application_defunded, application_funded
 
 from . import services
@@ -22,11 +24,21 @@ def create_project(sender, *, application, granted_amount, ranking, **kwargs) ->
             application=application,
             granted_amount=granted_amount,
             granted_by=getattr(ranking, "approved_by", None),
+            granted_on=decision_day(ranking),
         )
     except Exception:
         logger.exception(
             "project not created for a funded application", extra={"application": application.pk}
         )
+
+
+def decision_day(ranking) -> date | None:
+    """The date of the grant decision: a first-come determination's own date, a ranking's approval day."""
+    day = getattr(ranking, "date", None)
+    if isinstance(day, date):
+        return day
+    approved = getattr(ranking, "approved_at", None)
+    return in_rome(approved).date() if approved else None
 
 
 def renounce_project(sender, *, application, reason, **kwargs) -> None:

@@ -23,6 +23,7 @@ from . import claims  # noqa: E402, F401
 from . import controllers  # noqa: E402, F401
 from . import bank  # noqa: E402, F401
 from . import einvoices  # noqa: E402, F401
+from . import rna  # noqa: E402, F401
 
 # isort: on
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -166,6 +166,9 @@ class LoanIn(Schema):
     pre_amortisation_months: int = 0
     frequency_months: int = 6
     first_due_date: date
+    # Communication 2008/C 14/02: the margin over the EU base rate that gives the reference rate of the GGE.
+    rating_category: Literal["strong", "good", "satisfactory", "weak", "bad"] = "satisfactory"
+    collateral_level: Literal["high", "normal", "low"] = "normal"
 
 
 class InstalmentOut(Schema):
@@ -190,6 +193,11 @@ class LoanOut(Schema):
     frequency_months: int
     total_interest: Decimal
     arrears: Decimal
+    rating_category: str
+    collateral_level: str
+    base_rate_percent: Decimal
+    reference_rate_percent: Decimal
+    gross_grant_equivalent: Decimal
     instalments: list[InstalmentOut]
 
 
@@ -340,3 +348,38 @@ class ProjectControllerOut(Schema):
 
 class ProjectControllerIn(Schema):
     user_id: int
+
+
+# --- RNA records -------------------------------------------------------------------------------------------
+RnaRecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class RnaRecordOut(Schema):
+    id: int
+    project_id: int
+    call_code: str
+    kind: str
+    status: str
+    car: str
+    regime: str
+    instrument: str
+    beneficiary_fiscal_code: str
+    beneficiary_name: str
+    cup: str
+    nominal_amount: Decimal
+    aid_amount: Decimal
+    previous_aid_amount: Decimal
+    concession_date: date
+    act_date: date
+    cor: str
+    refusal_reason: str
+
+
+class RnaCorIn(Schema):
+    cor: str = Field(..., pattern=r"^\d{1,20}$", description="COR given by the RNA (digits)")
+    registered_on: date | None = None
+
+
+class RnaFilters(Schema):
+    call_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    status: Literal["to_send", "sent", "registered", "refused"] | None = None

@@ -89,6 +89,7 @@ class CallSummaryOut(Schema):
     budget: str
     aid_instrument: str
     state_aid_regime: str
+    rna_car: str
 
     @staticmethod
     def resolve_phase_status(obj):

@@ -35,6 +35,7 @@ from .payments import (
     plan_for,
 )
 from .recoveries import Recovery
+from .rna import RnaRecord
 
 __all__ = [
     "DEFAULT_ADVANCE_PERCENT",
@@ -57,6 +58,7 @@ __all__ = [
     "PaymentPlan",
     "ProjectController",
     "Recovery",
+    "RnaRecord",
     "attachment_upload_to",
     "plan_for",
 ]

@@ -12,6 +12,8 @@ from grants.core.models import TimeStampedModel
 from grants.core.money import ZERO, MoneyField
 from grants.projects.models import Project
 
+from ..gge import Collateral, RatingCategory
+
 
 class Loan(TimeStampedModel):
     """Finanziamento agevolato (FESR) with its French amortisation schedule."""
@@ -27,6 +29,21 @@ class Loan(TimeStampedModel):
         default=6,
     )
     first_due_date = models.DateField(_("scadenza della prima rata"))
+    # The aid in the loan (grants.finance.gge, Communication 2008/C 14/02): it counts for de minimis and RNA.
+    rating_category = models.CharField(
+        _("categoria di rating"),
+        max_length=20,
+        choices=RatingCategory.CHOICES,
+        default=RatingCategory.SATISFACTORY,
+    )
+    collateral_level = models.CharField(
+        _("livello di garanzie"), max_length=10, choices=Collateral.CHOICES, default=Collateral.NORMAL
+    )
+    base_rate_percent = models.DecimalField(_("tasso base UE %"), max_digits=6, decimal_places=3, default=0)
+    reference_rate_percent = models.DecimalField(
+        _("tasso di riferimento %"), max_digits=6, decimal_places=3, default=0
+    )
+    gross_grant_equivalent = MoneyField(_("equivalente sovvenzione lordo (ESL)"), default=ZERO)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()

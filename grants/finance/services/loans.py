@@ -3,15 +3,24 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grants.core.money import ZERO, round_money
+from grants.core.money import ZERO, format_eur, round_money
+from grants.core.vocabulary import LegalForm
+from grants.programme.models import StateAidRegime
 from grants.projects.models import Project
+from grants.projects.states import PartnerRole
+from grants.registry.models import Organisation
+from grants.registry.selectors import de_minimis_position
+from grants.registry.services import record_de_minimis_concession
 
 from .. import permissions
 from ..amortisation import LoanTerms, LoanTermsError, schedule
+from ..gge import Collateral, GgeError, RatingCategory, loan_gge
 from ..models import Loan, LoanInstalment, LoanRepayment
+from ..rna import services as rna_services
 from .common import FinanceError, WrongState, _money, _require, _save, _today
 
 
@@ -26,8 +35,16 @@ def record_loan(
     pre_amortisation_months: int,
     frequency_months: int,
     first_due_date: date,
+    rating_category: str = RatingCategory.SATISFACTORY,
+    collateral_level: str = Collateral.NORMAL,
 ) -> Loan:
-    """Record the subsidised loan and store its French amortisation schedule."""
+    """Record the subsidised loan and store its French amortisation schedule and its gross grant equivalent
+    (grants.finance.gge: the rating category and the collateral give the reference rate's margin).
+
+    On a de minimis call the GGE, not the nominal loan, counts against the ceiling: each company of the
+    partnership must have headroom for its share of it (the partners' shares of the application), else
+    nothing is stored and the refusal names the partner and its headroom. The shares are then recorded in
+    the de minimis register, and the project's RNA record takes the GGE as its aid element."""
     _require(permissions.can_manage_loans(actor, project.call_id))
     if Loan.objects.filter(project=project).exists():
         raise WrongState(_("Il progetto ha già un finanziamento."), code="duplicate")
@@ -42,9 +59,13 @@ def record_loan(
     )
     try:
         rows = schedule(terms, first_due=first_due_date)
+        aid = loan_gge(terms, granted_on=_today(), rating=rating_category, collateral=collateral_level)
     except LoanTermsError as error:
         raise FinanceError(error.message, field=error.field) from error
+    except GgeError as error:
+        raise FinanceError(error.message, field=error.field, code="gge") from error
     with transaction.atomic():
+        shares = _check_de_minimis(project, aid.gge)
         loan = _save(
             Loan(
                 project=project,
@@ -54,6 +75,11 @@ def record_loan(
                 pre_amortisation_months=terms.pre_amortisation_months,
                 frequency_months=terms.frequency_months,
                 first_due_date=first_due_date,
+                rating_category=rating_category,
+                collateral_level=collateral_level,
+                base_rate_percent=aid.base_rate.rate_percent,
+                reference_rate_percent=aid.reference_rate_percent,
+                gross_grant_equivalent=aid.gge,
                 created_by=actor,
             ),
             actor=actor,
@@ -73,7 +99,78 @@ def record_loan(
             )
             for row in rows
         )
+        _record_de_minimis(actor=actor, loan=loan, shares=shares)
+        rna_services.loan_changed(actor=actor, project=project)
     return loan
+
+
+# --- the loan's GGE and the de minimis ceiling of every company of the partnership ----------------------
+UNDERTAKING_FORMS = frozenset({LegalForm.COMPANY, LegalForm.SOCIAL_COOPERATIVE})
+
+
+def gge_shares(project: Project, gge: Decimal) -> list[tuple[Organisation, Decimal]]:
+    """Each company's part of the GGE, by its share of the partnership (the lead takes what the partners'
+    shares leave; without shares, everything is the lead's). Unregistered partners are not companies here."""
+    partners = list(project.partners.select_related("organisation", "application_partner").order_by("order"))
+    percents = {
+        p.pk: (p.application_partner.share_percent if p.application_partner_id else Decimal(0))
+        for p in partners
+    }
+    lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
+    others = sum((percents[p.pk] for p in partners if p is not lead), Decimal(0))
+    if lead is not None and not percents[lead.pk]:
+        percents[lead.pk] = max(Decimal(100) - others, Decimal(0))
+    result = []
+    for partner in partners:
+        org = partner.organisation
+        if org is None or not percents[partner.pk]:
+            continue
+        if partner is not lead and org.legal_form not in UNDERTAKING_FORMS:
+            continue
+        result.append((org, round_money(gge * percents[partner.pk] / Decimal(100))))
+    return result
+
+
+def _check_de_minimis(project: Project, gge: Decimal) -> list[tuple[Organisation, Decimal]]:
+    if project.call.state_aid_regime != StateAidRegime.DE_MINIMIS or gge <= 0:
+        return []
+    shares = gge_shares(project, gge)
+    day = _today()
+    for organisation, part in shares:
+        position = de_minimis_position(organisation, at=day)
+        if part > position.headroom:
+            message = _(
+                "L'equivalente sovvenzione lordo del finanziamento (%(gge)s) supera il massimale de minimis "
+                "di %(partner)s: la sua quota è %(part)s, disponibili %(headroom)s. Nulla è stato registrato."
+            ) % {
+                "gge": format_eur(gge),
+                "partner": organisation.name,
+                "part": format_eur(part),
+                "headroom": format_eur(position.headroom),
+            }
+            raise FinanceError(message, field="principal", code="de_minimis_ceiling")
+    return shares
+
+
+def _record_de_minimis(*, actor, loan: Loan, shares) -> None:
+    project = loan.project
+    for organisation, part in shares:
+        if part <= 0:
+            continue
+        try:
+            record_de_minimis_concession(
+                actor=actor,
+                organisation=organisation,
+                amount=part,
+                granted_on=_today(),
+                granting_body=project.call.measure.programme.region.name,
+                legal_basis=project.call.legal_reference or str(project.call),
+                source_reference=f"loan:{loan.pk}:{organisation.pk}",
+            )
+        except ValidationError as error:
+            raise FinanceError(
+                " ".join(error.messages), field="principal", code="de_minimis_ceiling"
+            ) from error
 
 
 def record_repayment(*, actor, loan: Loan, paid_on: date, amount, reference: str = "") -> LoanRepayment:

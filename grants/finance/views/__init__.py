@@ -37,6 +37,7 @@ from .money import (
     recovery_record,
     sepa_export,
 )
+from .rna import rna_csv, rna_detail, rna_list, rna_refuse, rna_send, rna_set_cor, rna_xml
 
 __all__ = [
     "account_declare",
@@ -70,5 +71,12 @@ __all__ = [
     "project_list",
     "project_report",
     "recovery_record",
+    "rna_csv",
+    "rna_detail",
+    "rna_list",
+    "rna_refuse",
+    "rna_send",
+    "rna_set_cor",
+    "rna_xml",
     "sepa_export",
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from grants.core.audit import record_event
 from grants.core.errors import DomainError
 from grants.core.forms import action_view, error_messages, first_errors, refusal_message
+from grants.finance.gge import Collateral, RatingCategory
 from grants.projects.models import Project
 
 from .. import forms, permissions, report, selectors, services
@@ -122,6 +123,8 @@ def _project_context(request, project: Project, form=None) -> dict:
         "can_approve": permissions.can_approve_payment(user),
         "can_guarantee": permissions.can_manage_guarantees(user),
         "can_loan": permissions.can_manage_loans(user),
+        "rating_choices": RatingCategory.CHOICES,
+        "collateral_choices": Collateral.CHOICES,
         "can_recover": permissions.can_manage_recoveries(user),
         # The refused form's inputs and errors, by input name (one page, several forms).
         "errors": first_errors(form) if form is not None else {},

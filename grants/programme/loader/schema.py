@@ -224,6 +224,7 @@ class CallIn(_Entry):
     budget: Money
     aid_instrument: _choice(AidInstrument) = AidInstrument.GRANT.value
     state_aid_regime: _choice(StateAidRegime) = StateAidRegime.NONE.value
+    rna_car: str = Field(default="", pattern=r"^\d{0,10}$")  # Codice Aiuto RNA of the measure
     lead_legal_forms: list[str]
     partner_legal_forms: list[str] = Field(default_factory=list)
     lead_company_sizes: list[str] = Field(default_factory=list)

@@ -280,6 +280,7 @@ class _Writer:
             "budget": spec.budget,
             "aid_instrument": spec.aid_instrument,
             "state_aid_regime": spec.state_aid_regime,
+            "rna_car": spec.rna_car,
             "lead_legal_forms": spec.lead_legal_forms,
             "partner_legal_forms": spec.partner_legal_forms,
             "lead_company_sizes": spec.lead_company_sizes,

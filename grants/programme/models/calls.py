@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,16 @@ class Call(BilingualMixin, TimeStampedModel):
     )
     state_aid_regime = models.CharField(
         _("regime di aiuto"), max_length=20, choices=StateAidRegime.choices, default=StateAidRegime.NONE
+    )
+    rna_car = models.CharField(
+        _("codice CAR (RNA)"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,10}$", _("Il codice CAR è numerico (fino a 10 cifre)."))],
+        help_text=_(
+            "Codice Aiuto RNA della misura, dato dal Registro Nazionale Aiuti quando il regime è registrato: "
+            "ogni concessione del bando si registra con questo codice."
+        ),
     )
     # Who may apply: lists of registry.LegalForm values (strings, so programme never imports registry).
     lead_legal_forms = models.JSONField(_("soggetti ammessi come capofila"), default=list)

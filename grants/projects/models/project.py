@@ -4,6 +4,7 @@ project rules with their defaults."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,15 @@ class Project(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # RNA (Registro Nazionale Aiuti): the COR the register gave to the concession (grants.finance.rna); the
+    # grant is not valid without it, and it is cited in the agreement and the open data.
+    rna_cor = models.CharField(
+        _("codice COR (RNA)"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,20}$", _("Il codice COR è numerico."))],
+    )
+    rna_registered_on = models.DateField(_("registrato nell'RNA il"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiuso il"), null=True, blank=True)
     closing_reason = models.TextField(_("motivazione della chiusura"), blank=True)
 

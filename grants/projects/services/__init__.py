@@ -23,6 +23,7 @@ from .lifecycle import (
     suspend,
     upload_signed_agreement,
 )
+from .rna import record_rna_cor
 
 __all__ = [
     "AGREEMENT_MAX_BYTES",
@@ -37,6 +38,7 @@ __all__ = [
     "decide_change",
     "mark_milestone_achieved",
     "on_application_defunded",
+    "record_rna_cor",
     "refresh_partner_shares",
     "renounce",
     "request_budget_variation",

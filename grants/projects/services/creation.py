@@ -15,7 +15,7 @@ from grants.core.money import ZERO, format_eur, round_money
 from grants.core.timeutils import format_rome, in_rome, now
 from grants.notifications import events
 
-from .. import permissions
+from .. import permissions, signals
 from ..budget import scale_amounts, scaled_total
 from ..models import Project, ProjectBudgetLine, ProjectMilestone, ProjectPartner, ProjectPhase, rules_for
 from ..states import PartnerRole, ProjectStatus
@@ -55,7 +55,12 @@ def _scaled_lines(application: Application, total: Decimal) -> list[tuple]:
 
 @transaction.atomic
 def create_project_from_application(
-    *, actor, application: Application, granted_amount: Decimal, granted_by=None
+    *,
+    actor,
+    application: Application,
+    granted_amount: Decimal,
+    granted_by=None,
+    granted_on: date | None = None,
 ) -> Project:
     """The project of a funded application, in ``to_accept``: partners and budget lines copied, the grant as
     granted; a partial grant scales the budget (the aid intensity is kept, lines add up to the cent).
@@ -82,7 +87,9 @@ def create_project_from_application(
             and not existing.is_accepted
             and granted != existing.grant
         ):
-            return _rescale(actor=actor, project=existing, application=application, granted=granted)
+            return _rescale(
+                actor=actor, project=existing, application=application, granted=granted, granted_on=granted_on
+            )
         return existing
     if application.status != ApplicationStatus.FUNDED:
         raise WrongState(
@@ -110,6 +117,7 @@ def create_project_from_application(
         granted_by=granted_by if granted_by is not None else actor,
     )
     save_audited(project, actor=actor, reason="Domanda finanziata", action="project.created")
+    signals.send_granted_on_commit(project=project, granted_on=granted_on or today)
     partners = _copy_partners(project, application)
     for index, (line, amount) in enumerate(_scaled_lines(application, total)):
         ProjectBudgetLine.objects.create(
@@ -214,9 +222,14 @@ def refresh_partner_shares(project: Project) -> None:
             partner.save(update_fields=["budget_share", "updated_at"])
 
 
-def _rescale(*, actor, project: Project, application: Application, granted: Decimal) -> Project:
+def _rescale(
+    *, actor, project: Project, application: Application, granted: Decimal, granted_on: date | None
+) -> Project:
     _check_granted(application, granted)
     project = _lock(project)
+    signals.send_granted_on_commit(
+        project=project, granted_on=granted_on or in_rome(now()).date(), previous=project.grant
+    )
     total = scaled_total(application.total_cost, requested=application.requested_grant, granted=granted)
     lines = list(project.budget_lines.order_by("order", "pk"))
     for line, amount in zip(

@@ -29,6 +29,12 @@ OPERATIONS = Dataset(
     columns=(
         Column("CUP", Kind.CODE, _("Codice Unico di Progetto"), lambda r: r.cup),
         Column(
+            "COR_RNA",
+            Kind.CODE,
+            _("Codice COR della concessione nel Registro Nazionale Aiuti (aiuti di Stato)"),
+            lambda r: r.rna_cor,
+        ),
+        Column(
             "BENEFICIARIO",
             Kind.TEXT,
             _("Denominazione del beneficiario"),

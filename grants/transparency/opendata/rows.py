@@ -21,6 +21,7 @@ from .schema import CHUNK_SIZE, CallData, Place, Row
 _FIELDS = (
     "pk",
     "cup",
+    "rna_cor",
     "title",
     "summary",
     "application__abstract",
@@ -106,6 +107,7 @@ def rows_of(queryset) -> Iterator[Row]:
         for (
             pk,
             cup,
+            rna_cor,
             title,
             summary,
             abstract,
@@ -140,6 +142,7 @@ def rows_of(queryset) -> Iterator[Row]:
             yield Row(
                 pk=pk,
                 cup=cup,
+                rna_cor=rna_cor,
                 title=title,
                 summary=summary or abstract or "",
                 total_eligible_cost=total_eligible_cost,

@@ -130,6 +130,7 @@ class Row:
 
     pk: int
     cup: str
+    rna_cor: str  # COR of the aid in the Registro Nazionale Aiuti ("" until registered)
     title: str
     summary: str
     total_eligible_cost: Decimal

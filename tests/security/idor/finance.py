@@ -33,6 +33,7 @@ class FinanceOfA:
     item: Any
     attachment: Any
     einvoice: Any
+    rna_record: Any = None
 
 
 def _finance_of_a(w: World) -> FinanceOfA:
@@ -77,11 +78,29 @@ def _finance_of_a(w: World) -> FinanceOfA:
             date=item.document_date,
             xml="<FatturaElettronica/>",
         )
+        from grants.finance.rna import services as rna_services
+
+        rna_services.register_grant(project=project, granted_on=finance_factories.today())
         return FinanceOfA(
-            project, payment, guarantee, loan, recovery, claim, item, item.attachments.get(), einvoice
+            project,
+            payment,
+            guarantee,
+            loan,
+            recovery,
+            claim,
+            item,
+            item.attachments.get(),
+            einvoice,
+            _rna_record_of(project),
         )
 
     return _cached(w, "finance", build)
+
+
+def _rna_record_of(project):
+    from grants.finance.models import RnaRecord
+
+    return RnaRecord.objects.get(project=project, kind="registration")
 
 
 def _finance_secrets(w: World) -> list[str]:
@@ -89,7 +108,7 @@ def _finance_secrets(w: World) -> list[str]:
 
 
 def _finance_state(w: World):
-    from grants.finance.models import DedicatedAccount, ExpenseClaim, Payment
+    from grants.finance.models import DedicatedAccount, ExpenseClaim, Payment, RnaRecord
 
     finance = _finance_of_a(w)
     claim = ExpenseClaim.objects.get(pk=finance.claim.pk)
@@ -106,6 +125,7 @@ def _finance_state(w: World):
         list(finance.item.attachments.values_list("pk", flat=True)),
         finance.project.call.payment_plan.pk if hasattr(finance.project.call, "payment_plan") else None,
         list(DedicatedAccount.objects.filter(project=finance.project).values_list("iban", "holder")),
+        sorted(RnaRecord.objects.filter(project=finance.project).values_list("pk", "status", "cor")),
     )
 
 
@@ -196,6 +216,11 @@ FINANCE_PAGE_CASES: dict[str, Case] = {
         lambda w: {"recovery_id": _finance_of_a(w).recovery.pk, "recovered_amount": "1"}
     ),
     "finance:claim_create": _finance_project_post(lambda w: {}),
+    # A's RNA record (officers of A's call only)
+    "finance:rna_detail": _finance_case(_finance_id("pk", "rna_record")),
+    "finance:rna_send": _finance_case(_finance_id("pk", "rna_record"), "post", lambda w: {}),
+    "finance:rna_set_cor": _finance_case(_finance_id("pk", "rna_record"), "post", lambda w: {"cor": "1"}),
+    "finance:rna_refuse": _finance_case(_finance_id("pk", "rna_record"), "post", lambda w: {"reason": "B"}),
     # one URL per action on A's claim
     "finance:claim_submit": _finance_claim_post(lambda w: {}),
     "finance:item_add": _finance_claim_post(
@@ -281,6 +306,12 @@ FINANCE_API_CASES: dict[str, Case] = {
         _finance_id("loan_id", "loan"), "post", lambda w: _TODAY_BODY
     ),
     "grants_api_finance_get_claim": _finance_case(_finance_id("claim_id", "claim")),
+    "grants_api_finance_get_rna_record": _finance_case(_finance_id("record_id", "rna_record")),
+    "grants_api_finance_download_rna_record_xml": _finance_case(_finance_id("record_id", "rna_record")),
+    "grants_api_finance_set_rna_record_cor": _finance_case(
+        _finance_id("record_id", "rna_record"), "post", lambda w: {"cor": "1"}
+    ),
+    "grants_api_finance_send_rna_record": _finance_case(_finance_id("record_id", "rna_record"), "post"),
     "grants_api_finance_add_claim_item": _finance_case(
         _finance_id("claim_id", "claim"),
         "post",
