@@ -65,11 +65,16 @@ def _new_record(
 
 
 @transaction.atomic
-def register_grant(*, project: Project, granted_on: date, previous: Decimal | None = None) -> RnaRecord:
+def register_grant(
+    *, project: Project, granted_on: date, previous: Decimal | None = None
+) -> RnaRecord | None:
     """The concession of ``project`` (on the decision's date): its registration record, once. A grant
     changed later (``previous`` given) updates the registration while it is still to send, otherwise
-    produces a variation."""
+    produces a variation. A call whose funding is not State aid has nothing to register (the RNA records
+    State aid and de minimis only, art. 52 L. 234/2012): None, and so for its later changes."""
     project = Project.objects.select_related("call", "beneficiary").get(pk=project.pk)
+    if project.call.state_aid_regime == StateAidRegime.NONE:
+        return None
     registration = (
         RnaRecord.objects.select_for_update().filter(project=project, kind=RnaKind.REGISTRATION).first()
     )

@@ -48,6 +48,11 @@ def test_a_grant_produces_its_registration_record(django_capture_on_commit_callb
     assert record.concession_date == today()
 
 
+def test_a_grant_that_is_not_state_aid_registers_nothing(django_capture_on_commit_callbacks):
+    project = granted_project(django_capture_on_commit_callbacks, state_aid_regime=StateAidRegime.NONE)
+    assert not RnaRecord.objects.filter(project=project).exists()
+
+
 def test_the_xml_is_valid_against_the_schema_and_the_schema_refuses_a_bad_fiscal_code(
     django_capture_on_commit_callbacks,
 ):

@@ -98,8 +98,16 @@ def _finance_of_a(w: World) -> FinanceOfA:
 
 
 def _rna_record_of(project):
+    """The project's RNA registration; its call is made a de minimis one first when it is not State aid
+    (only State aid is registered)."""
     from grants.finance.models import RnaRecord
+    from grants.finance.rna import services as rna_services
+    from grants.programme.models import Call, StateAidRegime
 
+    if project.call.state_aid_regime == StateAidRegime.NONE:
+        Call.objects.filter(pk=project.call_id).update(state_aid_regime=StateAidRegime.DE_MINIMIS)
+        project.call.refresh_from_db()
+        rna_services.register_grant(project=project, granted_on=project.created_at.date())
     return RnaRecord.objects.get(project=project, kind="registration")
 
 
