@@ -225,6 +225,8 @@ SAML_SESSION_COOKIE_NAME = "saml_session"
 # the qualified CAs of the EU trusted list (docs/deploy.md says how to build it).
 # Empty: no signature can be verified.
 SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
+# Certificate revocation lists of the trusted CAs (a directory of CRL files the operator refreshes).
+SIGNATURE_CRLS = os.environ.get("SIGNATURE_CRLS", "")
 
 if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,7 +11,9 @@ What is checked, for each format:
 
 The signing time is the one the signature declares (``signing-time``; a PDF's ``/M``), never later than now:
 without a trusted timestamp it is the signer's own statement. Revocation is checked against what the signature
-embeds (no network: ``allow_fetching`` is off); a certificate whose status cannot be known is not refused.
+embeds and the certificate revocation lists of ``SIGNATURE_CRLS`` (a directory of CRL files, refreshed by the
+operator's periodic job: no network here, ``allow_fetching`` is off); a certificate a list names as revoked
+before the signing time is refused, one whose status cannot be known is not.
 
 pyHanko (and its certvalidator) does the cryptography and the path validation for both formats: the same
 validation rules, one library. The CMS itself is read with asn1crypto, on which pyHanko is built.
@@ -40,6 +42,7 @@ P7M = "application/pkcs7-mime"
 # A .p7m may wrap another .p7m (a document signed twice in sequence); deeper nesting is not a real document.
 MAX_NESTING = 3
 _TRUST_ROOT_SUFFIXES = (".pem", ".crt", ".cer")
+_CRL_SUFFIXES = (".crl", ".pem", ".der")
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,29 @@ def trust_roots(directory: str | None = None) -> list[x509.Certificate]:
     return roots
 
 
+def revocation_lists(directory: str | None = None) -> list:
+    """The certificate revocation lists of ``SIGNATURE_CRLS`` (PEM or DER ``.crl``/``.pem``/``.der``)."""
+    from asn1crypto import crl
+
+    directory = directory if directory is not None else getattr(settings, "SIGNATURE_CRLS", "")
+    if not directory or not Path(directory).is_dir():
+        return []
+    lists = []
+    for path in sorted(Path(directory).iterdir()):
+        if path.suffix.lower() not in _CRL_SUFFIXES or not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            for der in ders:
+                found = crl.CertificateList.load(der)
+                _ = found.native  # parse now: a broken file is skipped here, not during a verification
+                lists.append(found)
+        except ValueError:
+            logger.warning("Not a revocation list, skipped from SIGNATURE_CRLS: %s", path)
+    return lists
+
+
 # --- verification -------------------------------------------------------------------------------------------
 
 
@@ -166,7 +192,11 @@ def _validation_context(moment: datetime, roots, other_certs=()):
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(
-        trust_roots=roots, other_certs=list(other_certs), moment=moment, allow_fetching=False
+        trust_roots=roots,
+        other_certs=list(other_certs),
+        moment=moment,
+        allow_fetching=False,
+        crls=revocation_lists(),
     )
 
 

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 SIGNER_CF = "RSSMRA85T10A562S"
+CRL_URL = "http://crl.ca-di-prova.invalid/ca.crl"
 
 
 @dataclass
@@ -115,9 +116,47 @@ def make_signer(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
+        # Where the CA publishes its revocation list, as every qualified certificate says: revocation is
+        # checked for certificates that name one (grants.core.signatures, SIGNATURE_CRLS).
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(CRL_URL)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
         .sign(ca.key, hashes.SHA256())
     )
     return Identity(key, certificate)
+
+
+def revocation_list(ca: Identity, *revoked: Identity, revoked_on: datetime | None = None) -> bytes:
+    """A CRL of ``ca`` (DER) naming ``revoked`` as revoked on ``revoked_on`` (default: a day ago)."""
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.certificate.subject)
+        .last_update(now - timedelta(hours=1))
+        .next_update(now + timedelta(days=7))
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+        )
+        .add_extension(x509.CRLNumber(1), critical=False)
+    )
+    for identity in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(identity.certificate.serial_number)
+            .revocation_date(revoked_on or now - timedelta(days=1))
+            .build()
+        )
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
 def _pyhanko_signer(signer: Identity, ca: Identity):

@@ -202,3 +202,32 @@ def test_a_signed_pdf_passes_the_upload_check_as_a_pdf(ca, signer):
         check_upload(upload(signed, "atto.pdf"), allowed_types=[PDF], max_bytes=LIMIT, allow_signed=True)
         == PDF
     )
+
+
+# --- revocation (SIGNATURE_CRLS) ----------------------------------------------------------------------------
+def _crls(settings, tmp_path, content: bytes) -> None:
+    directory = tmp_path / "crls"
+    directory.mkdir()
+    (directory / "ca.crl").write_bytes(content)
+    (directory / "broken.crl").write_bytes(b"not a list")  # skipped, never an error
+    settings.SIGNATURE_CRLS = str(directory)
+
+
+@pytest.mark.parametrize(
+    "make", [pki.cades, lambda doc, s, ca: pki.pades(doc, s, ca)], ids=["CAdES", "PAdES"]
+)
+def test_a_certificate_revoked_before_the_signature_is_refused(ca, roots, settings, tmp_path, make):
+    revoked = pki.make_signer(ca)
+    _crls(settings, tmp_path, pki.revocation_list(ca, revoked))
+    check = signatures.verify_signed_document(make(DECLARATION, revoked, ca), roots=roots)
+    assert not check.valid and check.code == "signature_revoked", check
+    assert "revocato" in check.reason
+
+
+def test_a_list_that_does_not_name_the_signer_leaves_the_signature_valid(
+    ca, signer, roots, settings, tmp_path
+):
+    _crls(settings, tmp_path, pki.revocation_list(ca, pki.make_signer(ca)))
+    check = signatures.verify_signed_document(pki.cades(DECLARATION, signer, ca), roots=roots)
+    assert check.valid, check.reason
+    assert len(signatures.revocation_lists()) == 1
