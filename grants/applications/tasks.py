@@ -47,10 +47,24 @@ def issue_receipt(application_id: int) -> str:
     return name
 
 
+@idempotent_task(name="grants.applications.tasks.register_protocol")
+def register_protocol(application_id: int) -> str:
+    """Register the submission in the protocol register and store what it gave; a second run finds it."""
+    from .protocol.records import registration_of
+
+    application = Application.objects.select_related("call", "applicant").filter(pk=application_id).first()
+    if application is None or application.protocol_number is None:
+        raise PermanentTaskError(f"application {application_id} has no protocol number")
+    return str(registration_of(application))
+
+
 def queue_receipt(application: Application) -> None:
-    """After the submitting transaction commits, have a worker make the receipt.
+    """After the submitting transaction commits, have a worker make the receipt and register the
+    submission in the protocol register.
 
     Without a broker (the embedded demo, tests) nothing is queued: the download renders the receipt on
-    demand, and inline rendering would put WeasyPrint back on the submission's path."""
+    demand, and inline rendering would put WeasyPrint back on the submission's path. So with the protocol
+    register: the registration is then asked for (and stored) when the segnatura is first read."""
     if not current_app.conf.task_always_eager:
         enqueue_on_commit(issue_receipt, application.pk)
+        enqueue_on_commit(register_protocol, application.pk)  # the Region's register (external or not)

@@ -6,9 +6,9 @@ what was sent and the idempotency key of the request that sent it.
 
 One module per sub-domain: application (the application, its protocol counter), partners, budget, documents
 (attachments, archives and their upload paths), arrival (the click day's intake record), booking (call and
-reserve bookings). This package imports every model so that Django finds them, and re-exports every public
-name; ``document_upload_to`` and ``document_archive_upload_to`` stay importable here, where the migrations
-reference them.
+reserve bookings), protocol (the registration in the protocol register). This package imports every model so
+that Django finds them, and re-exports every public name; ``document_upload_to`` and
+``document_archive_upload_to`` stay importable here, where the migrations reference them.
 """
 
 from .application import PROTOCOL_DIGITS, Application, ProtocolCounter, format_protocol
@@ -23,6 +23,7 @@ from .documents import (
     document_upload_to,
 )
 from .partners import ApplicationPartner
+from .protocol import ProtocolRegistration
 
 __all__ = [
     "PROTOCOL_DIGITS",
@@ -35,6 +36,7 @@ __all__ = [
     "DocumentArchive",
     "DocumentArchiveStatus",
     "ProtocolCounter",
+    "ProtocolRegistration",
     "ReserveBooking",
     "document_archive_upload_to",
     "document_upload_to",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from grants.core.timeutils import in_rome
 
 from ..fingerprint import fingerprint_of
-from ..models import Application
+from ..models import Application, ProtocolRegistration
 from ..services.common import ApplicationError
 from .registers import ProtocolRegister, get_register
 from .segnatura import Destinatario, Documento, Identificatore, Mittente, Segnatura, to_xml
@@ -55,11 +55,34 @@ def segnatura_of(application: Application) -> Segnatura:
     )
 
 
+def registration_of(
+    application: Application, register: ProtocolRegister | None = None
+) -> ProtocolRegistration:
+    """The application's registration in the protocol register: asked once and stored (the register's
+    contract makes a second request give the same answer, so a race only writes the same values)."""
+    stored = ProtocolRegistration.objects.filter(application=application).first()
+    if stored is not None:
+        return stored
+    register = register or get_register()
+    registered = register.register(segnatura_of(application))
+    stored, _created = ProtocolRegistration.objects.get_or_create(
+        application=application,
+        defaults={
+            "number": registered.number,
+            "registered_on": registered.date,
+            "register_code": registered.register_code,
+            "adapter": f"{type(register).__module__}.{type(register).__qualname__}",
+        },
+    )
+    return stored
+
+
 def registered_segnatura(application: Application, register: ProtocolRegister | None = None) -> Segnatura:
+    """The segnatura with the registration the register gave (stored after the first time)."""
     proposed = segnatura_of(application)
-    registered = (register or get_register()).register(proposed)
+    stored = registration_of(application, register)
     return proposed.registered_as(
-        number=registered.number, day=registered.date, register_code=registered.register_code
+        number=stored.number, day=stored.registered_on, register_code=stored.register_code
     )
 
 

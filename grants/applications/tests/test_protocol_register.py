@@ -13,6 +13,8 @@ from django.test import override_settings
 from django.urls import reverse
 from lxml import etree
 
+from grants.applications import tasks
+from grants.applications.models import ProtocolRegistration
 from grants.applications.protocol import records
 from grants.applications.protocol.registers import (
     InternalRegister,
@@ -156,6 +158,34 @@ def test_settings_choose_the_register_by_dotted_path():
     assert segnatura.identificatore.codice_registro == "PROT_GEN"
     with override_settings(PROTOCOL_REGISTER_ADAPTER="grants.core.timeutils.now"), pytest.raises(TypeError):
         get_register()
+
+
+class CountingRegister(ExternalRegisterDouble):
+    calls = 0
+
+    def register(self, segnatura: Segnatura) -> RegisteredProtocol:
+        type(self).calls += 1
+        return super().register(segnatura)
+
+
+@pytest.mark.django_db
+def test_the_external_registration_is_stored_and_the_register_asked_once(client):
+    application = submitted()
+    CountingRegister.calls = 0
+    with override_settings(PROTOCOL_REGISTER_ADAPTER=f"{__name__}.CountingRegister"):
+        stored = tasks.register_protocol(application.pk)  # what the worker does after the submission
+        again = records.registered_segnatura(application)
+    assert CountingRegister.calls == 1  # the segnatura reads the stored registration
+    assert stored == "PROT_GEN n. 0900001 del 02/03/2026"
+    assert again.identificatore.numero_registrazione == "0900001"
+    registration = ProtocolRegistration.objects.get(application=application)
+    assert registration.adapter.endswith("CountingRegister")
+
+    client.force_login(staff_user("applications.view_application", calls=[application.call]))
+    page = client.get(
+        reverse("applications:officer_application_detail", args=[application.call.code, application.pk])
+    ).content.decode()
+    assert "PROT_GEN n. 0900001 del 02/03/2026" in page
 
 
 # --- the officer's download ---------------------------------------------------------------------------------
