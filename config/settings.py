@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grants.registry.acting.acting_organisation",
+                "grants.ops.menu.work_menu",
             ],
         },
     }

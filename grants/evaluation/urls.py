@@ -6,6 +6,7 @@ app_name = "evaluation"
 CALL = "valutazione/bandi/<slug:code>/"
 ASSIGNMENT = "valutazione/assegnazioni/<int:pk>/"
 urlpatterns = [
+    path("valutazione/bandi/", views.my_calls, name="my_calls"),
     path(CALL, views.call_overview, name="call_overview"),
     path(f"{CALL}personale/", views.call_staff, name="call_staff"),
     path(f"{CALL}personale/aggiungi/", views.call_staff_add, name="call_staff_add"),

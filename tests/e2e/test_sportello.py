@@ -41,7 +41,8 @@ def test_the_head_of_measure_funds_a_booked_application_from_the_queue(
     evaluate(application.assignments.get(), FULL_MARKS)
 
     page = sign_in(browser, live_server, boss, "/")
-    page.get_by_test_id("nav-desk").first.click()
+    page.get_by_test_id("work-menu").click()  # the staff's "Area di lavoro"
+    page.get_by_test_id("nav-desk").click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("link", name=call.title).click()

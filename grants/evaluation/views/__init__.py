@@ -35,6 +35,7 @@ from .officers import (
 )
 from .ranking import ranking, ranking_approve, ranking_compute, ranking_renounce
 from .staff import call_staff, call_staff_add, call_staff_remove
+from .workspace import my_calls
 
 __all__ = [
     "admissibility",
@@ -57,6 +58,7 @@ __all__ = [
     "integration_document",
     "integration_request",
     "my_assignments",
+    "my_calls",
     "panel_auto_assign",
     "panel_member_add",
     "panel_update",
