@@ -18,7 +18,8 @@ def members_of(partners, *, lead_position=None) -> tuple[MemberDeMinimis, ...]:
     a partner counts when it is a company or a social cooperative."""
     lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
     others = [p for p in partners if p.role == PartnerRole.PARTNER]
-    percents = member_percents(lead.share_percent if lead else Decimal(100), [p.share_percent for p in others])
+    lead_percent = lead.share_percent if lead else Decimal(100)
+    percents = member_percents(lead_percent, [p.share_percent for p in others])
     members = []
     for index, (row, percent) in enumerate(zip([lead, *others], percents, strict=True)):
         if row is None:

@@ -1,8 +1,8 @@
 """Rules on documents, the de minimis ceiling and the stamp duty."""
 
-from django.utils.translation import gettext as _
-
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from grants.core.money import ZERO, format_eur
 from grants.registry.deminimis import split_by_shares
@@ -91,9 +91,9 @@ def _partnership_ceiling(facts: ApplicationFacts) -> list[Violation]:
         if share <= available:
             continue
         message = _(
-            "De minimis: la quota di %(name)s (%(percent)s del contributo richiesto, pari a %(share)s) supera "
-            "l'importo ancora concedibile alla sua impresa unica: già ricevuti %(used)s negli ultimi tre "
-            "anni, disponibili %(headroom)s."
+            "De minimis: la quota di %(name)s (%(percent)s del contributo richiesto, pari a %(share)s) "
+            "supera l'importo ancora concedibile alla sua impresa unica: già ricevuti %(used)s negli "
+            "ultimi tre anni, disponibili %(headroom)s."
         ) % {
             "name": member.name,
             "percent": format_percent(member.share_percent),
