@@ -490,3 +490,6 @@ def refuse_undertaking_link(request, organisation_id: int, link_id: int):
     _organisation, link = _link_request(request, organisation_id, link_id)
     services.answer_undertaking_link(actor=request.user, link=link, confirm=False)
     return HttpResponse(status=204)
+
+
+from . import registry_visura  # noqa: E402, F401 - the visura import attaches to this router

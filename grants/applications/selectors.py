@@ -13,6 +13,7 @@ from grants.registry.ateco import excluded_sectors
 from grants.registry.selectors import de_minimis_position, regulation_in_force
 
 from .budget import CategoryRule, LineAmount
+from .de_minimis import members_of
 from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
 from .permissions import acting_organisation_ids, can_view_call_applications
 from .rules import (
@@ -269,6 +270,7 @@ def application_facts(application: Application) -> ApplicationFacts:
         d.required_document.code for d in _rows(application, "documents", _documents(application))
     )
     applicant = application.applicant
+    is_de_minimis = application.call.state_aid_regime == StateAidRegime.DE_MINIMIS
     return ApplicationFacts(
         title=application.title,
         abstract=application.abstract,
@@ -297,9 +299,8 @@ def application_facts(application: Application) -> ApplicationFacts:
         district_count=_territory_count(application, "districts"),
         province_count=_territory_count(application, "provinces"),
         document_counts=dict(documents),
-        de_minimis=de_minimis_facts(applicant)
-        if application.call.state_aid_regime == StateAidRegime.DE_MINIMIS
-        else None,
+        de_minimis=de_minimis_facts(applicant) if is_de_minimis else None,
+        de_minimis_members=members_of(partners) if is_de_minimis else (),
         has_stamp_duty=application.has_stamp_duty,
     )
 

@@ -6,10 +6,11 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from grants.applications import selectors as application_selectors
+from grants.applications.de_minimis import partnership_table
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus, PartnerRole
 from grants.core.money import ZERO
-from grants.programme.models import Call, CallPhase, CallReserve, CallStatus, ReserveKind
+from grants.programme.models import Call, CallPhase, CallReserve, CallStatus, ReserveKind, StateAidRegime
 
 from . import phases
 from .models import (
@@ -121,6 +122,15 @@ def signed_documents(application: Application) -> list[dict]:
 def automatic_checks(application: Application) -> list[dict]:
     """The rules of the call re-checked now on the submitted application (shown beside the checklist)."""
     return [v.as_dict() for v in application_selectors.check_application(application)]
+
+
+def de_minimis_table(application: Application) -> list | None:
+    """On a de minimis call with partners: each company's headroom and share of the requested grant."""
+    if application.call.state_aid_regime != StateAidRegime.DE_MINIMIS:
+        return None
+    if not application.partners.filter(role=PartnerRole.PARTNER).exists():
+        return None
+    return partnership_table(application)
 
 
 def call_applications(call: Call) -> QuerySet[Application]:

@@ -13,12 +13,13 @@ the regulation it was granted under; the ceiling and the period are those of the
 date of the new grant.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from grants.core.money import ZERO, round_money
+from grants.core.vocabulary import LegalForm
 
 FISCAL_YEARS = "fiscal_years"
 ROLLING_YEARS = "rolling_years"
@@ -61,3 +62,47 @@ def used_amount(aid: Iterable[AidAmount], period: Period, at: date) -> Decimal:
 def headroom(ceiling: Decimal, used: Decimal) -> Decimal:
     """What may still be granted: never negative, even when past grants already passed the ceiling."""
     return max(round_money(ceiling - used), ZERO)
+
+
+# --- the companies of a partnership ----------------------------------------------------------------------
+# The legal forms that are undertakings for de minimis: each company of a partnership is checked and recorded
+# on its own (its single undertaking), public bodies and enti gestori are not undertakings.
+UNDERTAKING_FORMS = frozenset({LegalForm.COMPANY, LegalForm.SOCIAL_COOPERATIVE})
+
+HUNDRED = Decimal(100)
+
+
+def member_percents(lead_percent: Decimal, partner_percents: Sequence[Decimal]) -> list[Decimal]:
+    """The lead's and each partner's share of the partnership, lead first: a lead without a share takes what
+    the partners' shares leave (everything when they have none), as the loan check does."""
+    partners = [max(Decimal(p or 0), Decimal(0)) for p in partner_percents]
+    lead = max(Decimal(lead_percent or 0), Decimal(0))
+    if not lead:
+        lead = max(HUNDRED - sum(partners, Decimal(0)), Decimal(0))
+    return [lead, *partners]
+
+
+def split_by_shares(total: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
+    """``total`` split among the members in proportion to ``percents`` (normalised by their sum, so a draft
+    whose shares do not add up to 100 still splits the whole grant), to the cent, largest remainder first:
+    the parts add up to ``total`` exactly and none is negative. All shares zero: the first member (the lead)
+    takes everything."""
+    total = round_money(total)
+    if total < 0:
+        raise ValueError("The total cannot be negative.")
+    weights = [Decimal(p) for p in percents]
+    if not weights:
+        return []
+    if any(w < 0 for w in weights):
+        raise ValueError("Shares cannot be negative.")
+    weight_sum = sum(weights, Decimal(0))
+    if weight_sum == 0:
+        return [total, *([ZERO] * (len(weights) - 1))]
+    cents = int(total * 100)
+    exact = [Decimal(cents) * w / weight_sum for w in weights]
+    floors = [int(e) for e in exact]  # exact ≥ 0: int() is the floor
+    left = cents - sum(floors)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for index in by_remainder[:left]:
+        floors[index] += 1
+    return [round_money(Decimal(c) / 100) for c in floors]

@@ -229,11 +229,12 @@ def declare_de_minimis_aid(
 
 @transaction.atomic
 def remove_declared_de_minimis_aid(*, actor, aid: DeMinimisAid) -> None:
-    """Delete an aid the applicant declared by mistake (its history row keeps what it said)."""
+    """Delete an aid the applicant declared, or imported from the RNA visura, by mistake (its history row
+    keeps what it said)."""
     _require_signed_in(actor)
     if not can_declare_de_minimis(actor, aid.organisation):
         raise PermissionDenied(_("Non sei abilitato ad agire per questa organizzazione."))
-    if aid.source != DeMinimisSource.DECLARED:
+    if aid.source not in (DeMinimisSource.DECLARED, DeMinimisSource.RNA):
         raise ValidationError(
             {"aid": _("Le concessioni registrate dalla piattaforma non si cancellano: si revocano.")}
         )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from grants.core.errors import DomainError
 
 from . import selectors, services
-from .forms import DeclaredAidForm, UndertakingLinkForm
+from .forms import DeclaredAidForm, UndertakingLinkForm, VisuraForm
 from .models import DeMinimisAid, DeMinimisSource, Organisation
 from .permissions import can_declare_de_minimis
 
@@ -27,7 +27,15 @@ def _organisation_or_404(user, pk: int) -> Organisation:
         raise Http404(_("Organizzazione non trovata.")) from None
 
 
-def _page(request, organisation: Organisation, *, aid_form=None, link_form=None, status: int = 200):
+def _page(
+    request,
+    organisation: Organisation,
+    *,
+    aid_form=None,
+    link_form=None,
+    visura_form=None,
+    status: int = 200,
+):
     position = selectors.de_minimis_position(organisation)
     return render(
         request,
@@ -42,6 +50,7 @@ def _page(request, organisation: Organisation, *, aid_form=None, link_form=None,
             "may_declare": can_declare_de_minimis(request.user, organisation),
             "aid_form": aid_form or DeclaredAidForm(prefix="aid"),
             "link_form": link_form or UndertakingLinkForm(prefix="link"),
+            "visura_form": visura_form or VisuraForm(prefix="visura"),
         },
         status=status,
     )
@@ -87,6 +96,39 @@ def declare_aid(request, pk: int):
 
 @login_required
 @require_POST
+def import_visura(request, pk: int):
+    """The RNA visura's file: every concession stored once (by COR), or nothing when the file is malformed."""
+    organisation = _declaring(request, pk)
+    form = VisuraForm(request.POST, request.FILES, prefix="visura")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_de_minimis_visura(
+                actor=request.user, organisation=organisation, content=upload.read()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Visura RNA importata: %(new)d aiuti registrati, %(same)d già presenti.")
+                % {"new": len(result.created), "same": len(result.unchanged)},
+            )
+            if result.other_beneficiaries:
+                messages.warning(
+                    request,
+                    _(
+                        "La visura contiene aiuti di altri beneficiari (%(codes)s), non registrati qui: "
+                        "ogni impresa collegata importa la propria visura."
+                    )
+                    % {"codes": ", ".join(result.other_beneficiaries)},
+                )
+            return redirect("registry:de_minimis", pk=organisation.pk)
+    return _refused(request, organisation, visura_form=form)
+
+
+@login_required
+@require_POST
 def declare_link(request, pk: int):
     organisation = _declaring(request, pk)
     form = UndertakingLinkForm(request.POST, prefix="link")
@@ -117,7 +159,7 @@ def declare_link(request, pk: int):
 def declared_aid_remove(request, pk: int, aid_pk: int):
     organisation = _organisation_or_404(request.user, pk)
     aid = DeMinimisAid.objects.filter(
-        pk=aid_pk, organisation=organisation, source=DeMinimisSource.DECLARED
+        pk=aid_pk, organisation=organisation, source__in=(DeMinimisSource.DECLARED, DeMinimisSource.RNA)
     ).first()
     if aid is None:
         raise Http404(_("Aiuto non trovato."))

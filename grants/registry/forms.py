@@ -221,3 +221,15 @@ class UndertakingLinkForm(ItaliaFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["relationship"].choices = [("", _("Seleziona")), *UndertakingRelationship.choices]
+
+
+class VisuraForm(ItaliaFormMixin, forms.Form):
+    """The de minimis visura the RNA returned for the organisation (CSV or XML)."""
+
+    file = forms.FileField(
+        label=_("Visura de minimis RNA (CSV o XML)"),
+        help_text=_(
+            "Il file scaricato dal Registro Nazionale Aiuti con gli aiuti degli ultimi tre esercizi: "
+            "ogni concessione si importa una sola volta (per codice COR)."
+        ),
+    )

@@ -233,6 +233,7 @@ class DeMinimisRegulation(TimeStampedModel):
 class DeMinimisSource(models.TextChoices):
     PLATFORM = "platform", _("Concesso tramite la piattaforma")
     DECLARED = "declared", _("Dichiarato dal richiedente (altri enti)")
+    RNA = "rna", _("Importato dalla visura RNA")
 
 
 class DeMinimisAid(TimeStampedModel):
@@ -282,6 +283,12 @@ class DeMinimisAid(TimeStampedModel):
                 fields=["source_reference"],
                 condition=Q(source="platform") & ~Q(source_reference=""),
                 name="de_minimis_platform_reference_unique",
+            ),
+            # An aid imported from the RNA visura is the concession with that COR: imported once.
+            models.UniqueConstraint(
+                fields=["organisation", "source_reference"],
+                condition=Q(source="rna"),
+                name="de_minimis_rna_cor_once",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "granted_on"], name="de_minimis_aid_by_date")]

@@ -294,13 +294,16 @@ from .deminimis_services import (  # noqa: E402
     remove_declared_de_minimis_aid,
     revoke_de_minimis_concession,
 )
+from .visura_services import VisuraImport, import_de_minimis_visura  # noqa: E402
 
 __all__ = [
     "DeMinimisCeilingExceeded",
+    "VisuraImport",
     "answer_undertaking_link",
     "declare_de_minimis_aid",
     "end_undertaking_link",
     "grant_delegate",
+    "import_de_minimis_visura",
     "link_undertaking",
     "record_de_minimis_concession",
     "register_organisation",

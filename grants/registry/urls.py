@@ -21,6 +21,11 @@ urlpatterns = [
         name="de_minimis_declare_aid",
     ),
     path(
+        "organizzazioni/<int:pk>/de-minimis/visura-rna/",
+        deminimis_views.import_visura,
+        name="de_minimis_import_visura",
+    ),
+    path(
         "organizzazioni/<int:pk>/de-minimis/collegamenti/",
         deminimis_views.declare_link,
         name="de_minimis_declare_link",

@@ -18,12 +18,13 @@ from .common import (
     CallTerms,
     DeMinimisFacts,
     DocumentRule,
+    MemberDeMinimis,
     PartnerFacts,
     Rule,
     Violation,
     format_percent,
 )
-from .compliance import de_minimis_ceiling, documents, stamp_duty
+from .compliance import de_minimis_ceiling, de_minimis_shares, documents, stamp_duty
 from .eligibility import applicant_legal_form, ateco_sectors, general_section, territory
 from .partnership import (
     partner_confirmation,
@@ -41,6 +42,7 @@ __all__ = [
     "CallTerms",
     "DeMinimisFacts",
     "DocumentRule",
+    "MemberDeMinimis",
     "PartnerFacts",
     "Rule",
     "Violation",
@@ -51,6 +53,7 @@ __all__ = [
     "check",
     "cofinancing_and_intensity",
     "de_minimis_ceiling",
+    "de_minimis_shares",
     "documents",
     "format_percent",
     "general_section",

@@ -72,6 +72,24 @@ class DeMinimisFacts:
 
 
 @dataclass(frozen=True)
+class MemberDeMinimis:
+    """One member of the partnership on a de minimis call, lead first (grants.applications.de_minimis).
+
+    ``share_percent`` is its effective share of the partnership (the lead's fills what the partners leave);
+    ``is_undertaking``: a company or social cooperative (the lead always), whose share is aid to check;
+    ``registered`` False: not in the registry, so it has no register to check; ``undertaking_key`` is the same
+    for members of one single undertaking (their shares draw on one headroom)."""
+
+    name: str
+    share_percent: Decimal
+    is_undertaking: bool
+    registered: bool = True
+    used: Decimal = ZERO
+    headroom: Decimal = ZERO
+    undertaking_key: int = 0
+
+
+@dataclass(frozen=True)
 class PartnerFacts:
     name: str
     legal_form: str
@@ -100,6 +118,7 @@ class ApplicationFacts:
     province_count: int = 0
     document_counts: dict[str, int] = field(default_factory=dict)
     de_minimis: DeMinimisFacts | None = None  # read only for de minimis calls
+    de_minimis_members: tuple[MemberDeMinimis, ...] = ()  # lead first; empty: the lead alone is checked
     has_stamp_duty: bool = False  # a marca da bollo or an exemption recorded
 
 

@@ -18,6 +18,7 @@ from grants.registry.models import Membership
 
 from .. import selectors, services
 from ..budget import aid_intensity
+from ..de_minimis import partnership_table
 from ..forms import (
     BudgetFormSet,
     DocumentForm,
@@ -203,6 +204,9 @@ def _render_detail(request, application: Application, bound: dict | None = None)
         "deadline_passed": moment >= call.closes_at,
         "not_yet_open": moment < call.opens_at,
         "can_withdraw": application.status in WITHDRAWABLE_STATUSES and moment < call.closes_at,
+        "de_minimis_partners": partnership_table(application)
+        if call.state_aid_regime == StateAidRegime.DE_MINIMIS and partners
+        else None,
     }
     if application.is_editable:
         violations = selectors.check_application(application)

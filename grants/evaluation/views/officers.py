@@ -173,6 +173,7 @@ def admissibility(request, code: str, pk: int):
                 for reserve in selectors.project_lines(call)
             ],
             "requests": selectors.integration_requests(application),
+            "de_minimis_partners": selectors.de_minimis_table(application),
             "rejection_notices": selectors.rejection_notices(application),
             "can_decide": application.status
             in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED),

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grants.core.money import ZERO, format_eur, round_money
-from grants.core.vocabulary import LegalForm
 from grants.programme.models import StateAidRegime
+from grants.projects.de_minimis import company_shares
 from grants.projects.models import Project
-from grants.projects.states import PartnerRole
 from grants.registry.models import Organisation
 from grants.registry.selectors import de_minimis_position
 from grants.registry.services import record_de_minimis_concession
@@ -105,30 +104,10 @@ def record_loan(
 
 
 # --- the loan's GGE and the de minimis ceiling of every company of the partnership ----------------------
-UNDERTAKING_FORMS = frozenset({LegalForm.COMPANY, LegalForm.SOCIAL_COOPERATIVE})
-
-
 def gge_shares(project: Project, gge: Decimal) -> list[tuple[Organisation, Decimal]]:
-    """Each company's part of the GGE, by its share of the partnership (the lead takes what the partners'
-    shares leave; without shares, everything is the lead's). Unregistered partners are not companies here."""
-    partners = list(project.partners.select_related("organisation", "application_partner").order_by("order"))
-    percents = {
-        p.pk: (p.application_partner.share_percent if p.application_partner_id else Decimal(0))
-        for p in partners
-    }
-    lead = next((p for p in partners if p.role == PartnerRole.LEAD), None)
-    others = sum((percents[p.pk] for p in partners if p is not lead), Decimal(0))
-    if lead is not None and not percents[lead.pk]:
-        percents[lead.pk] = max(Decimal(100) - others, Decimal(0))
-    result = []
-    for partner in partners:
-        org = partner.organisation
-        if org is None or not percents[partner.pk]:
-            continue
-        if partner is not lead and org.legal_form not in UNDERTAKING_FORMS:
-            continue
-        result.append((org, round_money(gge * percents[partner.pk] / Decimal(100))))
-    return result
+    """Each company's part of the GGE, by its share of the partnership, to the cent (the parts of every
+    member add up to the GGE; grants.projects.de_minimis.company_shares, the same split as the grant's)."""
+    return [(organisation, part) for organisation, part, _lead in company_shares(project, gge)]
 
 
 def _check_de_minimis(project: Project, gge: Decimal) -> list[tuple[Organisation, Decimal]]:

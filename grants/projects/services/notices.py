@@ -3,21 +3,25 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grants.core.money import format_eur
+from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import format_rome, in_rome
+from grants.evaluation.models import DecisionGrant
 from grants.notifications import events
 from grants.notifications.pec import texts
 from grants.notifications.pec.models import PecKind, PecNotice
 from grants.notifications.pec.services import issue_notice
 from grants.notifications.services import notify
-from grants.programme.models import StateAidRegime
+from grants.programme.models import AidInstrument, StateAidRegime
 from grants.registry import services as registry_services
-from grants.registry.models import DeMinimisAid
+from grants.registry.deminimis import split_by_shares
+from grants.registry.models import DeMinimisAid, DeMinimisSource
 
 from .. import permissions
+from ..de_minimis import company_shares, grant_aid
 from ..models import Project
 from .common import ProjectError, WrongState
 
@@ -89,9 +93,20 @@ def _is_de_minimis(project: Project) -> bool:
     return project.call.state_aid_regime == StateAidRegime.DE_MINIMIS
 
 
+def _loan_part(project: Project) -> Decimal:
+    """The loan part of a mixed grant, as decided (the desk's determinazione)."""
+    if project.call.aid_instrument != AidInstrument.MIXED:
+        return ZERO
+    decided = DecisionGrant.objects.filter(application_id=project.application_id).order_by("-pk").first()
+    return decided.loan_amount if decided is not None else ZERO
+
+
 def _record_de_minimis(project: Project) -> None:
     """The grant of a de minimis call enters the register on acceptance, at the day of acceptance, in the
-    name of the staff member who granted it (the register is kept by the Region's staff)."""
+    name of the staff member who granted it (the register is kept by the Region's staff): each company of the
+    partnership for its share (grants.projects.de_minimis), the lead's concession linked to the project.
+    A loan's part is left to the loan, which records its gross grant equivalent. Nothing is recorded unless
+    every share fits the company's headroom (the acceptance's transaction is undone)."""
     if not _is_de_minimis(project) or project.de_minimis_aid_id:
         return
     if project.granted_by is None:
@@ -102,34 +117,58 @@ def _record_de_minimis(project: Project) -> None:
             ),
             code="de_minimis_grantor_missing",
         )
-    try:
-        aid = registry_services.record_de_minimis_concession(
-            actor=project.granted_by,
-            organisation=project.beneficiary,
-            amount=project.grant,
-            granted_on=in_rome(project.accepted_at).date(),
-            granting_body=project.call.measure.programme.region.name,
-            legal_basis=project.call.legal_reference or str(project.call),
-            source_reference=f"project:{project.pk}",
+    amount = grant_aid(project, loan_amount=_loan_part(project))
+    for organisation, part, is_lead in company_shares(project, amount):
+        try:
+            aid = registry_services.record_de_minimis_concession(
+                actor=project.granted_by,
+                organisation=organisation,
+                amount=part,
+                granted_on=in_rome(project.accepted_at).date(),
+                granting_body=project.call.measure.programme.region.name,
+                legal_basis=project.call.legal_reference or str(project.call),
+                source_reference=f"project:{project.pk}"
+                if is_lead
+                else f"project:{project.pk}:{organisation.pk}",
+            )
+        except ValidationError as exc:
+            message = _("%(name)s: %(reason)s") % {
+                "name": organisation.name,
+                "reason": " ".join(exc.messages),
+            }
+            raise ProjectError(message, code="de_minimis_ceiling") from exc
+        if is_lead:
+            project.de_minimis_aid = aid
+            project.save(update_fields=["de_minimis_aid", "updated_at"])
+
+
+def _project_concessions(project: Project) -> list[DeMinimisAid]:
+    return list(
+        DeMinimisAid.objects.select_for_update()
+        .filter(source=DeMinimisSource.PLATFORM)
+        .filter(
+            Q(source_reference=f"project:{project.pk}")
+            | Q(source_reference__startswith=f"project:{project.pk}:")
         )
-    except ValidationError as exc:
-        raise ProjectError(" ".join(exc.messages), code="de_minimis_ceiling") from exc
-    project.de_minimis_aid = aid
-    project.save(update_fields=["de_minimis_aid", "updated_at"])
+        .order_by("pk")
+    )
 
 
 def _correct_de_minimis(*, actor, project: Project, amount: Decimal) -> None:
-    """Take ``amount`` back from the project's concession (revocation, renunciation). The register is kept by
-    staff: an officer's own action is recorded in their name, the beneficiary's renunciation in the name of
-    whoever granted the aid."""
-    if project.de_minimis_aid_id is None or amount <= 0:
+    """Take ``amount`` back from the project's concessions (revocation, renunciation), from each company in
+    proportion to what it still holds, to the cent. The register is kept by staff: an officer's own action
+    is recorded in their name, the beneficiary's renunciation in the name of whoever granted the aid."""
+    if amount <= 0:
         return
-    aid = DeMinimisAid.objects.get(pk=project.de_minimis_aid_id)
-    amount = min(amount, aid.effective_amount)
+    aids = [aid for aid in _project_concessions(project) if aid.effective_amount > 0]
+    held = sum((aid.effective_amount for aid in aids), ZERO)
+    amount = min(amount, held)
     if amount <= 0:
         return
     staff_actor = actor if permissions.can_manage_projects(actor) else project.granted_by
-    registry_services.revoke_de_minimis_concession(actor=staff_actor, aid=aid, amount=amount)
+    for aid, part in zip(aids, split_by_shares(amount, [a.effective_amount for a in aids]), strict=True):
+        if part > 0:
+            registry_services.revoke_de_minimis_concession(actor=staff_actor, aid=aid, amount=part)
 
 
 def _after_acceptance(*, actor, project: Project) -> None:

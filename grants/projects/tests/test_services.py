@@ -218,13 +218,15 @@ def test_de_minimis_grant_is_recorded_on_acceptance_and_corrected_on_revocation(
     officer = project_officer()
     project = ProjectFactory(call=call, officer=officer)
     aid = DeMinimisAid.objects.get(pk=project.de_minimis_aid_id)
-    assert aid.amount == project.grant == Decimal("71200.00") and aid.organisation == project.beneficiary
+    # 71,200 € granted; the Comune partner (25%) is not an undertaking: the lead's 75% is its aid
+    assert project.grant == Decimal("71200.00") and DeMinimisAid.objects.count() == 1
+    assert aid.amount == Decimal("53400.00") and aid.organisation == project.beneficiary
     assert aid.granted_on == in_rome(project.accepted_at).date()
     services.revoke(
         actor=officer, project=project, new_grant=Decimal("51200.00"), reason="Spese non ammissibili"
     )
     aid.refresh_from_db()
-    assert aid.revoked_amount == Decimal("20000.00")
+    assert aid.revoked_amount == Decimal("20000.00")  # the only concession of the project carries it all
 
 
 def test_a_project_outside_de_minimis_records_nothing():

@@ -64,6 +64,17 @@ def _de_minimis_state(w: World):
     return (sorted(w.organisation_a.de_minimis_aid.values_list("pk", "amount")), link.ended_at, links)
 
 
+def _visura(w: World, field: str):
+    """A well-formed RNA visura for A: were B able to import it, A's register would change."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "COR;Data concessione;Elemento di aiuto;Soggetto concedente;Codice fiscale beneficiario\n"
+        f"9876543;14/03/2025;1.000,00;Ente B;{w.organisation_a.fiscal_code}\n"
+    ).encode()
+    return {field: SimpleUploadedFile("visura.csv", content, content_type="text/csv")}
+
+
 DE_MINIMIS_PAGE_CASES: dict[str, Case] = {
     "registry:de_minimis": Case(args=lambda w: {"pk": w.organisation_a.pk}, secrets=_de_minimis_secrets),
     "registry:de_minimis_declare_aid": Case(
@@ -77,6 +88,13 @@ DE_MINIMIS_PAGE_CASES: dict[str, Case] = {
         args=lambda w: {"pk": w.organisation_a.pk},
         method="post",
         body=lambda w: {"link-fiscal_code": w.organisation_b.fiscal_code, "link-relationship": "controls"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "registry:de_minimis_import_visura": Case(
+        args=lambda w: {"pk": w.organisation_a.pk},
+        method="post",
+        body=lambda w: _visura(w, "visura-file"),
         secrets=_de_minimis_secrets,
         unchanged=_de_minimis_state,
     ),
@@ -111,6 +129,14 @@ DE_MINIMIS_API_CASES: dict[str, Case] = {
         args=lambda w: {"organisation_id": w.organisation_a.pk},
         method="post",
         body=lambda w: {"granted_on": "2024-01-02", "granting_body": "B", "amount": "1.00"},
+        secrets=_de_minimis_secrets,
+        unchanged=_de_minimis_state,
+    ),
+    "grants_api_registry_visura_import_de_minimis_visura": Case(
+        args=lambda w: {"organisation_id": w.organisation_a.pk},
+        method="post",
+        multipart=True,
+        body=lambda w: _visura(w, "file"),
         secrets=_de_minimis_secrets,
         unchanged=_de_minimis_state,
     ),
