@@ -257,6 +257,9 @@ class DeMinimisAid(TimeStampedModel):
     )
     legal_basis = models.CharField(_("base giuridica / atto di concessione"), max_length=255, blank=True)
     source_reference = models.CharField(_("riferimento"), max_length=100, blank=True)
+    # A concession of the platform once the RNA registered it (grants.finance.rna): the visura lists it
+    # under this COR, and importing the visura must not count it twice.
+    rna_cor = models.CharField(_("COR (codice RNA)"), max_length=32, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registrato da"),

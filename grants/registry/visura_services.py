@@ -85,6 +85,12 @@ def import_de_minimis_visura(*, actor, organisation: Organisation, content: byte
             "source_reference", flat=True
         )
     )
+    # Concessions of the platform the RNA registered are already in the register (with their COR).
+    known |= set(
+        DeMinimisAid.objects.filter(organisation=organisation, source=DeMinimisSource.PLATFORM)
+        .exclude(rna_cor="")
+        .values_list("rna_cor", flat=True)
+    )
     result = VisuraImport(
         other_beneficiaries=sorted({r.beneficiary_fiscal_code for r in rows if r not in mine})
     )

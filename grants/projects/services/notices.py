@@ -140,6 +140,8 @@ def _record_de_minimis(project: Project) -> None:
         if is_lead:
             project.de_minimis_aid = aid
             project.save(update_fields=["de_minimis_aid", "updated_at"])
+            if project.rna_cor:  # registered in the RNA before the acceptance
+                DeMinimisAid.objects.filter(pk=aid.pk).update(rna_cor=project.rna_cor)
 
 
 def _project_concessions(project: Project) -> list[DeMinimisAid]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grants.core.audit import save_audited
+from grants.registry.models import DeMinimisAid
 
 from .. import permissions
 from ..models import Project
@@ -32,6 +33,8 @@ def record_rna_cor(*, actor, project: Project, cor: str, registered_on: date) ->
         return project
     project.rna_cor = code
     project.rna_registered_on = registered_on
+    if project.de_minimis_aid_id:  # the lead's concession in the de minimis register: the visura's COR
+        DeMinimisAid.objects.filter(pk=project.de_minimis_aid_id).update(rna_cor=code)
     return save_audited(
         project, actor=actor, reason="Codice COR dell'RNA registrato", action="project.rna_cor"
     )

@@ -49,6 +49,16 @@ def test_each_company_gets_its_share_once_and_a_revocation_takes_back_from_each(
     assert DeMinimisAid.objects.count() == 2
 
 
+def test_the_cor_of_the_rna_reaches_the_lead_concession_in_the_register(django_capture_on_commit_callbacks):
+    """So that importing the RNA visura does not count the platform's own grant twice."""
+    from datetime import date
+
+    project, _company, officer = _with_company_partner()
+    project = _accept(project)
+    services.record_rna_cor(actor=officer, project=project, cor="7654321", registered_on=date(2026, 2, 1))
+    assert DeMinimisAid.objects.get(pk=project.de_minimis_aid_id).rna_cor == "7654321"
+
+
 def test_a_partner_without_headroom_stops_the_acceptance_and_nothing_is_recorded():
     project, company, _officer = _with_company_partner()
     DeMinimisAidFactory(organisation=company, amount=Decimal("290000.00"))

@@ -97,6 +97,28 @@ def test_the_imported_aid_counts_towards_the_headroom(member):
     assert de_minimis_position(company).used >= Decimal("18500.00")
 
 
+def test_a_concession_of_the_platform_registered_in_the_rna_is_not_imported_again(member):
+    """The platform's own grant, once the RNA gave it its COR, is what the visura lists under that COR."""
+    from grants.registry.models import DeMinimisRegulation
+
+    user, company = member
+    own = DeMinimisAid.objects.create(
+        organisation=company,
+        source=DeMinimisSource.PLATFORM,
+        granted_on="2026-01-15",
+        granting_body="Regione Piemonte",
+        amount=Decimal("10000.00"),
+        regulation=DeMinimisRegulation.objects.get(code="ue-2023-2831"),
+        source_reference="project:1",
+        rna_cor="1234567",
+    )
+    result = services.import_de_minimis_visura(
+        actor=user, organisation=company, content=CSV.format(cf=company.fiscal_code).encode()
+    )
+    assert "1234567" in result.unchanged and "1234567" not in _rna(company)
+    assert DeMinimisAid.objects.filter(organisation=company, source="platform").get() == own
+
+
 def test_a_malformed_row_stores_nothing_and_rows_of_another_beneficiary_are_left_out(member):
     user, company = member
     code = company.fiscal_code
