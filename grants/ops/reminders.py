@@ -4,6 +4,8 @@
   the applicant organisation's active members are reminded that it is not submitted yet;
 - an open integration request (soccorso istruttorio) whose deadline is within
   ``NOTIFICATIONS_INTEGRATION_REMINDER_DAYS`` days (default 2): the applicant organisation is reminded;
+- an open notice of intended rejection (preavviso di rigetto) whose term for observations ends within the same
+  ``NOTIFICATIONS_INTEGRATION_REMINDER_DAYS`` days: the applicant organisation is reminded;
 - a funded project whose grant agreement (atto di adesione) is still to be signed and uploaded, and whose
   acceptance deadline is within ``NOTIFICATIONS_AGREEMENT_REMINDER_DAYS`` days (default 5): the beneficiary;
 - a milestone of a running project (traguardo: the progress reports, SAL and final report the project plans)
@@ -27,7 +29,12 @@ from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.core.tasks import idempotent_task
 from grants.core.timeutils import format_rome, in_rome, now
-from grants.evaluation.models import IntegrationRequest, IntegrationStatus
+from grants.evaluation.models import (
+    IntegrationRequest,
+    IntegrationStatus,
+    RejectionNotice,
+    RejectionNoticeStatus,
+)
 from grants.notifications import events
 from grants.notifications.services import send_once
 from grants.projects.models import Project, ProjectMilestone
@@ -77,6 +84,19 @@ def integrations_due_soon(*, at=None, days: int | None = None) -> QuerySet[Integ
             status=IntegrationStatus.OPEN, deadline__gt=at, deadline__lte=at + timedelta(days=days)
         )
         .select_related("application__call", "application__applicant")
+        .order_by("deadline", "pk")
+    )
+
+
+def observations_due_soon(*, at=None, days: int | None = None) -> QuerySet[RejectionNotice]:
+    """Open notices of intended rejection whose term for observations ends within ``days`` from ``at``."""
+    at = at or now()
+    days = integration_reminder_days() if days is None else days
+    return (
+        RejectionNotice.objects.filter(
+            status=RejectionNoticeStatus.OPEN, deadline__gt=at, deadline__lte=at + timedelta(days=days)
+        )
+        .select_related("application__applicant", "application__call")
         .order_by("deadline", "pk")
     )
 
@@ -158,6 +178,29 @@ def _remind_integration(request: IntegrationRequest, days: int) -> int:
     return len(sent)
 
 
+def _remind_observations(notice: RejectionNotice, days: int) -> int:
+    application = notice.application
+    values = {
+        "protocol": application.protocol or str(application.pk),
+        "deadline": format_rome(notice.deadline),
+    }
+    sent = send_once(
+        key=f"observations-deadline:{notice.pk}:{notice.deadline.isoformat()}:{days}d",
+        event=events.DEADLINE_REMINDER,
+        subject=_("Preavviso di rigetto della domanda %(protocol)s: osservazioni entro il %(deadline)s")
+        % values,
+        body=_(
+            "Per la domanda %(protocol)s la Regione ha comunicato i motivi che ostano all'accoglimento. Le "
+            "osservazioni si possono presentare fino al %(deadline)s (ora di Roma); dopo, la Regione decide."
+        )
+        % values,
+        organisation=application.applicant,
+        link=reverse("evaluation:rejection_observations", args=[notice.pk]),
+        target=notice,
+    )
+    return len(sent)
+
+
 def _remind_agreement(project: Project, days: int) -> int:
     values = {"title": project.title, "deadline": format_rome(project.acceptance_deadline)}
     sent = send_once(
@@ -203,11 +246,13 @@ def send_deadline_reminders(*, at=None) -> dict[str, int]:
     """Send every reminder now due and not sent before; returns how many notifications of each kind."""
     draft_days, integration_days = draft_reminder_days(), integration_reminder_days()
     agreement_days, milestone_days = agreement_reminder_days(), milestone_reminder_days()
-    counts = {"drafts": 0, "integrations": 0, "agreements": 0, "milestones": 0}
+    counts = {"drafts": 0, "integrations": 0, "observations": 0, "agreements": 0, "milestones": 0}
     for application in drafts_closing_soon(at=at, days=draft_days):
         counts["drafts"] += _remind_draft(application, draft_days)
     for request in integrations_due_soon(at=at, days=integration_days):
         counts["integrations"] += _remind_integration(request, integration_days)
+    for notice in observations_due_soon(at=at, days=integration_days):
+        counts["observations"] += _remind_observations(notice, integration_days)
     for project in agreements_due_soon(at=at, days=agreement_days):
         counts["agreements"] += _remind_agreement(project, agreement_days)
     for milestone in milestones_due_soon(at=at, days=milestone_days):

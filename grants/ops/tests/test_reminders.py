@@ -31,8 +31,8 @@ def test_a_draft_of_a_call_closing_within_three_days_reminds_its_organisation_on
         first = reminders.send_deadline_reminders()
         second = reminders.send_deadline_reminders()
 
-    assert first == {"drafts": 1, "integrations": 0, "agreements": 0, "milestones": 0}
-    assert second == {"drafts": 0, "integrations": 0, "agreements": 0, "milestones": 0}
+    assert first == {"drafts": 1, "integrations": 0, "observations": 0, "agreements": 0, "milestones": 0}
+    assert second == {"drafts": 0, "integrations": 0, "observations": 0, "agreements": 0, "milestones": 0}
     (notification,) = Notification.objects.filter(event=events.DEADLINE_REMINDER)
     assert notification.user == user and notification.organisation == organisation
     assert notification.target == soon
@@ -78,12 +78,14 @@ def test_an_open_integration_request_due_within_two_days_reminds_the_applicant()
     assert reminders.send_deadline_reminders() == {
         "drafts": 0,
         "integrations": 1,
+        "observations": 0,
         "agreements": 0,
         "milestones": 0,
     }
     assert reminders.send_deadline_reminders() == {
         "drafts": 0,
         "integrations": 0,
+        "observations": 0,
         "agreements": 0,
         "milestones": 0,
     }
@@ -109,4 +111,27 @@ def test_the_beat_task_runs_the_reminders():
 
     result = reminders.send_deadline_reminders_task.delay()
 
-    assert result.get() == {"drafts": 1, "integrations": 0, "agreements": 0, "milestones": 0}
+    assert result.get() == {
+        "drafts": 1,
+        "integrations": 0,
+        "observations": 0,
+        "agreements": 0,
+        "milestones": 0,
+    }
+
+
+def test_the_term_for_observations_to_a_notice_of_rejection_is_reminded_once():
+    call = open_call(opens_at=now() - timedelta(days=10), closes_at=now() + timedelta(days=20))
+    user, organisation = member_of(name="Associazione Gamma")
+    application = evaluation_factories.without_pec(
+        evaluation_factories.submitted(call=call, user=user, organisation=organisation)
+    )
+    notice = evaluation_services.notify_intended_rejection(
+        actor=evaluation_factories.officer(), application=application, reasons="Manca lo statuto."
+    )  # no PEC: the ten days run from today
+    assert reminders.send_deadline_reminders()["observations"] == 0  # not yet within two days
+    at = notice.deadline - timedelta(days=1)
+    assert reminders.send_deadline_reminders(at=at)["observations"] == 1
+    assert reminders.send_deadline_reminders(at=at)["observations"] == 0
+    reminder = Notification.objects.filter(event=events.DEADLINE_REMINDER).get()
+    assert reminder.user == user and reminder.link == f"/preavvisi-di-rigetto/{notice.pk}/"
