@@ -103,6 +103,8 @@ def receipt_context(application: Application) -> dict:
         raise ReceiptNotAvailable("The application has not been submitted.")
     snapshot = application.submitted_data or {}
     titles = {c.code: c.title for c in application.call.cost_categories.all()}
+    # Documents by the call's own title, never by their internal code.
+    document_titles = {d.code: d.title for d in application.call.required_documents.all()}
     totals: dict[str, Decimal] = {}
     for line in snapshot.get("budget", []):
         totals[line["category"]] = totals.get(line["category"], ZERO) + _decimal(line.get("amount"))
@@ -136,7 +138,11 @@ def receipt_context(application: Application) -> dict:
         "total_cost": _decimal(snapshot_totals.get("total_cost", application.total_cost)),
         "requested_grant": _decimal(snapshot_totals.get("requested_grant", application.requested_grant)),
         "cofinancing": _decimal(snapshot_totals.get("cofinancing", application.cofinancing)),
-        "documents": snapshot.get("documents", []),
+        "documents": [
+            {**document, "title": document_titles.get(document.get("code"), document.get("code", ""))}
+            for document in snapshot.get("documents", [])
+        ],
+        "lines_total": round_money(sum(totals.values(), ZERO)),
         "stamp_duty": _stamp_duty_text(snapshot.get("stamp_duty") or {}),
         "fingerprint": application.fingerprint,
         "booking_outcome": application.get_booking_outcome_display() if application.booking_outcome else "",

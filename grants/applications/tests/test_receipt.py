@@ -57,6 +57,38 @@ def test_the_receipt_carries_protocol_time_call_applicant_partners_budget_and_fi
     assert application.fingerprint in text.replace(" ", "")
 
 
+def test_the_receipt_names_documents_by_their_title_and_labels_the_budget_total():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.programme.tests.factories import RequiredDocumentFactory
+
+    application = ready_application(amount=Decimal("50000.00"))
+    required = RequiredDocumentFactory(
+        call=application.call,
+        code="all-b-relazione",
+        title="Relazione tecnica del progetto",
+        is_mandatory=False,
+    )
+    services.attach_document(
+        actor=application.created_by,
+        application=application,
+        required_document=required,
+        uploaded_file=SimpleUploadedFile(
+            "relazione.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+    )
+    services.submit(
+        actor=application.created_by,
+        application=application,
+        idempotency_key="titoli",
+        declarations_accepted=True,
+    )
+    application.refresh_from_db()
+    text = pdf_text(render_receipt_pdf(application))
+    assert "Relazione tecnica del progetto" in text and "all-b-relazione" not in text
+    assert "Totale delle voci di spesa 50.000,00 €" in text
+
+
 def test_the_receipt_prints_what_was_sent_not_later_changes():
     application = submitted()
     application.title = "Titolo cambiato dopo l'invio"  # never saved by a service: a submitted one is frozen
