@@ -529,3 +529,16 @@ def test_the_privacy_notice_lists_every_retention_rule_from_the_settings(client,
         "sessioni di accesso",
     ):
         assert text in section
+
+
+def test_the_audit_trail_reads_in_italian_and_shows_the_submission(client):
+    call = open_call()
+    application = sent(call, name="Cooperativa Delta", key="storia")
+    staff = officer()
+    staff.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="view_auditevent"))
+    client.force_login(type(staff).objects.get(pk=staff.pk))
+    detail = client.get(url("officer_application_detail", call.code, application.pk)).content.decode()
+    trail = detail[detail.index("Registro delle operazioni") :]
+    assert "Protocollata in ordine di arrivo" in trail and application.protocol in trail  # the submission
+    assert "application.created" not in trail.replace('title="application.created"', "")
+    assert "call_id" not in trail and 'fw-semibold">bando<' in trail  # fields by their Italian name
