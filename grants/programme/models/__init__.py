@@ -14,7 +14,9 @@ from .calls import (
     CallMode,
     CallPhase,
     CallPhaseStatus,
+    CallProjectPhase,
     CallStatus,
+    INDICATIVE_FIELDS,
     StateAidRegime,
     TerritorialScope,
 )
@@ -24,12 +26,14 @@ from .staff import CallStaff, CallStaffRole
 from .structure import Fund, Measure, MeasurePhase, Programme
 
 __all__ = [
+    "INDICATIVE_FIELDS",
     "AidInstrument",
     "BilingualMixin",
     "Call",
     "CallMode",
     "CallPhase",
     "CallPhaseStatus",
+    "CallProjectPhase",
     "CallReserve",
     "CallStaff",
     "CallStaffRole",
