@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import in_rome, now
 from grants.programme.models import Call, CallStatus, StateAidRegime, TerritorialScope
-from grants.territory.models import Municipality
 from grants.registry.ateco import excluded_sectors
 from grants.registry.selectors import de_minimis_position, regulation_in_force
+from grants.territory.models import Municipality
 
 from .budget import CategoryRule, LineAmount
 from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
@@ -418,7 +418,7 @@ def submission_snapshot(application: Application) -> dict:
             return ""
         return partner.organisation.fiscal_code if partner.organisation_id else partner.name
 
-    return {
+    snapshot = {
         "call": call.code,
         "applicant": {"fiscal_code": applicant.fiscal_code, "name": applicant.name},
         "title": application.title,
@@ -476,6 +476,9 @@ def submission_snapshot(application: Application) -> dict:
             for d in documents
         ],
     }
+    if application.proposed_targets:  # absent when none were proposed: earlier fingerprints stay valid
+        snapshot["indicator_targets"] = dict(sorted(application.proposed_targets.items()))
+    return snapshot
 
 
 def submitted_application_for_staff(user, application_id: int, call: Call | None = None) -> Application:

@@ -95,7 +95,7 @@ class CallSummaryOut(Schema):
     )
     indicative_fields: list[str] = Field(
         default_factory=list,
-        description="Campi il cui valore è indicativo (non tratto dal testo del bando), da mostrare come tali",
+        description="Campi il cui valore è indicativo (non tratto dal testo del bando)",
     )
 
     @staticmethod

@@ -26,7 +26,8 @@ def territory(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
                     "territory_missing",
                     "districts",
                     _(
-                        "Il bando è per Distretto della Coesione Sociale: indicare il distretto di intervento."
+                        "Il bando è per Distretto della Coesione Sociale: "
+                        "indicare il distretto di intervento."
                     ),
                 )
             ]

@@ -90,7 +90,8 @@ def test_district_call_one_district_led_by_its_ente_gestore_on_its_comuni():
     [lead] = rules.territory(terms, replace(ok, districts=(replace(district, lead_is_body=False),)))
     assert (lead.code, lead.field) == ("lead_not_district_body", "applicant")
     assert lead.message == (
-        "Il capofila deve essere un ente gestore delle funzioni socio-assistenziali del Distretto «Distretto di "
+        "Il capofila deve essere un ente gestore delle funzioni socio-assistenziali del Distretto "
+        "«Distretto di "
         "Pinerolo»: C.I.S.S. non è tra i suoi enti gestori."
     )
     outside = replace(ok, municipalities=(("001191", "Pinerolo"), ("001272", "Torino"), ("006003", "Acqui")))

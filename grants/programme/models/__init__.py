@@ -9,6 +9,7 @@ importable here, where the migrations reference it.
 """
 
 from .calls import (
+    INDICATIVE_FIELDS,
     AidInstrument,
     Call,
     CallMode,
@@ -16,7 +17,6 @@ from .calls import (
     CallPhaseStatus,
     CallProjectPhase,
     CallStatus,
-    INDICATIVE_FIELDS,
     StateAidRegime,
     TerritorialScope,
 )
