@@ -45,7 +45,7 @@ def _codes(exc) -> dict:
 
 
 def test_the_applicant_proposes_a_target_per_indicator_checked_by_unit():
-    _call, application, services_count, satisfied = _world()
+    _call, application, _services_count, _satisfied = _world()
     user = application.created_by
     rows = {r.indicator.code: r for r in proposals.proposed_targets(user, application)}
     assert (
@@ -74,7 +74,7 @@ def test_the_applicant_proposes_a_target_per_indicator_checked_by_unit():
 def test_targets_are_sent_in_the_snapshot_and_become_the_projects_on_funding(
     django_capture_on_commit_callbacks,
 ):
-    _call, application, services_count, satisfied = _world()
+    _call, application, services_count, _satisfied = _world()
     user = application.created_by
     proposals.propose_targets(actor=user, application=application, targets={"T-SERV": "4", "T-SODD": "70"})
     application = application_services.submit(
@@ -107,3 +107,18 @@ def test_api_for_the_applicant(client: Client):
     assert {row["code"]: row["target"] for row in saved.json()}["T-SERV"] in ("3", "3.00", 3)
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+
+
+def test_the_application_form_section_for_the_targets(client: Client):
+    _call, application, _services_count, _satisfied = _world()
+    client.force_login(application.created_by)
+    url = f"/monitoraggio/domande/{application.pk}/target/"
+    assert "Nuovi servizi attivati" in client.get(url).content.decode()
+    refused = client.post(url, {"target-T-SERV": "-2"})
+    assert refused.status_code == 422
+    assert "il target non può essere negativo" in refused.content.decode()
+    assert client.post(url, {"target-T-SERV": "6", "target-T-SODD": ""}).status_code == 302
+    application.refresh_from_db()
+    assert application.proposed_targets == {"T-SERV": "6"}
+    detail = client.get(f"/domande/{application.pk}/").content.decode()
+    assert url in detail
