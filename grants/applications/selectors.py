@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from grants.core.money import ZERO, format_eur
 from grants.core.timeutils import in_rome, now
-from grants.programme.models import Call, CallStatus, StateAidRegime
+from grants.programme.models import Call, CallStatus, StateAidRegime, TerritorialScope
 from grants.registry.ateco import excluded_sectors
 from grants.registry.selectors import de_minimis_position, regulation_in_force
+from grants.territory.models import Municipality
 
 from .budget import CategoryRule, LineAmount
 from .de_minimis import members_of
@@ -20,6 +21,7 @@ from .rules import (
     ApplicationFacts,
     CallTerms,
     DeMinimisFacts,
+    DistrictFacts,
     DocumentRule,
     PartnerFacts,
     Violation,
@@ -298,11 +300,52 @@ def application_facts(application: Application) -> ApplicationFacts:
         municipality_count=_territory_count(application, "municipalities"),
         district_count=_territory_count(application, "districts"),
         province_count=_territory_count(application, "provinces"),
+        municipalities=tuple(
+            (m.istat_code, m.name)
+            for m in _rows(application, "municipalities", application.municipalities.all())
+        ),
+        districts=district_facts(application)
+        if application.call.territorial_scope == TerritorialScope.DISTRICT
+        else (),
         document_counts=dict(documents),
         de_minimis=de_minimis_facts(applicant) if is_de_minimis else None,
         de_minimis_members=members_of(partners) if is_de_minimis else (),
         has_stamp_duty=application.has_stamp_duty,
     )
+
+
+def district_facts(application: Application) -> tuple[DistrictFacts, ...]:
+    """Each chosen Distretto: the comuni its enti gestori serve, whether the applicant is one of them, and
+    another proposal already sent on the same call for it (drafts and withdrawn ones do not count)."""
+    found = []
+    for district in _rows(application, "districts", application.districts.all()):
+        bodies = list(district.bodies.values_list("pk", flat=True))
+        comuni = Municipality.objects.filter(social_service_bodies__in=bodies).values_list(
+            "istat_code", flat=True
+        )
+        other = (
+            Application.objects.filter(call_id=application.call_id, districts=district)
+            .exclude(pk=application.pk)
+            .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+            .order_by("pk")
+            .first()
+        )
+        found.append(
+            DistrictFacts(
+                code=district.code,
+                name=district.name,
+                municipality_codes=frozenset(comuni),
+                lead_is_body=application.applicant.social_service_body_id in bodies,
+                taken_by=_taken_label(other) if other is not None else "",
+            )
+        )
+    return tuple(found)
+
+
+def _taken_label(other: Application) -> str:
+    if other.protocol_number:
+        return _("domanda prot. %(protocol)s") % {"protocol": other.protocol}
+    return _("domanda «%(title)s»") % {"title": str(other)}
 
 
 def applicant_eligibility(call: Call, organisation, *, moment=None) -> list[str]:
@@ -376,7 +419,7 @@ def submission_snapshot(application: Application) -> dict:
             return ""
         return partner.organisation.fiscal_code if partner.organisation_id else partner.name
 
-    return {
+    snapshot = {
         "call": call.code,
         "applicant": {"fiscal_code": applicant.fiscal_code, "name": applicant.name},
         "title": application.title,
@@ -434,6 +477,9 @@ def submission_snapshot(application: Application) -> dict:
             for d in documents
         ],
     }
+    if application.proposed_targets:  # absent when none were proposed: earlier fingerprints stay valid
+        snapshot["indicator_targets"] = dict(sorted(application.proposed_targets.items()))
+    return snapshot
 
 
 def submitted_application_for_staff(user, application_id: int, call: Call | None = None) -> Application:

@@ -101,7 +101,8 @@ def _territory(call: Call, lead: Organisation) -> dict:
     province = lead.seat.province
     if call.territorial_scope == TerritorialScope.DISTRICT:
         district = (
-            CohesionDistrict.objects.filter(provinces=province).order_by("name").first()
+            CohesionDistrict.objects.filter(bodies__pk=lead.social_service_body_id).order_by("name").first()
+            or CohesionDistrict.objects.filter(provinces=province).order_by("name").first()
             or CohesionDistrict.objects.order_by("name").first()
         )
         return {"districts": [district] if district else []}

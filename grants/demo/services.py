@@ -17,7 +17,7 @@ from grants.core.vocabulary import CompanySize, LegalForm
 from grants.programme.loader import load_programme_file
 from grants.programme.models import Call, CallStaff, CallStaffRole
 from grants.registry.models import Membership, MembershipRole, Organisation
-from grants.territory.models import Municipality
+from grants.territory.models import CohesionDistrict, Municipality, SocialServiceBody, SocialServiceBodyForm
 from grants.territory.services import load_territory
 
 from .applications import load_demo_applications
@@ -179,8 +179,34 @@ def load_organisations(report: DemoReport) -> None:
             revoked_at=None,
             defaults={"role": MembershipRole.LEGAL_REPRESENTATIVE},
         )
+        if legal_form == LegalForm.SOCIAL_SERVICE_BODY:
+            _demo_district(organisation)
         created += was_created
     report.add(f"Organizzazioni (demo): {created} create, {len(ORGANISATIONS)} in tutto")
+
+
+def _demo_district(organisation: Organisation) -> None:
+    """The demo ente gestore runs social care for its seat's comune, in a demo Distretto of its own: FSE1 asks
+    for a lead that is one of the district's enti gestori (grants.applications.rules.eligibility)."""
+    seat = organisation.seat
+    body, _ = SocialServiceBody.objects.get_or_create(
+        name=organisation.name,
+        defaults={
+            "legal_form": SocialServiceBodyForm.CONSORTIUM,
+            "seat": seat,
+            "province": seat.province,
+            "is_demo": True,
+        },
+    )
+    body.municipalities.add(seat)
+    district, _ = CohesionDistrict.objects.get_or_create(
+        code="DCS-DEMO-COLLINE", defaults={"name": "[DEMO] Distretto delle Colline", "is_demo": True}
+    )
+    district.provinces.add(seat.province)
+    district.bodies.add(body)
+    if organisation.social_service_body_id != body.pk:
+        organisation.social_service_body = body
+        organisation.save(update_fields=["social_service_body", "updated_at"])
 
 
 def load_demo() -> DemoReport:

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from grants.core.timeutils import now
 from grants.finance.models import ExpenseClaim, ExpenseItem, Payment
 from grants.projects.models import Project
+from grants.projects.signals import project_granted
 
 
 def _ask(project_id: int | None) -> None:
@@ -38,3 +39,13 @@ def _item_changed(sender, instance, raw=False, **kwargs):
         _ask(instance.claim.project_id)
     else:
         _ask(ExpenseClaim.objects.filter(pk=instance.claim_id).values_list("project_id", flat=True).first())
+
+
+@receiver(project_granted, dispatch_uid="monitoring.targets_on_grant")
+def _granted(sender, project, previous=None, **kwargs):
+    """On funding, the targets proposed in the application become the project's (officers then confirm or
+    correct them); a later top-up of the grant (``previous`` set) changes nothing."""
+    if previous is None:
+        from .proposals import copy_proposed_targets
+
+        copy_proposed_targets(project)

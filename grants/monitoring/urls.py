@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import application_views, views
 
 app_name = "monitoring"
 REPORT = "monitoraggio/relazioni/<int:pk>/"
@@ -39,4 +39,9 @@ urlpatterns = [
     path(f"{REPORT}approva/", views.report_approve, name="report_approve"),
     path(f"{REPORT}restituisci/", views.report_return, name="report_return"),
     path("monitoraggio/bandi/<slug:code>/target/", views.call_targets, name="call_targets"),
+    path(
+        "monitoraggio/domande/<int:pk>/target/",
+        application_views.application_targets,
+        name="application_targets",
+    ),
 ]

@@ -220,6 +220,7 @@ def call_detail(code: str, *, user=None, moment: datetime | None = None) -> Call
     )
     queryset = queryset.prefetch_related(
         "phases",
+        "project_phases",
         "reserves__province",
         "reserves__district",
         "cost_categories",

@@ -3,15 +3,18 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from grants.monitoring import permissions, selectors, services
+from grants.monitoring import permissions, proposals, selectors, services
 from grants.monitoring.models import Indicator
 from grants.programme.models import Call
 
+from ..applications.common import application_of
 from . import router
 from .common import indicator_out, indicator_row, project_for
 from .schemas import (
     IndicatorOut,
     IndicatorValueOut,
+    ProposedTargetOut,
+    ProposedTargetsIn,
     TargetIn,
     TargetOut,
 )
@@ -70,3 +73,40 @@ def put_call_target(request, call_id: int, indicator_id: int, payload: TargetIn)
         actor=request.auth, call=call, indicator=indicator, target=payload.target or ""
     )
     return {"indicator_id": indicator.pk, "target": row.target if row else None}
+
+
+# --- the targets proposed in an application (applicant) ------------------------------------------------
+def _proposed_out(user, application) -> list[dict]:
+    return [
+        {
+            "indicator_id": row.indicator.pk,
+            "code": row.indicator.code,
+            "title": row.indicator.title,
+            "unit": row.indicator.unit,
+            "whole_number": row.whole_number,
+            "target": row.target,
+        }
+        for row in proposals.proposed_targets(user, application)
+    ]
+
+
+@router.get(
+    "/monitoring/applications/{application_id}/targets",
+    response=list[ProposedTargetOut],
+    summary="Indicatori del bando e target proposti nella domanda",
+)
+def application_targets(request, application_id: int):
+    return _proposed_out(request.auth, application_of(request, application_id))
+
+
+@router.put(
+    "/monitoring/applications/{application_id}/targets",
+    response=list[ProposedTargetOut],
+    summary="Propone i target degli indicatori nella domanda (bozza)",
+)
+def put_application_targets(request, application_id: int, payload: ProposedTargetsIn):
+    application = application_of(request, application_id)
+    application = proposals.propose_targets(
+        actor=request.auth, application=application, targets=payload.targets
+    )
+    return _proposed_out(request.auth, application)

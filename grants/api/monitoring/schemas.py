@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class IndicatorOut(Schema):
@@ -115,6 +115,21 @@ class ImportOut(Schema):
 
 class TargetIn(Schema):
     target: str | None = None
+
+
+class ProposedTargetOut(Schema):
+    indicator_id: int
+    code: str
+    title: str
+    unit: str
+    whole_number: bool = Field(description="Vero se il target è un numero intero (l'unità conta cose)")
+    target: Decimal | None = Field(description="Target proposto nella domanda; null se non indicato")
+
+
+class ProposedTargetsIn(Schema):
+    targets: dict[str, str | None] = Field(
+        description="Codice dell'indicatore → target proposto; vuoto o null lascia l'indicatore senza target"
+    )
 
 
 class TargetOut(Schema):

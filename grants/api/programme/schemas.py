@@ -90,6 +90,17 @@ class CallSummaryOut(Schema):
     aid_instrument: str
     state_aid_regime: str
     rna_car: str
+    has_indicative_values: bool = Field(
+        False, description="Vero se il programma indica come indicativo almeno un valore del bando"
+    )
+    indicative_fields: list[str] = Field(
+        default_factory=list,
+        description="Campi il cui valore è indicativo (non tratto dal testo del bando)",
+    )
+
+    @staticmethod
+    def resolve_has_indicative_values(obj):
+        return bool(obj.indicative_fields)
 
     @staticmethod
     def resolve_phase_status(obj):
@@ -199,6 +210,13 @@ class ReserveOut(Schema):
         return money(obj.amount)
 
 
+class CallProjectPhaseOut(Schema):
+    code: str
+    title: str
+    title_en: str
+    months: int
+
+
 class CostCategoryOut(Schema):
     id: int = Field(description="Da indicare come category_id nelle voci di una rendicontazione")
     code: str
@@ -295,6 +313,9 @@ class CallDetailOut(CallSummaryOut):
     min_total_score: str | None
     tie_break_rules: list[str]
     phases: list[CallPhaseOut]
+    project_phases: list[CallProjectPhaseOut] = Field(
+        default_factory=list, description="Fasi dei progetti finanziati, in mesi dall'avvio del progetto"
+    )
     reserves: list[ReserveOut]
     cost_categories: list[CostCategoryOut]
     criteria: list[CriterionOut]
@@ -335,6 +356,10 @@ class CallDetailOut(CallSummaryOut):
     @staticmethod
     def resolve_phases(obj):
         return list(obj.phases.all())
+
+    @staticmethod
+    def resolve_project_phases(obj):
+        return list(obj.project_phases.all())
 
     @staticmethod
     def resolve_reserves(obj):

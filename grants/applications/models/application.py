@@ -144,6 +144,10 @@ class Application(TimeStampedModel):
         related_name="executive_project",
     )
 
+    # The targets the applicant proposes for the call's indicators, by indicator code, as decimal strings
+    # (grants.monitoring.proposals checks them against the catalogue; officers confirm them on the project).
+    proposed_targets = models.JSONField(_("target proposti degli indicatori"), default=dict, blank=True)
+
     history = HistoricalRecords(m2m_fields=[municipalities, districts, provinces])
 
     class Meta:

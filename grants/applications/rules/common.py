@@ -100,6 +100,17 @@ class PartnerFacts:
 
 
 @dataclass(frozen=True)
+class DistrictFacts:
+    """A Distretto della Coesione Sociale the application chose (read only on calls by district)."""
+
+    code: str
+    name: str
+    municipality_codes: frozenset[str] = frozenset()  # comuni served by its enti gestori (empty: unknown)
+    lead_is_body: bool = False  # the applicant is one of the district's enti gestori
+    taken_by: str = ""  # another proposal on the call for this district (its protocol number or title)
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
     title: str = ""
     abstract: str = ""
@@ -116,6 +127,8 @@ class ApplicationFacts:
     municipality_count: int = 0
     district_count: int = 0
     province_count: int = 0
+    municipalities: tuple[tuple[str, str], ...] = ()  # (ISTAT code, name) of the chosen comuni
+    districts: tuple[DistrictFacts, ...] = ()  # calls by district only
     document_counts: dict[str, int] = field(default_factory=dict)
     de_minimis: DeMinimisFacts | None = None  # read only for de minimis calls
     de_minimis_members: tuple[MemberDeMinimis, ...] = ()  # lead first; empty: the lead alone is checked

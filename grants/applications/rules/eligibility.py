@@ -19,14 +19,19 @@ def general_section(terms: CallTerms, facts: ApplicationFacts) -> list[Violation
 
 
 def territory(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
-    if terms.territorial_scope == "district" and facts.district_count == 0:
-        return [
-            Violation(
-                "territory_missing",
-                "districts",
-                _("Il bando è per Distretto della Coesione Sociale: indicare il distretto di intervento."),
-            )
-        ]
+    if terms.territorial_scope == "district":
+        if facts.district_count == 0:
+            return [
+                Violation(
+                    "territory_missing",
+                    "districts",
+                    _(
+                        "Il bando è per Distretto della Coesione Sociale: "
+                        "indicare il distretto di intervento."
+                    ),
+                )
+            ]
+        return district_rules(facts)
     if terms.territorial_scope == "province" and facts.province_count == 0:
         return [
             Violation(
@@ -36,6 +41,63 @@ def territory(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
             )
         ]
     return []
+
+
+def district_rules(facts: ApplicationFacts) -> list[Violation]:
+    """FSE1: one proposal per Distretto per call, led by one of the district's enti gestori, on comuni of the
+    district (the comuni its enti gestori serve; not checked while the territory data do not list them)."""
+    if facts.district_count > 1:
+        return [
+            Violation(
+                "district_one",
+                "districts",
+                _(
+                    "Il bando ammette una proposta per Distretto della Coesione Sociale: indicare un solo "
+                    "distretto (ne sono indicati %(count)d)."
+                )
+                % {"count": facts.district_count},
+            )
+        ]
+    found = []
+    for district in facts.districts:
+        if not district.lead_is_body:
+            found.append(
+                Violation(
+                    "lead_not_district_body",
+                    "applicant",
+                    _(
+                        "Il capofila deve essere un ente gestore delle funzioni socio-assistenziali del "
+                        "Distretto «%(district)s»: %(applicant)s non è tra i suoi enti gestori."
+                    )
+                    % {"district": district.name, "applicant": facts.applicant_name},
+                )
+            )
+        outside = [name for code, name in facts.municipalities if code not in district.municipality_codes]
+        if district.municipality_codes and outside:
+            found.append(
+                Violation(
+                    "municipality_outside_district",
+                    "municipalities",
+                    _(
+                        "Questi comuni non appartengono al Distretto «%(district)s» (non sono serviti dai "
+                        "suoi enti gestori): %(names)s."
+                    )
+                    % {"district": district.name, "names": ", ".join(sorted(outside))},
+                )
+            )
+        if district.taken_by:
+            found.append(
+                Violation(
+                    "district_taken",
+                    "districts",
+                    _(
+                        "Per il Distretto «%(district)s» è già stata presentata una proposta su questo bando "
+                        "(%(other)s): il bando ne ammette una sola per distretto."
+                    )
+                    % {"district": district.name, "other": district.taken_by},
+                )
+            )
+    return found
 
 
 def applicant_legal_form(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:

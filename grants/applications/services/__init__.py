@@ -30,6 +30,7 @@ from .drafts import (
     create_draft,
     set_budget,
     set_partners,
+    set_proposed_targets,
     update_general,
 )
 from .retention import delete_stale_drafts, months_before, stale_drafts
@@ -57,6 +58,7 @@ __all__ = [
     "release_booking",
     "set_budget",
     "set_partners",
+    "set_proposed_targets",
     "set_stamp_duty",
     "stale_drafts",
     "submit",

@@ -107,6 +107,16 @@ def update_general(
     return application
 
 
+def set_proposed_targets(*, actor, application: Application, targets: dict[str, str]) -> Application:
+    """The applicant's proposed indicator targets (code → decimal string), replacing the previous ones.
+    The values come checked against the call's indicators (grants.monitoring.proposals.propose_targets)."""
+    application = _lock(application)
+    _require_member(actor, application)
+    _require_editable(application)
+    application.proposed_targets = {code: str(targets[code]) for code in sorted(targets)}
+    return save_audited(application, actor=actor, reason="Target degli indicatori")
+
+
 def _partner_key(organisation_id, name: str):
     return ("org", organisation_id) if organisation_id else ("name", name.strip().casefold())
 

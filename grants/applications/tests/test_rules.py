@@ -69,6 +69,44 @@ def test_territory_for_a_district_call():
     assert rules.territory(terms, replace(GOOD, district_count=1)) == []
 
 
+def test_district_call_one_district_led_by_its_ente_gestore_on_its_comuni():
+    terms = replace(TERMS, territorial_scope="district")
+    district = rules.DistrictFacts(
+        code="DCS-TO-PINEROLO",
+        name="Distretto di Pinerolo",
+        municipality_codes=frozenset({"001191", "001189"}),
+        lead_is_body=True,
+    )
+    ok = replace(
+        GOOD,
+        applicant_name="C.I.S.S.",
+        district_count=1,
+        districts=(district,),
+        municipalities=(("001191", "Pinerolo"),),
+    )
+    assert rules.territory(terms, ok) == []
+    [two] = rules.territory(terms, replace(ok, district_count=2))
+    assert two.code == "district_one" and "un solo distretto" in two.message
+    [lead] = rules.territory(terms, replace(ok, districts=(replace(district, lead_is_body=False),)))
+    assert (lead.code, lead.field) == ("lead_not_district_body", "applicant")
+    assert lead.message == (
+        "Il capofila deve essere un ente gestore delle funzioni socio-assistenziali del Distretto "
+        "«Distretto di "
+        "Pinerolo»: C.I.S.S. non è tra i suoi enti gestori."
+    )
+    outside = replace(ok, municipalities=(("001191", "Pinerolo"), ("001272", "Torino"), ("006003", "Acqui")))
+    [comuni] = rules.territory(terms, outside)
+    assert (comuni.code, comuni.field) == ("municipality_outside_district", "municipalities")
+    assert comuni.message.endswith("suoi enti gestori): Acqui, Torino.")
+    # Comuni not known for the district: they cannot be checked, nothing is refused on them.
+    unknown = replace(outside, districts=(replace(district, municipality_codes=frozenset()),))
+    assert rules.territory(terms, unknown) == []
+    [taken] = rules.territory(
+        terms, replace(ok, districts=(replace(district, taken_by="domanda prot. 2026/7"),))
+    )
+    assert taken.code == "district_taken" and "(domanda prot. 2026/7)" in taken.message
+
+
 def test_applicant_legal_form():
     [violation] = rules.applicant_legal_form(TERMS, replace(GOOD, applicant_legal_form="company"))
     assert violation.code == "applicant_legal_form"

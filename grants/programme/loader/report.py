@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     Call,
     CallPhase,
+    CallProjectPhase,
     CallReserve,
     CostCategory,
     Criterion,
@@ -81,6 +82,7 @@ _REPORT_ORDER = [
     MeasurePhase,
     Call,
     CallPhase,
+    CallProjectPhase,
     CallReserve,
     CostCategory,
     Criterion,

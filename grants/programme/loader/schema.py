@@ -14,6 +14,7 @@ from grants.core.money import CENT
 from grants.core.timeutils import ROME
 
 from ..models import (
+    INDICATIVE_FIELDS,
     AidInstrument,
     CallMode,
     CallStatus,
@@ -163,6 +164,15 @@ class CallPhaseIn(_Entry):
     closes_at: Moment
 
 
+class CallProjectPhaseIn(_Entry):
+    """A phase of the call's funded projects, by length (each project runs them from its own start)."""
+
+    code: Code
+    title: Text
+    title_en: str = ""
+    months: Annotated[int, Field(ge=1, le=240)]
+
+
 class ReserveIn(_Entry):
     code: Code
     label: Text
@@ -251,6 +261,9 @@ class CallIn(_Entry):
     status: _choice(CallStatus) = CallStatus.DRAFT.value
     published_at: Moment | None = None
     phases: list[CallPhaseIn] = Field(default_factory=list)
+    project_phases: list[CallProjectPhaseIn] = Field(default_factory=list)
+    # The call's values not taken from its text (shown as "valore indicativo").
+    indicative: list[Literal[INDICATIVE_FIELDS]] = Field(default_factory=list)
     reserves: list[ReserveIn] = Field(default_factory=list)
     cost_categories: list[CostCategoryIn] = Field(default_factory=list)
     criteria: list[CriterionIn] = Field(default_factory=list)

@@ -18,6 +18,7 @@ from grants.territory.models import CohesionDistrict, Province, Region
 from ..models import (
     Call,
     CallPhase,
+    CallProjectPhase,
     CallReserve,
     CallStatus,
     CostCategory,
@@ -305,6 +306,7 @@ class _Writer:
             "partial_funding_min_percent": spec.partial_funding_min_percent,
             "fund_next_that_fits": spec.fund_next_that_fits,
             "status": spec.status,
+            "indicative_fields": list(dict.fromkeys(spec.indicative)),
             "published_at": spec.published_at or (spec.opens_at if spec.status != CallStatus.DRAFT else None),
         }
         # Check the whole call as it will be, with the back-office's rules, before writing any of it.
@@ -354,6 +356,11 @@ class _Writer:
             ],
             entry=entry,
         )
+        project_phases = [
+            (f"project_phases[{i}]", p.code, {**p.model_dump(exclude={"code"}), "order": i})
+            for i, p in enumerate(spec.project_phases)
+        ]
+        self.sync_children(call, CallProjectPhase, "project_phases", project_phases, entry=entry)
         for name, model, specs, values in (
             ("reserves", CallReserve, spec.reserves, reserves),
             ("cost_categories", CostCategory, spec.cost_categories, categories),

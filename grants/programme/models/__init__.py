@@ -9,11 +9,13 @@ importable here, where the migrations reference it.
 """
 
 from .calls import (
+    INDICATIVE_FIELDS,
     AidInstrument,
     Call,
     CallMode,
     CallPhase,
     CallPhaseStatus,
+    CallProjectPhase,
     CallStatus,
     StateAidRegime,
     TerritorialScope,
@@ -24,12 +26,14 @@ from .staff import CallStaff, CallStaffRole
 from .structure import Fund, Measure, MeasurePhase, Programme
 
 __all__ = [
+    "INDICATIVE_FIELDS",
     "AidInstrument",
     "BilingualMixin",
     "Call",
     "CallMode",
     "CallPhase",
     "CallPhaseStatus",
+    "CallProjectPhase",
     "CallReserve",
     "CallStaff",
     "CallStaffRole",

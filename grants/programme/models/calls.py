@@ -74,6 +74,32 @@ def validate_ateco_prefixes(value) -> None:
         )
 
 
+# The call's values a programme file may flag as indicative (grants.programme.loader, public pages, API).
+INDICATIVE_FIELDS = (
+    "opens_at",
+    "closes_at",
+    "budget",
+    "min_project_cost",
+    "max_project_cost",
+    "min_grant",
+    "max_grant",
+    "max_aid_intensity",
+    "min_cofinancing",
+    "cost_categories",
+    "criteria",
+    "required_documents",
+    "project_phases",
+)
+
+
+def validate_indicative_fields(value) -> None:
+    if not isinstance(value, list) or any(v not in INDICATIVE_FIELDS for v in value):
+        raise ValidationError(
+            _("Valori indicativi ammessi: %(allowed)s.") % {"allowed": ", ".join(INDICATIVE_FIELDS)},
+            code="invalid_indicative_field",
+        )
+
+
 class Call(BilingualMixin, TimeStampedModel):
     """Bando / avviso: the rules an application is checked against."""
 
@@ -188,6 +214,14 @@ class Call(BilingualMixin, TimeStampedModel):
     status = FSMField(
         _("stato"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT, protected=False
     )
+    # Values the programme file flags as indicative (not from the call's text): shown as "valore indicativo".
+    indicative_fields = models.JSONField(
+        _("valori indicativi"),
+        default=list,
+        blank=True,
+        validators=[validate_indicative_fields],
+        help_text=_("Nomi dei campi il cui valore è indicativo (es. opens_at, closes_at, max_project_cost)."),
+    )
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -259,6 +293,9 @@ class Call(BilingualMixin, TimeStampedModel):
     def cofinancing_rate(self) -> Decimal:
         return Decimal(100) - self.max_aid_intensity
 
+    def is_indicative(self, field_name: str) -> bool:
+        return field_name in (self.indicative_fields or [])
+
 
 class CallPhase(BilingualMixin, TimeStampedModel):
     """Windows of a two-phase call (FSE1: idea progettuale, then progetto esecutivo)."""
@@ -282,6 +319,33 @@ class CallPhase(BilingualMixin, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="call_phase_closes_after_opening"
             ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CallProjectPhase(BilingualMixin, TimeStampedModel):
+    """A phase of the projects the call funds (FSE1: progettazione, then sperimentazione), by length: each
+    funded project gets these phases from its own start. The measure's timeline is the programme's, never a
+    project's."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="project_phases")
+    code = models.SlugField(_("codice"), max_length=40)
+    title = models.CharField(_("fase"), max_length=255)
+    title_en = models.CharField(_("fase (inglese)"), max_length=255, blank=True)
+    months = models.PositiveSmallIntegerField(_("durata in mesi"))
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fase dei progetti")
+        verbose_name_plural = _("fasi dei progetti")
+        ordering = ["call", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="call_project_phase_code_unique"),
+            models.CheckConstraint(condition=Q(months__gte=1), name="call_project_phase_months_positive"),
         ]
 
     def __str__(self) -> str:

@@ -184,3 +184,26 @@ def test_openapi_lists_the_operations(client):
         "/api/v1/calls/{code}",
     ):
         assert "get" in schema["paths"][path], path
+
+
+def test_indicative_values_and_project_phases_are_in_the_api(client, wecare):
+    from grants.programme.models import CallProjectPhase
+
+    _, calls = wecare
+    call = calls["open"]
+    call.indicative_fields = ["closes_at", "max_project_cost"]
+    call.save()
+    CallProjectPhase.objects.create(call=call, code="sperimentazione", title="Sperimentazione", months=30)
+    body = client.get(f"/api/v1/calls/{call.code}").json()
+    assert body["has_indicative_values"] is True
+    assert body["indicative_fields"] == ["closes_at", "max_project_cost"]
+    assert body["project_phases"] == [
+        {"code": "sperimentazione", "title": "Sperimentazione", "title_en": "", "months": 30}
+    ]
+    listed = {c["code"]: c for c in client.get("/api/v1/calls").json()["items"]}
+    assert listed["aperto"]["has_indicative_values"] and not listed["chiuso"]["has_indicative_values"]
+    measure = client.get("/api/v1/measures/FSE1").json()
+    assert {c["code"]: c["indicative_fields"] for c in measure["calls"]}["aperto"] == [
+        "closes_at",
+        "max_project_cost",
+    ]

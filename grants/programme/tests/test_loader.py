@@ -107,9 +107,26 @@ def test_wecare_loads_five_measures_totalling_twenty_million(piemonte):
         "linea-a": Decimal("4000000.00"),
         "linea-b": Decimal("1000000.00"),
     }
-    fse3 = Call.objects.get(measure__code="FSE3")
+    fse3 = Call.objects.get(code="wecare-fse3-piani-welfare-2019")
     assert fse3.min_cofinancing == Decimal(20) and fse3.state_aid_regime == "de_minimis"
     assert (fse3.min_project_cost, fse3.max_project_cost) == (Decimal("60000.00"), Decimal("200000.00"))
+
+    # The enti-aggregatori call: the rest of the measure's 4 M, for the bodies that aggregate companies.
+    aggregators = Call.objects.get(code="wecare-fse3-enti-aggregatori-2018")
+    assert aggregators.budget == Decimal("1500000.00") and aggregators.status == CallStatus.RANKING_APPROVED
+    assert aggregators.lead_legal_forms == ["third_sector", "company"]
+    assert "D.D. n. 698 del 21/05/2019" in aggregators.legal_reference
+    assert aggregators.is_indicative("opens_at") and aggregators.is_indicative("closes_at")
+    # Every measure run through calls has its whole budget in them.
+    for measure in Measure.objects.filter(programme=programme, has_public_calls=True):
+        assert measure.calls.aggregate(total=Sum("budget"))["total"] == measure.budget, measure.code
+    # Projects take their phases from the call, by length (FSE1: progettazione 6 months, sperimentazione 30).
+    assert [(p.code, p.months) for p in fse1.project_phases.order_by("order")] == [
+        ("progettazione", 6),
+        ("sperimentazione", 30),
+    ]
+    assert [p.title for p in fesr.project_phases.all()] == ["Realizzazione dell'investimento"]
+    assert not fse1.is_indicative("opens_at") and fse1.is_indicative("closes_at")
 
     for call in Call.objects.all():
         roots = call.criteria.filter(parent__isnull=True)
@@ -175,7 +192,7 @@ def test_a_required_document_may_want_a_digital_signature(piemonte, tmp_path):
 def test_management_command_prints_an_italian_report(piemonte):
     out = StringIO()
     call_command("load_programme", str(WECARE), stdout=out)
-    assert "bandi: 4 creati" in out.getvalue()
+    assert "bandi: 5 creati" in out.getvalue()
     out = StringIO()
     call_command("load_programme", str(WECARE), stdout=out)
     assert "Nessuna modifica" in out.getvalue()

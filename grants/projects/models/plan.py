@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from grants.core.models import TimeStampedModel
 from grants.core.money import ZERO, MoneyField, PercentField
-from grants.programme.models import CostCategory, CostOption, MeasurePhase
+from grants.programme.models import CallProjectPhase, CostCategory, CostOption
 
 from .partners import ProjectPartner
 from .project import Project
@@ -55,11 +55,12 @@ class ProjectBudgetLine(TimeStampedModel):
 
 
 class ProjectPhase(TimeStampedModel):
-    """A phase of the project, copied from the measure's timeline (FSE1: progettazione, sperimentazione)."""
+    """A phase of the project, from the call's project phases (FSE1: progettazione, sperimentazione) laid
+    end to end from the project's start; never from the measure's timeline."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
-    measure_phase = models.ForeignKey(
-        MeasurePhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    call_phase = models.ForeignKey(
+        CallProjectPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     title = models.CharField(_("fase"), max_length=255)
     planned_start_date = models.DateField(_("inizio previsto"))

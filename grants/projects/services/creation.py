@@ -26,16 +26,17 @@ from .notices import _notify
 # --- creation -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _PlannedPhase:
-    measure_phase_id: int | None
+    call_phase_id: int | None
     title: str
     start: date
     end: date
 
 
 def _planned_phases(application: Application, today: date) -> list[_PlannedPhase]:
-    """The measure's phases (FSE1: progettazione, then sperimentazione). A timeline that has already begun
-    is shifted to start today, each phase keeping its length: a project never starts in the past."""
-    phases = list(application.call.measure.phases.order_by("order", "start_date"))
+    """The call's project phases (FSE1: progettazione, then sperimentazione), end to end from today, each
+    for its months. A call without them: one phase for the call's default duration. The measure's
+    timeline (its call, its ex-ante evaluation) is the programme's and never becomes a project's phase."""
+    phases = list(application.call.project_phases.order_by("order", "pk"))
     if not phases:
         rules = rules_for(application.call)
         return [
@@ -43,8 +44,12 @@ def _planned_phases(application: Application, today: date) -> list[_PlannedPhase
                 None, _("Realizzazione del progetto"), today, add_months(today, rules.default_duration_months)
             )
         ]
-    offset = max(today - phases[0].start_date, timedelta(0))
-    return [_PlannedPhase(p.pk, p.title, p.start_date + offset, p.end_date + offset) for p in phases]
+    planned, start = [], today
+    for phase in phases:
+        end = add_months(start, phase.months) - timedelta(days=1)
+        planned.append(_PlannedPhase(phase.pk, phase.title, start, end))
+        start = end + timedelta(days=1)
+    return planned
 
 
 def _scaled_lines(application: Application, total: Decimal) -> list[tuple]:
@@ -136,7 +141,7 @@ def create_project_from_application(
     for index, planned in enumerate(phases):
         phase = ProjectPhase.objects.create(
             project=project,
-            measure_phase_id=planned.measure_phase_id,
+            call_phase_id=planned.call_phase_id,
             title=planned.title,
             planned_start_date=planned.start,
             planned_end_date=planned.end,

@@ -11,12 +11,13 @@ from grants.applications.states import ApplicationStatus
 from grants.applications.tests.factories import member_of
 from grants.core.timeutils import in_rome, now
 from grants.notifications.models import Notification
-from grants.programme.models import StateAidRegime
+from grants.programme.models import CallProjectPhase, StateAidRegime
 from grants.programme.tests.factories import MeasurePhaseFactory
 from grants.projects import services, signals
 from grants.projects.models import CallProjectRules, Project
 from grants.projects.selectors import can_receive_payments
 from grants.projects.services import ProjectError, WrongState
+from grants.projects.services.common import add_months
 from grants.projects.states import ChangeKind, ChangeStatus, PartnerAction, ProjectStatus
 from grants.registry.models import DeMinimisAid
 from grants.registry.tests.factories import OrganisationFactory
@@ -50,20 +51,14 @@ def _lines(project):
 def test_a_funded_application_becomes_a_project_to_accept_with_its_budget_partners_and_phases():
     call = project_call()
     CallProjectRules.objects.create(call=call, acceptance_days=10)
+    # The measure's timeline (its call, its ex-ante evaluation) is the programme's: never a project's phases.
     past = _today() - timedelta(days=400)
     MeasurePhaseFactory(
-        measure=call.measure,
-        title="Progettazione",
-        start_date=past,
-        end_date=past + timedelta(days=180),
-        order=1,
+        measure=call.measure, title="Valutazione ex ante", start_date=past, end_date=past + timedelta(days=90)
     )
-    MeasurePhaseFactory(
-        measure=call.measure,
-        title="Sperimentazione",
-        start_date=past + timedelta(days=181),
-        end_date=past + timedelta(days=900),
-        order=2,
+    CallProjectPhase.objects.create(call=call, code="progettazione", title="Progettazione", months=6, order=1)
+    CallProjectPhase.objects.create(
+        call=call, code="sperimentazione", title="Sperimentazione", months=24, order=2
     )
     application = funded_application(call=call)
     officer = project_officer()
@@ -80,12 +75,30 @@ def test_a_funded_application_becomes_a_project_to_accept_with_its_budget_partne
     assert in_rome(project.acceptance_deadline).date() == _today() + timedelta(days=10)
     phases = list(project.phases.order_by("order"))
     assert [p.title for p in phases] == ["Progettazione", "Sperimentazione"]
-    # The measure's timeline had begun: shifted to start today, lengths kept.
+    # The call's project phases, end to end from today, each for its months.
     assert phases[0].planned_start_date == _today() == project.planned_start_date
-    assert (phases[1].planned_end_date - phases[0].planned_start_date).days == 900
+    assert phases[1].planned_start_date == phases[0].planned_end_date + timedelta(days=1)
+    assert phases[1].planned_end_date == project.planned_end_date
+    assert phases[1].planned_end_date == add_months(_today(), 30) - timedelta(days=1)
+    assert phases[0].call_phase.code == "progettazione"
     assert project.milestones.count() == 2
     assert set(project.partners.values_list("role", flat=True)) == {"lead", "partner"}
     assert Notification.objects.filter(event="grant_agreement", user=application.created_by).exists()
+
+
+def test_a_call_without_project_phases_gives_one_phase_not_the_measure_timeline():
+    """A FESR project used to get "Valutazione ex ante" and "Bando" (the measure's timeline) as its phases."""
+    call = project_call()
+    CallProjectRules.objects.create(call=call, default_duration_months=18)
+    MeasurePhaseFactory(measure=call.measure, title="Valutazione ex ante", order=1)
+    MeasurePhaseFactory(measure=call.measure, title="Bando", order=2)
+    application = funded_application(call=call)
+    project = services.create_project_from_application(
+        actor=project_officer(), application=application, granted_amount=application.requested_grant
+    )
+    phases = list(project.phases.all())
+    assert [p.title for p in phases] == ["Realizzazione del progetto"]
+    assert phases[0].planned_end_date == add_months(_today(), 18)
 
 
 def test_creation_is_idempotent_and_a_higher_grant_before_acceptance_rescales():

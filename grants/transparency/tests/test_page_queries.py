@@ -19,8 +19,8 @@ LIMITS = {
     "/programma/": 6,
     "/misure/FSE1/": 4,
     "/bandi/": 3,
-    "/bandi/{open}/": 8,
-    "/bandi/{ranked}/": 8,
+    "/bandi/{open}/": 9,  # + the phases of the funded projects
+    "/bandi/{ranked}/": 9,
     "/bandi/{ranked}/graduatoria/": 4,
     "/progetti-finanziati/": 8,
     "/trasparenza/sovvenzioni/": 5,

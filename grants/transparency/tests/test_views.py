@@ -129,6 +129,22 @@ def test_call_page_shows_the_rules(client, sample):
     assert "Idea progettuale" in html and "Progetto esecutivo" in html
 
 
+def test_call_page_marks_indicative_values_and_shows_the_project_phases(client, sample):
+    from grants.programme.models import CallProjectPhase
+
+    call = sample.open_call
+    url = reverse("transparency:call_detail", args=[call.code])
+    assert "valore indicativo" not in client.get(url).content.decode()
+    call.indicative_fields = ["closes_at", "criteria"]
+    call.save()
+    CallProjectPhase.objects.create(call=call, code="progettazione", title="Fase di progettazione", months=6)
+    html = client.get(url).content.decode()
+    assert html.count('data-testid="indicative"') == 2 and 'data-testid="indicative-note"' in html
+    assert "Fase di progettazione" in html and "6 mesi" in html
+    measure_page = client.get(reverse("transparency:measure", args=[call.measure.code])).content.decode()
+    assert "valore indicativo" in measure_page
+
+
 def test_call_page_times_are_in_rome(client, sample):
     html = client.get(reverse("transparency:call_detail", args=[sample.closed_call.code])).content.decode()
     assert "02/11/2017 ore 09:00" in html

@@ -75,6 +75,12 @@ PAGE_CASES: dict[str, Case] = {
         unchanged=_organisation_state,
     ),
     "applications:application_detail": Case(args=lambda w: {"pk": w.draft.pk}, secrets=_application_secrets),
+    "monitoring:application_targets": Case(
+        args=lambda w: {"pk": w.draft.pk},
+        method="post",
+        body=lambda w: {},
+        unchanged=lambda w: Application.objects.values_list("proposed_targets").get(pk=w.draft.pk),
+    ),
     "applications:save_section": Case(
         args=lambda w: {"pk": w.draft.pk, "section": "generale"},
         method="post",
@@ -165,6 +171,13 @@ API_CASES: dict[str, Case] = {
         body=lambda w: {"exemption": "third_sector"},
         secrets=_application_secrets,
         unchanged=lambda w: Application.objects.values_list("stamp_duty_exemption").get(pk=w.draft.pk),
+    ),
+    "grants_api_monitoring_application_targets": Case(args=lambda w: {"application_id": w.draft.pk}),
+    "grants_api_monitoring_put_application_targets": Case(
+        args=lambda w: {"application_id": w.draft.pk},
+        method="put",
+        body=lambda w: {"targets": {}},
+        unchanged=lambda w: Application.objects.values_list("proposed_targets").get(pk=w.draft.pk),
     ),
     "grants_api_applications_set_application_budget": Case(
         args=lambda w: {"application_id": w.draft.pk},
