@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0010_rejection_notice'),
+        ('applications', '0011_protocol_registration'),
     ]
 
     operations = [
