@@ -535,7 +535,9 @@ def test_the_audit_trail_reads_in_italian_and_shows_the_submission(client):
     call = open_call()
     application = sent(call, name="Cooperativa Delta", key="storia")
     staff = officer()
-    staff.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="view_auditevent"))
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="core", codename="view_auditevent")
+    )
     client.force_login(type(staff).objects.get(pk=staff.pk))
     detail = client.get(url("officer_application_detail", call.code, application.pk)).content.decode()
     trail = detail[detail.index("Registro delle operazioni") :]
