@@ -86,7 +86,7 @@ def test_admissible_scored_ranked_and_approved(live_server, transactional_db, br
     page.wait_for_load_state()
     assert "Lo statuto allegato non è firmato." in page.locator("main").inner_text()
     assert_accessible(page)
-    page.get_by_label("Statuto firmato dal legale rappresentante").fill(
+    page.get_by_role("textbox", name="Statuto firmato dal legale rappresentante").fill(
         "Statuto firmato digitalmente, inviato con la PEC di oggi."
     )
     page.get_by_role("button", name="Invia l'integrazione").click()
