@@ -112,3 +112,30 @@ def test_controller(live_server, transactional_db, browser, width):  # noqa: F81
     work_entry(page, width, "nav-checks")
     assert page.locator("h1").inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_partner(live_server, transactional_db, browser, width):  # noqa: F811
+    """A partner organisation named by a lead confirms its participation from the menu."""
+    from decimal import Decimal
+
+    from grants.applications import services as application_services
+    from grants.applications.tests.factories import member_of, ready_application
+
+    call = scored_call(requires_partner_confirmation=True)
+    application = ready_application(call=call)
+    partner_user, partner_organisation = member_of(name="Cooperativa Partner")
+    application_services.set_partners(
+        actor=application.created_by,
+        application=application,
+        partners=[
+            application_services.PartnerInput(organisation=partner_organisation, share_percent=Decimal(20))
+        ],
+    )
+    page = open_home(browser, live_server, width, partner_user)
+    menu(page, width)
+    follow(page, page.locator("#main-nav").get_by_role("link", name="Le mie domande"))
+    follow(page, page.get_by_role("link", name="Adesioni ai partenariati"))
+    follow(page, page.get_by_role("button", name="Conferma l'adesione"))
+    assert "Confermata il" in page.locator("main").inner_text()
+    page.context.close()
