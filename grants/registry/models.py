@@ -159,11 +159,23 @@ class MembershipRole(models.TextChoices):
 class Membership(TimeStampedModel):
     """A user may act for an organisation: as its legal representative or as a delegate they granted."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utente"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organizzazione"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("ruolo"), max_length=30, choices=MembershipRole.choices)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concessa da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("revocata il"), null=True, blank=True)
 

@@ -28,7 +28,9 @@ class Region(TimeStampedModel):
 class Province(TimeStampedModel):
     """A province or metropolitan city (ISTAT 'unità territoriale sovracomunale')."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
+    region = models.ForeignKey(
+        Region, verbose_name=_("regione"), on_delete=models.PROTECT, related_name="provinces"
+    )
     istat_code = models.CharField(_("codice ISTAT"), max_length=3, unique=True)
     abbreviation = models.CharField(_("sigla"), max_length=2, unique=True)
     name = models.CharField(_("nome"), max_length=100)
@@ -47,7 +49,9 @@ class Province(TimeStampedModel):
 class Municipality(TimeStampedModel):
     """A comune, identified by its 6-digit ISTAT code."""
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="municipalities")
+    province = models.ForeignKey(
+        Province, verbose_name=_("provincia"), on_delete=models.PROTECT, related_name="municipalities"
+    )
     istat_code = models.CharField(
         _("codice ISTAT"), max_length=6, unique=True, validators=[istat_municipality_code]
     )

@@ -49,7 +49,9 @@ class Programme(BilingualMixin, TimeStampedModel):
 class Fund(BilingualMixin, TimeStampedModel):
     """A fund financing a programme (FSE, FESR) with its co-financing shares."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funds")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="funds"
+    )
     code = models.CharField(_("codice"), max_length=20)
     title = models.CharField(_("denominazione"), max_length=255)
     title_en = models.CharField(_("denominazione (inglese)"), max_length=255, blank=True)
@@ -81,7 +83,9 @@ class Fund(BilingualMixin, TimeStampedModel):
 
 
 class Measure(BilingualMixin, TimeStampedModel):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="measures"
+    )
     fund = models.ForeignKey(Fund, verbose_name=_("fondo"), on_delete=models.PROTECT, related_name="measures")
     code = models.CharField(_("codice"), max_length=20)
     title = models.CharField(_("titolo"), max_length=255)
