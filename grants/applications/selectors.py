@@ -287,6 +287,7 @@ def application_facts(application: Application) -> ApplicationFacts:
                 legal_form=p.effective_legal_form,
                 share_percent=p.share_percent,
                 confirmed=p.is_confirmed,
+                registered=p.organisation_id is not None,
                 company_size=p.organisation.company_size if p.organisation_id else "",
                 ateco_code=p.organisation.ateco_code if p.organisation_id else "",
             )

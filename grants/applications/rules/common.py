@@ -95,6 +95,7 @@ class PartnerFacts:
     legal_form: str
     share_percent: Decimal = ZERO
     confirmed: bool = False
+    registered: bool = True  # a registered organisation (it may confirm); False: a body typed by name
     company_size: str = ""
     ateco_code: str = ""
 

@@ -78,13 +78,24 @@ def partner_shares(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]
 
 
 def partner_confirmation(terms: CallTerms, facts: ApplicationFacts) -> list[Violation]:
+    """Each partner confirms its participation; a body typed by name cannot until it is registered, and the
+    message says what to do (register, then name it by codice fiscale)."""
     if not terms.requires_partner_confirmation:
         return []
     return [
         Violation(
-            "partner_not_confirmed",
+            "partner_not_confirmed" if partner.registered else "partner_not_registered",
             f"partners[{index}]",
-            _("Il partner %(name)s non ha ancora confermato l'adesione al progetto.")
+            (
+                _("Il partner %(name)s non ha ancora confermato l'adesione al progetto.")
+                if partner.registered
+                else _(
+                    "Il partner %(name)s non è registrato sulla piattaforma e quindi non può confermare "
+                    "l'adesione: chiedigli di registrare l'organizzazione, poi nel partenariato indicalo con "
+                    "il suo codice fiscale al posto del nome; confermerà dalla pagina «Adesioni ai "
+                    "partenariati»."
+                )
+            )
             % {"name": partner.name},
         )
         for index, partner in enumerate(facts.partners)

@@ -130,7 +130,7 @@ def test_general_partners_budget_and_checks(client, applicant):
 
     checks = client.get(f"{url}/checks").json()
     assert checks["ready"] is False
-    assert [v["code"] for v in checks["violations"]] == ["partner_not_confirmed"]
+    assert [v["code"] for v in checks["violations"]] == ["partner_not_registered"]  # typed by name
     assert checks["violations"][0]["field"] == "partners[0]"
 
 

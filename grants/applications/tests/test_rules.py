@@ -152,6 +152,10 @@ def test_partner_confirmation():
     unconfirmed = (replace(GOOD.partners[0], confirmed=False),)
     [violation] = rules.partner_confirmation(TERMS, replace(GOOD, partners=unconfirmed))
     assert (violation.code, violation.field) == ("partner_not_confirmed", "partners[0]")
+    typed_by_name = (replace(GOOD.partners[0], confirmed=False, registered=False),)
+    [explained] = rules.partner_confirmation(TERMS, replace(GOOD, partners=typed_by_name))
+    assert explained.code == "partner_not_registered" and "registrare l'organizzazione" in explained.message
+    assert "codice fiscale" in explained.message and "Adesioni ai partenariati" in explained.message
     assert (
         rules.partner_confirmation(
             replace(TERMS, requires_partner_confirmation=False), replace(GOOD, partners=unconfirmed)
