@@ -26,6 +26,31 @@ def _heading(application: Application) -> str:
     )
 
 
+def _send(*, actor, application: Application, kind: str, subject: str, body: str, target, term_days: int):
+    """The formal notice of an act on ``application`` to the applicant organisation's PEC; ``subject`` names
+    the protocol (``%(p)s``) and the call (``%(call)s``)."""
+    return issue_notice(
+        actor=actor,
+        kind=kind,
+        recipient=application.applicant.pec,
+        organisation=application.applicant,
+        subject=subject % {"p": application.protocol, "call": application.call.title},
+        body=body,
+        call=application.call,
+        target=target,
+        term_days=term_days,
+    )
+
+
+def _acceptance() -> str:
+    """What a grant decision asks of the beneficiary next (ranking, slide and sportello alike)."""
+    return _(
+        "Il contributo va accettato dall'area riservata della piattaforma entro il termine indicato "
+        "nella pagina del progetto e nel bando; in mancanza di accettazione entro il termine il "
+        "contributo decade."
+    )
+
+
 def integration_request_notice(
     *, actor, application: Application, request: IntegrationRequest, items: Sequence[str], message: str
 ) -> PecNotice:
@@ -55,15 +80,12 @@ def integration_request_notice(
         % {"n": request.term_days},
         texts.signature(),
     )
-    return issue_notice(
+    return _send(
         actor=actor,
+        application=application,
         kind=PecKind.INTEGRATION_REQUEST,
-        recipient=application.applicant.pec,
-        organisation=application.applicant,
-        subject=_("Richiesta di integrazione – domanda %(p)s – %(call)s")
-        % {"p": application.protocol, "call": application.call.title},
+        subject=_("Richiesta di integrazione – domanda %(p)s – %(call)s"),
         body=body,
-        call=application.call,
         target=request,
         term_days=request.term_days,
     )
@@ -92,15 +114,12 @@ def rejection_notice(*, actor, application: Application, notice: RejectionNotice
         % {"n": notice.term_days},
         texts.signature(),
     )
-    return issue_notice(
+    return _send(
         actor=actor,
+        application=application,
         kind=PecKind.REJECTION_NOTICE,
-        recipient=application.applicant.pec,
-        organisation=application.applicant,
-        subject=_("Preavviso di rigetto (art. 10-bis L. 241/1990) – domanda %(p)s – %(call)s")
-        % {"p": application.protocol, "call": application.call.title},
+        subject=_("Preavviso di rigetto (art. 10-bis L. 241/1990) – domanda %(p)s – %(call)s"),
         body=body,
-        call=application.call,
         target=notice,
         term_days=notice.term_days,
     )
@@ -141,24 +160,16 @@ def grant_decision_notice(
             else "",
             "pos": entry.position or "–",
         },
-        _(
-            "Il contributo va accettato dall'area riservata della piattaforma entro il termine indicato "
-            "nella "
-            "pagina del progetto e nel bando; in mancanza di accettazione entro il termine il contributo "
-            "decade."
-        ),
+        _acceptance(),
         texts.remedies(),
         texts.signature(),
     )
-    return issue_notice(
+    return _send(
         actor=actor,
+        application=application,
         kind=PecKind.GRANT_DECISION,
-        recipient=application.applicant.pec,
-        organisation=application.applicant,
-        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s")
-        % {"p": application.protocol, "call": application.call.title},
+        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s"),
         body=body,
-        call=application.call,
         target=application,
         term_days=texts.APPEAL_DAYS_TAR,
     )
@@ -183,23 +194,16 @@ def desk_grant_notice(
             "ordine di protocollo, è ammessa a finanziamento con un'agevolazione di %(a)s%(loan)s."
         )
         % {"n": number, "d": decided_on.strftime("%d/%m/%Y"), "a": format_eur(amount), "loan": loan},
-        _(
-            "Il contributo va accettato dall'area riservata della piattaforma entro il termine indicato "
-            "nella pagina del progetto e nel bando; in mancanza di accettazione entro il termine il "
-            "contributo decade."
-        ),
+        _acceptance(),
         texts.remedies(),
         texts.signature(),
     )
-    return issue_notice(
+    return _send(
         actor=actor,
+        application=application,
         kind=PecKind.GRANT_DECISION,
-        recipient=application.applicant.pec,
-        organisation=application.applicant,
-        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s")
-        % {"p": application.protocol, "call": application.call.title},
+        subject=_("Provvedimento di concessione – domanda %(p)s – %(call)s"),
         body=body,
-        call=application.call,
         target=application,
         term_days=texts.APPEAL_DAYS_TAR,
     )
