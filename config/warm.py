@@ -4,12 +4,20 @@ Under gunicorn ``preload_app`` the master calls ``warm()`` once after loading th
 (deploy/gunicorn.conf.py ``when_ready``), so every worker it forks, and every worker that replaces a recycled
 one, starts warm. Nothing here touches the database (a connection opened in the master would be shared by
 the forked workers); the connections are closed at the end all the same.
+
+Then each worker, before it takes traffic (``post_worker_init``), calls ``warm_worker()``: it reads the public
+pages through the application itself, so what only a process of its own can hold is ready before the first
+reader comes: its database connection and its Redis pool, the first compilation of the pages' queries, the
+models' lazily built metadata, the per-process copies the pages keep. A worker that cannot warm (the database
+down at boot) logs it and serves all the same.
 """
 
 import importlib
 import logging
+import os
 import time
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 from django.conf import settings
 from django.db import connections
@@ -29,6 +37,10 @@ PUBLIC_URL_NAMES = (
     "transparency:opendata",
     "core:health",
 )
+
+
+# What a new worker reads before it takes traffic: the pages a click-day crowd reloads, and the probe.
+WORKER_WARM_PATHS = ("/health/", "/", "/bandi/", "/programma/", "/progetti-finanziati/")
 
 
 def _project_templates() -> list[str]:
@@ -70,3 +82,67 @@ def warm() -> dict:
     done = {"templates": compiled, "seconds": round(time.perf_counter() - started, 3)}
     logger.info("process warmed", extra=done)
     return done
+
+
+def _warm_host() -> str:
+    """A host name the application accepts (a literal one from ALLOWED_HOSTS, else localhost)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return host
+    return "localhost"
+
+
+def warm_worker(paths=WORKER_WARM_PATHS) -> dict:
+    """Read ``paths`` with GET through the WSGI application of this process, as an anonymous HTTPS visitor
+    would; returns the status of each and the time taken. Never raises: a worker that could not warm still
+    serves (its first reader pays what the warm-up would have)."""
+    from config.wsgi import application
+
+    started = time.perf_counter()
+    statuses: dict[str, str] = {}
+    # Each page twice: as the crowd reads it (the page cache's lookup, a hit once a worker has stored it), and
+    # with a session cookie that names no session, which the page cache never serves from its copies: the
+    # view renders (its queries, templates, per-process copies) and the session store is asked once.
+    visits = [(path, "") for path in paths]
+    visits += [(path, f"{settings.SESSION_COOKIE_NAME}=warm-{os.getpid()}") for path in paths]
+    for path, cookie in visits:
+        label = path + (" (rendered)" if cookie else "")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "HTTP_HOST": _warm_host(),
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "443",
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "HTTP_USER_AGENT": "wecare-warm",
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        if cookie:
+            environ["HTTP_COOKIE"] = cookie
+        setup_testing_defaults(environ)
+        environ["wsgi.url_scheme"] = "https"
+        outcome: dict[str, str] = {}
+
+        def start_response(status, headers, exc_info=None, outcome=outcome):
+            outcome["status"] = status
+            return lambda data: None
+
+        try:
+            body = application(environ, start_response)
+            try:
+                for _chunk in body:
+                    pass
+            finally:
+                getattr(body, "close", lambda: None)()
+            statuses[label] = outcome.get("status", "?").split(" ", 1)[0]
+        except Exception:  # a worker that cannot warm must still start
+            logger.warning("warm: %s failed", label, exc_info=True)
+            statuses[label] = "error"
+    done = {
+        "pages": len(statuses),
+        "ok": sum(status == "200" for status in statuses.values()),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    logger.info("worker warmed", extra=done)
+    return {**done, "statuses": statuses}

@@ -76,6 +76,13 @@ def when_ready(server):
 def post_worker_init(worker):
     if not worker.cfg.preload_app:
         _warm(worker.log)
+    # Before this worker takes traffic: its own database connection, Redis pool and first reads of the public
+    # pages (config/warm.py), so the first reader after a fork or a recycle is served as the hundredth is.
+    if os.environ.get("GUNICORN_WARM_WORKER", "true").strip().lower() in {"1", "true", "yes", "on"}:
+        from config.warm import warm_worker
+
+        done = warm_worker()
+        worker.log.info("worker warmed: %d of %d pages in %.3f s", done["ok"], done["pages"], done["seconds"])
 
 
 def child_exit(server, worker):

@@ -140,10 +140,14 @@ first_request() {  # first_request MODE PRELOAD
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/?warm=0"
     local worker booted
     worker=$(pgrep -P "$GUNICORN_PID" | head -1)
-    booted=$(grep -c "Booting worker" "$OUT/gunicorn.log" || true)
+    # A new worker takes traffic once it is warmed (post_worker_init: config/warm.py warm_worker); with
+    # several workers the others serve meanwhile. Wait for that line (or the boot line when warming is off).
+    local ready="worker warmed"
+    [ "${GUNICORN_WARM_WORKER:-true}" = false ] && ready="Booting worker"
+    booted=$(grep -c "$ready" "$OUT/gunicorn.log" || true)
     kill -TERM "$worker"
-    for _ in $(seq 1 200); do
-        [ "$(grep -c "Booting worker" "$OUT/gunicorn.log" || true)" -gt "$booted" ] && break
+    for _ in $(seq 1 400); do
+        [ "$(grep -c "$ready" "$OUT/gunicorn.log" || true)" -gt "$booted" ] && break
         sleep 0.05
     done
     local first

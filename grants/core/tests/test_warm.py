@@ -1,5 +1,6 @@
 """config.warm: what a gunicorn master loads before forking its workers runs without the database."""
 
+import pytest
 from django.db import connections
 
 from config.warm import warm
@@ -11,3 +12,31 @@ def test_warm_compiles_the_templates_without_opening_a_database_connection():
     assert done["templates"] > 20
     # (The test database of an earlier test may stay open: in-memory SQLite is never closed by Django.)
     assert all(connections[alias].connection is None for alias in closed)
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_by_reading_the_public_pages_through_the_application():
+    from django.contrib.sessions.models import Session
+
+    from config.warm import WORKER_WARM_PATHS, warm_worker
+
+    done = warm_worker()
+    assert done["pages"] == 2 * len(WORKER_WARM_PATHS)
+    # (The empty test database has no programme: its page answers 404, a page like any other.)
+    assert all(status in {"200", "404"} for status in done["statuses"].values()), done["statuses"]
+    assert done["statuses"]["/bandi/ (rendered)"] == "200"
+    assert done["statuses"]["/health/"] == "200"
+    assert not Session.objects.exists()  # the cookie named no session, and none was made
+
+
+def test_a_worker_that_cannot_warm_still_starts(monkeypatch):
+    import config.wsgi
+    from config.warm import warm_worker
+
+    def broken(environ, start_response):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(config.wsgi, "application", broken)
+    done = warm_worker(paths=("/",))
+    assert done["ok"] == 0
+    assert set(done["statuses"].values()) == {"error"}
