@@ -109,8 +109,10 @@ def post_integration_request(request, application_id: int, payload: IntegrationR
 
 @router.get("/integration-requests/{request_id}", response=IntegrationRequestOut)
 def get_integration_request(request, request_id: int):
-    """For the applicant: a request addressed to one of their organisations."""
-    return selectors.integration_request_for_user(request.auth, request_id)
+    """For the applicant: a request addressed to one of their organisations. The first reading by a member
+    is recorded (presa visione): without a PEC, the term runs from it."""
+    integration = selectors.integration_request_for_user(request.auth, request_id)
+    return services.record_reading(actor=request.auth, target=integration)
 
 
 @router.post("/integration-requests/{request_id}/answer", response=IntegrationRequestOut)

@@ -34,8 +34,13 @@ class RejectionNoticeOut(Schema):
     reasons: str
     term_days: int
     deadline: datetime | None = Field(
-        description="Fine del termine per le osservazioni; vuota finché la PEC non è consegnata"
+        description=(
+            "Fine del termine per le osservazioni; vuota finché la PEC non è consegnata o, senza PEC, "
+            "finché il preavviso non è letto nell'area riservata"
+        )
     )
+    term_from_reading: bool = Field(description="Senza PEC: il termine decorre dalla presa visione")
+    seen_at: datetime | None = Field(description="Prima lettura da parte del proponente (presa visione)")
     observations: str
     has_document: bool
     observed_at: datetime | None
@@ -49,6 +54,8 @@ def _out(notice) -> dict:
         "reasons": notice.reasons,
         "term_days": notice.term_days,
         "deadline": notice.deadline,
+        "term_from_reading": notice.term_from_reading,
+        "seen_at": notice.seen_at,
         "observations": notice.observations,
         "has_document": bool(notice.observations_document),
         "observed_at": notice.observed_at,
@@ -75,8 +82,10 @@ def list_rejection_notices(request, application_id: int):
 
 @router.get("/rejection-notices/{notice_id}", response=RejectionNoticeOut)
 def get_rejection_notice(request, notice_id: int):
-    """For the applicant: a notice addressed to one of their organisations."""
-    return _out(selectors.rejection_notice_for_user(request.auth, notice_id))
+    """For the applicant: a notice addressed to one of their organisations. The first reading by a member
+    is recorded (presa visione): without a PEC, the term runs from it."""
+    notice = selectors.rejection_notice_for_user(request.auth, notice_id)
+    return _out(services.record_reading(actor=request.auth, target=notice))
 
 
 @router.post("/rejection-notices/{notice_id}/observations", response=RejectionNoticeOut)

@@ -112,9 +112,14 @@ class IntegrationRequestOut(Schema):
     status: str
     message: str
     deadline: datetime | None = Field(
-        description="End of the term; empty until the PEC notice is delivered (the term counts from delivery)"
+        description=(
+            "End of the term; empty until the PEC notice is delivered (the term counts from delivery) or, "
+            "without a PEC, until a member first reads the request (presa visione)"
+        )
     )
     term_days: int | None
+    term_from_reading: bool = Field(description="Without a PEC: the term counts from the first reading")
+    seen_at: datetime | None = Field(description="First reading by a member of the applicant (presa visione)")
     signature_required: bool
     answered_at: datetime | None
     items: list[IntegrationItemOut]

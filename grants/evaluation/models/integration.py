@@ -27,9 +27,21 @@ class IntegrationRequest(TimeStampedModel):
     )
     message = models.TextField(_("comunicazione"), blank=True)
     # Empty while the PEC notice is not delivered: the term (``term_days``) counts from its delivery
-    # (grants.evaluation.receivers); set at once when the organisation has no PEC (the request is the notice).
+    # (grants.evaluation.receivers); without a PEC, from the first reading in the reserved area.
     deadline = models.DateTimeField(_("scadenza per la risposta"), null=True, blank=True)
     term_days = models.PositiveSmallIntegerField(_("termine in giorni"), null=True, blank=True)
+    # Without a PEC the communication is the notice in the reserved area, and the term runs from its first
+    # reading by a member of the organisation (presa visione: grants.evaluation.services.reading).
+    term_from_reading = models.BooleanField(_("termine dalla presa visione"), default=False)
+    seen_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presa visione da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Every item is answered with a document signed digitally by the applicant's legal representative or an
     # active delegate (grants.registry.signing), e.g. a declaration to complete.
     signature_required = models.BooleanField(_("documenti firmati digitalmente"), default=False)
@@ -69,7 +81,8 @@ class IntegrationRequest(TimeStampedModel):
 
     @property
     def awaits_delivery(self) -> bool:
-        """The term runs from the PEC delivery, not received yet: no deadline, nothing expires."""
+        """The term runs from the PEC delivery (or the first reading), not yet happened: no deadline, nothing
+        expires."""
         return self.deadline is None
 
     # --- state machine (services check the state first, then call these and save with audit) -------------

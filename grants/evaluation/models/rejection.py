@@ -31,8 +31,20 @@ class RejectionNotice(TimeStampedModel):
     reasons = models.TextField(_("motivi ostativi"))
     term_days = models.PositiveSmallIntegerField(_("termine in giorni"), default=OBSERVATION_DAYS)
     # Empty while the PEC is not delivered: the term counts from the delivery (grants.evaluation.receivers);
-    # set at once when the organisation has no PEC.
+    # without a PEC, from the first reading in the reserved area (``term_from_reading``).
     deadline = models.DateTimeField(_("scadenza per le osservazioni"), null=True, blank=True)
+    # Without a PEC the communication is the notice in the reserved area, and the term runs from its first
+    # reading by a member of the organisation (presa visione: grants.evaluation.services.reading).
+    term_from_reading = models.BooleanField(_("termine dalla presa visione"), default=False)
+    seen_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presa visione da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = FSMField(
         _("stato"),
         max_length=10,
@@ -71,7 +83,8 @@ class RejectionNotice(TimeStampedModel):
 
     @property
     def awaits_delivery(self) -> bool:
-        """The term runs from the PEC's delivery, not received yet: no deadline, the decision waits."""
+        """The term runs from the PEC's delivery (or the first reading), not yet happened: no deadline, the
+        decision waits."""
         return self.deadline is None
 
     # --- state machine (services check the state first, then call these and save with audit) -------------

@@ -9,8 +9,9 @@ grants.evaluation.states, transitions ``mark_*`` on the models) and leave histor
 
 One module per sub-domain: common (errors, checks, lock, notice), admissibility, integration, panel (and
 assignments, conflicts), scores (and consensus), executive (two-phase calls), ranking (and approval), slide
-(renunciation), rejection (notice of intended rejection, art. 10-bis), desk (grant decisions of first-come
-calls); this package re-exports their public names.
+(renunciation), rejection (notice of intended rejection, art. 10-bis), reading (the first reading of a
+notice, from which a term runs without PEC), desk (grant decisions of first-come calls); this package
+re-exports their public names.
 """
 
 from .admissibility import ChecklistAnswer, ChecklistItemInput, record_admissibility, save_checklist
@@ -36,6 +37,7 @@ from .panel import (
     set_panel,
 )
 from .ranking import PENDING_STATUSES, approve_ranking, compute_ranking
+from .reading import record_reading
 from .rejection import (
     lapse_rejection_notices,
     latest_notice,
@@ -76,6 +78,7 @@ __all__ = [
     "notice_required",
     "notify_intended_rejection",
     "record_admissibility",
+    "record_reading",
     "record_renunciation",
     "release_after_revocation",
     "request_integration",

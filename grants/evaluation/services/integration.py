@@ -49,7 +49,7 @@ def request_integration(
     to the applicant organisation in this transaction: the deadline is the end of (delivery day + term) in
     Rome, set when the PEC is delivered (``set_deadline_from_delivery``). An organisation without PEC gets
     the notice in its reserved area only (the PEC notice is recorded as undeliverable for the officer) and
-    the term runs from today."""
+    the term runs from its first reading there (``services.reading``)."""
     _require(
         permissions.can_check_admissibility(actor, application.call_id),
         _("Non puoi richiedere integrazioni."),
@@ -83,7 +83,8 @@ def request_integration(
             requested_by=actor,
             message=message.strip(),
             term_days=term_days,
-            deadline=None if by_pec else end_of_day(in_rome(moment).date() + timedelta(days=term_days)),
+            deadline=None,
+            term_from_reading=not by_pec,
             signature_required=signature_required,
         ),
         actor=actor,
@@ -105,7 +106,8 @@ def request_integration(
     when = (
         _("entro %(n)d giorni dalla consegna della PEC che riceverete") % {"n": term_days}
         if by_pec
-        else _("entro il %(d)s (ora di Roma)") % {"d": format_rome(request.deadline)}
+        else _("entro %(n)d giorni dalla presa visione di questa richiesta nell'area riservata")
+        % {"n": term_days}
     )
     _notify(
         actor=actor,

@@ -52,8 +52,8 @@ def notify_intended_rejection(
     moment: datetime | None = None,
 ) -> RejectionNotice:
     """Send the notice with its reasons: the application waits for the observations, the PEC carries the
-    legal text, and the term runs from its delivery (at once, from today, for an organisation without PEC:
-    the notice in its reserved area is then the communication)."""
+    legal text, and the term runs from its delivery (for an organisation without PEC the notice in its
+    reserved area is the communication, and the term runs from its first reading: ``services.reading``)."""
     _require(
         permissions.can_check_admissibility(actor, application.call_id),
         _("Non puoi inviare il preavviso di rigetto."),
@@ -91,7 +91,8 @@ def notify_intended_rejection(
             issued_by=actor,
             reasons=reasons,
             term_days=days,
-            deadline=None if by_pec else end_of_day(in_rome(moment).date() + timedelta(days=days)),
+            deadline=None,
+            term_from_reading=not by_pec,
         ),
         actor=actor,
         reason="Preavviso di rigetto (art. 10-bis L. 241/1990)",
@@ -103,7 +104,7 @@ def notify_intended_rejection(
     when = (
         _("entro %(n)d giorni dalla consegna della PEC che riceverete") % {"n": days}
         if by_pec
-        else _("entro il %(d)s (ora di Roma)") % {"d": format_rome(notice.deadline)}
+        else _("entro %(n)d giorni dalla presa visione di questo preavviso nell'area riservata") % {"n": days}
     )
     _notify(
         actor=actor,
@@ -216,11 +217,12 @@ def ready_for_decision(application: Application, moment: datetime | None = None)
     moment = moment or now()
     if notice.status == RejectionNoticeStatus.OPEN:
         if notice.deadline is None or moment <= notice.deadline:
-            when = (
-                _("dalla consegna della PEC, non ancora avvenuta")
-                if notice.deadline is None
-                else _("fino al %(d)s (ora di Roma)") % {"d": format_rome(notice.deadline)}
-            )
+            if notice.deadline is not None:
+                when = _("fino al %(d)s (ora di Roma)") % {"d": format_rome(notice.deadline)}
+            elif notice.term_from_reading:
+                when = _("dalla presa visione nell'area riservata, non ancora avvenuta")
+            else:
+                when = _("dalla consegna della PEC, non ancora avvenuta")
             raise WrongState(
                 _(
                     "Il termine per le osservazioni al preavviso di rigetto è in corso (%(w)s): "

@@ -176,7 +176,7 @@ def test_an_integration_deadline_given_as_a_date_over_the_api_is_the_end_of_that
 
     from grants.core.timeutils import in_rome, now
 
-    application = without_pec(submitted(call=scored_call()))  # no PEC: the term runs from the request
+    application = without_pec(submitted(call=scored_call()))  # no PEC: the term runs from the first reading
     client.force_login(officer())
     day = in_rome(now()).date() + timedelta(days=7)
     created = client.post(
@@ -185,5 +185,8 @@ def test_an_integration_deadline_given_as_a_date_over_the_api_is_the_end_of_that
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
-    deadline = in_rome(application.integration_requests.get().deadline)
+    request = application.integration_requests.get()
+    assert request.deadline is None  # until the applicant reads it, today
+    request = services.record_reading(actor=application.created_by, target=request)
+    deadline = in_rome(request.deadline)
     assert (deadline.date(), deadline.time()) == (day, time(23, 59, 59))

@@ -84,18 +84,58 @@ def test_the_integration_request_goes_by_pec_and_its_term_counts_from_the_delive
     assert request.status == IntegrationStatus.EXPIRED
 
 
-def test_without_pec_the_act_happens_the_term_runs_from_the_request_and_the_officer_sees_why(client):
+def test_without_pec_the_act_happens_the_term_runs_from_the_first_reading_and_the_officer_sees_why(client):
     application = without_pec(submitted(call=scored_call()))
     actor = officer()
     request = services.request_integration(actor=actor, application=application, items=["Statuto"])
 
-    assert request.deadline is not None  # the request in the reserved area is the notice
-    assert in_rome(request.deadline).date() == in_rome(now()).date() + timedelta(days=10)
+    assert request.deadline is None and request.term_from_reading  # the term waits for the first reading
+    assert "10 giorni dalla presa visione" in Notice.objects.filter(application=application).first().body
+    assert services.expire_integration_requests(now() + timedelta(days=365)) == []  # nothing expires unread
     notice = _notice_of(request)
     assert notice.status == PecStatus.UNDELIVERABLE and "non ha un indirizzo PEC" in notice.error
-    client.force_login(staff_user("notifications.view_pecnotice", calls=[application.call]))
+    staff = staff_user("notifications.view_pecnotice", calls=[application.call])
+    client.force_login(staff)
     page = client.get(reverse("notifications:pec_notices")).content.decode()
     assert application.applicant.name in page and "non ha un indirizzo PEC" in page
+
+    # an officer reading the request starts nothing
+    services.record_reading(actor=actor, target=request)
+    request.refresh_from_db()
+    assert request.seen_at is None and request.deadline is None
+
+    # the applicant's first reading starts the term: the end of (that day + 10) in Rome, told and audited
+    read_at = datetime(2026, 12, 10, 9, 15)  # +01:00
+    member = application.created_by
+    services.record_reading(actor=member, target=request, moment=read_at)
+    request.refresh_from_db()
+    assert request.seen_by == member
+    assert request.deadline == end_of_day(in_rome(request.seen_at).date() + timedelta(days=10))
+    assert in_rome(request.deadline).date().isoformat() == "2026-12-20"
+    assert AuditEvent.objects.filter(action="integration.seen", object_id=str(request.pk)).count() == 1
+    told = Notice.objects.filter(application=application).first()
+    assert "20/12/2026 23:59" in told.body and "preso visione" in told.body
+
+    # later readings move nothing, on the page or through the API
+    client.force_login(member)
+    page = client.get(reverse("evaluation:integration_answer", args=[request.pk])).content.decode()
+    assert "20/12/2026" in page
+    answer = client.get(f"/api/v1/integration-requests/{request.pk}").json()
+    assert answer["seen_at"] is not None and answer["term_from_reading"] is True
+    request.refresh_from_db()
+    assert in_rome(request.deadline).date().isoformat() == "2026-12-20"
+    assert AuditEvent.objects.filter(action="integration.seen", object_id=str(request.pk)).count() == 1
+
+
+def test_without_pec_the_first_reading_on_the_page_starts_the_term(client):
+    application = without_pec(submitted(call=scored_call()))
+    request = services.request_integration(actor=officer(), application=application, items=["Statuto"])
+    client.force_login(application.created_by)
+    page = client.get(reverse("evaluation:integration_answer", args=[request.pk])).content.decode()
+    request.refresh_from_db()
+    assert request.seen_at is not None
+    assert in_rome(request.deadline).date() == in_rome(request.seen_at).date() + timedelta(days=10)
+    assert in_rome(request.deadline).strftime("%d/%m/%Y") in page
 
 
 def test_a_refused_request_leaves_no_notice():

@@ -172,12 +172,14 @@ def test_observations_need_text_and_a_real_pdf_and_store_nothing_when_refused():
 
 
 def without_pec_notice(application, actor):
-    """A notice to an organisation without PEC: its term runs from today (the reserved area is the notice)."""
+    """A notice to an organisation without PEC, read today by the applicant: its term runs from the reading
+    (the reserved area is the notice)."""
     without_pec(application)
     notice = services.notify_intended_rejection(
         actor=actor, application=application, reasons="Manca l'adesione."
     )
-    assert notice.deadline is not None
+    assert notice.deadline is None and notice.term_from_reading  # unread: no term yet
+    notice = services.record_reading(actor=application.created_by, target=notice)
     assert in_rome(notice.deadline).date() == in_rome(now()).date() + timedelta(days=10)
     return notice
 

@@ -166,7 +166,9 @@ def test_integration_request_defaults_to_ten_days_and_waits_for_the_applicant():
     request = services.request_integration(
         actor=officer(), application=application, items=["Copia del documento d'identità"], moment=moment
     )
-    # the end of the tenth day from today, in Rome: never the clock time of the request
+    assert request.deadline is None  # no PEC: the term waits for the applicant's first reading
+    request = services.record_reading(actor=application.created_by, target=request, moment=moment)
+    # the end of the tenth day from the reading, in Rome: never the clock time of the request
     expected = in_rome(moment).date() + timedelta(days=10)
     assert in_rome(request.deadline).date() == expected
     assert in_rome(request.deadline).time() == time(23, 59, 59)
@@ -208,6 +210,7 @@ def test_the_applicant_answers_exactly_the_requested_items():
 def test_no_answer_after_the_deadline():
     application = without_pec(submitted(call=scored_call()))
     request = services.request_integration(actor=officer(), application=application, items=["Documento"])
+    request = services.record_reading(actor=application.created_by, target=request)
     [item] = request.items.all()
     with pytest.raises(WrongState) as caught:
         services.answer_integration(
@@ -223,8 +226,12 @@ def test_expired_requests_make_the_application_not_admissible_once():
     application = without_pec(submitted(call=scored_call()))
     other = without_pec(submitted(call=application.call))
     request = services.request_integration(actor=officer(), application=application, items=["Documento"])
-    services.request_integration(
-        actor=officer(), application=other, items=["Documento"], deadline=now() + timedelta(days=30)
+    request = services.record_reading(actor=application.created_by, target=request)
+    services.record_reading(
+        actor=other.created_by,
+        target=services.request_integration(
+            actor=officer(), application=other, items=["Documento"], deadline=now() + timedelta(days=30)
+        ),
     )
     assert services.expire_integration_requests(request.deadline - timedelta(seconds=1)) == []
     expired = services.expire_integration_requests(request.deadline + timedelta(seconds=1))

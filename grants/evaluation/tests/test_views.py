@@ -133,12 +133,15 @@ def test_manager_approves_the_ranking_from_the_page(client):
 
 def test_an_integration_deadline_given_as_a_date_is_the_end_of_that_day_in_rome(client):
     call = scored_call()
-    application = without_pec(submitted(call=call))  # no PEC: the term runs from the request
+    application = without_pec(submitted(call=call))  # no PEC: the term runs from the first reading
     client.force_login(officer())
     day = in_rome(now()).date() + timedelta(days=5)
     url = reverse("evaluation:integration_request", args=[call.code, application.pk])
     client.post(url, {"items": "Visura camerale", "deadline": day.isoformat()})
-    deadline = in_rome(application.integration_requests.get().deadline)
+    request = application.integration_requests.get()
+    assert request.deadline is None  # until the applicant reads it, today
+    request = services.record_reading(actor=application.created_by, target=request)
+    deadline = in_rome(request.deadline)
     assert (deadline.date(), deadline.time()) == (day, time(23, 59, 59))
 
 

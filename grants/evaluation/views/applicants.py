@@ -67,6 +67,7 @@ def integration_answer(request, pk: int):
         integration = selectors.integration_request_for_user(request.user, pk)
     except IntegrationRequest.DoesNotExist:
         raise Http404(_("Richiesta non trovata.")) from None
+    integration = services.record_reading(actor=request.user, target=integration)  # presa visione
     items = list(integration.items.all())
     form = None
     if request.method == "POST":
@@ -120,6 +121,7 @@ def rejection_observations(request, pk: int):
         notice = selectors.rejection_notice_for_user(request.user, pk)
     except RejectionNotice.DoesNotExist:
         raise Http404(_("Preavviso non trovato.")) from None
+    notice = services.record_reading(actor=request.user, target=notice)  # presa visione
     if request.method == "POST":
 
         def send(data):

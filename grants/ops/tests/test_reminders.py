@@ -74,6 +74,7 @@ def test_an_open_integration_request_due_within_two_days_reminds_the_applicant()
     due = evaluation_services.request_integration(
         actor=officer, application=application, items=["Statuto"], deadline=now() + timedelta(days=1)
     )
+    due = evaluation_services.record_reading(actor=user, target=due)  # no PEC: the term runs from here
 
     assert reminders.send_deadline_reminders() == {
         "drafts": 0,
@@ -128,7 +129,8 @@ def test_the_term_for_observations_to_a_notice_of_rejection_is_reminded_once():
     )
     notice = evaluation_services.notify_intended_rejection(
         actor=evaluation_factories.officer(), application=application, reasons="Manca lo statuto."
-    )  # no PEC: the ten days run from today
+    )
+    notice = evaluation_services.record_reading(actor=user, target=notice)  # no PEC: ten days from reading
     assert reminders.send_deadline_reminders()["observations"] == 0  # not yet within two days
     at = notice.deadline - timedelta(days=1)
     assert reminders.send_deadline_reminders(at=at)["observations"] == 1
