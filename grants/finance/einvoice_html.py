@@ -34,6 +34,10 @@ _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcset"
 _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 
+class RenderError(ValueError):
+    """The stored file cannot be laid out (not well-formed, or the transformation failed)."""
+
+
 @cache
 def stylesheet() -> etree.XSLT:
     # No document(), no xsl:include of anything outside: the access control forbids reading and writing files
@@ -66,5 +70,8 @@ def render(xml: str | bytes) -> str:
     if isinstance(xml, bytes):
         xml = xml.decode("utf-8", errors="replace")
     # The stored text is already decoded: its declaration (which may name another encoding) must go.
-    document = etree.fromstring(_DECLARATION.sub("", xml, count=1), etree.XMLParser(**_PARSER_OPTIONS))
-    return _clean(str(stylesheet()(document)))
+    try:
+        document = etree.fromstring(_DECLARATION.sub("", xml, count=1), etree.XMLParser(**_PARSER_OPTIONS))
+        return _clean(str(stylesheet()(document)))
+    except (etree.XMLSyntaxError, etree.XSLTApplyError, etree.ParserError) as error:
+        raise RenderError(str(error)) from error

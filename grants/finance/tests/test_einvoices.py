@@ -276,3 +276,10 @@ def test_the_invoice_text_is_escaped_by_the_stylesheet():
     page = einvoice_html.render(invoice_xml(causale="&lt;script&gt;alert(1)&lt;/script&gt;"))
     assert "<script" not in page.lower()
     assert "&lt;script&gt;" in page
+
+
+def test_a_file_the_stylesheet_cannot_read_is_refused_cleanly():
+    from grants.finance import einvoice_html
+
+    with pytest.raises(einvoice_html.RenderError):
+        einvoice_html.render("<FatturaElettronica><unclosed>")

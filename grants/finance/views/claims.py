@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
@@ -184,7 +185,12 @@ def einvoice_document(request, pk: int):
     """The invoice laid out by the Agenzia delle Entrate's stylesheet, for the iframe of ``einvoice_detail``
     (cleaned of anything active by ``einvoice_html``, and served under its own sandboxing policy)."""
     invoice = _readable_invoice(request, pk)
-    response = HttpResponse(einvoice_html.render(invoice.xml), content_type="text/html; charset=utf-8")
+    try:
+        page = einvoice_html.render(invoice.xml)
+    except einvoice_html.RenderError:
+        message = _("Il foglio di stile non può impaginare questo file: leggere i dati sopra.")
+        page = f"<p>{escape(message)}</p>"
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = EINVOICE_DOCUMENT_CSP
     response["Referrer-Policy"] = "no-referrer"
     return response
