@@ -314,6 +314,10 @@ PROTOCOL_IPA_CODE = os.environ.get("PROTOCOL_IPA_CODE", SAML_IPA_CODE)
 PROTOCOL_AOO_CODE = os.environ.get("PROTOCOL_AOO_CODE", "WECARE")
 PROTOCOL_REGISTER_CODE = os.environ.get("PROTOCOL_REGISTER_CODE", "WECARE_DOM")
 PROTOCOL_ADMINISTRATION_NAME = os.environ.get("PROTOCOL_ADMINISTRATION_NAME", "Regione Piemonte")
+# The class of the Region's filing plan (titolario) the applications are filed under: AgID's segnatura
+# requires a Classifica. The defaults are placeholders: set the Region's own name and code.
+PROTOCOL_CLASSIFICATION_NAME = os.environ.get("PROTOCOL_CLASSIFICATION_NAME", "Domande di contributo")
+PROTOCOL_CLASSIFICATION_CODE = os.environ.get("PROTOCOL_CLASSIFICATION_CODE", "WECARE")
 PROTOCOL_REGISTER_ADAPTER = os.environ.get(
     "PROTOCOL_REGISTER_ADAPTER", "grants.applications.protocol.registers.InternalRegister"
 )

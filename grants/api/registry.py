@@ -290,6 +290,7 @@ class RegulationOut(Schema):
     id: int
     code: str
     title: str
+    family: str  # general, sieg, agriculture, fishery: what the regulation covers (its cumulation rules)
     ceiling: Decimal
     period_kind: str
     period_years: int

@@ -1,6 +1,8 @@
 """The SdI adapter for supplier invoices: a FatturaPA file (XML, or XML inside a CAdES ``.p7m`` envelope,
-unwrapped with ``grants.core.signatures``) read into plain data, validated against the official FatturaPA
-XSD when it is shipped in ``grants/finance/schemas`` (no network, no entities).
+unwrapped with ``grants.core.signatures``) read into plain data, always validated against the official
+FatturaPA XSD shipped in ``grants/finance/schemas`` (v1.2.3, the Agenzia delle Entrate's current schema of
+namespace 1.2; its ``xmldsig`` import is resolved to the local copy: no network, no entities). See the README
+there.
 
 Pure: ``read_invoice(data)`` answers an ``Invoice`` or raises ``InvoiceError`` (code + Italian message); the
 service (``grants.finance.services.einvoices``) checks the CUP, the duplicates and stores.
@@ -18,7 +20,13 @@ from lxml import etree
 from grants.core.signatures import is_cades, signed_content
 
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "Schema_del_file_xml_FatturaPA_v1.2.2.xsd"
+SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMA_PATH = SCHEMAS / "Schema_del_file_xml_FatturaPA_v1.2.3.xsd"
+# The official XSD is kept byte for byte, so its import of xmldsig keeps the W3C address: served from here.
+_LOCAL_IMPORTS = {
+    "http://www.w3.org/TR/2002/REC-xmldsig-core-20020212/xmldsig-core-schema.xsd": SCHEMAS
+    / "xmldsig-core-schema.xsd",
+}
 MAX_BYTES = 5 * 1024 * 1024
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
@@ -69,11 +77,33 @@ class Invoice:
         return cup in {c.upper() for c in self.cup_codes} or any(cup in text.upper() for text in texts)
 
 
+class _LocalSchemas(etree.Resolver):
+    """The shipped schemas' imports answered from this folder (anything else stays unresolved: the parser
+    has ``no_network``)."""
+
+    def resolve(self, url, public_id, context):
+        local = _LOCAL_IMPORTS.get(url)
+        return self.resolve_filename(str(local), context) if local is not None else None
+
+
 @cache
-def schema() -> etree.XMLSchema | None:
-    if not SCHEMA_PATH.exists():
-        return None
-    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH), etree.XMLParser(**_PARSER_OPTIONS)))
+def schema() -> etree.XMLSchema:
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser.resolvers.add(_LocalSchemas())
+    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH), parser))
+
+
+def _schema_refusal(error) -> "InvoiceError":
+    """The first schema error in Italian: the line and the element (its path in the file) it concerns."""
+    element = (error.path or "").rsplit("/", 1)[-1].split(":")[-1].split("[")[0] or "?"
+    return InvoiceError(
+        _(
+            "La fattura non rispetta lo schema ufficiale FatturaPA: riga %(line)s, elemento «%(element)s» "
+            "(%(path)s): %(message)s"
+        )
+        % {"line": error.line, "element": element, "path": error.path or "?", "message": error.message},
+        "schema_invalid",
+    )
 
 
 def _text(node, path: str) -> str:
@@ -123,13 +153,8 @@ def read_invoice(data: bytes) -> Invoice:
             "wrong_type",
         )
     xsd = schema()
-    if xsd is not None and not xsd.validate(root):
-        error = xsd.error_log.last_error
-        raise InvoiceError(
-            _("La fattura non rispetta lo schema FatturaPA 1.2.2 (riga %(line)s: %(message)s).")
-            % {"line": error.line, "message": error.message},
-            "schema_invalid",
-        )
+    if not xsd.validate(root):
+        raise _schema_refusal(xsd.error_log[0])
     # The children of the root are unqualified in FatturaPA: paths without namespace.
     bodies = root.findall("FatturaElettronicaBody")
     if len(bodies) != 1:

@@ -36,6 +36,7 @@ urlpatterns = [
     path(f"{CLAIM}spese/allega/", views.item_attach, name="item_attach"),
     path(f"{CLAIM}fatture/importa/", views.einvoice_import, name="einvoice_import"),
     path("rendicontazione/fatture/<int:pk>/", views.einvoice_detail, name="einvoice_detail"),
+    path("rendicontazione/fatture/<int:pk>/documento/", views.einvoice_document, name="einvoice_document"),
     path(f"{CLAIM}spese/esito/", views.item_check, name="item_check"),
     path(f"{CLAIM}invia/", views.claim_submit, name="claim_submit"),
     path(f"{CLAIM}controdeduzioni/", views.claim_counter, name="claim_counter"),

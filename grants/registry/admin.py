@@ -152,7 +152,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class DeMinimisRegulationAdmin(SimpleHistoryAdmin):
     """The ceilings and reference periods are data: a new regulation is added here, not coded."""
 
-    list_display = ["title", "ceiling", "period_kind", "period_years", "valid_from", "valid_until"]
+    list_display = ["title", "family", "ceiling", "period_kind", "period_years", "valid_from", "valid_until"]
+    list_filter = ["family"]
     search_fields = ["code", "title"]
     readonly_fields = ["created_at", "updated_at"]
 

@@ -18,7 +18,7 @@ from grants.core.errors import WrongState
 from grants.core.money import format_eur, round_money
 from grants.core.timeutils import in_rome, now
 
-from . import selectors
+from . import deminimis, selectors
 from .models import (
     DeMinimisAid,
     DeMinimisRegulation,
@@ -64,6 +64,16 @@ def _granted_on(value) -> date:
     return value
 
 
+def _ceiling_basis(position) -> str:
+    """The rule of the binding ceiling, as the message names it."""
+    basis = deminimis.binding(position.checks).rule.basis if position.checks else ""
+    if basis == "sieg_cumulation":
+        return _("tutti gli aiuti de minimis, SIEG compresi: art. 5 dei Reg. (UE) 2023/2831 e 2023/2832")
+    if basis == "general_cumulation":
+        return _("aiuti generali, agricoli e della pesca insieme: art. 5(2) del Reg. (UE) 2023/2831")
+    return position.regulation.title
+
+
 def ceiling_message(position, amount: Decimal) -> str:
     return _(
         "L'aiuto di %(amount)s supererebbe il massimale de minimis dell'impresa unica: massimale "
@@ -71,7 +81,7 @@ def ceiling_message(position, amount: Decimal) -> str:
     ) % {
         "amount": format_eur(amount),
         "ceiling": format_eur(position.ceiling),
-        "regulation": position.regulation.title,
+        "regulation": _ceiling_basis(position),
         "used": format_eur(position.used),
         "start": position.period_start.strftime("%d/%m/%Y"),
         "headroom": format_eur(position.headroom),

@@ -209,13 +209,26 @@ class DeMinimisPeriodKind(models.TextChoices):
     ROLLING_YEARS = "rolling_years", _("Qualsiasi periodo di anni consecutivi (mobile)")
 
 
+class DeMinimisFamily(models.TextChoices):
+    """What a de minimis regulation covers: each family has its own ceiling and cumulation rules
+    (``grants.registry.deminimis.cumulation_rules``)."""
+
+    GENERAL = "general", _("De minimis generale")
+    SIEG = "sieg", _("Servizi di interesse economico generale (SIEG)")
+    AGRICULTURE = "agriculture", _("Produzione primaria agricola")
+    FISHERY = "fishery", _("Pesca e acquacoltura")
+
+
 class DeMinimisRegulation(TimeStampedModel):
     """A de minimis regulation with its ceiling and reference period: data, edited in the back-office.
 
-    The regulation in force on a grant date is the one whose validity includes that date."""
+    The regulation in force on a grant date is the one of its family whose validity includes that date."""
 
     code = models.SlugField(_("codice"), max_length=40, unique=True)
     title = models.CharField(_("regolamento"), max_length=255)
+    family = models.CharField(
+        _("ambito"), max_length=20, choices=DeMinimisFamily.choices, default=DeMinimisFamily.GENERAL
+    )
     ceiling = MoneyField(_("massimale per impresa unica"))
     period_kind = models.CharField(
         _("periodo di riferimento"), max_length=20, choices=DeMinimisPeriodKind.choices

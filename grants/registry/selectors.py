@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
-from grants.core.money import ZERO, round_money
+from grants.core.money import ZERO
 from grants.core.timeutils import in_rome, now
 
 from . import deminimis
 from .models import (
     DeMinimisAid,
+    DeMinimisFamily,
     DeMinimisRegulation,
     Membership,
     Organisation,
@@ -111,7 +112,11 @@ def organisation_membership(organisation: Organisation, membership_id: int) -> M
 # --- de minimis -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DeMinimisPosition:
-    """Where a single undertaking stands for a grant on ``at``: None regulation = none in force then."""
+    """Where a single undertaking stands for a grant on ``at``: None regulation = none in force then.
+
+    ``checks`` are the ceilings the grant must fit (``deminimis.cumulation_rules``: for a general grant, the
+    general ceiling for general + agricultural + fishery aid and the SIEG ceiling for all aid); ``ceiling``
+    and ``used`` are those of the binding one (the least headroom), ``headroom`` what fits them all."""
 
     at: date
     regulation: DeMinimisRegulation | None
@@ -121,15 +126,20 @@ class DeMinimisPosition:
     period_start: date | None = None
     ceiling: Decimal = ZERO
     used: Decimal = ZERO
+    checks: tuple[deminimis.CeilingCheck, ...] = ()
 
     @property
     def headroom(self) -> Decimal:
-        return deminimis.headroom(self.ceiling, self.used) if self.regulation else ZERO
+        if not self.regulation:
+            return ZERO
+        if self.checks:
+            return deminimis.binding(self.checks).headroom
+        return deminimis.headroom(self.ceiling, self.used)
 
 
-def regulation_in_force(at: date) -> DeMinimisRegulation | None:
+def regulation_in_force(at: date, family: str = DeMinimisFamily.GENERAL) -> DeMinimisRegulation | None:
     return (
-        DeMinimisRegulation.objects.filter(valid_from__lte=at)
+        DeMinimisRegulation.objects.filter(family=family, valid_from__lte=at)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=at))
         .order_by("-valid_from")
         .first()
@@ -163,29 +173,48 @@ def pending_declared_ids(organisation: Organisation) -> frozenset[int]:
     )
 
 
-def de_minimis_position(organisation: Organisation, *, at: date | None = None) -> DeMinimisPosition:
-    """Ceiling, used amount and headroom of the organisation's single undertaking for a grant on ``at``."""
+def de_minimis_position(
+    organisation: Organisation, *, at: date | None = None, family: str = DeMinimisFamily.GENERAL
+) -> DeMinimisPosition:
+    """Ceilings, used amounts and headroom of the organisation's single undertaking for a grant on ``at``
+    under the regulation of ``family`` in force then (general by default: the platform's grants)."""
     at = at or in_rome(now()).date()
     ids = single_undertaking_ids(organisation)
     pending = pending_declared_ids(organisation) - ids
-    regulation = regulation_in_force(at)
+    regulation = regulation_in_force(at, family)
     if regulation is None:
         return DeMinimisPosition(
             at=at, regulation=None, organisation_ids=ids, pending_organisation_ids=pending
         )
     period = deminimis.Period(kind=regulation.period_kind, years=regulation.period_years)
     start = deminimis.period_start(period, at)
-    used = DeMinimisAid.objects.filter(
-        organisation_id__in=ids | pending, granted_on__gte=start, granted_on__lte=at
-    ).aggregate(total=Sum(F("amount") - F("revoked_amount")))["total"]
+    totals = (
+        DeMinimisAid.objects.filter(
+            organisation_id__in=ids | pending, granted_on__gte=start, granted_on__lte=at
+        )
+        .values("regulation__family")
+        .annotate(total=Sum(F("amount") - F("revoked_amount")))
+    )
+    used_by_family = {row["regulation__family"]: row["total"] or ZERO for row in totals}
+    general = regulation_in_force(at, DeMinimisFamily.GENERAL)
+    sieg = regulation_in_force(at, DeMinimisFamily.SIEG)
+    rules = deminimis.cumulation_rules(
+        regulation.family,
+        regulation.ceiling,
+        general_ceiling=general.ceiling if general else None,
+        sieg_ceiling=sieg.ceiling if sieg else None,
+    )
+    checks = deminimis.checks(rules, used_by_family)
+    binding = deminimis.binding(checks)
     return DeMinimisPosition(
         at=at,
         regulation=regulation,
         organisation_ids=ids,
         pending_organisation_ids=pending,
         period_start=start,
-        ceiling=regulation.ceiling,
-        used=round_money(used or ZERO),
+        ceiling=binding.rule.ceiling,
+        used=binding.used,
+        checks=checks,
     )
 
 

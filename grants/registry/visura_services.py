@@ -19,7 +19,7 @@ from grants.core.audit import save_audited
 from grants.core.timeutils import in_rome, now
 
 from . import selectors
-from .models import DeMinimisAid, DeMinimisRegulation, DeMinimisSource, Organisation
+from .models import DeMinimisAid, DeMinimisFamily, DeMinimisRegulation, DeMinimisSource, Organisation
 from .permissions import can_declare_de_minimis
 from .visura import VisuraAid, VisuraError, parse_visura
 
@@ -31,13 +31,28 @@ class VisuraImport:
     other_beneficiaries: list[str] = field(default_factory=list)  # their fiscal codes, not stored
 
 
+# How the RNA writes the kind of de minimis when the regulation's number is missing or unknown here.
+_FAMILY_WORDS = (
+    (DeMinimisFamily.SIEG, re.compile(r"\bS\.?I\.?E\.?G\b|\bSGEI\b|interesse\s+economico\s+generale", re.I)),
+    (DeMinimisFamily.FISHERY, re.compile(r"\bpesca\b|acquacoltura|fishery", re.I)),
+    (DeMinimisFamily.AGRICULTURE, re.compile(r"agricol|agricult", re.I)),
+)
+
+
 def _regulation_of(row: VisuraAid, regulations: list[DeMinimisRegulation]) -> DeMinimisRegulation | None:
-    """The regulation named by the row (``1407/2013``, ``2023/2831``…), else the one in force on its date."""
-    for number, year in re.findall(r"(\d{1,4})\s*/\s*(\d{4})", row.regulation):
+    """The regulation the visura names for the row (``Regolamento``: ``1407/2013``, ``2023/2832``…, read in
+    either order), so that each aid counts under its own regulation's rules (SIEG, agricultural and fishery
+    de minimis apart from the general one: ``deminimis.cumulation_rules``). Without a known number, the words
+    of the field (SIEG, pesca, agricolo) give the family and the one in force on the date is taken; with
+    nothing, the general regulation in force on the date."""
+    for first, second in re.findall(r"(\d{1,4})\s*/\s*(\d{4})", row.regulation):
         for regulation in regulations:
             code = regulation.code
-            if code.endswith(f"-{number}-{year}") or code.endswith(f"-{year}-{number}"):
+            if code.endswith(f"-{first}-{second}") or code.endswith(f"-{second}-{first}"):
                 return regulation
+    for family, words in _FAMILY_WORDS:
+        if words.search(row.regulation):
+            return selectors.regulation_in_force(row.granted_on, family)
     return selectors.regulation_in_force(row.granted_on)
 
 

@@ -12,7 +12,7 @@ from ..fingerprint import fingerprint_of
 from ..models import Application, ProtocolRegistration
 from ..services.common import ApplicationError
 from .registers import ProtocolRegister, get_register
-from .segnatura import Destinatario, Documento, Identificatore, Mittente, Segnatura, to_xml
+from .segnatura import Classifica, Destinatario, Documento, Identificatore, Mittente, Segnatura, to_xml
 
 
 class NotProtocolled(ApplicationError):
@@ -52,6 +52,9 @@ def segnatura_of(application: Application) -> Segnatura:
         oggetto=_("Domanda di contributo «%(title)s» – bando «%(call)s» (%(code)s)")
         % {"title": application.title, "call": application.call.title, "code": application.call.code},
         documento=Documento(nome=document_name(application), sha256_hex=sha256, tipo_mime="application/json"),
+        classifica=Classifica(
+            denominazione=settings.PROTOCOL_CLASSIFICATION_NAME, codice=settings.PROTOCOL_CLASSIFICATION_CODE
+        ),
     )
 
 

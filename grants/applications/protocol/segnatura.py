@@ -1,12 +1,18 @@
-"""The segnatura di protocollo (Segnatura.xml) of a received document, as plain data and as XML.
+"""The segnatura di protocollo (SegnaturaInformatica) of a received document, as plain data and as XML.
 
-Pure: dataclasses in, bytes out, no ORM. The structure follows the AgID guidelines on electronic documents,
-Allegato 6 (Intestazione: Identificatore, Origine/Mittente, Destinazione, Oggetto; Descrizione: the Documento
-with its SHA-256 Impronta). ``segnatura.xsd`` beside this file is OUR rendering of that structure, written
-without the official XSD at hand (see the comment at its top); ``validate`` checks a document against it.
+Pure: dataclasses in, bytes out, no ORM. The XML follows AgID's official schema of the "Linee guida sulla
+formazione, gestione e conservazione dei documenti informatici" (2021), Allegato 6 "Comunicazione tra AOO di
+documenti amministrativi protocollati": ``schemas/segnatura_protocollo.xsd`` beside this file, namespace
+``http://www.agid.gov.it/protocollo/``, ``versione`` 3.0.0 (source and status in ``schemas/README.md``).
+
+The schema requires a ``ds:Signature`` (XAdES baseline B, the sending AOO's signature or seal) after
+``Descrizione``: the platform has no signing key for it, so ``to_xml`` builds the segnatura up to the
+signature and ``validation_errors`` checks it against the official schema excusing only that missing
+signature (``require_signature=True`` checks a signed one in full).
 """
 
 import base64
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -15,9 +21,14 @@ from pathlib import Path
 from lxml import etree
 
 NAMESPACE = "http://www.agid.gov.it/protocollo/"
-VERSION = "2021"  # the guidelines' edition the structure follows (Linee guida AgID, 2021)
-XSD_PATH = Path(__file__).with_name("segnatura.xsd")
+DS_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
+VERSION = "3.0.0"  # fixed by the schema (SegnaturaInformaticaType/@versione)
+XSD_PATH = Path(__file__).parent / "schemas" / "segnatura_protocollo.xsd"
 _N = f"{{{NAMESPACE}}}"
+_PERSONAL_FISCAL_CODE = re.compile(
+    r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]"
+)
+_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 
 
 @dataclass(frozen=True)
@@ -60,12 +71,21 @@ class Documento:
 
 
 @dataclass(frozen=True)
+class Classifica:
+    """The class of the administration's filing plan (titolario) the document is filed under."""
+
+    denominazione: str
+    codice: str  # the flat code, e.g. "7.1"
+
+
+@dataclass(frozen=True)
 class Segnatura:
     identificatore: Identificatore
     mittente: Mittente
     destinatario: Destinatario
     oggetto: str
     documento: Documento
+    classifica: Classifica
 
     def registered_as(self, *, number: str, day: date, register_code: str) -> "Segnatura":
         """The same segnatura with the registration a register gave it."""
@@ -81,14 +101,24 @@ class Segnatura:
 
 
 def _add(parent, tag: str, text: str | None = None, **attributes):
-    element = etree.SubElement(parent, f"{_N}{tag}", **{k: v for k, v in attributes.items() if v})
+    """A child in the protocol namespace; its attributes are qualified too (attributeFormDefault)."""
+    qualified = {f"{_N}{name}": value for name, value in attributes.items() if value}
+    element = etree.SubElement(parent, f"{_N}{tag}", qualified)
     if text is not None:
         element.text = text
     return element
 
 
+def _pec(parent, tag: str, address: str) -> None:
+    if address:
+        _add(_add(parent, tag), "IndirizzoTelematico", address, tipo="smtp")
+
+
 def to_xml(segnatura: Segnatura) -> bytes:
-    root = etree.Element(f"{_N}Segnatura", nsmap={None: NAMESPACE}, versione=VERSION)
+    """The SegnaturaInformatica up to its signature (see the module docstring)."""
+    root = etree.Element(f"{_N}SegnaturaInformatica", nsmap={"prot": NAMESPACE, "ds": DS_NAMESPACE})
+    root.set(f"{_N}versione", VERSION)
+    root.set(f"{_N}lang", "it")
     head = _add(root, "Intestazione")
     ident = _add(head, "Identificatore")
     i = segnatura.identificatore
@@ -97,45 +127,63 @@ def to_xml(segnatura: Segnatura) -> bytes:
     _add(ident, "CodiceRegistro", i.codice_registro)
     _add(ident, "NumeroRegistrazione", i.numero_registrazione)
     _add(ident, "DataRegistrazione", i.data_registrazione.isoformat())
-
-    origin = _add(head, "Origine")
-    m = segnatura.mittente
-    if m.indirizzo_telematico:
-        _add(origin, "IndirizzoTelematico", m.indirizzo_telematico, tipo="smtp")
-    person = _add(_add(origin, "Mittente"), "PersonaGiuridica")
-    _add(person, "Denominazione", m.denominazione)
-    _add(person, "CodiceFiscale", m.codice_fiscale.upper())
-
-    destination = _add(head, "Destinazione")
-    d = segnatura.destinatario
-    if d.indirizzo_telematico:
-        _add(destination, "IndirizzoTelematico", d.indirizzo_telematico, tipo="smtp")
-    recipient = _add(destination, "Destinatario")
-    administration = _add(recipient, "Amministrazione")
-    _add(administration, "Denominazione", d.denominazione)
-    _add(administration, "CodiceAmministrazione", d.codice_amministrazione)
-    _add(_add(recipient, "AOO"), "CodiceAOO", d.codice_aoo)
     _add(head, "Oggetto", segnatura.oggetto)
+    classifica = _add(head, "Classifica")
+    _add(classifica, "Denominazione", segnatura.classifica.denominazione)
+    _add(classifica, "CodiceFlat", segnatura.classifica.codice)
 
     description = _add(root, "Descrizione")
+    m = segnatura.mittente
+    person = _add(_add(description, "Mittente"), "PersonaGiuridica")
+    _add(person, "Denominazione", m.denominazione)
+    fiscal_code = m.codice_fiscale.strip().upper()
+    # PIVAoCF is typed as an 11-digit number: an organisation's code. A sole trader's personal code (16
+    # characters) has no place in PersonaGiuridica, so it is left out rather than written wrong.
+    if fiscal_code and not _PERSONAL_FISCAL_CODE.fullmatch(fiscal_code):
+        _add(person, "PIVAoCF", fiscal_code)
+    _pec(person, "ContattiPersonaGiuridica", m.indirizzo_telematico)
+
+    d = segnatura.destinatario
+    administration = _add(_add(description, "Destinatario"), "Amministrazione")
+    _add(administration, "DenominazioneAmministrazione", d.denominazione)
+    _add(administration, "CodiceIPAAmministrazione", d.codice_amministrazione)
+    _add(administration, "CodiceIPAAOO", d.codice_aoo)
+    _pec(administration, "ContattiAOO", d.indirizzo_telematico)
+
     document = _add(
-        description, "Documento", nome=segnatura.documento.nome, tipoMIME=segnatura.documento.tipo_mime
+        description,
+        "DocumentoPrimario",
+        nomeFile=segnatura.documento.nome,
+        mimeType=segnatura.documento.tipo_mime or "application/octet-stream",
     )
-    _add(document, "Impronta", segnatura.documento.impronta, algoritmo="SHA-256", codifica="base64")
+    _add(document, "Impronta", segnatura.documento.impronta, algoritmo="SHA-256")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 @cache
 def schema() -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.XMLSchema(etree.parse(str(XSD_PATH), parser=parser))
+    # The official file imports xmldsig from "import_schemas/xmldsig-core-schema.xsd", shipped beside it.
+    return etree.XMLSchema(etree.parse(str(XSD_PATH), parser=etree.XMLParser(**_PARSER_OPTIONS)))
 
 
-def validation_errors(xml: bytes) -> list[str]:
-    """What makes ``xml`` invalid against ``segnatura.xsd`` (empty: valid)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    document = etree.fromstring(xml, parser=parser)
+def _missing_signature(error, root) -> bool:
+    return (
+        error.path == f"/{root.prefix}:SegnaturaInformatica"
+        and f"{{{DS_NAMESPACE}}}Signature" in error.message
+        and "Missing child element" in error.message
+        and root.find(f"{{{DS_NAMESPACE}}}Signature") is None
+    )
+
+
+def validation_errors(xml: bytes, *, require_signature: bool = False) -> list[str]:
+    """What makes ``xml`` invalid against AgID's schema (empty: valid). Unless ``require_signature``, the
+    missing ``ds:Signature`` of a segnatura not yet signed is not counted."""
+    document = etree.fromstring(xml, parser=etree.XMLParser(**_PARSER_OPTIONS))
     checker = schema()
     if checker.validate(document):
         return []
-    return [f"{error.line}: {error.message}" for error in checker.error_log]
+    return [
+        f"{error.line}: {error.message}"
+        for error in checker.error_log
+        if require_signature or not _missing_signature(error, document)
+    ]

@@ -1,7 +1,7 @@
-"""The segnatura di protocollo (AgID, Allegato 6) of a submitted application: the XML validates against the
-schema shipped in the repository (grants/applications/protocol/segnatura.xsd, our own rendering of the
-guideline's structure), the register behind it is pluggable (every adapter passes the same contract), and the
-officer downloads it from the application's page and the API."""
+"""The segnatura di protocollo (AgID, Allegato 6) of a submitted application: the XML validates against
+AgID's official schema shipped in the repository (grants/applications/protocol/schemas/, unsigned: only the
+ds:Signature the sending AOO adds is excused), the register behind it is pluggable (every adapter passes the
+same contract), and the officer downloads it from the application's page and the API."""
 
 import base64
 import dataclasses
@@ -24,6 +24,7 @@ from grants.applications.protocol.registers import (
 )
 from grants.applications.protocol.segnatura import (
     NAMESPACE,
+    Classifica,
     Destinatario,
     Documento,
     Identificatore,
@@ -69,6 +70,7 @@ def a_segnatura(number: str = "0000042", document: bytes = b"domanda") -> Segnat
         documento=Documento(
             "domanda-2026-0000042.json", hashlib.sha256(document).hexdigest(), "application/json"
         ),
+        classifica=Classifica("Domande di contributo", "7.1"),
     )
 
 
@@ -116,8 +118,10 @@ def test_the_schema_refuses_what_a_segnatura_must_not_be():
     bad_fiscal_code = dataclasses.replace(
         good, mittente=dataclasses.replace(good.mittente, codice_fiscale="X")
     )
-    not_sha256 = dataclasses.replace(good, documento=dataclasses.replace(good.documento, sha256_hex="abcd"))
-    for wrong in (short_number, bad_fiscal_code, not_sha256):
+    bad_register = dataclasses.replace(
+        good, identificatore=dataclasses.replace(good.identificatore, codice_registro="REGISTRO GENERALE")
+    )
+    for wrong in (short_number, bad_fiscal_code, bad_register):
         assert validation_errors(to_xml(wrong)), wrong
 
 
@@ -138,12 +142,18 @@ def test_the_segnatura_of_a_submitted_application_names_sender_receiver_and_the_
     assert text(ident + "CodiceRegistro") == "WECARE_DOM"
     assert f"{application.protocol_year}/{text(ident + 'NumeroRegistrazione')}" == application.protocol
     assert text(ident + "DataRegistrazione") == in_rome(application.submitted_at).date().isoformat()
-    sender = "s:Intestazione/s:Origine/s:Mittente/s:PersonaGiuridica/s:"
+    sender = "s:Descrizione/s:Mittente/s:PersonaGiuridica/s:"
     assert text(sender + "Denominazione") == application.applicant.name
-    assert text(sender + "CodiceFiscale") == application.applicant.fiscal_code
+    assert text(sender + "PIVAoCF") == application.applicant.fiscal_code
     assert application.title in text("s:Intestazione/s:Oggetto")
-    impronta = root.find("s:Descrizione/s:Documento/s:Impronta", namespaces=NS)
-    assert impronta.get("algoritmo") == "SHA-256"
+    assert text("s:Intestazione/s:Classifica/s:CodiceFlat") == "WECARE"
+    receiver = "s:Descrizione/s:Destinatario/s:Amministrazione/s:"
+    assert (text(receiver + "CodiceIPAAmministrazione"), text(receiver + "CodiceIPAAOO")) == (
+        "r_piemon",
+        "A1400A",
+    )
+    impronta = root.find("s:Descrizione/s:DocumentoPrimario/s:Impronta", namespaces=NS)
+    assert impronta.get(f"{{{NAMESPACE}}}algoritmo") == "SHA-256"
     assert base64.b64decode(impronta.text).hex() == application.fingerprint
 
 
@@ -220,3 +230,68 @@ def test_the_segnatura_is_for_the_staff_of_the_call_only(client):
     assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
     client.force_login(UserFactory())
     assert client.get(api_url).status_code == 403
+
+
+# --- AgID's official schema: only the signature is missing -------------------------------------------------
+DS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def _with_a_signature(xml: bytes) -> bytes:
+    """The segnatura with a ds:Signature of the XML Signature structure (not a real signature: the schema
+    checks the structure only), where the sending AOO's XAdES signature goes."""
+    root = etree.fromstring(xml)
+    signature = etree.SubElement(root, f"{{{DS}}}Signature")
+    info = etree.SubElement(signature, f"{{{DS}}}SignedInfo")
+    etree.SubElement(
+        info, f"{{{DS}}}CanonicalizationMethod", Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"
+    )
+    etree.SubElement(
+        info, f"{{{DS}}}SignatureMethod", Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    )
+    reference = etree.SubElement(info, f"{{{DS}}}Reference", URI="")
+    etree.SubElement(reference, f"{{{DS}}}DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
+    etree.SubElement(reference, f"{{{DS}}}DigestValue").text = base64.b64encode(b"0" * 32).decode()
+    etree.SubElement(signature, f"{{{DS}}}SignatureValue").text = base64.b64encode(b"1" * 64).decode()
+    return etree.tostring(root)
+
+
+def test_the_segnatura_is_agid_segnatura_informatica_3_0_0():
+    root = etree.fromstring(to_xml(a_segnatura()))
+    assert root.tag == f"{{{NAMESPACE}}}SegnaturaInformatica"
+    assert root.get(f"{{{NAMESPACE}}}versione") == "3.0.0" and root.get(f"{{{NAMESPACE}}}lang") == "it"
+
+
+def test_unsigned_only_the_signature_is_missing_and_signed_it_is_fully_valid():
+    xml = to_xml(a_segnatura())
+    missing = validation_errors(xml, require_signature=True)
+    assert len(missing) == 1 and "Signature" in missing[0]
+    assert validation_errors(_with_a_signature(xml), require_signature=True) == []
+
+
+def test_the_missing_signature_does_not_hide_other_errors():
+    wrong = dataclasses.replace(
+        a_segnatura(),
+        identificatore=dataclasses.replace(a_segnatura().identificatore, numero_registrazione="1"),
+    )
+    errors = validation_errors(to_xml(wrong))
+    assert len(errors) == 1 and "NumeroRegistrazione" in errors[0]
+
+
+def test_a_sole_traders_personal_code_is_left_out_of_the_legal_person():
+    sole_trader = dataclasses.replace(
+        a_segnatura(), mittente=dataclasses.replace(a_segnatura().mittente, codice_fiscale="RSSMRA80A01L219X")
+    )
+    xml = to_xml(sole_trader)
+    assert validation_errors(xml) == []
+    assert b"PIVAoCF" not in xml
+
+
+def test_the_shipped_schema_is_agids():
+    from grants.applications.protocol.segnatura import XSD_PATH
+
+    text = XSD_PATH.read_text(encoding="utf-8")
+    assert 'targetNamespace="http://www.agid.gov.it/protocollo/"' in text
+    assert 'fixed="3.0.0"' in text and 'schemaLocation="import_schemas/xmldsig-core-schema.xsd"' in text
+    assert hashlib.sha256(XSD_PATH.read_bytes()).hexdigest() == (
+        "6b750620888c6e5e30ec634e1d9e522694fc44c08280aaa4daf9734d1e1e5d44"
+    )

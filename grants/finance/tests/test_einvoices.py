@@ -161,6 +161,15 @@ def test_the_claim_page_imports_and_shows_the_invoice(client, draft):
     assert page.status_code == 200
     assert "Formazione Subalpina Srl" in page.content.decode()
     assert "Materiale didattico" in page.content.decode()
+    document_url = reverse("finance:einvoice_document", args=[invoice.pk])
+    assert 'sandbox="" referrerpolicy="no-referrer" loading="lazy"' in page.content.decode()
+    assert f'src="{document_url}"' in page.content.decode()
+    document = client.get(document_url)
+    assert document.status_code == 200
+    assert "Formazione Subalpina Srl" in document.content.decode()
+    policy = document["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "script-src" not in policy
+    assert document["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_the_api_imports_and_answers_problem_json(client, draft):
@@ -186,3 +195,91 @@ def test_the_api_imports_and_answers_problem_json(client, draft):
     assert read.json()["lines"][0]["description"].startswith("Corso di formazione")
     client.force_login(f.beneficiary_user(f.ProjectFactory()))
     assert client.get(f"/api/v1/finance/einvoices/{invoice.pk}").status_code == 404
+
+
+def _schema_invalid_invoice(project) -> bytes:
+    """A FatturaPA that the platform could read but the SdI would discard: an unknown document type."""
+    return invoice_xml(cup=project.cup).replace(b"<TipoDocumento>TD01<", b"<TipoDocumento>TD99<")
+
+
+def test_the_sample_invoice_validates_against_the_official_schema():
+    from lxml import etree
+
+    document = etree.fromstring(invoice_xml(cup="J11B21000000001"))
+    assert einvoice.schema().validate(document), einvoice.schema().error_log
+    assert einvoice.SCHEMA_PATH.name == "Schema_del_file_xml_FatturaPA_v1.2.3.xsd"
+
+
+def test_an_invoice_that_fails_the_official_schema_is_refused_naming_line_and_element(draft):
+    with pytest.raises(FinanceError) as refusal:
+        import_into(draft, _schema_invalid_invoice(draft.project))
+    error = refusal.value
+    assert (error.code, error.errors[0]["field"]) == ("schema_invalid", "file")
+    assert "non rispetta lo schema ufficiale FatturaPA" in error.message
+    assert "riga 29" in error.message and "«TipoDocumento»" in error.message
+    assert not ExpenseItem.objects.exists()
+    assert not EInvoice.objects.exists()
+
+
+def test_a_missing_required_element_is_refused_too():
+    content = invoice_xml(cup="J11B21000000001").replace(b"<Divisa>EUR</Divisa>", b"")
+    with pytest.raises(einvoice.InvoiceError) as refusal:
+        einvoice.read_invoice(content)
+    assert refusal.value.code == "schema_invalid"
+    assert "«Data»" in refusal.value.message  # Divisa was expected where Data stands
+
+
+def test_the_official_stylesheet_renders_supplier_number_and_lines():
+    from grants.finance import einvoice_html
+
+    page = einvoice_html.render(invoice_xml(cup="J11B21000000001", number="FT-2026/77"))
+    for text in (
+        "Formazione Subalpina Srl",
+        "FT-2026/77",
+        "Corso di formazione educatori di comunita",
+        "Materiale didattico",
+        "1000.00",
+    ):
+        assert text in page
+    assert "<script" not in page.lower()
+
+
+def test_the_rendered_invoice_keeps_nothing_active():
+    from grants.finance import einvoice_html
+
+    crafted = (
+        "<html><head><script>alert(1)</script><meta http-equiv='refresh' content='0;url=https://x'>"
+        "<link rel='stylesheet' href='https://x/s.css'><base href='https://x/'></head>"
+        "<body onload='alert(2)'><a href='javascript:alert(3)'>a</a><img src='x' onerror='alert(4)'>"
+        "<iframe src='https://x'></iframe><form action='https://x'><input></form><p>testo</p></body></html>"
+    )
+    page = einvoice_html._clean(crafted).lower()
+    for active in (
+        "<script",
+        "alert(",
+        "refresh",
+        "<link",
+        "<base",
+        "onload",
+        "onerror",
+        "javascript:",
+        "<iframe",
+        "<form",
+    ):
+        assert active not in page
+    assert "<p>testo</p>" in page
+
+
+def test_the_invoice_text_is_escaped_by_the_stylesheet():
+    from grants.finance import einvoice_html
+
+    page = einvoice_html.render(invoice_xml(causale="&lt;script&gt;alert(1)&lt;/script&gt;"))
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;" in page
+
+
+def test_a_file_the_stylesheet_cannot_read_is_refused_cleanly():
+    from grants.finance import einvoice_html
+
+    with pytest.raises(einvoice_html.RenderError):
+        einvoice_html.render("<FatturaElettronica><unclosed>")

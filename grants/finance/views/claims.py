@@ -6,18 +6,21 @@ Thin: each action binds its form (``grants/finance/forms.py``), ``services`` dec
 are shown next to the fields), ``selectors`` read. An object the user may not read does not exist (404).
 """
 
+from csp.decorators import csp_exempt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from grants.core.audit import record_event
 from grants.core.forms import action_view, first_errors
 
-from .. import forms, permissions, selectors, services
+from .. import einvoice_html, forms, permissions, selectors, services
 from ..models import DocumentType, EInvoice, ExpenseAttachment, ExpenseClaim, PaymentMethod
 from ..services import ItemInput
 from ..states import CONTROLLER_EDITABLE_STATUSES, ClaimStatus, ItemOutcome
@@ -159,12 +162,44 @@ def import_einvoice(request, claim, data):
     return _back(claim)
 
 
-@login_required
-def einvoice_detail(request, pk: int):
-    """The invoice as a readable document, for the beneficiary, finance staff and the controllers."""
+# The official stylesheet's page: its own inline style, nothing else. No script, no plug-in, no form, no link
+# out of the frame; shown only framed by our own pages, sandboxed (a unique origin: no cookie, no DOM access).
+EINVOICE_DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'self'; sandbox"
+)
+
+
+def _readable_invoice(request, pk: int) -> EInvoice:
     invoice = EInvoice.objects.select_related("item__claim__project", "item__category").filter(pk=pk).first()
     if invoice is None or not permissions.can_read_claim(request.user, invoice.item.claim):
         raise Http404(_("Fattura non trovata."))
+    return invoice
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+@csp_exempt()
+def einvoice_document(request, pk: int):
+    """The invoice laid out by the Agenzia delle Entrate's stylesheet, for the iframe of ``einvoice_detail``
+    (cleaned of anything active by ``einvoice_html``, and served under its own sandboxing policy)."""
+    invoice = _readable_invoice(request, pk)
+    try:
+        page = einvoice_html.render(invoice.xml)
+    except einvoice_html.RenderError:
+        message = _("Il foglio di stile non può impaginare questo file: leggere i dati sopra.")
+        page = f"<p>{escape(message)}</p>"
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = EINVOICE_DOCUMENT_CSP
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+def einvoice_detail(request, pk: int):
+    """The invoice as a readable document, for the beneficiary, finance staff and the controllers."""
+    invoice = _readable_invoice(request, pk)
     return render(
         request,
         "finance/einvoice_detail.html",

@@ -114,8 +114,15 @@ def test_api_errors_are_problems_naming_the_field(member):
 
 def test_api_lists_regulations(member):
     client, _company = member
-    codes = [r["code"] for r in client.get("/api/v1/de-minimis/regulations").json()]
-    assert codes == ["ue-2023-2831", "ue-1407-2013"]
+    listed = {r["code"]: r["family"] for r in client.get("/api/v1/de-minimis/regulations").json()}
+    assert listed == {
+        "ue-2023-2831": "general",
+        "ue-1407-2013": "general",
+        "ue-2023-2832": "sieg",
+        "ue-360-2012": "sieg",
+        "ue-1408-2013": "agriculture",
+        "ue-717-2014": "fishery",
+    }
 
 
 def test_the_named_organisation_sees_the_request_and_confirms_it_on_its_page(client):

@@ -185,6 +185,7 @@ FINANCE_PAGE_CASES: dict[str, Case] = {
     "finance:claim_detail": _finance_case(_finance_id("pk", "claim")),
     "finance:attachment_download": _finance_case(_finance_id("pk", "attachment")),
     "finance:einvoice_detail": _finance_case(_finance_id("pk", "einvoice")),
+    "finance:einvoice_document": _finance_case(_finance_id("pk", "einvoice")),
     "finance:einvoice_import": _finance_claim_post(
         lambda w: {
             "einvoice_file": SimpleUploadedFile("fattura.xml", b"<x/>", content_type="application/xml"),
