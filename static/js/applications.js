@@ -60,14 +60,16 @@
     preview.textContent = text;
   }
 
-  function bindBudget(root) {
-    root.querySelectorAll("[data-budget-line]").forEach(function (line) {
-      if (line.hasAttribute("data-budget-bound")) return;
-      line.setAttribute("data-budget-bound", "");
-      line.addEventListener("input", function () { update(line); });
-      line.addEventListener("change", function () { update(line); });
-      update(line);
-    });
+  // Delegated: the lines swapped in by htmx (a save, a step, a page restored from history) need no binding.
+  function onEdit(event) {
+    var line = event.target.closest && event.target.closest("[data-budget-line]");
+    if (line) update(line);
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+
+  function updateAll() {
+    document.querySelectorAll("[data-budget-line]").forEach(update);
   }
 
   function focusStep(panel) {
@@ -79,10 +81,11 @@
     if (target) target.focus({ preventScroll: false });
   }
 
-  bindBudget(document);
+  updateAll();
+  document.body.addEventListener("htmx:historyRestore", updateAll);
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var element = event.detail.elt;
-    bindBudget(document);
+    updateAll();
     if (!element || !element.isConnected) return;
     var panel = element.matches("[data-step-panel]") ? element : element.querySelector("[data-step-panel]");
     if (panel) focusStep(panel);
