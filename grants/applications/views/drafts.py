@@ -142,6 +142,7 @@ PARTNER_FIELDS = {
     "name": "name",
     "legal_form": "legal_form",
     "share_percent": "share_percent",
+    "email": "email",
 }
 
 
@@ -176,6 +177,7 @@ def _partners(request, application):
                 name=data.get("name", ""),
                 legal_form=data.get("legal_form", ""),
                 share_percent=data["share_percent"],
+                email="" if data.get("organisation") else data.get("email", ""),
             )
             for _index, data in rows
         ]
@@ -328,3 +330,24 @@ def save_section(request, pk: int, section: str):
         return render_step(request, application, STEP_OF_SAVE.get(section, section), result)
     messages.error(request, _("La sezione non è stata salvata: correggere i campi indicati."))
     return render_detail(request, application, result)
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int, partner_pk: int):
+    """The lead sends again the invitation of a partner not registered (at most once a day)."""
+    application = _application_or_404(request.user, pk)
+    partner = application.partners.filter(pk=partner_pk).first()
+    if partner is None:
+        raise Http404(_("Partner non trovato."))
+    try:
+        services.resend_partner_invitation(actor=request.user, partner=partner)
+    except ApplicationError as exc:
+        saved, failed = "", exc.message
+    else:
+        saved, failed = _("Invito inviato di nuovo a %(email)s.") % {"email": partner.email}, ""
+    if request.htmx:
+        application = _application_or_404(request.user, pk)
+        return render_step(request, application, "partenariato", saved=saved, failed=failed)
+    (messages.success if saved else messages.error)(request, saved or failed)
+    return redirect(_detail_url(application, "partenariato"))

@@ -242,10 +242,10 @@ def render_detail(request, application: Application, bound: dict | None = None) 
 
 
 def render_step(
-    request, application: Application, step: str, bound: dict | None = None, saved: str = ""
+    request, application: Application, step: str, bound: dict | None = None, saved: str = "", failed: str = ""
 ) -> HttpResponse:
     """htmx's answer to a save: the step (its errors next to the fields, or the message of the save), and out
     of band the completeness panel and the steps' states."""
     context = detail_context(request, application, bound, step)
-    context.update(saved_message=saved, step_refused=bool(bound))
+    context.update(saved_message=saved, failed_message=failed)
     return render(request, "applications/includes/step_saved.html", context)
