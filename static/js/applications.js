@@ -86,9 +86,11 @@
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var element = event.detail.elt;
     updateAll();
-    if (!element || !element.isConnected) return;
-    var panel = element.matches("[data-step-panel]") ? element : element.querySelector("[data-step-panel]");
-    if (panel) focusStep(panel);
+    // The step swapped (outerHTML: the old element is gone) or the stepper holding it; not the out-of-band
+    // parts (panel, nav), which leave the focus where it is.
+    var panel = document.querySelector("[data-step-panel]");
+    if (!element || !panel) return;
+    if (!element.isConnected || element === panel || element.contains(panel)) focusStep(panel);
   });
 
   // An old link to a section's anchor (/domande/1/#documenti) opens that step.

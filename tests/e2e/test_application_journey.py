@@ -168,6 +168,8 @@ def save(page, button: str) -> None:
     message.wait_for()
     assert message.count() == 1, page.locator("main").inner_text()
     assert not_reloaded(page)
+    # The message of the save gets the focus (read by screen readers, in view).
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-step-focus')", timeout=5000)
 
 
 def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journey, page):
