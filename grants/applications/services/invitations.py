@@ -21,6 +21,13 @@ class InvitationTooSoon(ApplicationError):
     status = 429
     code = "invitation_too_soon"
 
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
 
 def invite_if_new_address(*, actor, application, partner: ApplicationPartner) -> bool:
     """Invite a partner not registered whose address was never invited (inside the caller's transaction)."""
@@ -54,10 +61,12 @@ def resend_partner_invitation(*, actor, partner: ApplicationPartner) -> Applicat
         )
     moment = now()
     if partner.invitation_sent_at and moment - partner.invitation_sent_at < RESEND_AFTER:
-        again = in_rome(partner.invitation_sent_at + RESEND_AFTER)
+        next_time = partner.invitation_sent_at + RESEND_AFTER
+        again = in_rome(next_time)
         raise InvitationTooSoon(
             _("L'invito è stato inviato da poco: si potrà inviare di nuovo dal %(day)s alle %(time)s.")
-            % {"day": f"{again:%d/%m/%Y}", "time": f"{again:%H:%M}"}
+            % {"day": f"{again:%d/%m/%Y}", "time": f"{again:%H:%M}"},
+            retry_after=max(int((next_time - moment).total_seconds()) + 1, 1),
         )
     _send(actor=actor, application=application, partner=partner)
     return partner

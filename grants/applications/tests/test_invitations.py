@@ -170,6 +170,7 @@ def test_the_api_takes_the_e_mail_and_resends_the_invitation():
     invitation = f"/api/v1/applications/{application.pk}/partners/{row['id']}/invitation"
     response = client.post(invitation, headers=headers)
     assert response.status_code == 429 and response.json()["code"] == "invitation_too_soon"
+    assert 0 < int(response["Retry-After"]) <= 24 * 3600
     partner = application.partners.get(pk=row["id"])
     type(partner).objects.filter(pk=partner.pk).update(
         invitation_sent_at=partner.invitation_sent_at - timedelta(days=2)
