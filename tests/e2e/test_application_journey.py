@@ -269,6 +269,7 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     page.set_viewport_size({"width": 390, "height": 900})
     no_overflow(page)
     assert nav.locator("[data-step=documenti] a").is_visible()
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "application-draft-390.png"))
     step(page, "Partenariato", "partenariato")
     page.set_viewport_size({"width": 1280, "height": 900})
     no_overflow(page)
