@@ -200,9 +200,12 @@ def on_permission_denied(request, exc):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
     """A service's refusal (grants/core/errors.py): its status, code, message and field errors."""
-    return problem_response(
+    response = problem_response(
         exc.status, detail=exc.message, errors=exc.errors, code=exc.code, **exc.problem_members()
     )
+    for name, value in exc.response_headers().items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(ObjectDoesNotExist)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("domande/", views.application_list, name="application_list"),
     path("domande/<int:pk>/", views.application_detail, name="application_detail"),
     path("domande/<int:pk>/sezioni/<slug:section>/", views.save_section, name="save_section"),
+    path(
+        "domande/<int:pk>/partner/<int:partner_pk>/reinvia-invito/",
+        views.resend_invitation,
+        name="resend_invitation",
+    ),
     path("domande/<int:pk>/invia/", views.application_submit, name="application_submit"),
     path("domande/<int:pk>/inviata/", views.application_submitted, name="application_submitted"),
     path("domande/<int:pk>/ricevuta.pdf", views.application_receipt, name="application_receipt"),

@@ -31,6 +31,10 @@ class DomainError(Exception):
         """Members a subclass adds to its problem+json answer (e.g. the protocol already given)."""
         return {}
 
+    def response_headers(self) -> dict[str, str]:
+        """Headers a subclass adds to the answer (e.g. ``Retry-After`` of a 429)."""
+        return {}
+
 
 class WrongState(DomainError):
     """The object's state does not allow the action (409)."""

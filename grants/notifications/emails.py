@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import attachments
-from .models import Notification
+from .models import ExternalEmail, Notification
 
 SUBJECT_PREFIX = "[WECARE] "
 
@@ -32,3 +32,13 @@ def build_email(notification: Notification) -> EmailMessage:
     for attached in attachments.resolve(notification.attachments or []):
         message.attach(attached.filename, attached.content, attached.mimetype)
     return message
+
+
+def build_external_email(email: ExternalEmail) -> EmailMessage:
+    """The e-mail to an address that is no user's: its text as written by the caller, our signature."""
+    return EmailMessage(
+        subject=f"{SUBJECT_PREFIX}{email.subject}".replace("\n", " ")[:255],
+        body=render_to_string("notifications/external_email.txt", {"email": email}),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )

@@ -123,5 +123,39 @@ class SentReminder(models.Model):
         return self.key
 
 
+class ExternalEmail(TimeStampedModel):
+    """An e-mail to an address that is nobody's account yet (e.g. the invitation of a partner still to be
+    registered): no in-app notification, no preference to follow. Written in the caller's transaction and sent
+    by an idempotent task when it commits, like a notification's e-mail (``email_sent_at`` while empty)."""
+
+    event = models.CharField(_("evento"), max_length=50)
+    to = models.EmailField(_("destinatario"))
+    subject = models.CharField(_("oggetto"), max_length=255)
+    body = models.TextField(_("testo"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mittente"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("tipo di oggetto"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    target_id = models.CharField(_("oggetto"), max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    email_queued_at = models.DateTimeField(_("e-mail in coda il"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail inviata il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail a un indirizzo esterno")
+        verbose_name_plural = _("e-mail a indirizzi esterni")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
 # Formal notices by PEC live in their own module; imported here so that Django finds them.
 from .pec.models import PecNotice, PecReceipt  # noqa: E402, F401

@@ -36,7 +36,7 @@ from grants.registry.selectors import organisation_memberships
 
 from . import attachments as attachment_registry
 from .events import EVENTS, is_known
-from .models import Notification, NotificationPreference, SentReminder
+from .models import ExternalEmail, Notification, NotificationPreference, SentReminder
 from .selectors import email_preferences, users_refusing_email
 
 logger = logging.getLogger(__name__)
@@ -126,6 +126,40 @@ def notify(
                 pk = notification.pk
                 transaction.on_commit(lambda pk=pk: _queue_email(pk))
     return created
+
+
+def _queue_external(email_id: int) -> None:
+    from .tasks import send_external_email
+
+    try:
+        send_external_email.delay(email_id)
+    except Exception:  # the row stays; the periodic sweep queues it later
+        logger.exception("external e-mail not queued", extra={"external_email": email_id})
+        return
+    ExternalEmail.objects.filter(pk=email_id, email_queued_at__isnull=True).update(email_queued_at=now())
+
+
+def email_address(*, event: str, to: str, subject: str, body: str, target=None, actor=None) -> ExternalEmail:
+    """An e-mail to an address that is no user's (an organisation not registered yet): written now, in the
+    caller's transaction, and sent once by a task when it commits. The caller decides whether it may be sent
+    (its permission, its own record of what was sent); a failure to send never reaches it."""
+    if not is_known(event):
+        raise ValueError(f"Unknown notification event {event!r}: add it to grants.notifications.events.")
+    to = (to or "").strip()
+    if not to:
+        raise ValueError("An external e-mail needs an address.")
+    email = ExternalEmail.objects.create(
+        event=event,
+        to=to,
+        subject=str(subject)[:SUBJECT_MAX_LENGTH],
+        body=str(body),
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False) if target else None,
+        target_id=str(target.pk) if target is not None else "",
+    )
+    pk = email.pk
+    transaction.on_commit(lambda: _queue_external(pk))
+    return email
 
 
 def send_once(*, key: str, **notify_kwargs) -> list[Notification]:

@@ -8,8 +8,8 @@ from django.db import transaction
 from grants.core.tasks import idempotent_task
 from grants.core.timeutils import now
 
-from .emails import build_email
-from .models import Notification
+from .emails import build_email, build_external_email
+from .models import ExternalEmail, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,19 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
+@idempotent_task(name="grants.notifications.tasks.send_external_email")
+def send_external_email(email_id: int) -> bool:
+    """Send one e-mail to an external address unless already sent (the row locked meanwhile)."""
+    with transaction.atomic():
+        email = ExternalEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.email_sent_at is not None:
+            return False
+        build_external_email(email).send(fail_silently=False)
+        ExternalEmail.objects.filter(pk=email.pk).update(email_sent_at=now())
+    logger.info("external e-mail sent", extra={"external_email": email_id})
+    return True
+
+
 @idempotent_task(name="grants.notifications.tasks.send_pending_emails")
 def send_pending_emails() -> int:
     """Queue the e-mails that were never queued (the broker was unreachable when they were written).
@@ -59,7 +72,15 @@ def send_pending_emails() -> int:
     for pk in pending:
         send_notification_email.delay(pk)
         Notification.objects.filter(pk=pk, email_queued_at__isnull=True).update(email_queued_at=now())
-    return len(pending)
+    external = list(
+        ExternalEmail.objects.filter(
+            email_queued_at__isnull=True, email_sent_at__isnull=True, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for pk in external:
+        send_external_email.delay(pk)
+        ExternalEmail.objects.filter(pk=pk, email_queued_at__isnull=True).update(email_queued_at=now())
+    return len(pending) + len(external)
 
 
 # The PEC channel's tasks live with it; imported here so that Celery's autodiscovery registers them.

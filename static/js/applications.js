@@ -1,6 +1,8 @@
-// Draft application page: live preview of each budget line (quantity × unit rate for standard unit costs, the
-// amount for real costs). The server computes and stores the amounts, flat rates and totals when the section is
-// saved; this only shows the arithmetic while typing. Loaded as a file: inline scripts are not allowed.
+// Draft application page (a stepper of sections): live preview of each budget line (quantity × unit rate for
+// standard unit costs, the amount for real costs; the server computes and stores the amounts, flat rates and
+// totals when the section is saved, this only shows the arithmetic while typing); after htmx swaps a step, the
+// focus goes to the first field in error, else the message of the save, else the step's heading; an address
+// with only a section's anchor (#documenti) opens that step. Loaded as a file: inline scripts are not allowed.
 (function () {
   "use strict";
 
@@ -58,9 +60,45 @@
     preview.textContent = text;
   }
 
-  document.querySelectorAll("[data-budget-line]").forEach(function (line) {
-    line.addEventListener("input", function () { update(line); });
-    line.addEventListener("change", function () { update(line); });
-    update(line);
+  // Delegated: the lines swapped in by htmx (a save, a step, a page restored from history) need no binding.
+  function onEdit(event) {
+    var line = event.target.closest && event.target.closest("[data-budget-line]");
+    if (line) update(line);
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+
+  function updateAll() {
+    document.querySelectorAll("[data-budget-line]").forEach(update);
+  }
+
+  function focusStep(panel) {
+    var target = panel.querySelector("[aria-invalid=true]") || panel.querySelector("[data-step-focus]");
+    if (!target) {
+      target = panel.querySelector("h2");
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    if (target) target.focus({ preventScroll: false });
+  }
+
+  updateAll();
+  document.body.addEventListener("htmx:historyRestore", updateAll);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var element = event.detail.elt;
+    updateAll();
+    // The step swapped (outerHTML: the old element is gone) or the stepper holding it; not the out-of-band
+    // parts (panel, nav), which leave the focus where it is.
+    var panel = document.querySelector("[data-step-panel]");
+    if (!element || !panel) return;
+    if (!element.isConnected || element === panel || element.contains(panel)) focusStep(panel);
   });
+
+  // An old link to a section's anchor (/domande/1/#documenti) opens that step.
+  var hash = window.location.hash.slice(1);
+  var params = new URLSearchParams(window.location.search);
+  var navItem = hash && document.querySelector('#stepper-nav [data-step="' + CSS.escape(hash) + '"]');
+  if (navItem && !params.has("sezione") && !navItem.querySelector("[aria-current]")) {
+    params.set("sezione", hash);
+    window.location.replace(window.location.pathname + "?" + params.toString() + "#" + hash);
+  }
 })();

@@ -1,6 +1,9 @@
-"""Browser test of the applicant's journey: sign in, start an application on an open call, fill every section,
-see a rule violation in the completeness panel, fix it, submit, download the PDF receipt and read the protocol
-number from it. Debian's Chromium driven by Playwright; the draft page is checked with axe-core."""
+"""Browser test of the applicant's journey: sign in, start an application on an open call, walk the stepper of
+its sections from its nav (each save and upload with htmx, no reload; the completeness panel and the steps'
+states follow each save), see a rule violation in the completeness panel, follow its link to the step, go
+back and forward with the browser, fix it, submit, download the PDF receipt and read the protocol number from
+it; no horizontal overflow at 1280 and 390 px. Debian's Chromium driven by Playwright; the draft page is
+checked with axe-core."""
 
 import io
 import os
@@ -132,10 +135,41 @@ def completeness(page) -> str:
     return page.locator("[data-testid=completeness]").inner_text()
 
 
+def no_overflow(page) -> None:
+    """The page is not wider than the window (as tests/e2e/test_menus.py; importing it would be circular)."""
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{page.url}: {width} px wide on a {inner} px screen"
+
+
+def mark_page(page) -> None:
+    """A flag on the window: it survives htmx swaps, not a reload."""
+    page.evaluate("() => { window.wecareNoReload = true; }")
+
+
+def not_reloaded(page) -> bool:
+    return page.evaluate("() => window.wecareNoReload === true")
+
+
+def step(page, label: str, key: str) -> None:
+    """Open a step from the stepper's nav (htmx swap, the address follows)."""
+    mark_page(page)
+    page.locator("#stepper-nav").get_by_role("link", name=re.compile(label)).click()
+    page.wait_for_selector(f"#{key}[data-step-panel]")
+    page.wait_for_url(re.compile(rf".*\?sezione={key}"))
+    assert page.locator(f"#stepper-nav [data-step={key}] a").get_attribute("aria-current") == "step"
+    assert not_reloaded(page)
+    no_overflow(page)
+
+
 def save(page, button: str) -> None:
+    mark_page(page)
     page.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
-    assert page.locator(".alert-success", has_text="salvat").count() == 1, page.locator("main").inner_text()
+    message = page.locator("[data-step-panel] .alert-success", has_text="salvat")
+    message.wait_for()
+    assert message.count() == 1, page.locator("main").inner_text()
+    assert not_reloaded(page)
+    # The message of the save gets the focus (read by screen readers, in view).
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-step-focus')", timeout=5000)
 
 
 def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journey, page):
@@ -155,32 +189,49 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     assert "Indicare il titolo del progetto." in completeness(page)
     assert_accessible(page)
 
-    # 1. General data.
+    # 1. General data: the first step; its state follows the save (out of band).
+    nav = page.locator("#stepper-nav")
+    assert nav.locator("[data-step=generale]").get_attribute("data-state") == "to-fix"
+    no_overflow(page)
     page.fill("#id_general-title", "Case di quartiere")
     page.fill("#id_general-abstract", "Servizi di prossimità nei quartieri, con il terzo settore.")
     save(page, "Salva i dati generali")
+    assert nav.locator("[data-step=generale]").get_attribute("data-state") == "complete"
+    assert "Indicare il titolo del progetto." not in completeness(page)
 
     # 2. Partnership: a body not registered on the platform.
+    step(page, "Partenariato", "partenariato")
     page.fill("#id_partners-0-name", "Comune di Prova")
     page.select_option("#id_partners-0-legal_form", LegalForm.PUBLIC_BODY.value)
     page.fill("#id_partners-0-share_percent", "20")
     save(page, "Salva il partenariato")
     assert "Comune di Prova" in page.locator("[data-testid=partners-table]").inner_text()
 
-    # 3. Budget: too small for the call's minimum grant.
+    # 3. Budget (the "next" link): too small for the call's minimum grant.
+    mark_page(page)
+    page.get_by_role("link", name="Avanti: Piano finanziario").click()
+    page.wait_for_selector("#piano-finanziario[data-step-panel]")
+    assert not_reloaded(page)
     page.select_option("#id_budget-0-category", "personale")
     page.fill("#id_budget-0-description", "Educatori")
     page.fill("#id_budget-0-amount", "5000")
     save(page, "Salva il piano finanziario")
 
-    # 4. Documents.
+    # 4. Documents: a wrong file's error once next to its field, then the PDF; no reload.
+    step(page, "Documenti", "documenti")
+    file_input = f"#id_doc-{call.required_documents.get().pk}-0-file"
     page.set_input_files(
-        f"#id_doc-{call.required_documents.get().pk}-0-file",
-        files=[{"name": "domanda.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+        file_input, files=[{"name": "nota.txt", "mimeType": "text/plain", "buffer": b"testo"}]
     )
     page.get_by_role("button", name=re.compile("Carica il file")).click()
-    page.wait_for_load_state()
-    assert "Caricato: domanda.pdf" in page.locator("[data-testid=document-state]").inner_text()
+    page.locator(f"{file_input}[aria-invalid=true]").wait_for()
+    assert page.locator("main").inner_text().count("Formato non ammesso") == 1
+    page.set_input_files(
+        file_input, files=[{"name": "domanda.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name=re.compile("Carica il file")).click()
+    page.locator("[data-testid=document-state]", has_text="Caricato: domanda.pdf").wait_for()
+    assert not_reloaded(page)
     # The file read back is the one uploaded.
     with page.expect_download() as uploaded:
         page.locator("[data-testid=document-state] [data-testid=document-download]").click()
@@ -188,11 +239,17 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     with open(uploaded.value.path(), "rb") as handle:
         assert handle.read() == PDF
 
-    # The completeness panel names the violation, with a link to its section.
+    # The completeness panel names the violation, with a link to its step.
     panel = completeness(page)
     assert "Il contributo richiesto (5.750,00 €) è inferiore al minimo del bando (10.000,00 €)." in panel
     page.locator("[data-code=grant_too_low] a").click()
-    assert page.url.endswith("#piano-finanziario")
+    page.wait_for_selector("#piano-finanziario[data-step-panel]")
+    assert page.url.endswith("?sezione=piano-finanziario#piano-finanziario")
+    # The browser's back and forward buttons walk the steps.
+    page.go_back()
+    page.wait_for_selector("#documenti[data-step-panel]")
+    page.go_forward()
+    page.wait_for_selector("#piano-finanziario[data-step-panel]")
 
     # Fix it: more staff, plus 100 hours at 38 € (the page previews quantity × rate while typing).
     page.fill("#id_budget-0-amount", "20.000,00")  # typed the Italian way
@@ -203,11 +260,22 @@ def test_applicant_fills_fixes_submits_and_reads_the_receipt(live_server, journe
     save(page, "Salva il piano finanziario")
     budget = page.locator("[data-testid=budget-table]")
     assert budget.locator("[data-testid=total-cost]").inner_text() == "26.800,00 €"  # 20.000 + 3.800 + 3.000
-    assert page.locator("[data-testid=ready]").is_visible()
+    page.locator("[data-testid=ready]").wait_for()
+    assert nav.locator("[data-step=piano-finanziario]").get_attribute("data-state") == "complete"
     page.screenshot(path=os.path.join(SCREENSHOT_DIR, "application-draft.png"), full_page=True)
     assert_accessible(page)
 
+    # On a phone the stepper lists every step, one per line, and nothing is wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 900})
+    no_overflow(page)
+    assert nav.locator("[data-step=documenti] a").is_visible()
+    page.screenshot(path=os.path.join(SCREENSHOT_DIR, "application-draft-390.png"))
+    step(page, "Partenariato", "partenariato")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    no_overflow(page)
+
     # 5. Declarations and submission.
+    step(page, "Dichiarazioni e invio", "invio")
     page.locator("label[for=id_submit-declarations_accepted]").click()
     assert page.locator("#id_submit-declarations_accepted").is_checked()
     page.get_by_role("button", name="Invia la domanda").click()

@@ -74,6 +74,8 @@ def detail(application: Application) -> dict:
                 "role": p.role,
                 "share_percent": p.share_percent,
                 "confirmed_at": p.confirmed_at,
+                "email": p.email,
+                "invitation_sent_at": p.invitation_sent_at,
             }
             for p in partners
         ],

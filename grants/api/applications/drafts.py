@@ -184,6 +184,7 @@ def set_application_partners(request, application_id: int, payload: PartnersIn):
             name=p.name,
             legal_form=p.legal_form,
             share_percent=p.share_percent,
+            email="" if organisations[i] else p.email,
         )
         for i, p in enumerate(payload.partners)
     ]
@@ -193,6 +194,18 @@ def set_application_partners(request, application_id: int, payload: PartnersIn):
         partners=partners,
         lead_share_percent=payload.lead_share_percent,
     )
+    return detail(application)
+
+
+@router.post("/applications/{application_id}/partners/{partner_id}/invitation", response=ApplicationOut)
+def resend_partner_invitation(request, application_id: int, partner_id: int):
+    """Invia di nuovo l'invito a registrarsi a un partner non registrato (all'e-mail o PEC indicata); al
+    massimo una volta ogni 24 ore: prima, 429 ``invitation_too_soon``. Un partner di un'altra domanda: 404."""
+    application = application_of(request, application_id)
+    partner = application.partners.filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404("Partner non trovato.")
+    services.resend_partner_invitation(actor=request.auth, partner=partner)
     return detail(application)
 
 

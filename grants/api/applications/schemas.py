@@ -37,6 +37,13 @@ class PartnerIn(Schema):
     name: str = ""
     legal_form: str = ""
     share_percent: Decimal = Decimal(0)
+    email: str = Field(
+        "",
+        max_length=254,
+        description="Solo per un soggetto non registrato (indicato con name e legal_form): e-mail o PEC a "
+        "cui la piattaforma invia, una volta per indirizzo, l'invito a registrarsi con SPID/CIE e a "
+        "confermare l'adesione; ignorata per un partner registrato",
+    )
 
 
 class PartnersIn(Schema):
@@ -88,6 +95,10 @@ class PartnerOut(Schema):
     role: str
     share_percent: Decimal
     confirmed_at: datetime | None
+    email: str = Field("", description="E-mail o PEC per l'invito (solo soggetto non registrato)")
+    invitation_sent_at: datetime | None = Field(
+        None, description="Quando è stato inviato l'ultimo invito a registrarsi (soggetto non registrato)"
+    )
 
 
 class BudgetLineOut(Schema):

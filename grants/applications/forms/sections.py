@@ -141,6 +141,14 @@ class PartnerForm(SectionFormMixin, forms.Form):
         help_text=_("Se il partner è registrato sulla piattaforma; altrimenti denominazione e categoria."),
     )
     name = forms.CharField(label=_("Denominazione (soggetto non registrato)"), max_length=255, required=False)
+    email = forms.EmailField(
+        label=_("E-mail o PEC (soggetto non registrato)"),
+        required=False,
+        help_text=_(
+            "Facoltativa: la piattaforma invita il soggetto a registrarsi e a confermare l'adesione."
+        ),
+        error_messages={"invalid": _("Indicare un indirizzo e-mail valido, ad esempio nome@ente.it.")},
+    )
     legal_form = forms.ChoiceField(
         label=_("Categoria giuridica (soggetto non registrato)"),
         choices=[("", _("Seleziona la categoria")), *LegalForm.choices],
@@ -231,6 +239,7 @@ def partner_initial(partners) -> list[dict]:
             "fiscal_code": p.organisation.fiscal_code if p.organisation_id else "",
             "name": "" if p.organisation_id else p.name,
             "legal_form": "" if p.organisation_id else p.legal_form,
+            "email": "" if p.organisation_id else p.email,
             "share_percent": p.share_percent,
         }
         for p in partners

@@ -47,6 +47,10 @@ class ApplicationPartner(TimeStampedModel):
     )
     confirmed_at = models.DateTimeField(_("adesione confermata il"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    # A body not registered yet: where to invite it to register and confirm, and the last invitation sent.
+    email = models.EmailField(_("e-mail o PEC per l'invito"), blank=True)
+    invitation_sent_to = models.EmailField(_("invito inviato a"), blank=True)
+    invitation_sent_at = models.DateTimeField(_("invito inviato il"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -33,16 +33,19 @@ from .drafts import (
     set_proposed_targets,
     update_general,
 )
+from .invitations import RESEND_AFTER, InvitationTooSoon, resend_partner_invitation
 from .retention import delete_stale_drafts, months_before, stale_drafts
 from .submission import MAX_IDEMPOTENCY_KEY_LENGTH, SubmissionResult, submit
 
 __all__ = [
     "GENERAL_POOL",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
+    "RESEND_AFTER",
     "AlreadySubmitted",
     "ApplicationError",
     "BudgetLineInput",
     "IdempotencyKeyReused",
+    "InvitationTooSoon",
     "NotEditable",
     "OutsideSubmissionWindow",
     "PartnerInput",
@@ -56,6 +59,7 @@ __all__ = [
     "months_before",
     "reduce_booking",
     "release_booking",
+    "resend_partner_invitation",
     "set_budget",
     "set_partners",
     "set_proposed_targets",

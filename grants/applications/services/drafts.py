@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,15 @@ from ..budget import (
 from ..models import Application, ApplicationPartner, BudgetLine
 from ..states import PartnerRole
 from .common import ApplicationError, _error, _lock, _require_editable, _require_member
+from .invitations import invite_if_new_address
+
+
+def _valid_email(value: str) -> bool:
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class PartnerInput:
     name: str = ""
     legal_form: str = ""
     share_percent: Decimal = ZERO
+    email: str = ""  # a body not registered: where to invite it (services/invitations.py)
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,14 @@ def set_partners(
                 errors.append(
                     _error("partner_name_missing", f"{where}.name", _("Indicare la denominazione."))
                 )
+            if item.email.strip() and not _valid_email(item.email):
+                errors.append(
+                    _error(
+                        "partner_email_invalid",
+                        f"{where}.email",
+                        _("Indicare un indirizzo e-mail valido, ad esempio nome@ente.it."),
+                    )
+                )
             if item.legal_form not in LegalForm.values:
                 errors.append(
                     _error(
@@ -200,11 +219,14 @@ def set_partners(
         partner.organisation = item.organisation
         partner.name = "" if item.organisation else item.name.strip()
         partner.legal_form = "" if item.organisation else item.legal_form
+        partner.email = "" if item.organisation else item.email.strip()
         partner.share_percent = share
         partner.order = order
         result.append(save_audited(partner, actor=actor, reason="Partenariato"))
         if invited:  # named now: its members are invited (once; a partner kept is not invited again)
             notices.partner_invited(actor=actor, application=application, partner=partner)
+        # Not registered, with an address never invited: an e-mail to register and confirm.
+        invite_if_new_address(actor=actor, application=application, partner=partner)
     for key, partner in current.items():
         if key not in wanted:
             partner._history_user = actor

@@ -73,7 +73,7 @@ def test_the_draft_page_shows_the_refusal_next_to_the_requested_grant_and_the_ap
     DeMinimisAidFactory(organisation=company, amount=Decimal("280000.00"))
     application = ready_application(call=call, user=user, organisation=company)
     client.force_login(user)
-    page = client.get(f"/domande/{application.pk}/").content.decode()
+    page = client.get(f"/domande/{application.pk}/?sezione=piano-finanziario").content.decode()
     assert 'data-testid="requested-grant-error"' in page and "20.000,00 €" in page
     checks = client.get(f"/api/v1/applications/{application.pk}/checks").json()
     assert {"code": "de_minimis_ceiling", "field": "requested_grant"}.items() <= next(
@@ -143,6 +143,6 @@ def test_the_applicant_page_shows_the_table_of_the_partnership(setting, client):
     DeMinimisAidFactory(organisation=partner, amount=Decimal("12345.00"))
     application = _partnership(user, company, call, [(partner, "25")])
     client.force_login(user)
-    page = client.get(f"/domande/{application.pk}/").content.decode()
+    page = client.get(f"/domande/{application.pk}/?sezione=piano-finanziario").content.decode()
     assert 'data-testid="de-minimis-partners"' in page
     assert "Delta spa" in page and "12.345,00 €" in page and "287.655,00 €" in page and "25.000,00 €" in page

@@ -46,7 +46,8 @@ def test_the_applicant_downloads_the_current_version_from_the_draft_page_and_the
     application, document, content = uploaded
     client.force_login(application.created_by)
 
-    detail = client.get(reverse("applications:application_detail", args=[application.pk])).content.decode()
+    detail_url = reverse("applications:application_detail", args=[application.pk])
+    detail = client.get(f"{detail_url}?sezione=documenti").content.decode()
     assert f'href="{_page(application, document)}"' in detail
     response = client.get(_page(application, document))
     assert response.status_code == 200

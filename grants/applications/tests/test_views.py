@@ -33,6 +33,11 @@ def url(name, *args):
     return reverse(f"applications:{name}", args=args)
 
 
+def step_url(application, step: str) -> str:
+    """The draft page opened on one step of the stepper."""
+    return f"{url('application_detail', application.pk)}?sezione={step}"
+
+
 def signed_in(client, user):
     client.force_login(user)
     return client
@@ -158,20 +163,99 @@ def test_a_closed_call_says_when_it_closed(client):
 
 
 # --- the draft page and its sections ------------------------------------------------------------------------
-def test_the_draft_page_shows_every_section_and_the_open_violations(client):
+def test_the_draft_page_is_a_stepper_of_sections_with_the_open_violations(client):
     application = draft()
     response = signed_in(client, application.created_by).get(url("application_detail", application.pk))
     html = response.content.decode()
     assert response.status_code == 200
-    for anchor in ("generale", "partenariato", "piano-finanziario", "documenti", "invio"):
-        assert f'id="{anchor}"' in html
+    # Every step is listed with its state; the first is the current one and the only one shown.
+    nav = html[html.index('id="stepper-nav"') : html.index("</nav>", html.index('id="stepper-nav"'))]
+    for step in ("generale", "partenariato", "piano-finanziario", "documenti", "invio"):
+        assert f'href="{step_url(application, step)}"' in nav
+    assert re.search(r'data-step="generale" data-state="to-fix">\s*<a [^>]*aria-current="step"', nav)
+    assert nav.count('aria-current="step"') == 1
+    assert 'data-step="documenti" data-state="complete"' in nav  # the call asks for no document
+    assert 'id="generale"' in html and 'id="partenariato"' not in html
     text = page_text(response)
     assert "Completezza della domanda" in text
     assert "Indicare il titolo del progetto." in text
     assert "Il piano finanziario è vuoto." in text
-    assert 'href="#piano-finanziario">Vai alla sezione «Piano finanziario»' in html
-    assert 'href="#generale">Vai alla sezione «Dati generali e territorio»' in html
+    assert "Avanti: Partenariato" in text and "Indietro" not in text
+    assert f'href="{step_url(application, "piano-finanziario")}#piano-finanziario"' in html
     assert "js/applications.js" in html
+
+    # Each step is addressed by its URL, with the previous and next ones.
+    response = client.get(step_url(application, "piano-finanziario"))
+    html = response.content.decode()
+    assert 'id="piano-finanziario"' in html and 'id="generale"' not in html
+    assert re.search(r'data-step="piano-finanziario"[^>]*>\s*<a [^>]*aria-current="step"', html)
+    assert "Indietro: Partenariato" in page_text(response) and "Avanti: Documenti" in page_text(response)
+    # An unknown step opens the first one.
+    assert 'id="generale"' in client.get(step_url(application, "altro")).content.decode()
+
+
+def htmx(**headers):
+    return {"HTTP_HX_REQUEST": "true", **{f"HTTP_{k.upper()}": v for k, v in headers.items()}}
+
+
+def test_the_nav_swaps_the_stepper_only_with_htmx_and_history_gets_the_page(client):
+    application = draft()
+    signed_in(client, application.created_by)
+    response = client.get(step_url(application, "partenariato"), **htmx(hx_target="domanda-stepper"))
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="domanda-stepper"')
+    assert 'id="partenariato"' in html and "<html" not in html
+    # A history restore (the back button with no cached page) gets the whole page.
+    response = client.get(step_url(application, "partenariato"), **htmx(hx_history_restore_request="true"))
+    assert "<html" in response.content.decode()
+
+
+def test_an_htmx_save_answers_the_step_with_its_errors_and_the_panel_out_of_band(client):
+    application = draft()
+    signed_in(client, application.created_by)
+    response = client.post(
+        url("save_section", application.pk, "generale"),
+        {
+            "general-title": "",
+            "general-abstract": "Sintesi scritta a mano",
+            "general-partnership_name": "ATS X",
+        },
+        **htmx(hx_target="generale"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<section id="generale"')
+    assert field_error(response, "id_general-title") == "Indicare il titolo del progetto."
+    assert "Sintesi scritta a mano</textarea>" in html  # nothing typed is lost
+    assert 'value="ATS X"' in html
+    assert 'id="completezza" data-testid="completeness" hx-swap-oob="true"' in html
+    assert 'id="stepper-nav"' in html and 'hx-swap-oob="true"' in html
+    application.refresh_from_db()
+    assert application.abstract == ""
+
+    # Saved: the step again with the message, the rule of the title no longer in the panel.
+    response = client.post(
+        url("save_section", application.pk, "generale"),
+        {"general-title": "Case di quartiere", "general-abstract": "Sintesi"},
+        **htmx(hx_target="generale"),
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Dati generali salvati." in text
+    assert "Indicare il titolo del progetto." not in text
+    assert "Il piano finanziario è vuoto." in text  # the panel, out of band
+    assert 'data-step="generale" data-state="complete"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.title == "Case di quartiere"
+
+
+def test_an_htmx_save_of_a_closed_application_redirects_the_browser(client):
+    application = ready_application()
+    signed_in(client, application.created_by)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save()
+    response = client.post(url("save_section", application.pk, "generale"), {"general-title": "T"}, **htmx())
+    assert response["HX-Redirect"] == url("application_detail", application.pk)
 
 
 def test_general_section_saves_and_its_errors_are_shown_next_to_the_field(client):
@@ -201,8 +285,8 @@ def test_general_section_saves_and_its_errors_are_shown_next_to_the_field(client
             "general-municipalities": "pinerolo",
         },
     )
-    assert response.status_code == 302
-    assert response["Location"].endswith("#generale")
+    assert response.status_code == 302  # without JavaScript: back to the step
+    assert response["Location"] == f"{step_url(application, 'generale')}#generale"
     application.refresh_from_db()
     assert application.title == "Case di quartiere"
     assert list(application.municipalities.all()) == [municipality]
@@ -260,7 +344,7 @@ def test_partnership_section_saves_registered_and_unregistered_partners(client):
         (None, "Comune di Prova", Decimal("12.50")),
     ]
     assert application.partners.get(role="lead").share_percent == Decimal("67.50")
-    response = client.get(url("application_detail", application.pk))
+    response = client.get(step_url(application, "partenariato"))
     assert "In attesa di conferma" in page_text(response)
 
 
@@ -341,7 +425,7 @@ def test_budget_section_computes_unit_costs_flat_rates_and_totals(client):
     assert application.total_cost == Decimal("16060.00")
     assert application.requested_grant == Decimal("12848.00")
     assert application.cofinancing == Decimal("3212.00")
-    response = client.get(url("application_detail", application.pk))
+    response = client.get(step_url(application, "piano-finanziario"))
     text = page_text(response)
     assert "120 × 38,00 € = 4.560,00 €" in text
     assert "Costi indiretti" in text and "1.500,00 €" in text
@@ -421,14 +505,46 @@ def test_documents_are_uploaded_per_required_document(client, settings, tmp_path
     )
     assert response.status_code == 302
     assert application.documents.get().original_name == "domanda.pdf"
-    assert "Caricato: domanda.pdf" in page_text(client.get(url("application_detail", application.pk)))
+    assert "Caricato: domanda.pdf" in page_text(client.get(step_url(application, "documenti")))
+
+
+def test_an_htmx_upload_answers_the_documents_step_with_one_error_next_to_the_file(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    call = open_call()
+    required = RequiredDocumentFactory(call=call, title="Domanda firmata")
+    application = draft(call=call)
+    signed_in(client, application.created_by)
+    prefix = f"doc-{required.pk}-0"
+    wrong = SimpleUploadedFile("nota.txt", b"testo", content_type="text/plain")
+    response = client.post(
+        url("save_section", application.pk, "documenti"),
+        {"document": required.pk, "owner": "0", f"{prefix}-file": wrong},
+        **htmx(hx_target="documenti"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="documenti"')
+    assert html.count("Formato non ammesso (text/plain)") == 1
+    assert field_error(response, f"id_{prefix}-file").startswith("Formato non ammesso (text/plain)")
+    assert 'hx-encoding="multipart/form-data"' in html
+
+    good = SimpleUploadedFile("domanda.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        url("save_section", application.pk, "documenti"),
+        {"document": required.pk, "owner": "0", f"{prefix}-file": good},
+        **htmx(hx_target="documenti"),
+    )
+    text = page_text(response)
+    assert "Documento «Domanda firmata» caricato." in text and "Caricato: domanda.pdf" in text
+    assert 'data-step="documenti" data-state="complete"' in response.content.decode()
 
 
 # --- submission ---------------------------------------------------------------------------------------------
 def test_submit_twice_with_the_same_key_gives_the_same_protocol_number(client):
     application = ready_application()
     signed_in(client, application.created_by)
-    key = submit_key(client.get(url("application_detail", application.pk)))
+    key = submit_key(client.get(step_url(application, "invio")))
     data = {"submit-idempotency_key": key, "submit-declarations_accepted": "on"}
     first = client.post(url("application_submit", application.pk), data)
     second = client.post(url("application_submit", application.pk), data)
@@ -449,8 +565,8 @@ def test_submit_twice_with_the_same_key_gives_the_same_protocol_number(client):
 def test_each_render_of_the_draft_carries_a_new_key(client):
     application = ready_application()
     signed_in(client, application.created_by)
-    first = submit_key(client.get(url("application_detail", application.pk)))
-    second = submit_key(client.get(url("application_detail", application.pk)))
+    first = submit_key(client.get(step_url(application, "invio")))
+    second = submit_key(client.get(step_url(application, "invio")))
     assert first != second
 
 

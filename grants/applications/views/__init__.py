@@ -14,6 +14,7 @@ from .drafts import (
     application_detail,
     application_list,
     participate,
+    resend_invitation,
     save_section,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "participate",
     "partnerships",
     "receipt_response",
+    "resend_invitation",
     "save_section",
     "section_of",
 ]

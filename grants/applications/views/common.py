@@ -40,5 +40,8 @@ def _application_or_404(user, pk: int) -> Application:
 
 
 def _detail_url(application: Application, anchor: str = "") -> str:
+    """The draft page; a section's anchor opens that step of the stepper (``?sezione=``) and scrolls to it."""
     url = reverse("applications:application_detail", args=[application.pk])
+    if anchor in SECTIONS:
+        return f"{url}?sezione={anchor}#{anchor}"
     return f"{url}#{anchor}" if anchor else url

@@ -1,39 +1,28 @@
-"""My applications, the start of a draft, the draft page with its sections (each saved by its own form)."""
+"""My applications, the start of a draft, the draft page (a stepper, views/stepper.py) and the save of each
+section by its own form, with htmx or without JavaScript."""
 
-import uuid
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from grants.core.money import ZERO
 from grants.core.timeutils import now
-from grants.programme.models import Call, CallStatus, StateAidRegime
+from grants.programme.models import Call, CallStatus
 from grants.registry.models import Membership
 
 from .. import selectors, services
-from ..budget import aid_intensity
-from ..de_minimis import partnership_table
-from ..forms import (
-    BudgetFormSet,
-    DocumentForm,
-    GeneralForm,
-    LeadShareForm,
-    PartnerFormSet,
-    StampDutyForm,
-    SubmitForm,
-    budget_initial,
-    partner_initial,
-)
-from ..models import Application, ApplicationPartner
+from ..forms import BudgetFormSet, DocumentForm, GeneralForm, LeadShareForm, PartnerFormSet, StampDutyForm
+from ..models import Application
 from ..services import ApplicationError, BudgetLineInput, PartnerInput
-from ..states import WITHDRAWABLE_STATUSES, PartnerRole
-from .common import SECTIONS, _application_or_404, _detail_url, section_of
+from .common import _application_or_404, _detail_url
+from .stepper import STEP_OF_SAVE, CategorySummary, DocumentSlot, render_detail, render_step
+
+__all__ = ["CategorySummary", "DocumentSlot"]  # re-exported by the package, as before
 
 
 # --- my applications ----------------------------------------------------------------------------------------
@@ -121,117 +110,11 @@ def participate(request, code: str):
     )
 
 
-# --- the draft ----------------------------------------------------------------------------------------------
-@dataclass
-class DocumentSlot:
-    """One file the call asks for: for the whole application, or (per-partner documents) for one member."""
-
-    required: object
-    owner: ApplicationPartner | None
-    document: object | None
-    form: DocumentForm
-
-    @property
-    def anchor(self) -> str:
-        return self.form.prefix
-
-
-@dataclass
-class CategorySummary:
-    category: object
-    lines: list = field(default_factory=list)
-    total: Decimal = ZERO
-
-
-def _document_slots(application, members, bound: DocumentForm | None = None) -> list[DocumentSlot]:
-    documents = {(d.required_document_id, d.partner_id): d for d in application.documents.all()}
-    slots = []
-    for required in application.call.required_documents.order_by("order", "code"):
-        for owner in members if required.per_partner else [None]:
-            prefix = f"doc-{required.pk}-{owner.pk if owner else 0}"
-            form = bound if bound is not None and bound.prefix == prefix else DocumentForm(prefix=prefix)
-            if required.allowed_types:
-                form.fields["file"].widget.attrs["accept"] = ",".join(required.allowed_types)
-            slots.append(
-                DocumentSlot(
-                    required=required,
-                    owner=owner,
-                    document=documents.get((required.pk, owner.pk if owner else None)),
-                    form=form,
-                )
-            )
-    return slots
-
-
-def _budget_summary(categories, lines) -> list[CategorySummary]:
-    rows = {category.pk: CategorySummary(category=category) for category in categories}
-    for line in lines:
-        row = rows.get(line.category_id)
-        if row is not None:
-            row.lines.append(line)
-            row.total += line.amount
-    return list(rows.values())
-
-
-def _documents_of(application: Application) -> list:
-    return list(
-        application.documents.select_related("required_document", "partner__organisation").order_by(
-            "required_document__order", "required_document__code", "pk"
-        )
-    )
-
-
-def _render_detail(request, application: Application, bound: dict | None = None) -> HttpResponse:
-    bound = bound or {}
-    call = application.call
-    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
-    lead = next((p for p in members if p.role == PartnerRole.LEAD), None)
-    partners = [p for p in members if p.role == PartnerRole.PARTNER]
-    categories = list(call.cost_categories.order_by("order", "code"))
-    lines = list(
-        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
-    )
-    moment = now()
-    context = {
-        "application": application,
-        "call": call,
-        "lead": lead,
-        "partners": partners,
-        "budget_summary": _budget_summary(categories, lines),
-        "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
-        "documents": _documents_of(application),
-        "sections": SECTIONS,
-        "deadline_passed": moment >= call.closes_at,
-        "not_yet_open": moment < call.opens_at,
-        "can_withdraw": application.status in WITHDRAWABLE_STATUSES and moment < call.closes_at,
-        "de_minimis_partners": partnership_table(application)
-        if call.state_aid_regime == StateAidRegime.DE_MINIMIS and partners
-        else None,
-    }
-    if application.is_editable:
-        violations = selectors.check_application(application)
-        context.update(
-            violations=[(v, section_of(v.field), SECTIONS[section_of(v.field)]) for v in violations],
-            requested_grant_violations=[v for v in violations if v.field == "requested_grant"],
-            de_minimis=selectors.de_minimis_facts(application.applicant)
-            if call.state_aid_regime == StateAidRegime.DE_MINIMIS
-            else None,
-            general_form=bound.get("general_form")
-            or GeneralForm(call=call, prefix="general", initial=GeneralForm.initial_for(application)),
-            partner_formset=bound.get("partner_formset")
-            or PartnerFormSet(prefix="partners", initial=partner_initial(partners)),
-            lead_form=bound.get("lead_form") or LeadShareForm(prefix="lead"),
-            budget_formset=bound.get("budget_formset")
-            or BudgetFormSet(
-                prefix="budget", initial=budget_initial(lines), categories=categories, partners=members
-            ),
-            document_slots=_document_slots(application, members, bound.get("document_form")),
-            stamp_duty_form=bound.get("stamp_duty_form")
-            or StampDutyForm(prefix="bollo", initial=StampDutyForm.initial_for(application)),
-            submit_form=bound.get("submit_form")
-            or SubmitForm(prefix="submit", initial={"idempotency_key": uuid.uuid4().hex}),
-        )
-    return render(request, "applications/application_detail.html", context)
+# --- the draft: one handler per section; each answers what was saved, or its bound forms with the errors ---
+@dataclass(frozen=True)
+class Saved:
+    message: str
+    step: str
 
 
 def _general(request, application):
@@ -250,8 +133,7 @@ def _general(request, application):
         except ApplicationError as exc:
             form.apply_service_errors(_errors_of(exc), {})
         else:
-            messages.success(request, _("Dati generali salvati."))
-            return redirect(_detail_url(application, "generale"))
+            return Saved(_("Dati generali salvati."), "generale")
     return {"general_form": form}
 
 
@@ -260,6 +142,7 @@ PARTNER_FIELDS = {
     "name": "name",
     "legal_form": "legal_form",
     "share_percent": "share_percent",
+    "email": "email",
 }
 
 
@@ -294,6 +177,7 @@ def _partners(request, application):
                 name=data.get("name", ""),
                 legal_form=data.get("legal_form", ""),
                 share_percent=data["share_percent"],
+                email="" if data.get("organisation") else data.get("email", ""),
             )
             for _index, data in rows
         ]
@@ -314,8 +198,7 @@ def _partners(request, application):
 
             _apply_row_errors(exc, "partners", [formset.forms[i] for i, _d in rows], PARTNER_FIELDS, fallback)
         else:
-            messages.success(request, _("Partenariato salvato."))
-            return redirect(_detail_url(application, "partenariato"))
+            return Saved(_("Partenariato salvato."), "partenariato")
     return {"partner_formset": formset, "lead_form": lead_form}
 
 
@@ -348,8 +231,7 @@ def _budget(request, application):
 
             _apply_row_errors(exc, "lines", row_forms, fields, fallback)
         else:
-            messages.success(request, _("Piano finanziario salvato: totali e forfait ricalcolati."))
-            return redirect(_detail_url(application, "piano-finanziario"))
+            return Saved(_("Piano finanziario salvato: totali e forfait ricalcolati."), "piano-finanziario")
     return {"budget_formset": formset}
 
 
@@ -376,10 +258,8 @@ def _document(request, application):
         except ApplicationError as exc:
             form.apply_service_errors(_errors_of(exc), {"": "file"})
         else:
-            messages.success(
-                request, _("Documento «%(title)s» caricato.") % {"title": required.display_title}
-            )
-            return redirect(_detail_url(application, "documenti"))
+            message = _("Documento «%(title)s» caricato.") % {"title": required.display_title}
+            return Saved(message, "documenti")
     return {"document_form": form}
 
 
@@ -399,8 +279,7 @@ def _stamp_duty(request, application):
         except ApplicationError as exc:
             form.apply_service_errors(_errors_of(exc), {name: name for name in StampDutyForm.FIELDS})
         else:
-            messages.success(request, _("Imposta di bollo registrata."))
-            return redirect(_detail_url(application, "invio"))
+            return Saved(_("Imposta di bollo registrata."), "invio")
     return {"stamp_duty_form": form}
 
 
@@ -416,16 +295,17 @@ SECTION_HANDLERS = {
 @login_required
 @require_GET
 def application_detail(request, pk: int):
-    """The draft, one card per section, each saved by its own form at its own URL (``save_section``);
-    read-only once submitted or withdrawn."""
-    return _render_detail(request, _application_or_404(request.user, pk))
+    """The draft as a stepper (``?sezione=``), each step saved by its own form at its own URL
+    (``save_section``); read-only once submitted or withdrawn."""
+    return render_detail(request, _application_or_404(request.user, pk))
 
 
 @login_required
 @require_POST
 def save_section(request, pk: int, section: str):
-    """Save one section of the draft (``SECTION_HANDLERS``): its form, the service, and the page again with
-    the errors next to the fields when refused."""
+    """Save one section of the draft (``SECTION_HANDLERS``): its form, then the service. To htmx, the step
+    again (saved, or with the errors next to the fields) and the completeness panel out of band; without
+    JavaScript, a redirect to the step, or the page with the errors."""
     application = _application_or_404(request.user, pk)
     handler = SECTION_HANDLERS.get(section)
     if handler is None:
@@ -436,9 +316,38 @@ def save_section(request, pk: int, section: str):
             _("La domanda è nello stato «%(status)s»: non si può più modificare.")
             % {"status": application.get_status_display()},
         )
+        if request.htmx:
+            return HttpResponseClientRedirect(_detail_url(application))
         return redirect(_detail_url(application))
     result = handler(request, application)
-    if isinstance(result, HttpResponse):
-        return result
+    if isinstance(result, Saved):
+        if request.htmx:  # read again: the service wrote on its own (locked) copy
+            application = _application_or_404(request.user, pk)
+            return render_step(request, application, result.step, saved=result.message)
+        messages.success(request, result.message)
+        return redirect(_detail_url(application, result.step))
+    if request.htmx:
+        return render_step(request, application, STEP_OF_SAVE.get(section, section), result)
     messages.error(request, _("La sezione non è stata salvata: correggere i campi indicati."))
-    return _render_detail(request, application, result)
+    return render_detail(request, application, result)
+
+
+@login_required
+@require_POST
+def resend_invitation(request, pk: int, partner_pk: int):
+    """The lead sends again the invitation of a partner not registered (at most once a day)."""
+    application = _application_or_404(request.user, pk)
+    partner = application.partners.filter(pk=partner_pk).first()
+    if partner is None:
+        raise Http404(_("Partner non trovato."))
+    try:
+        services.resend_partner_invitation(actor=request.user, partner=partner)
+    except ApplicationError as exc:
+        saved, failed = "", exc.message
+    else:
+        saved, failed = _("Invito inviato di nuovo a %(email)s.") % {"email": partner.email}, ""
+    if request.htmx:
+        application = _application_or_404(request.user, pk)
+        return render_step(request, application, "partenariato", saved=saved, failed=failed)
+    (messages.success if saved else messages.error)(request, saved or failed)
+    return redirect(_detail_url(application, "partenariato"))

@@ -15,7 +15,7 @@ from ..exports import filtered_applications, officer_filters
 from ..models import Application
 from ..permissions import can_view_call_applications
 from ..states import PartnerRole
-from .drafts import _budget_summary, _documents_of
+from .stepper import _budget_summary, _documents_of
 
 
 # --- officers -----------------------------------------------------------------------------------------------

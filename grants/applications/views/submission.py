@@ -16,7 +16,7 @@ from ..receipt import receipt_filename, render_receipt_pdf
 from ..services import ApplicationError
 from ..tasks import stored_receipt
 from .common import _application_or_404, _detail_url
-from .drafts import _render_detail
+from .stepper import render_detail as _render_detail
 
 
 # --- submission, receipt, withdrawal ------------------------------------------------------------------------

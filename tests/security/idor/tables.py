@@ -65,6 +65,12 @@ from .world import (
     _submitted_state,
 )
 
+
+def _invitation_state(w: World):
+    w.partner.refresh_from_db()
+    return (w.partner.invitation_sent_to, w.partner.invitation_sent_at)
+
+
 PAGE_CASES: dict[str, Case] = {
     "ops:failed_task_rerun": Case(args=_failed_task, method="post", unchanged=_failed_task_state),
     "registry:organisation_detail": Case(args=lambda w: {"pk": w.organisation_a.pk}),
@@ -87,6 +93,12 @@ PAGE_CASES: dict[str, Case] = {
         body=lambda w: {"general-title": "Titolo cambiato da B", "general-abstract": "Sintesi di B"},
         secrets=_application_secrets,
         unchanged=_draft_state,
+    ),
+    "applications:resend_invitation": Case(
+        args=lambda w: {"pk": w.draft.pk, "partner_pk": w.partner.pk},
+        method="post",
+        secrets=_application_secrets,
+        unchanged=_invitation_state,
     ),
     "applications:application_submit": Case(
         args=lambda w: {"pk": w.draft.pk},
@@ -164,6 +176,12 @@ API_CASES: dict[str, Case] = {
         body=lambda w: {"partners": []},
         secrets=_application_secrets,
         unchanged=lambda w: list(w.draft.partners.values_list("pk", flat=True)),
+    ),
+    "grants_api_applications_resend_partner_invitation": Case(
+        args=lambda w: {"application_id": w.draft.pk, "partner_id": w.partner.pk},
+        method="post",
+        secrets=_application_secrets,
+        unchanged=_invitation_state,
     ),
     "grants_api_applications_set_application_stamp_duty": Case(
         args=lambda w: {"application_id": w.draft.pk},
