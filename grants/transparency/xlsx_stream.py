@@ -17,7 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 TEXT, NUMBER, DATE = "text", "number", "date"
 
@@ -26,6 +26,7 @@ _HEADER_STYLE, _DATE_STYLE, _NUMBER_STYLE = 1, 2, 3
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROWS_PER_WRITE = 500
+_DEFLATE_LEVEL = 3
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -94,17 +95,29 @@ def column_letter(index: int) -> str:
 
 
 def _text(value) -> str:
-    return escape(_ILLEGAL_XML.sub("", str(value)))
+    """The value as XML text: characters XML 1.0 forbids dropped, then ``&``, ``<``, ``>`` escaped."""
+    return _ILLEGAL_XML.sub("", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cell(reference: str, kind: str, value) -> str:
+def _text_cell(column: str, number: int, value) -> str:
     if value is None or value == "":
         return ""
-    if kind == NUMBER:
-        return f'<c r="{reference}" s="{_NUMBER_STYLE}"><v>{value}</v></c>'
-    if kind == DATE and isinstance(value, date):
-        return f'<c r="{reference}" s="{_DATE_STYLE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
-    return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    return f'<c r="{column}{number}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def _number_cell(column: str, number: int, value) -> str:
+    if value is None or value == "":
+        return ""
+    return f'<c r="{column}{number}" s="{_NUMBER_STYLE}"><v>{value}</v></c>'
+
+
+def _date_cell(column: str, number: int, value) -> str:
+    if not isinstance(value, date):  # a date the source could not give: written as the text it is
+        return _text_cell(column, number, value)
+    return f'<c r="{column}{number}" s="{_DATE_STYLE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
+
+
+_CELLS = {TEXT: _text_cell, NUMBER: _number_cell, DATE: _date_cell}
 
 
 def write(
@@ -112,7 +125,11 @@ def write(
 ) -> None:
     """Write the workbook into the binary file ``handle``; ``rows`` is consumed once, as it comes."""
     letters = [column_letter(i) for i in range(len(header))]
-    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Deflate level 3, not zlib's default 6: measured on the sheet of 100,000 projects, about 40% less time
+    # for a file about a third larger (the export waits on compression, the download hardly on size).
+    with zipfile.ZipFile(
+        handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_DEFLATE_LEVEL
+    ) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr(
@@ -127,10 +144,17 @@ def write(
             )
             sheet.write(f'{_SHEET_HEAD}<row r="1">{heading}</row>'.encode())
             buffer = []
+            # Each column's cell writer chosen once, not per cell (100,000 rows are millions of cells).
+            writers = [_CELLS.get(kind, _text_cell) for kind in kinds]
+            if len(writers) != len(letters):
+                raise ValueError("one kind per column")
+            columns = list(zip(writers, letters, strict=True))
             for number, values in enumerate(rows, start=2):
                 cells = "".join(
-                    _cell(f"{letter}{number}", kind, value)
-                    for letter, kind, value in zip(letters, kinds, values, strict=True)
+                    [
+                        cell(letter, number, value)
+                        for (cell, letter), value in zip(columns, values, strict=True)
+                    ]
                 )
                 buffer.append(f'<row r="{number}">{cells}</row>')
                 if len(buffer) >= _ROWS_PER_WRITE:

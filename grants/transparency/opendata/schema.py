@@ -52,14 +52,29 @@ class Dataset:
 
     def format_value(self, column: Column, value) -> str:
         """How a value is written in CSV and JSON (XLSX keeps numbers as numbers)."""
-        if value is None or value == "":
-            return ""
-        if column.kind == Kind.DATE:
-            return value.strftime(self.date_format)
-        if column.kind in (Kind.AMOUNT, Kind.PERCENT):
-            text = f"{Decimal(value):.2f}"
-            return text.replace(".", ",") if self.decimal_comma else text
-        return str(value)
+        return self.formatter(column.kind)(value)
+
+    def formatter(self, kind: str) -> Callable[[object], str]:
+        """The function that writes a value of ``kind`` as text: chosen once per column and export, not per
+        value (an export of 100,000 projects formats millions of values). Empty for None and ""."""
+        if kind == Kind.DATE:
+            date_format = self.date_format
+            return lambda value: "" if value is None or value == "" else value.strftime(date_format)
+        if kind in (Kind.AMOUNT, Kind.PERCENT):
+            if self.decimal_comma:
+                return lambda value: (
+                    "" if value is None or value == "" else f"{Decimal(value):.2f}".replace(".", ",")
+                )
+            return lambda value: "" if value is None or value == "" else f"{Decimal(value):.2f}"
+        return lambda value: "" if value is None or value == "" else str(value)
+
+    def text_columns(self) -> list[Callable[[object], str]]:
+        """One function per column, from the row to its text (value and format composed once)."""
+        return [_composed(self.formatter(column.kind), column.value) for column in self.columns]
+
+
+def _composed(write: Callable[[object], str], value: Callable) -> Callable[[object], str]:
+    return lambda row: write(value(row))
 
     @property
     def date_pattern(self) -> str:

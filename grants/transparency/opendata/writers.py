@@ -18,10 +18,13 @@ def raw_rows(dataset: Dataset, queryset) -> Iterator[list]:
 
 
 def formatted_rows(dataset: Dataset, queryset) -> Iterator[list[str]]:
-    for values in raw_rows(dataset, queryset):
-        yield [
-            dataset.format_value(column, value) for column, value in zip(dataset.columns, values, strict=True)
-        ]
+    """One list of texts per project, as CSV and JSON write them (``Dataset.format_value``)."""
+    columns = dataset.text_columns()
+    for row in rows_of(queryset):
+        yield [text(row) for text in columns]
+
+
+_encode_text = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
 
 
 class _Echo:
@@ -44,8 +47,18 @@ def json_chunks(dataset: Dataset, queryset) -> Iterator[str]:
     """A JSON array of objects, one per line, keyed by the column names; values as in the CSV."""
     yield "[\n"
     first = True
+    # Each object written as json.dumps(dict(zip(headers, values)), ensure_ascii=False) writes it (the values
+    # are texts): the keys and their ": " encoded once per export, each value by json's own string encoder.
+    headers = dataset.headers
+    if len(set(headers)) != len(headers):
+        raise ValueError(f"{dataset.slug}: a JSON object cannot hold the same key twice")
+    keys = [json.dumps(header, ensure_ascii=False) + ": " for header in headers]
     for values in formatted_rows(dataset, queryset):
-        text = json.dumps(dict(zip(dataset.headers, values, strict=True)), ensure_ascii=False)
+        text = (
+            "{"
+            + ", ".join([key + _encode_text(value) for key, value in zip(keys, values, strict=True)])
+            + "}"
+        )
         yield ("" if first else ",\n") + text
         first = False
     yield "\n]\n"
