@@ -143,6 +143,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     fill()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them on a live database
+        cursor.execute("ANALYZE")
     from grants.transparency import opendata
     from grants.transparency.public_projects import public_projects
 
