@@ -216,6 +216,37 @@ def test_observations_accepted_send_it_back_to_the_panel(boss):
         services.decide_below_minimum(actor=boss, application=application, outcome="accepted", reasons="x")
 
 
+def test_after_accepted_observations_the_presidents_consensus_rescores_and_a_grant_may_follow(boss):
+    call = sportello()
+    application = without_pec(submitted(call=call, amount=Decimal("40000.00")))
+    _panel, [president] = panel_with(call, members=1, per_application=1, actor=boss)
+    admissible(application, actor=boss)
+    services.auto_assign(actor=boss, call=call)
+    evaluate(application.assignments.get(), LOW_MARKS)
+    application.refresh_from_db()
+    _observed(application, boss)
+    services.decide_below_minimum(
+        actor=boss, application=application, outcome="accepted", reasons="Il criterio B va rivisto."
+    )
+    application.refresh_from_db()
+    services.set_consensus(
+        actor=president,
+        application=application,
+        points=FULL_MARKS,
+        justifications={code: f"Rivisto {code}" for code in FULL_MARKS},
+        note="Rivalutata dopo le osservazioni accolte.",
+    )
+    application.refresh_from_db()
+    assert not services.rescore_pending(application)
+    row = _row(call, application)
+    assert row.rejection == "" and row.decidable
+    services.decide_grants(
+        actor=boss, call=call, grants=[GrantInput(application.pk, Decimal(40000))], **DETERMINATION
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.FUNDED
+
+
 def test_only_first_come_evaluated_applications_below_the_minimum_get_a_score_notice(boss):
     call = sportello()
     above = submitted(call=call)
