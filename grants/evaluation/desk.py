@@ -12,6 +12,10 @@ in protocol order, so a batch may include the earlier applications that hold a l
 A negative outcome (formal check failed, score below the minimum) is never held back: it only gives money
 back to the waiting list, which moves up in protocol order (grants.applications.services.release_booking).
 
+**Below the minimum.** A score below the minimum is not a decision yet (art. 10-bis L. 241/1990): the
+application stays in the queue, keeps its booking (so it still holds later ones back) and is flagged for
+the notice of intended rejection; after the notice and its term the officer decides (``rejection_step``).
+
 **The deadline.** Each booked application must be decided within the call's ``decision_days`` calendar
 days of its submission (Europe/Rome); an undecided one past that is overdue.
 """
@@ -32,6 +36,27 @@ PENDING_STATUSES = frozenset(
         ApplicationStatus.EVALUATED,
     }
 )
+
+
+# What an application below the minimum waits for (``rejection_step``), in the order it happens.
+NOTICE_TO_SEND = "preavviso"  # below the minimum: the officer sends the notice of intended rejection
+OBSERVATION_TERM = "osservazioni"  # notice sent: the term for observations runs
+DECISION_AFTER_NOTICE = "decisione_preavviso"  # observations in or term over: not eligible, or accepted
+RESCORE = "nuovo_punteggio"  # observations accepted: the panel scores it again
+REJECTION_STEPS = (NOTICE_TO_SEND, OBSERVATION_TERM, DECISION_AFTER_NOTICE, RESCORE)
+
+
+def rejection_step(
+    status: str, meets_thresholds: bool | None, *, score_notice_ready: bool | None, rescore_pending: bool
+) -> str:
+    """Where an application of the queue stands on the way to a negative outcome on its score ("" when
+    not on it). ``score_notice_ready``: None when it waits on no notice about its score, else whether the
+    officer may decide (observations in, or term over)."""
+    if status == ApplicationStatus.REJECTION_NOTIFIED and score_notice_ready is not None:
+        return DECISION_AFTER_NOTICE if score_notice_ready else OBSERVATION_TERM
+    if status == ApplicationStatus.EVALUATED and meets_thresholds is False:
+        return RESCORE if rescore_pending else NOTICE_TO_SEND
+    return ""
 
 
 @dataclass(frozen=True)

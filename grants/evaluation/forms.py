@@ -304,3 +304,21 @@ class RejectionNoticeForm(forms.Form):
 class ObservationsForm(forms.Form):
     observations = forms.CharField(required=False, strip=False)
     document = forms.FileField(required=False)
+
+
+class BelowMinimumDecisionForm(forms.Form):
+    """Sportello, after the notice on a score below the minimum: not eligible or observations accepted. Not
+    eligible is irreversible: the page asks for a confirmation first (``confirm``)."""
+
+    outcome = forms.ChoiceField(
+        choices=[
+            ("not_eligible", gettext_lazy("Non idonea: le osservazioni non superano i motivi")),
+            ("accepted", gettext_lazy("Osservazioni accolte: il nucleo fissa un nuovo punteggio")),
+        ],
+        error_messages={
+            "required": gettext_lazy("Scegliere l'esito."),
+            "invalid_choice": gettext_lazy("Scegliere l'esito."),
+        },
+    )
+    reasons = forms.CharField(required=False, strip=False)
+    confirm = forms.BooleanField(required=False)

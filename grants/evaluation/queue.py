@@ -15,7 +15,14 @@ from grants.programme.models import Call, CallMode
 from grants.programme.permissions import staff_calls
 
 from . import desk
-from .models import ConsolidatedScore, DecisionGrant
+from .models import (
+    ConsolidatedScore,
+    DecisionGrant,
+    RejectionNotice,
+    RejectionNoticeStatus,
+    RejectionOutcome,
+    RejectionStage,
+)
 
 ARRIVAL_ORDER = ("protocol_year", "protocol_number")
 
@@ -32,6 +39,15 @@ STEPS = {
     "valutazione": (_("Valutazione tecnica"), {ApplicationStatus.ADMISSIBLE}),
     "decisione": (_("Da decidere"), {ApplicationStatus.EVALUATED}),
     "finanziate": (_("Finanziate"), {ApplicationStatus.FUNDED}),
+}
+
+
+# What the queue tells the officer about an application below the minimum (grants.evaluation.desk).
+REJECTION_LABELS = {
+    desk.NOTICE_TO_SEND: _("Sotto il minimo: inviare il preavviso di rigetto"),
+    desk.OBSERVATION_TERM: _("Preavviso di rigetto inviato: termine per le osservazioni in corso"),
+    desk.DECISION_AFTER_NOTICE: _("Preavviso di rigetto: decidere (non idonea o osservazioni accolte)"),
+    desk.RESCORE: _("Osservazioni accolte: il nucleo deve fissare il nuovo punteggio"),
 }
 
 
@@ -75,6 +91,12 @@ class QueueRow:
     meets_thresholds: bool | None
     granted: object  # the amount of the grant decision, or None
     decision: str  # "n. X del d/m/Y", or ""
+    rejection: str = ""  # below the minimum: a key of REJECTION_LABELS (grants.evaluation.desk), or ""
+    notice_id: int | None = None  # the notice of intended rejection on the score, if any
+
+    @property
+    def rejection_label(self) -> str:
+        return str(REJECTION_LABELS.get(self.rejection, ""))
 
     @property
     def pending(self) -> bool:
@@ -89,16 +111,49 @@ class QueueRow:
         return self.step == "decisione" and bool(self.meets_thresholds) and not self.blocked_by
 
 
-def _step(status: str) -> str:
+def _step(status: str, rejection: str = "") -> str:
+    if rejection:  # a notice on the score is the decision's business, not the formal check's
+        return "decisione"
     return next((key for key, (_label, states) in STEPS.items() if status in states), "")
+
+
+def _latest_notices(applications: list[Application]) -> dict[int, RejectionNotice]:
+    latest: dict[int, RejectionNotice] = {}
+    for notice in RejectionNotice.objects.filter(application__in=[a.pk for a in applications]).order_by(
+        "application_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(notice.application_id, notice)
+    return latest
+
+
+def _rejection(application: Application, score, notice: RejectionNotice | None, moment) -> str:
+    on_score = notice is not None and notice.stage == RejectionStage.SCORE
+    ready = None
+    if on_score and application.status == ApplicationStatus.REJECTION_NOTIFIED:
+        ready = notice.status != RejectionNoticeStatus.OPEN or (
+            notice.deadline is not None and moment > notice.deadline
+        )
+    rescore = (
+        on_score
+        and notice.outcome == RejectionOutcome.ACCEPTED
+        and (score is None or score.updated_at <= notice.decided_at)
+    )
+    return desk.rejection_step(
+        application.status,
+        score.meets_thresholds if score else None,
+        score_notice_ready=ready,
+        rescore_pending=rescore,
+    )
 
 
 def queue_rows(
     call: Call, *, step: str = "", overdue_only: bool = False, today: date | None = None
 ) -> list[QueueRow]:
     """The queue of ``call``; ``step`` (a key of STEPS) and ``overdue_only`` filter it."""
-    today = today or in_rome(now()).date()
+    moment = now()
+    today = today or in_rome(moment).date()
     applications = list(booked(call))
+    notices = _latest_notices(applications)
     items = [desk.QueueItem(a.pk, (a.protocol_year, a.protocol_number), a.status) for a in applications]
     scores = {
         row.application_id: row
@@ -115,9 +170,11 @@ def queue_rows(
         submitted_on = in_rome(application.submitted_at).date() if application.submitted_at else today
         score = scores.get(application.pk)
         grant = grants.get(application.pk)
+        notice = notices.get(application.pk)
+        rejection = _rejection(application, score, notice, moment)
         row = QueueRow(
             application=application,
-            step=_step(application.status),
+            step=_step(application.status, rejection),
             days=desk.days_elapsed(submitted_on, today),
             overdue_days=desk.days_overdue(submitted_on, today, call.decision_days),
             blocked_by=[
@@ -130,6 +187,8 @@ def queue_rows(
             meets_thresholds=score.meets_thresholds if score else None,
             granted=grant.amount if grant else None,
             decision=f"n. {grant.decision.number} del {grant.decision.date:%d/%m/%Y}" if grant else "",
+            rejection=rejection,
+            notice_id=notice.pk if notice is not None and notice.stage == RejectionStage.SCORE else None,
         )
         if step and row.step != step:
             continue

@@ -192,6 +192,31 @@ def rejection_notice_for_user(user, pk) -> RejectionNotice:
     )
 
 
+def expired_integration_reasons(request: IntegrationRequest) -> str:
+    """Why an unanswered integration request stands in the way (the not-admissible reason on ranking calls,
+    the prefilled reasons of the notice of intended rejection on first-come calls)."""
+    from grants.core.timeutils import format_rome
+
+    return str(
+        _("Integrazione non pervenuta entro la scadenza del %(d)s.") % {"d": format_rome(request.deadline)}
+    )
+
+
+def rejection_reasons_draft(application: Application) -> str:
+    """The reasons the notice of intended rejection starts from: an integration request that expired
+    unanswered (formal check) or the thresholds a score missed (sportello); "" when nothing is known."""
+    if application.status == ApplicationStatus.SUBMITTED:
+        request = IntegrationRequest.objects.filter(application=application).order_by("-created_at", "-pk")
+        request = request.first()
+        if request is not None and request.status == IntegrationStatus.EXPIRED and request.deadline:
+            return expired_integration_reasons(request)
+        return ""
+    score = getattr(application, "consolidated", None)
+    if application.status == ApplicationStatus.EVALUATED and score is not None and not score.meets_thresholds:
+        return "\n".join(score.threshold_failures or [])
+    return ""
+
+
 def notices_for_user(user) -> QuerySet[Notice]:
     return Notice.objects.filter(
         application__in=application_selectors.applications_for_user(user)

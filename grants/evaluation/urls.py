@@ -29,6 +29,12 @@ urlpatterns = [
     path(f"{CALL}sportello/", views.desk_queue, name="desk_queue"),
     path(f"{CALL}sportello/esporta.csv", views.desk_queue_csv, name="desk_queue_csv"),
     path(f"{CALL}sportello/determinazione/", views.desk_decision, name="desk_decision"),
+    path(f"{CALL}sportello/domande/<int:pk>/preavviso/", views.desk_notice, name="desk_notice"),
+    path(
+        f"{CALL}sportello/domande/<int:pk>/preavviso/decisione/",
+        views.desk_notice_decision,
+        name="desk_notice_decision",
+    ),
     path(f"{CALL}graduatoria/", views.ranking, name="ranking"),
     path(f"{CALL}graduatoria/calcola/", views.ranking_compute, name="ranking_compute"),
     path(f"{CALL}graduatoria/approva/", views.ranking_approve, name="ranking_approve"),

@@ -1,8 +1,10 @@
 """The officers' side of a call's applications: the XLSX export, the archives of the documents, one
-document, the segnatura di protocollo."""
+document, the segnatura di protocollo and the registration in the protocol register."""
+
+from datetime import date, datetime
 
 from django.http import FileResponse, Http404, HttpResponse
-from ninja import Status
+from ninja import Field, Schema, Status
 
 from grants.applications import bulk_download, document_access, exports, selectors
 from grants.applications.bulk_download import ArchiveError
@@ -206,3 +208,43 @@ def download_application_segnatura(request, application_id: int):
     if not can_view_call_applications(request.auth):
         raise OfficerOnly(OFFICER_ONLY)
     return segnatura_response(selectors.submitted_application_for_staff(request.auth, application_id))
+
+
+class ProtocolRegistrationOut(Schema):
+    application_id: int
+    protocol: str = Field(description="Il numero di protocollo della piattaforma (es. 2026/000123)")
+    registered: bool = Field(description="La domanda è registrata nel registro di protocollo dell'ente")
+    number: str | None = Field(description="Numero di registrazione nel registro di protocollo")
+    registered_on: date | None = Field(description="Data di registrazione")
+    register_code: str | None = Field(description="Codice del registro")
+    adapter: str | None = Field(description="Il registro di protocollo usato (adattatore)")
+    created_at: datetime | None = Field(description="Quando la registrazione è stata memorizzata")
+
+
+@router.get(
+    "/applications/{application_id}/protocol-registration",
+    response=ProtocolRegistrationOut,
+    openapi_extra={
+        "responses": {
+            403: {"description": OFFICER_ONLY},
+            404: {"description": "Domanda non trovata o di un bando su cui non si lavora."},
+        }
+    },
+)
+def get_protocol_registration(request, application_id: int):
+    """La registrazione di protocollo memorizzata di una domanda inviata (come nella pagina della domanda
+    per i funzionari), per il personale del bando; ``registered`` è falso finché non c'è."""
+    if not can_view_call_applications(request.auth):
+        raise OfficerOnly(OFFICER_ONLY)
+    application = selectors.submitted_application_for_staff(request.auth, application_id)
+    registration = getattr(application, "protocol_registration", None)
+    return {
+        "application_id": application.pk,
+        "protocol": application.protocol,
+        "registered": registration is not None,
+        "number": registration.number if registration else None,
+        "registered_on": registration.registered_on if registration else None,
+        "register_code": registration.register_code if registration else None,
+        "adapter": registration.adapter if registration else None,
+        "created_at": registration.created_at if registration else None,
+    }

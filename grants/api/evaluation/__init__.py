@@ -7,7 +7,8 @@ notices. Refusals of the services are answered by the API's handlers (``grants/a
 One router for the whole context; its endpoints live in one module per stage of the evaluation, imported in
 this order (the order of the OpenAPI document's paths): admissibility (and integration requests), the notice
 of intended rejection (art. 10-bis), panel and assignments, the evaluator's work, ranking (and the executive
-project of two-phase calls), the sportello of first-come calls (desk).
+project of two-phase calls), the sportello of first-come calls (desk), the staff's own calls (workspace: "I
+miei bandi").
 """
 
 from ninja import Router
@@ -23,6 +24,7 @@ from . import panel  # noqa: E402, F401
 from . import evaluator  # noqa: E402, F401
 from . import ranking  # noqa: E402, F401
 from . import desk  # noqa: E402, F401
+from . import workspace  # noqa: E402, F401
 
 # isort: on
 

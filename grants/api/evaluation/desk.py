@@ -47,7 +47,10 @@ def _decision(decision: GrantDecision) -> dict:
 def get_desk_queue(request, call_id: int, step: str = "", overdue: bool = False):
     """The booked applications of a first-come call in protocol order, with their state, the days since
     submission against the call's days to decide, and the earlier applications that must be decided
-    first. ``step``: istruttoria | valutazione | decisione | finanziate; ``overdue``: only the late ones."""
+    first. ``step``: istruttoria | valutazione | decisione | finanziate; ``overdue``: only the late ones.
+    An application below the minimum is flagged (``rejection``): the notice of intended rejection is sent
+    with ``POST /evaluation/applications/{id}/rejection-notices``, the decision after it with
+    ``POST /evaluation/applications/{id}/rejection-decision``."""
     call = _desk_call(request, call_id, permissions.can_view_evaluation)
     rows = queue.queue_rows(call, step=step if step in queue.STEPS else "", overdue_only=overdue)
     return {
@@ -70,6 +73,9 @@ def get_desk_queue(request, call_id: int, step: str = "", overdue: bool = False)
                 "blocked_by": row.blocked_by,
                 "decidable": row.decidable,
                 "granted": row.granted,
+                "rejection": row.rejection,
+                "rejection_label": row.rejection_label,
+                "rejection_notice_id": row.notice_id,
             }
             for row in rows
         ],

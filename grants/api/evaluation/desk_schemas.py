@@ -21,6 +21,15 @@ class QueueRowOut(Schema):
     blocked_by: list[str] = Field(description="Protocolli precedenti ancora da decidere")
     decidable: bool = Field(description="Finanziabile ora da sola")
     granted: Decimal | None
+    rejection: str = Field(
+        description=(
+            "Sotto il minimo (art. 10-bis): '' | preavviso (inviare il preavviso di rigetto) | osservazioni "
+            "(termine in corso) | decisione_preavviso (decidere: POST …/rejection-decision) | "
+            "nuovo_punteggio (osservazioni accolte: il nucleo rivaluta)"
+        )
+    )
+    rejection_label: str = Field(description="Lo stesso, in italiano, come nella pagina")
+    rejection_notice_id: int | None = Field(description="Il preavviso di rigetto sul punteggio, se inviato")
 
 
 class QueueOut(Schema):

@@ -1,7 +1,10 @@
 """The notice of intended rejection (preavviso di rigetto, art. 10-bis L. 241/1990): sent by the officer,
-answered by the applicant with observations (and a document) within the term."""
+answered by the applicant with observations (and a document) within the term. The same endpoints serve the
+formal check and, on first-come calls, a score below the minimum (``stage``); after the formal check the
+decision is the admissibility one (``…/admissibility``), after a score it is ``…/rejection-decision``."""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
@@ -23,6 +26,17 @@ class RejectionNoticeIn(Schema):
     )
 
 
+class RejectionDecisionIn(Schema):
+    outcome: Literal["not_eligible", "accepted"] = Field(
+        description=(
+            "not_eligible: non idonea (irreversibile: la prenotazione è liberata e la lista d'attesa "
+            "scorre); accepted: osservazioni accolte, la domanda torna valutata e il nucleo fissa un "
+            "nuovo punteggio"
+        )
+    )
+    reasons: str = Field(description="Motivazione; se non idonea, perché le osservazioni non sono accolte")
+
+
 class ObservationsIn(Schema):
     observations: str = Field(description="Le osservazioni scritte del proponente")
 
@@ -40,10 +54,16 @@ class RejectionNoticeOut(Schema):
         )
     )
     term_from_reading: bool = Field(description="Senza PEC: il termine decorre dalla presa visione")
+    stage: str = Field(
+        description="admissibility (istruttoria formale) | score (punteggio sotto il minimo, sportello)"
+    )
     seen_at: datetime | None = Field(description="Prima lettura da parte del proponente (presa visione)")
     observations: str
     has_document: bool
     observed_at: datetime | None
+    outcome: str = Field(description="Solo stage=score: '' | not_eligible | accepted")
+    outcome_reasons: str
+    decided_at: datetime | None
 
 
 def _out(notice) -> dict:
@@ -59,6 +79,10 @@ def _out(notice) -> dict:
         "observations": notice.observations,
         "has_document": bool(notice.observations_document),
         "observed_at": notice.observed_at,
+        "stage": notice.stage,
+        "outcome": notice.outcome,
+        "outcome_reasons": notice.outcome_reasons,
+        "decided_at": notice.decided_at,
     }
 
 
@@ -66,7 +90,9 @@ def _out(notice) -> dict:
     "/evaluation/applications/{application_id}/rejection-notices", response={201: RejectionNoticeOut}
 )
 def post_rejection_notice(request, application_id: int, payload: RejectionNoticeIn):
-    """The officer sends the notice (by PEC): the formal check waits for the observations or the term."""
+    """The officer sends the notice (by PEC): from the formal check (a submitted application) or, on a
+    first-come call, for an evaluated application below the minimum (flagged in the desk queue). The
+    decision waits for the observations or the end of their term."""
     application = staff_application(request, application_id, permissions.can_check_admissibility)
     notice = services.notify_intended_rejection(
         actor=request.auth, application=application, reasons=payload.reasons, term_days=payload.term_days
@@ -78,6 +104,28 @@ def post_rejection_notice(request, application_id: int, payload: RejectionNotice
 def list_rejection_notices(request, application_id: int):
     application = staff_application(request, application_id, permissions.can_check_admissibility)
     return [_out(notice) for notice in selectors.rejection_notices(application)]
+
+
+@router.post(
+    "/evaluation/applications/{application_id}/rejection-decision",
+    response=RejectionNoticeOut,
+    openapi_extra={
+        "responses": {
+            404: {"description": "Domanda non trovata o di un bando su cui non si lavora."},
+            409: {"description": "Nessun preavviso sul punteggio in attesa, o termine in corso."},
+        }
+    },
+)
+def post_rejection_decision(request, application_id: int, payload: RejectionDecisionIn):
+    """First-come calls, after the notice on a score below the minimum and its term: not eligible (with
+    why the observations were not accepted; the booking goes to the waiting list) or observations accepted
+    (back to evaluated, for the panel to re-score). After a notice of the formal check the decision is
+    ``POST …/admissibility``."""
+    application = staff_application(request, application_id, permissions.can_check_admissibility)
+    notice = services.decide_below_minimum(
+        actor=request.auth, application=application, outcome=payload.outcome, reasons=payload.reasons
+    )
+    return _out(notice)
 
 
 @router.get("/rejection-notices/{notice_id}", response=RejectionNoticeOut)

@@ -254,9 +254,26 @@ class Application(TimeStampedModel):
     def mark_integration_answered(self):
         """The applicant answered the requested items in time: back to the formal check."""
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.REJECTION_NOTIFIED)
+    @transition(
+        field=status, source=ApplicationStatus.INTEGRATION_REQUESTED, target=ApplicationStatus.SUBMITTED
+    )
+    def mark_integration_expired(self):
+        """First-come calls: the deadline passed unanswered; back to the formal check, where the officer sends
+        the notice of intended rejection before deciding (art. 10-bis)."""
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.SUBMITTED, ApplicationStatus.EVALUATED],
+        target=ApplicationStatus.REJECTION_NOTIFIED,
+    )
     def mark_rejection_notified(self):
-        """Preavviso di rigetto (art. 10-bis L. 241/1990): the formal check waits for the observations."""
+        """Preavviso di rigetto (art. 10-bis L. 241/1990): the formal check waits for the observations; on
+        first-come calls also a score below the minimum (the service checks the call and the score)."""
+
+    @transition(field=status, source=ApplicationStatus.REJECTION_NOTIFIED, target=ApplicationStatus.EVALUATED)
+    def mark_observations_accepted(self):
+        """Sportello: the observations to a notice on a score below the minimum overcame it; the panel scores
+        the application again."""
 
     @transition(
         field=status,
@@ -298,9 +315,14 @@ class Application(TimeStampedModel):
     def mark_eligible_not_funded(self):
         """Above the thresholds, beyond the budget."""
 
-    @transition(field=status, source=ApplicationStatus.EVALUATED, target=ApplicationStatus.NOT_ELIGIBLE)
+    @transition(
+        field=status,
+        source=[ApplicationStatus.EVALUATED, ApplicationStatus.REJECTION_NOTIFIED],
+        target=ApplicationStatus.NOT_ELIGIBLE,
+    )
     def mark_not_eligible(self):
-        """Below a threshold (a criterion's or the call's minimum total)."""
+        """Below a threshold (a criterion's or the call's minimum total); on first-come calls only after the
+        notice of intended rejection on the score and its term."""
 
     @transition(field=status, source=ApplicationStatus.FUNDED, target=ApplicationStatus.RENOUNCED)
     def mark_renounced(self):

@@ -198,6 +198,29 @@ def test_the_external_registration_is_stored_and_the_register_asked_once(client)
     assert "PROT_GEN n. 0900001 del 02/03/2026" in page
 
 
+@pytest.mark.django_db
+def test_the_stored_registration_is_in_the_api_for_the_staff_of_the_call(client):
+    application = submitted()
+    url = f"{API}/applications/{application.pk}/protocol-registration"
+    client.force_login(staff_user("applications.view_application", calls=[application.call]))
+    before = client.get(url)
+    assert before.status_code == 200
+    assert before.json()["registered"] is False and before.json()["number"] is None
+    with override_settings(PROTOCOL_REGISTER_ADAPTER=f"{__name__}.CountingRegister"):
+        tasks.register_protocol(application.pk)
+    after = client.get(url).json()
+    assert after["registered"] is True and after["number"] == "0900001"
+    assert after["registered_on"] == "2026-03-02" and after["register_code"] == "PROT_GEN"
+    assert after["protocol"] == application.protocol
+    client.force_login(staff_user("applications.view_application", calls=[]))  # another call's officer
+    assert client.get(url).status_code == 404
+    client.force_login(application.created_by)  # the applicant: not an officer
+    assert client.get(url).status_code == 403
+    assert client.get(f"{API}/applications/999999999/protocol-registration").status_code == 403
+    client.force_login(staff_user("applications.view_application", calls=[application.call]))
+    assert client.get(f"{API}/applications/999999999/protocol-registration").status_code == 404
+
+
 # --- the officer's download ---------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_officer_of_the_call_downloads_the_segnatura_from_the_page_and_the_api(client):

@@ -21,6 +21,8 @@ from ..states import (
     IntegrationStatus,
     RankingStatus,
     RejectionNoticeStatus,
+    RejectionOutcome,
+    RejectionStage,
 )
 from .admissibility import (
     AdmissibilityAnswer,
@@ -66,6 +68,8 @@ __all__ = [
     "RankingStatus",
     "RejectionNotice",
     "RejectionNoticeStatus",
+    "RejectionOutcome",
+    "RejectionStage",
     "Score",
     "ScoreMethod",
 ]

@@ -4,7 +4,8 @@ Before a negative decision on an application, the office tells the applicant the
 way; the applicant has a term (ten days, counted from the delivery of the PEC) to answer with written
 observations, possibly with documents. The final decision must then say why observations, if any, were not
 accepted. The law leaves competitive procedures (procedure concorsuali: ranking calls) out; on first-come
-calls the notice is required before a formal check fails (grants.evaluation.services.rejection).
+calls the notice is required before a formal check fails, and before a score below the minimum makes the
+application not eligible (``stage``; grants.evaluation.services.rejection and .below_minimum).
 """
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from grants.applications.models import Application
 from grants.core.models import TimeStampedModel
 
-from ..states import RejectionNoticeStatus
+from ..states import RejectionNoticeStatus, RejectionOutcome, RejectionStage
 
 # Art. 10-bis: "entro il termine di dieci giorni dal ricevimento della comunicazione".
 OBSERVATION_DAYS = 10
@@ -65,6 +66,24 @@ class RejectionNotice(TimeStampedModel):
         related_name="+",
     )
     observed_at = models.DateTimeField(_("osservazioni ricevute il"), null=True, blank=True)
+    # What the notice precedes: the formal check's decision (kept on the AdmissibilityReview) or, on the
+    # sportello valutativo, the decision on a score below the minimum (kept here).
+    stage = models.CharField(
+        _("fase"), max_length=15, choices=RejectionStage.choices, default=RejectionStage.ADMISSIBILITY
+    )
+    outcome = models.CharField(
+        _("esito"), max_length=15, choices=RejectionOutcome.choices, default=RejectionOutcome.NONE, blank=True
+    )
+    outcome_reasons = models.TextField(_("motivazione dell'esito"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deciso da"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
 
     history = HistoricalRecords()
 

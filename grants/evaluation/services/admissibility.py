@@ -21,7 +21,7 @@ from ..models import (
     AdmissibilityReview,
 )
 from .common import EvaluationError, _lock, _notify, _require, _wrong_state
-from .rejection import notice_required, ready_for_decision
+from .rejection import in_formal_check, notice_required, ready_for_decision
 
 
 # --- admissibility checklist --------------------------------------------------------------------------------
@@ -122,7 +122,10 @@ def record_admissibility(
         _("Non puoi svolgere l'istruttoria di ammissibilità."),
     )
     application = _lock(application)
-    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED):
+    if application.status not in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.REJECTION_NOTIFIED,
+    ) or not in_formal_check(application):
         raise _wrong_state(application, _("svolgere l'istruttoria di ammissibilità"))
     if outcome is not None and application.status == ApplicationStatus.REJECTION_NOTIFIED:
         ready_for_decision(application)  # the term for observations must be over (art. 10-bis)

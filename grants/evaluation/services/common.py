@@ -12,6 +12,7 @@ from grants.core.errors import WrongState as StateError
 from grants.core.timeutils import in_rome
 from grants.notifications import events
 from grants.notifications.services import notify
+from grants.programme.models import CallStaff
 
 from ..models import Notice
 
@@ -77,6 +78,20 @@ def _notify(
         actor=actor,
     )
     return notice
+
+
+def _notify_call_staff(*, actor, application: Application, event: str, subject: str, body: str, link: str):
+    """The call's RUP and officers learn something they must act on (as for a withdrawn application)."""
+    staff = CallStaff.objects.filter(call_id=application.call_id).values_list("user_id", flat=True)
+    return notify(
+        event=event,
+        subject=subject,
+        body=body,
+        users=list(dict.fromkeys(staff)),
+        link=link,
+        target=application,
+        actor=actor,
+    )
 
 
 def check_determination(number: str, determination_date, moment) -> str:

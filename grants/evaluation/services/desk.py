@@ -1,5 +1,6 @@
 """The sportello valutativo (first-come calls): grant decisions in protocol order, and the outcomes that
-release a booking (score below the minimum, renunciation, revocation) so the waiting list moves up.
+release a booking (score below the minimum after the notice of intended rejection, renunciation,
+revocation) so the waiting list moves up.
 
 The formal check (``admissibility.record_admissibility``: a not admissible application releases its
 booking) and the panel's scores (``scores``) are the ranking calls' own; the order rule is in
@@ -11,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.applications import services as application_services
@@ -24,7 +26,15 @@ from grants.programme.models import AidInstrument, Call, CallMode
 
 from .. import desk, permissions, queue, signals
 from ..models import ConsolidatedScore, DecisionGrant, GrantDecision
-from .common import EvaluationError, WrongState, _lock, _notify, _require, check_determination
+from .common import (
+    EvaluationError,
+    WrongState,
+    _lock,
+    _notify,
+    _notify_call_staff,
+    _require,
+    check_determination,
+)
 from .formal import desk_grant_notice
 
 
@@ -269,21 +279,47 @@ def _fund(*, actor, decision: GrantDecision, application: Application, item: Gra
 
 
 # --- outcomes that release the booking ----------------------------------------------------------------------
-def close_below_minimum(*, actor, application: Application) -> list[Application]:
+def flag_below_minimum(*, actor, application: Application) -> None:
     """The consolidated score of a booked application of a first-come call is below a threshold: the
-    application is not eligible and its booking goes to the waiting list (in protocol order). Called by
-    the consolidation of the scores, in its transaction. Returns the applications booked now."""
+    application stays evaluated, keeps its booking and is flagged in the desk queue until the notice of
+    intended rejection (art. 10-bis) and the decision after it (``below_minimum``); the call's officers are
+    told. Called by the consolidation of the scores, in its transaction."""
     if application.status != ApplicationStatus.EVALUATED:
+        return
+    _notify_call_staff(
+        actor=actor,
+        application=application,
+        event=events.RANKING_OUTCOME,
+        subject=_("Domanda %(p)s sotto il minimo: inviare il preavviso di rigetto")
+        % {"p": application.protocol},
+        body=_(
+            "Il punteggio consolidato non raggiunge le soglie minime del bando. Prima di dichiarare la "
+            "domanda non idonea va inviato il preavviso di rigetto (art. 10-bis L. 241/1990) dallo "
+            "sportello; la prenotazione resta fino alla decisione."
+        ),
+        link=reverse("evaluation:desk_notice", args=[application.call.code, application.pk]),
+    )
+
+
+def close_below_minimum(*, actor, application: Application, reasons: str = "") -> list[Application]:
+    """A booked application of a first-come call below the minimum, after the notice of intended rejection
+    and its term: not eligible (``reasons``: why the observations were not accepted, told to the
+    applicant), and its booking goes to the waiting list (in protocol order). Called in the caller's
+    transaction, which checked who may. Returns the applications booked now."""
+    if application.status not in (ApplicationStatus.EVALUATED, ApplicationStatus.REJECTION_NOTIFIED):
         return []
     application.mark_not_eligible()
     save_audited(application, actor=actor, reason="Punteggio sotto il minimo del bando (sportello)")
+    body = _(
+        "La domanda non ha raggiunto le soglie minime di punteggio: la prenotazione delle risorse decade."
+    )
+    if reasons:
+        body += "\n" + _("Motivi, anche del mancato accoglimento delle osservazioni:\n%(r)s") % {"r": reasons}
     _notify(
         actor=actor,
         application=application,
         subject=_("Domanda %(p)s non idonea") % {"p": application.protocol},
-        body=_(
-            "La domanda non ha raggiunto le soglie minime di punteggio: la prenotazione delle risorse decade."
-        ),
+        body=body,
         event=events.RANKING_OUTCOME,
     )
     if application.booking_outcome == BookingOutcome.BOOKED:

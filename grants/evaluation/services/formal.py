@@ -15,7 +15,7 @@ from grants.notifications.pec import texts
 from grants.notifications.pec.models import PecKind, PecNotice
 from grants.notifications.pec.services import issue_notice
 
-from ..models import IntegrationRequest, RankingEntry, RejectionNotice
+from ..models import IntegrationRequest, RankingEntry, RejectionNotice, RejectionStage
 
 
 def _heading(application: Application) -> str:
@@ -101,7 +101,12 @@ def rejection_notice(*, actor, application: Application, notice: RejectionNotice
             "art. 10-bis L. 241/1990) – domanda protocollo n. %(p)s."
         )
         % {"p": application.protocol},
-        _("Dall'istruttoria formale risultano i seguenti motivi che ostano all'accoglimento della domanda:"),
+        _("Dall'istruttoria formale risultano i seguenti motivi che ostano all'accoglimento della domanda:")
+        if notice.stage == RejectionStage.ADMISSIBILITY
+        else _(
+            "Dalla valutazione di merito risulta un punteggio inferiore al minimo previsto dal bando, per i "
+            "seguenti motivi che ostano all'accoglimento della domanda:"
+        ),
         notice.reasons,
         _(
             "Entro %(n)d giorni dalla consegna di questa comunicazione PEC, fino alle 23:59:59 (ora di Roma) "

@@ -18,7 +18,7 @@ from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
 from grants.notifications import events
 from grants.registry.signing import signed_for
 
-from .. import permissions
+from .. import permissions, selectors
 from ..models import (
     DEFAULT_INTEGRATION_DAYS,
     AdmissibilityOutcome,
@@ -27,8 +27,17 @@ from ..models import (
     IntegrationRequest,
     IntegrationStatus,
 )
-from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
+from .common import (
+    EvaluationError,
+    WrongState,
+    _lock,
+    _notify,
+    _notify_call_staff,
+    _require,
+    _wrong_state,
+)
 from .formal import integration_request_notice
+from .rejection import notice_required
 
 
 # --- integration requests (soccorso istruttorio) ------------------------------------------------------------
@@ -283,9 +292,12 @@ def _attach(item: IntegrationItem, uploaded, signature: SignatureCheck | None) -
 
 
 def expire_integration_requests(moment: datetime | None = None) -> list[Application]:
-    """Open requests past their deadline: expired, and their applications not admissible (with the reason
-    recorded and sent to the applicant). A request whose PEC is not delivered has no deadline yet and never
-    expires here. Safe to run repeatedly (management command, Celery beat)."""
+    """Open requests past their deadline: expired. On ranking calls their applications become not
+    admissible (with the reason recorded and sent to the applicant); where a negative decision needs the
+    notice of intended rejection first (first-come calls, ``rejection.notice_required``) they go back to
+    the formal check and the call's officers are told to send it; the booking stays until the decision.
+    A request whose PEC is not delivered has no deadline yet and never expires here. Safe to run repeatedly
+    (management command, Celery beat). Returns the applications concerned."""
     moment = moment or now()
     expired = []
     for pk in IntegrationRequest.objects.filter(
@@ -307,9 +319,9 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
     application = _lock(request.application)
     request.mark_expired()
     save_audited(request, reason="Integrazione scaduta", action="integration.expired")
-    reasons = _("Integrazione non pervenuta entro la scadenza del %(d)s.") % {
-        "d": format_rome(request.deadline)
-    }
+    reasons = selectors.expired_integration_reasons(request)
+    if notice_required(application):
+        return _back_to_check(application, reasons)
     application.mark_not_admissible()
     save_audited(application, reason="Non ammissibile: integrazione non pervenuta")
     review = AdmissibilityReview.objects.filter(application=application).first() or AdmissibilityReview(
@@ -329,4 +341,30 @@ def _expire_one(pk: int, moment: datetime) -> Application | None:
     )
     if application.booking_outcome == BookingOutcome.BOOKED:
         application_services.release_booking(actor=None, application=application)
+    return application
+
+
+def _back_to_check(application: Application, reasons: str) -> Application:
+    """Art. 10-bis: no negative decision without the notice; the officers send it from the formal check
+    (the booking stays until the final decision)."""
+    application.mark_integration_expired()
+    save_audited(
+        application,
+        reason="Integrazione scaduta: torna all'istruttoria per il preavviso di rigetto",
+        action="integration.expired_to_check",
+    )
+    _notify_call_staff(
+        actor=None,
+        application=application,
+        event=events.INTEGRATION_EXPIRED,
+        subject=_("Integrazione scaduta per la domanda %(p)s: inviare il preavviso di rigetto")
+        % {"p": application.protocol},
+        body=_(
+            "%(r)s La domanda torna all'istruttoria formale: prima di dichiararla non ammissibile va "
+            "inviato il preavviso di rigetto (art. 10-bis L. 241/1990) e atteso il termine per le "
+            "osservazioni."
+        )
+        % {"r": reasons},
+        link=reverse("evaluation:admissibility", args=[application.call.code, application.pk]),
+    )
     return application

@@ -1,4 +1,5 @@
-"""The notice of intended rejection (preavviso di rigetto, art. 10-bis L. 241/1990) of the formal check.
+"""The notice of intended rejection (preavviso di rigetto, art. 10-bis L. 241/1990) of the formal check and,
+on the sportello valutativo, of a score below the minimum.
 
 The rule, as the law has it:
 - before declaring an application not admissible the officer tells the applicant the reasons, by PEC; the
@@ -8,7 +9,10 @@ The rule, as the law has it:
   observations overcame the reasons) or not admissible, giving in the reasons why the observations were
   not accepted;
 - competitive procedures are outside art. 10-bis: on ranking calls the notice is the officer's choice; on
-  first-come (sportello) calls a formal check cannot fail without it (``notice_required``).
+  first-come (sportello) calls a formal check cannot fail without it (``notice_required``): neither after
+  an integration request left unanswered (``integration``: the application goes back to the formal check)
+  nor after a score below the minimum (the application stays evaluated, flagged in the desk queue, until
+  the notice and the decision of ``below_minimum``).
 """
 
 from datetime import datetime, timedelta
@@ -25,7 +29,14 @@ from grants.core.uploads import PDF, UploadRefused, check_upload, safe_filename
 from grants.programme.models import CallMode
 
 from .. import permissions
-from ..models import OBSERVATION_DAYS, RejectionNotice, RejectionNoticeStatus
+from ..models import (
+    OBSERVATION_DAYS,
+    ConsolidatedScore,
+    RejectionNotice,
+    RejectionNoticeStatus,
+    RejectionOutcome,
+    RejectionStage,
+)
 from .common import EvaluationError, WrongState, _lock, _notify, _require, _wrong_state
 from .formal import rejection_notice
 
@@ -36,6 +47,38 @@ OBSERVATION_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 def notice_required(application: Application) -> bool:
     """A negative formal check needs a notice first: every call except the competitive (ranking) ones."""
     return application.call.mode == CallMode.FIRST_COME
+
+
+def below_minimum(application: Application) -> bool:
+    """An evaluated application of a first-come call whose consolidated score misses a threshold and is
+    not waiting to be re-scored (``rescore_pending``): it waits for the notice of intended rejection (and
+    then the decision), never funded meanwhile."""
+    return (
+        application.status == ApplicationStatus.EVALUATED
+        and notice_required(application)
+        and ConsolidatedScore.objects.filter(application=application, meets_thresholds=False).exists()
+        and not rescore_pending(application)
+    )
+
+
+def rescore_pending(application: Application) -> bool:
+    """The observations to a notice on the score were accepted and the panel has not scored it again since
+    (its consolidated score is older than that decision)."""
+    notice = latest_notice(application)
+    if notice is None or notice.stage != RejectionStage.SCORE or notice.outcome != RejectionOutcome.ACCEPTED:
+        return False
+    score = ConsolidatedScore.objects.filter(application=application).first()
+    return score is None or score.updated_at <= notice.decided_at
+
+
+def in_formal_check(application: Application) -> bool:
+    """Submitted, or waiting on a notice of the formal check (not on one about the score)."""
+    if application.status == ApplicationStatus.SUBMITTED:
+        return True
+    if application.status != ApplicationStatus.REJECTION_NOTIFIED:
+        return False
+    notice = latest_notice(application)
+    return notice is None or notice.stage == RejectionStage.ADMISSIBILITY
 
 
 def latest_notice(application: Application) -> RejectionNotice | None:
@@ -53,13 +96,20 @@ def notify_intended_rejection(
 ) -> RejectionNotice:
     """Send the notice with its reasons: the application waits for the observations, the PEC carries the
     legal text, and the term runs from its delivery (for an organisation without PEC the notice in its
-    reserved area is the communication, and the term runs from its first reading: ``services.reading``)."""
+    reserved area is the communication, and the term runs from its first reading: ``services.reading``).
+
+    From the formal check (a submitted application) or, on a first-come call, from a score below the
+    minimum (an evaluated application: ``below_minimum``); the notice records which (``stage``)."""
     _require(
         permissions.can_check_admissibility(actor, application.call_id),
         _("Non puoi inviare il preavviso di rigetto."),
     )
     application = _lock(application)
-    if application.status != ApplicationStatus.SUBMITTED:
+    if application.status == ApplicationStatus.SUBMITTED:
+        stage = RejectionStage.ADMISSIBILITY
+    elif below_minimum(application):
+        stage = RejectionStage.SCORE
+    else:
         raise _wrong_state(application, _("inviare il preavviso di rigetto"))
     moment = moment or now()
     reasons = (reasons or "").strip()
@@ -93,6 +143,7 @@ def notify_intended_rejection(
             term_days=days,
             deadline=None,
             term_from_reading=not by_pec,
+            stage=stage,
         ),
         actor=actor,
         reason="Preavviso di rigetto (art. 10-bis L. 241/1990)",
@@ -111,10 +162,13 @@ def notify_intended_rejection(
         application=application,
         link=reverse("evaluation:rejection_observations", args=[notice.pk]),
         subject=_("Preavviso di rigetto per la domanda %(p)s") % {"p": application.protocol},
-        body=_(
-            "L'istruttoria formale ha rilevato motivi che ostano all'accoglimento della domanda:\n%(r)s\n"
-            "Potete presentare osservazioni scritte, eventualmente con un documento, %(when)s."
+        body=(
+            _("L'istruttoria formale ha rilevato motivi che ostano all'accoglimento della domanda:")
+            if stage == RejectionStage.ADMISSIBILITY
+            else _("La valutazione di merito non ha raggiunto il punteggio minimo del bando:")
         )
+        + "\n"
+        + _("%(r)s\nPotete presentare osservazioni scritte, eventualmente con un documento, %(when)s.")
         % {"r": reasons, "when": when},
     )
     return notice

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..scoring import compute, mean, points_text, score_errors
 from .common import EvaluationError, WrongState, _lock, _require, _wrong_state
-from .desk import close_below_minimum
+from .desk import flag_below_minimum
 from .panel import _require_panel
 
 
@@ -196,8 +196,9 @@ def _store_consolidated(
         application.mark_evaluated()
         save_audited(application, actor=actor, reason="Valutazione consolidata")
     if application.call.mode == CallMode.FIRST_COME and not consolidated.meets_thresholds:
-        # Sportello: below the minimum the application is out at once and its booking moves the queue.
-        close_below_minimum(actor=actor, application=application)
+        # Sportello: below the minimum the application waits for the notice of intended rejection (art.
+        # 10-bis) in the desk queue; the decision after it releases the booking (services.below_minimum).
+        flag_below_minimum(actor=actor, application=application)
     return consolidated
 
 

@@ -125,7 +125,9 @@ def test_decisions_follow_the_protocol_order(boss):
     }
 
 
-def test_below_the_minimum_releases_the_booking_and_the_waiting_list_moves_up(boss):
+def test_below_the_minimum_keeps_the_booking_until_the_notice_of_rejection(boss):
+    """Art. 10-bis: a score below the minimum is not a decision yet; the notice and the decision after it
+    (test_first_come_rejection.py) release the booking."""
     call = sportello("60000.00")
     first = submitted(call=call, amount=Decimal("50000.00"))
     waiting = submitted(call=call, amount=Decimal("40000.00"))
@@ -135,12 +137,10 @@ def test_below_the_minimum_releases_the_booking_and_the_waiting_list_moves_up(bo
     scored([first], [LOW_MARKS], actor=boss)
     first.refresh_from_db()
     waiting.refresh_from_db()
-    later.refresh_from_db()
-    assert first.status == ApplicationStatus.NOT_ELIGIBLE
-    assert first.booking_outcome == BookingOutcome.RELEASED
-    assert waiting.booking_outcome == BookingOutcome.BOOKED
-    assert later.booking_outcome == BookingOutcome.BOOKED
-    assert [i.key for i in queue.queue_items(call)] == [waiting.pk, later.pk]
+    assert first.status == ApplicationStatus.EVALUATED
+    assert first.booking_outcome == BookingOutcome.BOOKED
+    assert waiting.booking_outcome == BookingOutcome.WAITING
+    assert [i.key for i in queue.queue_items(call)] == [first.pk]
 
 
 def test_an_amount_over_the_booking_is_refused(boss):

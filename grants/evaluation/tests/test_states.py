@@ -3,6 +3,8 @@
 import pytest
 from django_fsm import TransitionNotAllowed
 
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus
 from grants.evaluation.models import (
     Assignment,
     AssignmentStatus,
@@ -33,6 +35,37 @@ from grants.evaluation.models import (
             EvaluationStatus.SUBMITTED,
         ),
         (lambda: Ranking(), "mark_approved", RankingStatus.APPROVED),
+        # the application's evaluation transitions of art. 10-bis on first-come calls
+        (
+            lambda: Application(status=ApplicationStatus.INTEGRATION_REQUESTED),
+            "mark_integration_expired",
+            ApplicationStatus.SUBMITTED,
+        ),
+        (
+            lambda: Application(status=ApplicationStatus.SUBMITTED),
+            "mark_rejection_notified",
+            ApplicationStatus.REJECTION_NOTIFIED,
+        ),
+        (
+            lambda: Application(status=ApplicationStatus.EVALUATED),
+            "mark_rejection_notified",
+            ApplicationStatus.REJECTION_NOTIFIED,
+        ),
+        (
+            lambda: Application(status=ApplicationStatus.REJECTION_NOTIFIED),
+            "mark_observations_accepted",
+            ApplicationStatus.EVALUATED,
+        ),
+        (
+            lambda: Application(status=ApplicationStatus.REJECTION_NOTIFIED),
+            "mark_not_eligible",
+            ApplicationStatus.NOT_ELIGIBLE,
+        ),
+        (
+            lambda: Application(status=ApplicationStatus.EVALUATED),
+            "mark_not_eligible",
+            ApplicationStatus.NOT_ELIGIBLE,
+        ),
     ],
 )
 def test_allowed_transitions(make, move, expected):
@@ -52,6 +85,10 @@ def test_allowed_transitions(make, move, expected):
         (lambda: Assignment(status=AssignmentStatus.CONFLICT), "mark_declared_free"),
         (lambda: Evaluation(status=EvaluationStatus.SUBMITTED), "mark_submitted"),
         (lambda: Ranking(status=RankingStatus.APPROVED), "mark_approved"),
+        (lambda: Application(status=ApplicationStatus.SUBMITTED), "mark_integration_expired"),
+        (lambda: Application(status=ApplicationStatus.ADMISSIBLE), "mark_rejection_notified"),
+        (lambda: Application(status=ApplicationStatus.SUBMITTED), "mark_observations_accepted"),
+        (lambda: Application(status=ApplicationStatus.SUBMITTED), "mark_not_eligible"),
     ],
 )
 def test_refused_transitions(make, move):

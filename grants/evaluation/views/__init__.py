@@ -1,8 +1,10 @@
 """Pages of the evaluation, by who uses them: officers (``officers``: the call's overview and panel, the
 formal check of one application with the integration request), evaluators and the panel's president
 (``evaluators``: declaration, score sheet, consensus), the head of measure's staff of a call (``staff``:
-RUP and officers), the ranking (``ranking``: computation, approval,
-renunciation) and applicants (``applicants``: executive project, answer to an integration request).
+RUP and officers), the sportello (``desk``: queue and grant decisions; ``desk_notice``: the notice of
+intended rejection on a score below the minimum and the decision after it), the ranking (``ranking``:
+computation, approval, renunciation) and applicants (``applicants``: executive project, answer to an
+integration request).
 
 Thin: each action binds its form (``grants/evaluation/forms.py``), ``services`` decide (their messages are
 shown), ``selectors`` read. One URL per action.
@@ -15,6 +17,7 @@ from .applicants import (
     rejection_observations,
 )
 from .desk import desk_calls, desk_decision, desk_queue, desk_queue_csv
+from .desk_notice import desk_notice, desk_notice_decision
 from .evaluators import (
     assignment_declare,
     assignment_detail,
@@ -51,6 +54,8 @@ __all__ = [
     "consensus_list",
     "desk_calls",
     "desk_decision",
+    "desk_notice",
+    "desk_notice_decision",
     "desk_queue",
     "desk_queue_csv",
     "executive_project",

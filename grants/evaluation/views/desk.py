@@ -87,6 +87,7 @@ CSV_HEADER = [
     "Agevolazione concessa",
     "Determinazione",
     "In attesa di",
+    "Preavviso di rigetto",
 ]
 
 
@@ -121,6 +122,7 @@ def desk_queue_csv(request, code: str):
                 "" if row.granted is None else f"{row.granted:.2f}".replace(".", ","),
                 row.decision,
                 ", ".join(row.blocked_by),
+                row.rejection_label,
             ]
         )
     return response

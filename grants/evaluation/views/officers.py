@@ -175,9 +175,9 @@ def admissibility(request, code: str, pk: int):
             "requests": selectors.integration_requests(application),
             "de_minimis_partners": selectors.de_minimis_table(application),
             "rejection_notices": selectors.rejection_notices(application),
-            "can_decide": application.status
-            in (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTION_NOTIFIED),
+            "can_decide": services.in_formal_check(application),
             "can_notify_rejection": application.status == ApplicationStatus.SUBMITTED,
+            "notice_reasons": selectors.rejection_reasons_draft(application),
             "notice_required": services.notice_required(application),
         },
     )
