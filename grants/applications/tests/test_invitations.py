@@ -181,3 +181,24 @@ def test_the_api_takes_the_e_mail_and_resends_the_invitation():
     assert "invito" in schema["components"]["schemas"]["PartnerIn"]["properties"]["email"]["description"]
     operation = schema["paths"]["/api/v1/applications/{application_id}/partners/{partner_id}/invitation"]
     assert "24 ore" in operation["post"]["description"]
+
+
+def test_one_person_sends_at_most_the_daily_number_of_invitations(monkeypatch):
+    """The platform's mail server writes to addresses a user typed: a daily cap per person, whatever the
+    applications, past which the address is kept, nothing is sent, and a resend says when it may go."""
+    from grants.applications.services import invitations
+
+    monkeypatch.setattr(invitations, "DAILY_INVITATIONS", 2)
+    application = _application()
+    _name(application, email="uno@esempio.it")
+    _name(application, email="due@esempio.it")
+    partner = _name(application, email="tre@esempio.it")  # the third address of the day: kept, not sent
+    assert ExternalEmail.objects.count() == 2
+    partner.refresh_from_db()
+    assert partner.email == "tre@esempio.it" and partner.invitation_sent_to == "due@esempio.it"
+    with pytest.raises(services.InvitationTooSoon) as refused:
+        services.resend_partner_invitation(actor=application.created_by, partner=partner)
+    assert "ultime 24 ore" in str(refused.value) and refused.value.retry_after > 0
+    ExternalEmail.objects.update(created_at=ExternalEmail.objects.first().created_at - timedelta(days=1))
+    services.resend_partner_invitation(actor=application.created_by, partner=partner)  # a day later
+    assert ExternalEmail.objects.filter(to="tre@esempio.it").exists()
