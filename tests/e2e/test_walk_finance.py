@@ -48,6 +48,7 @@ def read_invoice(page) -> None:
     """On the claim: the link to the readable invoice, its page and the official rendering in the frame."""
     follow(page, page.get_by_test_id("einvoice-link"))
     assert SUPPLIER in page.locator("main").inner_text()
+    assert "Fattura (TD01)" in page.locator("main").inner_text()
     frame = page.get_by_test_id("einvoice-document")
     assert frame.get_attribute("sandbox") == ""
     frame.scroll_into_view_if_needed()  # the frame loads lazily
