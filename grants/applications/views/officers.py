@@ -6,9 +6,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from grants.programme.models import Call
+from grants.programme.models import Call, StateAidRegime
 from grants.programme.permissions import can_assign_call_staff
+from grants.registry.permissions import sees_all_organisations
 
+from .. import selectors
 from ..budget import aid_intensity
 from ..bulk_download import archives_of
 from ..exports import filtered_applications, officer_filters
@@ -89,5 +91,10 @@ def officer_application_detail(request, code: str, pk: int):
             "budget_summary": _budget_summary(categories, lines),
             "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
             "documents": _documents_of(application),
+            # Where the applicant stands under de minimis, with the link to its register (the visura RNA is
+            # imported there), for the staff who may open the register.
+            "de_minimis": selectors.de_minimis_facts(application.applicant)
+            if call.state_aid_regime == StateAidRegime.DE_MINIMIS and sees_all_organisations(request.user)
+            else None,
         },
     )
