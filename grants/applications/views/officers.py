@@ -20,6 +20,23 @@ from ..states import PartnerRole
 from .stepper import _budget_summary, _documents_of
 
 
+def submitted_sections(application: Application) -> dict:
+    """The context of a submitted application's read-only sections (``partners_table``, ``budget_table``,
+    ``documents_table``): shown to its officers and to the evaluators who score it."""
+    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
+    categories = list(application.call.cost_categories.order_by("order", "code"))
+    lines = list(
+        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
+    )
+    return {
+        "lead": next((p for p in members if p.role == PartnerRole.LEAD), None),
+        "partners": [p for p in members if p.role == PartnerRole.PARTNER],
+        "budget_summary": _budget_summary(categories, lines),
+        "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
+        "documents": _documents_of(application),
+    }
+
+
 # --- officers -----------------------------------------------------------------------------------------------
 def _officer_call(request, code: str) -> Call | None:
     """The call, for staff who may see its applications; None for anyone else (answered 403). A call the
@@ -75,22 +92,13 @@ def officer_application_detail(request, code: str, pk: int):
     )
     if application is None:
         raise Http404(_("Domanda non trovata."))
-    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
-    categories = list(call.cost_categories.order_by("order", "code"))
-    lines = list(
-        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
-    )
     return render(
         request,
         "applications/officer_detail.html",
         {
             "call": call,
             "application": application,
-            "lead": next((p for p in members if p.role == PartnerRole.LEAD), None),
-            "partners": [p for p in members if p.role == PartnerRole.PARTNER],
-            "budget_summary": _budget_summary(categories, lines),
-            "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
-            "documents": _documents_of(application),
+            **submitted_sections(application),
             # Where the applicant stands under de minimis, with the link to its register (the visura RNA is
             # imported there), for the staff who may open the register.
             "de_minimis": selectors.de_minimis_facts(application.applicant)

@@ -110,6 +110,33 @@ def test_evaluator_declares_then_scores(client):
     assert client.get(url).status_code == 404
 
 
+def test_a_refused_score_sheet_keeps_what_was_typed_next_to_the_application(client):
+    """A validation error shows the sheet as typed with the message next to the criterion (#17: it used to
+    erase the whole sheet); the evaluator reads the partners, the budget and the documents while scoring."""
+    call = scored_call()
+    application = submitted(call=call, partner="Comune di Asti")
+    close(call)
+    services.record_admissibility(actor=officer(), application=application, answers={}, outcome="admissible")
+    _panel, (user,) = panel_with(call, members=1)
+    services.auto_assign(actor=officer(), call=call)
+    assignment = application.assignments.get()
+    client.force_login(user)
+    parties = {p.pk: False for p in application.partners.all()}
+    services.declare_conflicts(actor=user, assignment=assignment, conflicts=parties)
+    page = client.get(reverse("evaluation:assignment_detail", args=[assignment.pk])).content.decode()
+    assert 'data-testid="partners-table"' in page and "Comune di Asti" in page
+    assert "Piano finanziario" in page and "Documenti allegati" in page
+    data = {f"points-{code}": value for code, value in FULL_MARKS.items()} | {"points-A1": "99"}
+    data |= {f"justification-{code}": f"Motivazione scritta per {code}" for code in FULL_MARKS}
+    refused = client.post(reverse("evaluation:assignment_submit", args=[assignment.pk]), data)
+    assert refused.status_code == 422
+    body = refused.content.decode()
+    assert 'id="points-A1-error"' in body and 'value="99"' in body and 'value="35"' in body
+    assert "Motivazione scritta per B2" in body
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACTIVE
+
+
 def test_manager_approves_the_ranking_from_the_page(client):
     call, (application,), _ = evaluated_call([("10000", FULL_MARKS)])
     client.force_login(officer())
