@@ -15,7 +15,8 @@ from grants.monitoring.models import Indicator
 
 from .test_application_journey import assert_accessible
 from .test_evaluation import browser  # noqa: F401 - the browser fixture
-from .test_menus import WIDTHS, follow, menu, open_home
+from .test_menus import WIDTHS, menu, open_home
+from .test_walk_finance import follow
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ from grants.programme.models import StateAidRegime
 from grants.registry.tests.test_visura import CSV, XML
 
 from .test_evaluation import browser  # noqa: F401 - the browser fixture
-from .test_menus import WIDTHS, follow, menu, open_home, work_entry
-from .test_walk_finance import de_minimis_regulations  # noqa: F401 - the fixture
+from .test_menus import WIDTHS, menu, open_home, work_entry
+from .test_walk_finance import de_minimis_regulations, follow  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
 REGISTRY_OFFICER = (*OFFICER_PERMISSIONS, "registry.view_organisation", "registry.change_organisation")

@@ -10,7 +10,8 @@ from grants.evaluation.tests.factories import FULL_MARKS, close, evaluator, mana
 
 from .test_application_journey import assert_accessible
 from .test_evaluation import browser  # noqa: F401 - the browser fixture
-from .test_menus import WIDTHS, follow, no_overflow, open_home, work_entry
+from .test_menus import WIDTHS, no_overflow, open_home, work_entry
+from .test_walk_finance import follow
 
 pytestmark = pytest.mark.e2e
 

@@ -6,6 +6,7 @@ the dedicated account and the head of measure downloads the SEPA file of the app
 exports the RNA records as CSV and XML. Data are built with the factories, not through the pages."""
 
 import importlib
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,11 +22,27 @@ from grants.projects.tests.factories import ProjectFactory, project_call, projec
 
 from .test_application_journey import assert_accessible
 from .test_evaluation import browser  # noqa: F401 - the browser fixture
-from .test_menus import WIDTHS, follow, menu, no_overflow, open_home, work_entry
+from .test_menus import WIDTHS, menu, no_overflow, open_home, work_entry
+from .test_menus import follow as follow_link
 
 pytestmark = pytest.mark.e2e
 REGULATION_MIGRATIONS = ("0004_de_minimis_regulations", "0010_de_minimis_regulation_families")
 SUPPLIER = "Formazione Subalpina Srl"  # the supplier of the sample invoice (fixtures/fattura_FPR12.xml)
+
+
+RAW_VALUES = re.compile(r"\b(None|True|False|nan)\b")
+
+
+def plain_text(page) -> None:
+    """No Python value shown to users as it is stored (None, True, False)."""
+    found = RAW_VALUES.findall(page.locator("main").inner_text())
+    assert not found, f"{page.url}: {found} shown to users"
+
+
+def follow(page, locator) -> None:
+    """A link or button of the page (as ``test_menus.follow``), then the page's text checked."""
+    follow_link(page, locator)
+    plain_text(page)
 
 
 @pytest.fixture
