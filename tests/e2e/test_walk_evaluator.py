@@ -1,12 +1,16 @@
 """The evaluator's journey walked from the home page through the menu and the pages' own links only (#17), at
 1280 px and on a 390 px phone with nothing wider than the screen: the application to score, the declaration
-of no conflict, the partners, budget and documents read while scoring, a refused score sheet that keeps what
-was typed (it used to erase the whole sheet), then the sheet sent."""
+of no conflict, the partners, budget and documents read (a document downloaded) while scoring, a refused
+score sheet that keeps what was typed (it used to erase the whole sheet), then the sheet sent."""
+
+from pathlib import Path
 
 import pytest
 
 from grants.evaluation import services
 from grants.evaluation.tests.factories import FULL_MARKS, close, evaluator, manager, scored_call, submitted
+from grants.finance.tests.factories import MINIMAL_PDF
+from grants.programme.tests.factories import RequiredDocumentFactory
 
 from .test_application_journey import assert_accessible
 from .test_evaluation import browser  # noqa: F401 - the browser fixture
@@ -17,9 +21,20 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_evaluator_scores_reading_the_application(live_server, transactional_db, browser, width):  # noqa: F811
+def test_evaluator_scores_reading_the_application(
+    live_server,
+    transactional_db,
+    browser,  # noqa: F811
+    width,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path
     call = scored_call()
-    application = submitted(call=call, partner="Comune di Asti")
+    report = RequiredDocumentFactory(call=call, code="relazione", title="Relazione", is_mandatory=False)
+    application = submitted(
+        call=call, partner="Comune di Asti", documents=[(report, "relazione tecnica.pdf", MINIMAL_PDF)]
+    )
     close(call)
     boss, judge = manager(), evaluator(first_name="Paola", last_name="Verdi")
     services.record_admissibility(actor=boss, application=application, answers={}, outcome="admissible")
@@ -37,7 +52,9 @@ def test_evaluator_scores_reading_the_application(live_server, transactional_db,
     assert application.applicant.name in partners and "Comune di Asti" in partners
     main = page.locator("main").inner_text()
     assert "Piano finanziario" in main and "Documenti allegati" in main
-    assert page.locator("section[aria-labelledby=documenti] tbody tr").count() >= 1
+    with page.expect_download() as download:
+        page.get_by_test_id("document-download").click()
+    assert Path(download.value.path()).read_bytes() == MINIMAL_PDF
 
     # A score over the maximum: refused, the message next to it, everything typed still there.
     for code, value in FULL_MARKS.items():

@@ -18,6 +18,7 @@ from .desk import desk_calls, desk_decision, desk_queue, desk_queue_csv
 from .evaluators import (
     assignment_declare,
     assignment_detail,
+    assignment_document,
     assignment_save,
     assignment_submit,
     consensus,
@@ -41,6 +42,7 @@ __all__ = [
     "admissibility",
     "assignment_declare",
     "assignment_detail",
+    "assignment_document",
     "assignment_save",
     "assignment_submit",
     "call_overview",

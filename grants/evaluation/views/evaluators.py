@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grants.applications import document_access
+from grants.applications.models import ApplicationDocument
 from grants.applications.views.officers import submitted_sections
 from grants.core.errors import DomainError
 from grants.core.forms import refusal_to_form
@@ -165,6 +167,25 @@ def assignment_save(request, pk: int):
 @require_POST
 def assignment_submit(request, pk: int):
     return _scores(request, pk, submit=True)
+
+
+@login_required
+@require_GET
+def assignment_document(request, pk: int, document_pk: int):
+    """A document of the application being scored, for its evaluator once free of conflicts (before the
+    declaration, or after a conflict, the application's documents are not theirs to read: 404)."""
+    assignment = _assignment_or_404(request, pk)
+    if not permissions.can_read_assigned_application(request.user, assignment):
+        raise Http404(_("Documento non trovato."))
+    application = assignment.application
+    try:
+        document = document_access.officer_document(application.call, application.pk, document_pk)
+    except ApplicationDocument.DoesNotExist:
+        raise Http404(_("Documento non trovato.")) from None
+    handle = document_access.open_document_for_evaluator(
+        actor=request.user, assignment=assignment, document=document, request=request
+    )
+    return document_access.download_response(handle, document)
 
 
 # --- the panel's president: consensus scores ---------------------------------------------------------------
