@@ -78,6 +78,14 @@ def is_assigned_evaluator(user, assignment: Assignment) -> bool:
     )
 
 
+def can_read_assigned_application(user, assignment: Assignment) -> bool:
+    """The application's content (its documents too) for its evaluator once declared free of conflicts."""
+    return is_assigned_evaluator(user, assignment) and assignment.status in (
+        AssignmentStatus.ACTIVE,
+        AssignmentStatus.SUBMITTED,
+    )
+
+
 def can_set_consensus(user, application) -> bool:
     """The president of the application's panel, unless they declared a conflict of interest on it."""
     panel = Panel.objects.filter(call_id=application.call_id).first()

@@ -44,6 +44,7 @@ urlpatterns = [
     path(f"{ASSIGNMENT}dichiarazione/", views.assignment_declare, name="assignment_declare"),
     path(f"{ASSIGNMENT}salva/", views.assignment_save, name="assignment_save"),
     path(f"{ASSIGNMENT}invia/", views.assignment_submit, name="assignment_submit"),
+    path(f"{ASSIGNMENT}documenti/<int:document_pk>/", views.assignment_document, name="assignment_document"),
     path("valutazione/consenso/", views.consensus_list, name="consensus_list"),
     path("valutazione/consenso/<int:pk>/", views.consensus, name="consensus"),
     path("integrazioni/<int:pk>/", views.integration_answer, name="integration_answer"),

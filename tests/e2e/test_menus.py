@@ -116,7 +116,8 @@ def test_controller(live_server, transactional_db, browser, width):  # noqa: F81
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_partner(live_server, transactional_db, browser, width):  # noqa: F811
-    """A partner organisation named by a lead confirms its participation from the menu."""
+    """A partner organisation named by a lead confirms its participation from the menu; the lead sees it
+    confirmed in the application's partners table."""
     from decimal import Decimal
 
     from grants.applications import services as application_services
@@ -138,4 +139,14 @@ def test_partner(live_server, transactional_db, browser, width):  # noqa: F811
     follow(page, page.get_by_role("link", name="Adesioni ai partenariati"))
     follow(page, page.get_by_role("button", name="Conferma l'adesione"))
     assert "Confermata il" in page.locator("main").inner_text()
+    page.context.close()
+
+    # The lead sees the confirmation in the application's partners table, reached from its own menu.
+    page = open_home(browser, live_server, width, application.created_by)
+    menu(page, width)
+    follow(page, page.locator("#main-nav").get_by_role("link", name="Le mie domande"))
+    follow(page, page.locator("main").get_by_role("link", name=application.title).first)
+    follow(page, page.locator("main").get_by_role("link", name="Partenariato").first)
+    row = page.get_by_test_id("partners-table").locator("tr", has_text="Cooperativa Partner")
+    assert "Confermata il" in row.inner_text()
     page.context.close()

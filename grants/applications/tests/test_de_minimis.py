@@ -146,3 +146,23 @@ def test_the_applicant_page_shows_the_table_of_the_partnership(setting, client):
     page = client.get(f"/domande/{application.pk}/?sezione=piano-finanziario").content.decode()
     assert 'data-testid="de-minimis-partners"' in page
     assert "Delta spa" in page and "12.345,00 €" in page and "287.655,00 €" in page and "25.000,00 €" in page
+
+
+def test_the_officer_page_links_the_applicants_register_for_staff_who_may_open_it(setting, client):
+    """The officer reaches the applicant's de minimis register (where the RNA visura is imported) from the
+    submitted application; an officer who may not open the register is not shown a link to a 404 (#17)."""
+    from django.urls import reverse
+
+    from grants.evaluation.tests.factories import OFFICER_PERMISSIONS, staff
+
+    user, company, call = setting
+    application = ready_application(call=call, user=user, organisation=company)
+    services.submit(actor=user, application=application, idempotency_key="k", declarations_accepted=True)
+    url = reverse("applications:officer_application_detail", args=[call.code, application.pk])
+    register = reverse("registry:de_minimis", args=[company.pk])
+    client.force_login(staff(*OFFICER_PERMISSIONS, "registry.view_organisation"))
+    page = client.get(url).content.decode()
+    assert f'href="{register}"' in page and 'data-testid="de-minimis-position"' in page
+    assert client.get(register).status_code == 200
+    client.force_login(staff(*OFFICER_PERMISSIONS))
+    assert f'href="{register}"' not in client.get(url).content.decode()

@@ -6,9 +6,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from grants.programme.models import Call
+from grants.programme.models import Call, StateAidRegime
 from grants.programme.permissions import can_assign_call_staff
+from grants.registry.permissions import sees_all_organisations
 
+from .. import selectors
 from ..budget import aid_intensity
 from ..bulk_download import archives_of
 from ..exports import filtered_applications, officer_filters
@@ -16,6 +18,23 @@ from ..models import Application
 from ..permissions import can_view_call_applications
 from ..states import PartnerRole
 from .stepper import _budget_summary, _documents_of
+
+
+def submitted_sections(application: Application) -> dict:
+    """The context of a submitted application's read-only sections (``partners_table``, ``budget_table``,
+    ``documents_table``): shown to its officers and to the evaluators who score it."""
+    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
+    categories = list(application.call.cost_categories.order_by("order", "code"))
+    lines = list(
+        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
+    )
+    return {
+        "lead": next((p for p in members if p.role == PartnerRole.LEAD), None),
+        "partners": [p for p in members if p.role == PartnerRole.PARTNER],
+        "budget_summary": _budget_summary(categories, lines),
+        "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
+        "documents": _documents_of(application),
+    }
 
 
 # --- officers -----------------------------------------------------------------------------------------------
@@ -73,21 +92,17 @@ def officer_application_detail(request, code: str, pk: int):
     )
     if application is None:
         raise Http404(_("Domanda non trovata."))
-    members = list(application.partners.select_related("organisation").order_by("order", "pk"))
-    categories = list(call.cost_categories.order_by("order", "code"))
-    lines = list(
-        application.budget_lines.select_related("category", "partner__organisation").order_by("order", "pk")
-    )
     return render(
         request,
         "applications/officer_detail.html",
         {
             "call": call,
             "application": application,
-            "lead": next((p for p in members if p.role == PartnerRole.LEAD), None),
-            "partners": [p for p in members if p.role == PartnerRole.PARTNER],
-            "budget_summary": _budget_summary(categories, lines),
-            "aid_intensity": aid_intensity(application.total_cost, application.requested_grant),
-            "documents": _documents_of(application),
+            **submitted_sections(application),
+            # Where the applicant stands under de minimis, with the link to its register (the visura RNA is
+            # imported there), for the staff who may open the register.
+            "de_minimis": selectors.de_minimis_facts(application.applicant)
+            if call.state_aid_regime == StateAidRegime.DE_MINIMIS and sees_all_organisations(request.user)
+            else None,
         },
     )

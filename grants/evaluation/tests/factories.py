@@ -4,6 +4,8 @@ criteria tree, applications submitted through the real services, and a call move
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from grants.applications import services as application_services
 from grants.applications.tests.factories import member_of, open_call, ready_application
 from grants.core.timeutils import now
@@ -88,10 +90,17 @@ def scored_call(**kwargs) -> Call:
 
 
 def submitted(
-    *, call: Call, amount: Decimal = Decimal("50000.00"), partner: str = "", user=None, organisation=None
+    *,
+    call: Call,
+    amount: Decimal = Decimal("50000.00"),
+    partner: str = "",
+    user=None,
+    organisation=None,
+    documents=(),
 ):
     """An application sent to ``call`` (open now) through the applicant's services; ``partner``: the name of
-    an unregistered public body added as partner."""
+    an unregistered public body added as partner; ``documents``: (required document, file name, content)
+    attached before sending."""
     if user is None:
         user, organisation = member_of()
     application = ready_application(call=call, user=user, organisation=organisation, amount=amount)
@@ -104,6 +113,13 @@ def submitted(
                     name=partner, legal_form=LegalForm.PUBLIC_BODY, share_percent=Decimal(10)
                 )
             ],
+        )
+    for required, name, content in documents:
+        application_services.attach_document(
+            actor=user,
+            application=application,
+            required_document=required,
+            uploaded_file=SimpleUploadedFile(name, content, content_type="application/pdf"),
         )
     result = application_services.submit(
         actor=user, application=application, idempotency_key=f"k-{application.pk}", declarations_accepted=True

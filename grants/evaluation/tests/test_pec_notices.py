@@ -131,6 +131,9 @@ def test_without_pec_the_first_reading_on_the_page_starts_the_term(client):
     application = without_pec(submitted(call=scored_call()))
     request = services.request_integration(actor=officer(), application=application, items=["Statuto"])
     client.force_login(application.created_by)
+    # the application's page does not speak of a PEC the organisation has not got (#17)
+    detail = client.get(reverse("applications:application_detail", args=[application.pk])).content.decode()
+    assert "10 giorni dalla presa visione" in detail and "consegna della PEC" not in detail
     page = client.get(reverse("evaluation:integration_answer", args=[request.pk])).content.decode()
     request.refresh_from_db()
     assert request.seen_at is not None

@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from grants.applications.states import ApplicationStatus
+from grants.core.models import AuditEvent
 from grants.core.timeutils import in_rome, now
 from grants.evaluation import services
 from grants.evaluation.models import AssignmentStatus, RankingStatus
+from grants.programme.tests.factories import RequiredDocumentFactory
 
 from .factories import (
     FULL_MARKS,
@@ -108,6 +110,48 @@ def test_evaluator_declares_then_scores(client):
     assert application.consolidated.total_score == Decimal("95.00")
     client.force_login(evaluator())
     assert client.get(url).status_code == 404
+
+
+def test_a_refused_score_sheet_keeps_what_was_typed_next_to_the_application(client, settings, tmp_path):
+    """A validation error shows the sheet as typed with the message next to the criterion (#17: it used to
+    erase the whole sheet); the evaluator reads the partners, the budget and the documents (downloaded,
+    audited; not before the declaration, not by another evaluator) while scoring."""
+    settings.MEDIA_ROOT = tmp_path
+    call = scored_call()
+    report = RequiredDocumentFactory(call=call, code="relazione", title="Relazione", is_mandatory=False)
+    content = b"%PDF-1.4\n% relazione\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    application = submitted(
+        call=call, partner="Comune di Asti", documents=[(report, "relazione tecnica.pdf", content)]
+    )
+    document = application.documents.get()
+    close(call)
+    services.record_admissibility(actor=officer(), application=application, answers={}, outcome="admissible")
+    _panel, (user,) = panel_with(call, members=1)
+    services.auto_assign(actor=officer(), call=call)
+    assignment = application.assignments.get()
+    client.force_login(user)
+    download = reverse("evaluation:assignment_document", args=[assignment.pk, document.pk])
+    assert client.get(download).status_code == 404  # not before the declaration of conflicts
+    parties = {p.pk: False for p in application.partners.all()}
+    services.declare_conflicts(actor=user, assignment=assignment, conflicts=parties)
+    page = client.get(reverse("evaluation:assignment_detail", args=[assignment.pk])).content.decode()
+    assert 'data-testid="partners-table"' in page and "Comune di Asti" in page
+    assert "Piano finanziario" in page and f'href="{download}"' in page
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == content
+    assert AuditEvent.objects.filter(action="application_document.downloaded", actor=user).count() == 1
+    client.force_login(evaluator())  # another evaluator
+    assert client.get(download).status_code == 404
+    client.force_login(user)
+    data = {f"points-{code}": value for code, value in FULL_MARKS.items()} | {"points-A1": "99"}
+    data |= {f"justification-{code}": f"Motivazione scritta per {code}" for code in FULL_MARKS}
+    refused = client.post(reverse("evaluation:assignment_submit", args=[assignment.pk]), data)
+    assert refused.status_code == 422
+    body = refused.content.decode()
+    assert 'id="points-A1-error"' in body and 'value="99"' in body and 'value="35"' in body
+    assert "Motivazione scritta per B2" in body
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACTIVE
 
 
 def test_manager_approves_the_ranking_from_the_page(client):

@@ -21,6 +21,7 @@ from .desk_notice import desk_notice, desk_notice_decision
 from .evaluators import (
     assignment_declare,
     assignment_detail,
+    assignment_document,
     assignment_save,
     assignment_submit,
     consensus,
@@ -44,6 +45,7 @@ __all__ = [
     "admissibility",
     "assignment_declare",
     "assignment_detail",
+    "assignment_document",
     "assignment_save",
     "assignment_submit",
     "call_overview",

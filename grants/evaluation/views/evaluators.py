@@ -4,10 +4,17 @@ draft or sent); the panel's president's consensus scores. One URL per action.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from grants.applications import document_access
+from grants.applications.models import ApplicationDocument
+from grants.applications.views.officers import submitted_sections
+from grants.core.errors import DomainError
+from grants.core.forms import refusal_to_form
 
 from .. import permissions, selectors, services
 from ..forms import ConsensusForm, DeclarationForm, ScoreSheetForm
@@ -45,30 +52,52 @@ def _back_to(assignment: Assignment):
 @require_GET
 def assignment_detail(request, pk: int):
     """Declaration first (names of the parties only); then the application and the score sheet."""
-    assignment = _assignment_or_404(request, pk)
+    return _assignment_page(request, _assignment_or_404(request, pk))
+
+
+def _assignment_page(request, assignment: Assignment, *, form=None, status: int = 200):
+    """The assignment's page. With a refused score sheet (``form``) the sheet shows what was typed, each
+    criterion's message next to its points, and answers 422: nothing typed is lost."""
     application = assignment.application
     tree = selectors.criteria_tree(application.call)
     evaluation = selectors.evaluation_of(assignment)
     stored = {s.criterion.code: s for s in evaluation.scores.all()} if evaluation else {}
-    sheet_rows = [
-        {
-            "node": node,
-            "is_leaf": tree.is_leaf(node),
-            "depth": len(tree.ancestors(node)),
-            "score": stored.get(node.code),
-        }
-        for node in tree_order(tree)
-    ]
+    sheet_rows = []
+    for node in tree_order(tree):
+        score = stored.get(node.code)
+        if form is not None:
+            points = form.data.get(f"points-{node.code}", "")
+            justification = form.data.get(f"justification-{node.code}", "")
+        else:
+            points = "" if score is None or score.points is None else str(score.points)
+            justification = score.justification if score is not None else ""
+        errors = form.errors.get(f"points-{node.code}") if form is not None else None
+        sheet_rows.append(
+            {
+                "node": node,
+                "is_leaf": tree.is_leaf(node),
+                "depth": len(tree.ancestors(node)),
+                "score": score,
+                "points": points,
+                "justification": justification,
+                "error": " ".join(errors) if errors else "",
+            }
+        )
+    declaring = assignment.status == AssignmentStatus.TO_DECLARE
     return render(
         request,
         "evaluation/assignment_detail.html",
         {
             "assignment": assignment,
             "application": application,
+            "call": application.call,
+            # What the evaluator reads while scoring; nothing of it before the declaration of conflicts.
+            **({} if declaring else submitted_sections(application)),
             "parties": selectors.lead_first(selectors.parties(application)),
-            "declaring": assignment.status == AssignmentStatus.TO_DECLARE,
+            "declaring": declaring,
             "editable": assignment.status == AssignmentStatus.ACTIVE,
             "rows": sheet_rows,
+            "form_errors": form.non_field_errors() if form is not None else [],
             "evaluation": evaluation,
             "others": [
                 e
@@ -76,6 +105,7 @@ def assignment_detail(request, pk: int):
                 if e.evaluator_id != request.user.pk or e.is_consensus
             ],
         },
+        status=status,
     )
 
 
@@ -103,20 +133,28 @@ def assignment_declare(request, pk: int):
 
 
 def _scores(request, pk: int, *, submit: bool):
+    """Save or send the score sheet; a refused sheet comes back as typed, with the messages next to the
+    criteria (issue #17: a validation error used to erase the whole sheet)."""
     assignment = _assignment_or_404(request, pk)
     tree = selectors.criteria_tree(assignment.application.call)
-
-    def save(data):
-        services.save_scores(
-            actor=request.user,
-            assignment=assignment,
-            points=data["points"],
-            justifications=data["justifications"],
-            submit=submit,
-        )
-        messages.success(request, _("Valutazione inviata.") if submit else _("Valutazione salvata."))
-
-    return submit_form(request, ScoreSheetForm(request.POST, tree=tree), save, back=_back_to(assignment))
+    form = ScoreSheetForm(request.POST, tree=tree)
+    if form.is_valid():
+        try:
+            services.save_scores(
+                actor=request.user,
+                assignment=assignment,
+                points=form.cleaned_data["points"],
+                justifications=form.cleaned_data["justifications"],
+                submit=submit,
+            )
+        except (DomainError, PermissionDenied) as exc:
+            mapping = {f"scores.{leaf.code}": f"points-{leaf.code}" for leaf in tree.leaves}
+            refusal_to_form(form, exc, mapping)
+        else:
+            messages.success(request, _("Valutazione inviata.") if submit else _("Valutazione salvata."))
+            return redirect("evaluation:assignment_detail", pk=assignment.pk)
+    messages.error(request, _("La valutazione non è stata salvata: correggi quanto indicato nella scheda."))
+    return _assignment_page(request, assignment, form=form, status=422)
 
 
 @login_required
@@ -129,6 +167,25 @@ def assignment_save(request, pk: int):
 @require_POST
 def assignment_submit(request, pk: int):
     return _scores(request, pk, submit=True)
+
+
+@login_required
+@require_GET
+def assignment_document(request, pk: int, document_pk: int):
+    """A document of the application being scored, for its evaluator once free of conflicts (before the
+    declaration, or after a conflict, the application's documents are not theirs to read: 404)."""
+    assignment = _assignment_or_404(request, pk)
+    if not permissions.can_read_assigned_application(request.user, assignment):
+        raise Http404(_("Documento non trovato."))
+    application = assignment.application
+    try:
+        document = document_access.officer_document(application.call, application.pk, document_pk)
+    except ApplicationDocument.DoesNotExist:
+        raise Http404(_("Documento non trovato.")) from None
+    handle = document_access.open_document_for_evaluator(
+        actor=request.user, assignment=assignment, document=document, request=request
+    )
+    return document_access.download_response(handle, document)
 
 
 # --- the panel's president: consensus scores ---------------------------------------------------------------

@@ -10,6 +10,25 @@ from grants.core.money import ZERO, MoneyField
 
 from .claims import ExpenseItem
 
+# The FatturaPA document types (TipoDocumento) in words, for the readers of the invoice.
+DOCUMENT_TYPES = {
+    "TD01": _("Fattura"),
+    "TD02": _("Acconto o anticipo su fattura"),
+    "TD03": _("Acconto o anticipo su parcella"),
+    "TD04": _("Nota di credito"),
+    "TD05": _("Nota di debito"),
+    "TD06": _("Parcella"),
+    "TD16": _("Integrazione fattura reverse charge interno"),
+    "TD17": _("Integrazione o autofattura per acquisto servizi dall'estero"),
+    "TD18": _("Integrazione per acquisto di beni intracomunitari"),
+    "TD19": _("Integrazione o autofattura per acquisto di beni ex art. 17 c. 2 DPR 633/72"),
+    "TD20": _("Autofattura per regolarizzazione e integrazione delle fatture"),
+    "TD24": _("Fattura differita (art. 21, c. 4, lett. a, DPR 633/72)"),
+    "TD25": _("Fattura differita (art. 21, c. 4, terzo periodo, lett. b, DPR 633/72)"),
+    "TD26": _("Cessione di beni ammortizzabili e passaggi interni"),
+    "TD27": _("Fattura per autoconsumo o per cessioni gratuite senza rivalsa"),
+}
+
 
 class EInvoice(TimeStampedModel):
     item = models.OneToOneField(
@@ -43,6 +62,12 @@ class EInvoice(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.supplier_name} n. {self.number} del {self.date:%d/%m/%Y}"
+
+    @property
+    def document_type_label(self) -> str:
+        """The document type in words, with its code: «Fattura (TD01)»."""
+        label = DOCUMENT_TYPES.get(self.document_type)
+        return f"{label} ({self.document_type})" if label else self.document_type
 
     @property
     def audit_organisation(self):

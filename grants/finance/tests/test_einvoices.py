@@ -161,6 +161,7 @@ def test_the_claim_page_imports_and_shows_the_invoice(client, draft):
     assert page.status_code == 200
     assert "Formazione Subalpina Srl" in page.content.decode()
     assert "Materiale didattico" in page.content.decode()
+    assert "Tipo di documento: Fattura (TD01)" in page.content.decode()  # in words, not the bare code
     document_url = reverse("finance:einvoice_document", args=[invoice.pk])
     assert 'sandbox="" referrerpolicy="no-referrer" loading="lazy"' in page.content.decode()
     assert f'src="{document_url}"' in page.content.decode()

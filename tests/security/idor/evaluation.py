@@ -468,6 +468,11 @@ EVALUATION_PAGE_CASES: dict[str, Case] = {
         secrets=_a_secrets(_declared),
         unchanged=_assignment_state(_declared),
     ),
+    # A's application carries no document here: the assignment (A's evaluator's) answers first, 404.
+    "evaluation:assignment_document": Case(
+        args=lambda w: {"pk": _declared(w).assignment.pk, "document_pk": 1},
+        secrets=_a_secrets(_declared),
+    ),
     "evaluation:assignment_submit": Case(
         args=lambda w: {"pk": _declared(w).assignment.pk},
         method="post",
