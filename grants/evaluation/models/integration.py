@@ -13,12 +13,13 @@ from grants.core.models import TimeStampedModel
 from ..states import (
     IntegrationStatus,
 )
+from .reading import FirstReading
 
 DEFAULT_INTEGRATION_DAYS = 10
 
 
 # --- integration requests (soccorso istruttorio) ------------------------------------------------------------
-class IntegrationRequest(TimeStampedModel):
+class IntegrationRequest(FirstReading, TimeStampedModel):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="integration_requests"
     )
@@ -30,18 +31,6 @@ class IntegrationRequest(TimeStampedModel):
     # (grants.evaluation.receivers); without a PEC, from the first reading in the reserved area.
     deadline = models.DateTimeField(_("scadenza per la risposta"), null=True, blank=True)
     term_days = models.PositiveSmallIntegerField(_("termine in giorni"), null=True, blank=True)
-    # Without a PEC the communication is the notice in the reserved area, and the term runs from its first
-    # reading by a member of the organisation (presa visione: grants.evaluation.services.reading).
-    term_from_reading = models.BooleanField(_("termine dalla presa visione"), default=False)
-    seen_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
-    seen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("presa visione da"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     # Every item is answered with a document signed digitally by the applicant's legal representative or an
     # active delegate (grants.registry.signing), e.g. a declaration to complete.
     signature_required = models.BooleanField(_("documenti firmati digitalmente"), default=False)

@@ -19,12 +19,13 @@ from grants.applications.models import Application
 from grants.core.models import TimeStampedModel
 
 from ..states import RejectionNoticeStatus, RejectionOutcome, RejectionStage
+from .reading import FirstReading
 
 # Art. 10-bis: "entro il termine di dieci giorni dal ricevimento della comunicazione".
 OBSERVATION_DAYS = 10
 
 
-class RejectionNotice(TimeStampedModel):
+class RejectionNotice(FirstReading, TimeStampedModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="rejection_notices")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("inviato da"), on_delete=models.PROTECT, related_name="+"
@@ -34,18 +35,6 @@ class RejectionNotice(TimeStampedModel):
     # Empty while the PEC is not delivered: the term counts from the delivery (grants.evaluation.receivers);
     # without a PEC, from the first reading in the reserved area (``term_from_reading``).
     deadline = models.DateTimeField(_("scadenza per le osservazioni"), null=True, blank=True)
-    # Without a PEC the communication is the notice in the reserved area, and the term runs from its first
-    # reading by a member of the organisation (presa visione: grants.evaluation.services.reading).
-    term_from_reading = models.BooleanField(_("termine dalla presa visione"), default=False)
-    seen_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
-    seen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("presa visione da"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     status = FSMField(
         _("stato"),
         max_length=10,
