@@ -321,6 +321,11 @@ PROTOCOL_CLASSIFICATION_CODE = os.environ.get("PROTOCOL_CLASSIFICATION_CODE", "W
 PROTOCOL_REGISTER_ADAPTER = os.environ.get(
     "PROTOCOL_REGISTER_ADAPTER", "grants.applications.protocol.registers.InternalRegister"
 )
+# With PROTOCOL_REGISTER_ADAPTER=grants.applications.protocol.registers.HttpRegister: the Region's protocol
+# system's endpoint (https), its bearer token, and how long to wait for it (seconds).
+PROTOCOL_REGISTER_URL = os.environ.get("PROTOCOL_REGISTER_URL", "")
+PROTOCOL_REGISTER_TOKEN = os.environ.get("PROTOCOL_REGISTER_TOKEN", "")
+PROTOCOL_REGISTER_TIMEOUT = float(os.environ.get("PROTOCOL_REGISTER_TIMEOUT", "15"))
 
 # --- RNA (Registro Nazionale Aiuti, grants/finance/rna/): "file" = records downloaded as XML by officers for
 # manual upload; "http" = each record POSTed to RNA_ENDPOINT, which answers the COR.

@@ -20,6 +20,7 @@ from . import bulk_download, document_access, exports, selectors
 from .bulk_download import ArchiveError
 from .models import Application, ApplicationDocument, DocumentArchive
 from .protocol.records import segnatura_response
+from .protocol.registers import ProtocolUnavailable
 from .views import _forbidden, _officer_call
 
 ARCHIVE_ANCHOR = "archivio-documenti"
@@ -156,4 +157,8 @@ def officer_application_segnatura(request, code: str, pk: int):
         application = selectors.submitted_application_for_staff(request.user, pk, call=call)
     except Application.DoesNotExist:
         raise Http404(_("Domanda non trovata.")) from None
-    return segnatura_response(application)
+    try:
+        return segnatura_response(application)
+    except ProtocolUnavailable as unavailable:  # the external protocol system is down: say it, try later
+        messages.error(request, unavailable.message)
+        return redirect("applications:officer_application_detail", code=call.code, pk=application.pk)

@@ -200,6 +200,12 @@ def download_application_document(request, code: str, application_id: int, docum
             },
             403: {"description": OFFICER_ONLY},
             404: {"description": "Domanda non trovata o di un bando su cui non si lavora."},
+            503: {
+                "description": (
+                    "Il sistema di protocollo esterno (PROTOCOL_REGISTER_ADAPTER=HttpRegister) non risponde: "
+                    "riprovare più tardi (problem+json, code protocol_unavailable)."
+                )
+            },
         }
     },
 )

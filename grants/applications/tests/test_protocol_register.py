@@ -6,7 +6,10 @@ same contract), and the officer downloads it from the application's page and the
 import base64
 import dataclasses
 import hashlib
+import json
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.test import override_settings
@@ -17,8 +20,10 @@ from grants.applications import tasks
 from grants.applications.models import ProtocolRegistration
 from grants.applications.protocol import records
 from grants.applications.protocol.registers import (
+    HttpRegister,
     InternalRegister,
     ProtocolRegister,
+    ProtocolUnavailable,
     RegisteredProtocol,
     get_register,
 )
@@ -57,8 +62,69 @@ class ExternalRegisterDouble(ProtocolRegister):
         return self.numbers[key]
 
 
-# Every adapter shipped (and, as an example of an external one, the double above) passes the contract.
-ADAPTERS = [InternalRegister, ExternalRegisterDouble]
+class FakeProtocolSystem(BaseHTTPRequestHandler):
+    """A protocol system as the HTTP adapter expects one: it takes the segnatura (AgID XML), registers the
+    document once per Idempotency-Key (its SHA-256) in its own register and answers, on ``/xml`` the
+    segnatura it recorded, on ``/json`` the JSON form; ``/broken`` answers a number that is not one."""
+
+    numbers: dict[str, tuple[str, str]] = {}
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Authorization") != "Bearer segreto" or not body.startswith(b"<?xml"):
+            self.send_response(401)
+            self.end_headers()
+            return
+        key = self.headers["Idempotency-Key"]
+        if key not in self.numbers:
+            self.numbers[key] = (f"{len(self.numbers) + 700001:07d}", "2026-03-02")
+        number, day = self.numbers[key]
+        if self.path == "/json":
+            answer, kind = (
+                json.dumps({"numero": number, "data": day, "registro": "PROT_GEN"}).encode(),
+                "json",
+            )
+        elif self.path == "/broken":
+            answer, kind = json.dumps({"numero": "n/d", "data": day, "registro": "PROT_GEN"}).encode(), "json"
+        else:
+            root = etree.fromstring(body)
+            found = root.find("s:Intestazione/s:Identificatore", NS)
+            found.find("s:CodiceRegistro", NS).text = "PROT_GEN"
+            found.find("s:NumeroRegistrazione", NS).text = number
+            found.find("s:DataRegistrazione", NS).text = day
+            answer, kind = etree.tostring(root, xml_declaration=True, encoding="UTF-8"), "xml"
+        self.send_response(200)
+        self.send_header("Content-Type", f"application/{kind}")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def protocol_system():
+    server = HTTPServer(("127.0.0.1", 0), FakeProtocolSystem)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+# Every adapter shipped (the HTTP one against the local system above, answering XML or JSON) and, as an
+# example of another external one, the double above pass the contract.
+@pytest.fixture(
+    params=["InternalRegister", "ExternalRegisterDouble", "HttpRegister-xml", "HttpRegister-json"]
+)
+def adapter(request):
+    if request.param.startswith("HttpRegister"):
+        url = request.getfixturevalue("protocol_system") + "/" + request.param.split("-")[1]
+        return lambda: HttpRegister(url=url, token="segreto", timeout=5)
+    return {"InternalRegister": InternalRegister, "ExternalRegisterDouble": ExternalRegisterDouble}[
+        request.param
+    ]
 
 
 def a_segnatura(number: str = "0000042", document: bytes = b"domanda") -> Segnatura:
@@ -75,7 +141,6 @@ def a_segnatura(number: str = "0000042", document: bytes = b"domanda") -> Segnat
 
 
 # --- the contract every register adapter passes -------------------------------------------------------------
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.__name__)
 def test_a_register_gives_a_dated_registration_of_seven_digits_in_its_register(adapter):
     registered = adapter().register(a_segnatura())
     assert isinstance(registered, RegisteredProtocol)
@@ -84,7 +149,6 @@ def test_a_register_gives_a_dated_registration_of_seven_digits_in_its_register(a
     assert registered.register_code and len(registered.register_code) <= 16
 
 
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.__name__)
 def test_a_register_answers_the_same_for_the_same_segnatura_and_apart_for_another(adapter):
     register = adapter()
     first, again = register.register(a_segnatura()), register.register(a_segnatura())
@@ -93,7 +157,6 @@ def test_a_register_answers_the_same_for_the_same_segnatura_and_apart_for_anothe
     assert (other.register_code, other.number) != (first.register_code, first.number)
 
 
-@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda a: a.__name__)
 def test_a_registered_segnatura_is_valid_against_the_schema(adapter):
     proposed = a_segnatura()
     registered = adapter().register(proposed)
@@ -318,3 +381,57 @@ def test_the_shipped_schema_is_agids():
     assert hashlib.sha256(XSD_PATH.read_bytes()).hexdigest() == (
         "6b750620888c6e5e30ec634e1d9e522694fc44c08280aaa4daf9734d1e1e5d44"
     )
+
+
+def test_the_http_register_refuses_what_it_cannot_store_and_stores_nothing(protocol_system):
+    with pytest.raises(ProtocolUnavailable) as broken:
+        HttpRegister(url=f"{protocol_system}/broken", token="segreto", timeout=5).register(a_segnatura())
+    assert broken.value.status == 503 and "numero non valido" in broken.value.message
+    with pytest.raises(ProtocolUnavailable):  # the system refuses who it does not know
+        HttpRegister(url=f"{protocol_system}/xml", token="sbagliato", timeout=5).register(a_segnatura())
+    with pytest.raises(ProtocolUnavailable):  # nobody listening
+        HttpRegister(url="http://127.0.0.1:9/xml", token="segreto", timeout=2).register(a_segnatura())
+    with pytest.raises(ProtocolUnavailable):  # not configured
+        HttpRegister(url="", token="", timeout=2).register(a_segnatura())
+
+
+@pytest.mark.django_db
+def test_a_submission_registered_in_the_external_system_keeps_its_number(protocol_system, client):
+    application = submitted()
+    with override_settings(
+        PROTOCOL_REGISTER_ADAPTER="grants.applications.protocol.registers.HttpRegister",
+        PROTOCOL_REGISTER_URL=f"{protocol_system}/xml",
+        PROTOCOL_REGISTER_TOKEN="segreto",
+    ):
+        registration = records.registration_of(application)
+        xml = records.segnatura_xml(application)
+    assert registration.register_code == "PROT_GEN" and len(registration.number) == 7
+    assert registration.adapter.endswith("HttpRegister")
+    root = etree.fromstring(xml)
+    assert root.findtext("s:Intestazione/s:Identificatore/s:NumeroRegistrazione", namespaces=NS) == (
+        registration.number
+    )
+    assert validation_errors(xml) == []
+
+
+@pytest.mark.django_db
+def test_when_the_external_system_is_down_the_officer_is_told_and_the_api_answers_503(client):
+    application = submitted()
+    officer = staff_user("applications.view_application", calls=[application.call])
+    client.force_login(officer)
+    with override_settings(
+        PROTOCOL_REGISTER_ADAPTER="grants.applications.protocol.registers.HttpRegister",
+        PROTOCOL_REGISTER_URL="http://127.0.0.1:9/protocollo",
+        PROTOCOL_REGISTER_TIMEOUT=2,
+    ):
+        page = client.get(
+            reverse(
+                "applications:officer_application_segnatura", args=[application.call.code, application.pk]
+            ),
+            follow=True,
+        )
+        api = client.get(f"{API}/applications/{application.pk}/segnatura.xml")
+    assert page.status_code == 200 and "non risponde" in page.content.decode()
+    assert api.status_code == 503 and api["Content-Type"] == "application/problem+json"
+    assert api.json()["code"] == "protocol_unavailable"
+    assert not ProtocolRegistration.objects.filter(application=application).exists()
