@@ -326,6 +326,11 @@ PROTOCOL_REGISTER_ADAPTER = os.environ.get(
 PROTOCOL_REGISTER_URL = os.environ.get("PROTOCOL_REGISTER_URL", "")
 PROTOCOL_REGISTER_TOKEN = os.environ.get("PROTOCOL_REGISTER_TOKEN", "")
 PROTOCOL_REGISTER_TIMEOUT = float(os.environ.get("PROTOCOL_REGISTER_TIMEOUT", "15"))
+# The AOO's electronic seal on the segnatura (XAdES, grants/applications/protocol/seal.py): PEM key and
+# certificate files; empty: the segnatura is given unsigned.
+PROTOCOL_SEAL_KEY_FILE = os.environ.get("PROTOCOL_SEAL_KEY_FILE", "")
+PROTOCOL_SEAL_CERT_FILE = os.environ.get("PROTOCOL_SEAL_CERT_FILE", "")
+PROTOCOL_SEAL_KEY_PASSWORD = os.environ.get("PROTOCOL_SEAL_KEY_PASSWORD", "")
 
 # --- RNA (Registro Nazionale Aiuti, grants/finance/rna/): "file" = records downloaded as XML by officers for
 # manual upload; "http" = each record POSTed to RNA_ENDPOINT, which answers the COR.

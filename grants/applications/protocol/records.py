@@ -12,6 +12,7 @@ from ..fingerprint import fingerprint_of
 from ..models import Application, ProtocolRegistration
 from ..services.common import ApplicationError
 from .registers import ProtocolRegister, get_register
+from .seal import sealed
 from .segnatura import Classifica, Destinatario, Documento, Identificatore, Mittente, Segnatura, to_xml
 
 
@@ -90,7 +91,8 @@ def registered_segnatura(application: Application, register: ProtocolRegister | 
 
 
 def segnatura_xml(application: Application) -> bytes:
-    return to_xml(registered_segnatura(application))
+    """The registered segnatura as XML, sealed by the AOO when a seal is configured (``seal``)."""
+    return sealed(to_xml(registered_segnatura(application)))
 
 
 def segnatura_filename(application: Application) -> str:

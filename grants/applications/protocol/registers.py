@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from ..services.common import ApplicationError
+from .seal import sealed
 from .segnatura import NAMESPACE, Segnatura, to_xml
 
 MAX_ANSWER_BYTES = 1024 * 1024
@@ -96,7 +97,8 @@ class HttpRegister(ProtocolRegister):
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         # The URL is the operator's setting, checked to be http(s) above.
-        request = urllib.request.Request(self.url, data=to_xml(segnatura), headers=headers, method="POST")  # noqa: S310
+        data = sealed(to_xml(segnatura))  # the AOO's seal when configured (seal.py)
+        request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body = response.read(MAX_ANSWER_BYTES + 1)

@@ -6,9 +6,9 @@ documenti amministrativi protocollati": ``schemas/segnatura_protocollo.xsd`` bes
 ``http://www.agid.gov.it/protocollo/``, ``versione`` 3.0.0 (source and status in ``schemas/README.md``).
 
 The schema requires a ``ds:Signature`` (XAdES baseline B, the sending AOO's signature or seal) after
-``Descrizione``: the platform has no signing key for it, so ``to_xml`` builds the segnatura up to the
-signature and ``validation_errors`` checks it against the official schema excusing only that missing
-signature (``require_signature=True`` checks a signed one in full).
+``Descrizione``: ``to_xml`` builds the segnatura up to the signature, ``seal.sealed`` appends the AOO's seal
+when one is configured, and ``validation_errors`` checks against the official schema excusing only a
+missing signature (``require_signature=True`` checks a sealed one in full).
 """
 
 import base64

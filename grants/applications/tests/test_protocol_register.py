@@ -435,3 +435,59 @@ def test_when_the_external_system_is_down_the_officer_is_told_and_the_api_answer
     assert api.status_code == 503 and api["Content-Type"] == "application/problem+json"
     assert api.json()["code"] == "protocol_unavailable"
     assert not ProtocolRegistration.objects.filter(application=application).exists()
+
+
+@pytest.fixture
+def aoo_seal(tmp_path, settings):
+    """The AOO's seal: an EC key and its certificate from the test PKI, as PEM files."""
+    from cryptography.hazmat.primitives import serialization
+
+    from grants.applications.protocol import seal
+    from grants.core.tests import pki
+
+    identity = pki.make_signer(pki.make_ca())
+    key_file, cert_file = tmp_path / "sigillo.key", tmp_path / "sigillo.pem"
+    key_file.write_bytes(
+        identity.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    cert_file.write_bytes(identity.pem)
+    settings.PROTOCOL_SEAL_KEY_FILE, settings.PROTOCOL_SEAL_CERT_FILE = str(key_file), str(cert_file)
+    seal._material.cache_clear()
+    yield identity
+    seal._material.cache_clear()
+
+
+def test_with_the_aoo_seal_the_segnatura_carries_a_xades_signature_valid_in_full(aoo_seal):
+    from signxml.exceptions import InvalidDigest, InvalidSignature
+    from signxml.xades import XAdESVerifier
+
+    from grants.applications.protocol.seal import sealed
+
+    xml = sealed(to_xml(a_segnatura()))
+    assert validation_errors(xml, require_signature=True) == []  # the official schema, signature included
+    root = etree.fromstring(xml)
+    assert root[-1].tag == "{http://www.w3.org/2000/09/xmldsig#}Signature"
+    assert b"xades:SigningCertificateV2" in xml and b"xades:SigningTime" in xml
+    XAdESVerifier().verify(xml, x509_cert=aoo_seal.pem.decode(), expect_references=3)
+    tampered = xml.replace(b"Cooperativa Alfa", b"Cooperativa Beta")
+    with pytest.raises((InvalidDigest, InvalidSignature)):
+        XAdESVerifier().verify(tampered, x509_cert=aoo_seal.pem.decode(), expect_references=3)
+
+
+def test_without_a_seal_the_segnatura_is_unsigned_and_only_that_is_excused():
+    xml = to_xml(a_segnatura())
+    from grants.applications.protocol.seal import sealed
+
+    assert sealed(xml) == xml
+    assert validation_errors(xml) == [] and validation_errors(xml, require_signature=True) != []
+
+
+@pytest.mark.django_db
+def test_the_officer_downloads_a_sealed_segnatura(aoo_seal, client):
+    application = submitted()
+    client.force_login(staff_user("applications.view_application", calls=[application.call]))
+    response = client.get(f"{API}/applications/{application.pk}/segnatura.xml")
+    assert response.status_code == 200
+    assert validation_errors(response.content, require_signature=True) == []
