@@ -94,6 +94,8 @@ def test_evaluator_declares_then_scores(client):
     services.auto_assign(actor=officer(), call=call)
     assignment = application.assignments.get()
     client.force_login(user)
+    listed = client.get(reverse("evaluation:my_assignments")).content.decode()
+    assert call.title in listed  # the call by its title, not its code (#17)
     url = reverse("evaluation:assignment_detail", args=[assignment.pk])
     page = client.get(url).content.decode()
     assert "conflitto di interessi" in page and "Welfare di comunità" not in page  # not seen before declaring
