@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from grants.core.admin_columns import EuroAmountsMixin
 from grants.core.money import ZERO, format_eur
 
 from . import selectors, services
@@ -91,7 +92,7 @@ class MeasureAdminForm(forms.ModelForm):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(EuroAmountsMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ("code", "title", "programme", "fund", "budget", "has_public_calls")
     list_filter = ("programme", "fund__code", "has_public_calls")
@@ -253,7 +254,7 @@ class CallStaffInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(EuroAmountsMixin, SimpleHistoryAdmin):
     form = CallAdminForm
     list_display = ("code", "title", "measure", "mode", "status", "opens_at", "closes_at", "budget")
     list_filter = ("mode", "status", "measure__programme", "measure")

@@ -5,6 +5,8 @@ every change to a project goes through its page (grants.projects.services), with
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from grants.core.admin_columns import EuroAmountsMixin
+
 from .models import CallProjectRules, Project
 
 
@@ -22,7 +24,7 @@ class CallProjectRulesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(EuroAmountsMixin, SimpleHistoryAdmin):
     list_display = ("title", "cup", "beneficiary", "call", "status", "grant")
     list_filter = ("status", "call__measure")
     search_fields = ("title", "cup", "beneficiary__name", "beneficiary__fiscal_code")

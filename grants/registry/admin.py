@@ -12,6 +12,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from grants.core.admin_columns import EuroAmountsMixin
+
 from .models import (
     DeMinimisAid,
     DeMinimisRegulation,
@@ -149,7 +151,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeMinimisRegulation)
-class DeMinimisRegulationAdmin(SimpleHistoryAdmin):
+class DeMinimisRegulationAdmin(EuroAmountsMixin, SimpleHistoryAdmin):
     """The ceilings and reference periods are data: a new regulation is added here, not coded."""
 
     list_display = ["title", "family", "ceiling", "period_kind", "period_years", "valid_from", "valid_until"]
@@ -159,7 +161,7 @@ class DeMinimisRegulationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeMinimisAid)
-class DeMinimisAidAdmin(SimpleHistoryAdmin):
+class DeMinimisAidAdmin(EuroAmountsMixin, SimpleHistoryAdmin):
     """Read-only: aid is recorded by the services (concessions, declarations), never typed here."""
 
     list_display = ["organisation", "granted_on", "granting_body", "amount", "revoked_amount", "source"]
