@@ -118,6 +118,7 @@ def update_general(
     return application
 
 
+@transaction.atomic
 def set_proposed_targets(*, actor, application: Application, targets: dict[str, str]) -> Application:
     """The applicant's proposed indicator targets (code → decimal string), replacing the previous ones.
     The values come checked against the call's indicators (grants.monitoring.proposals.propose_targets)."""

@@ -14,8 +14,22 @@ def test_warm_compiles_the_templates_without_opening_a_database_connection():
     assert all(connections[alias].connection is None for alias in closed)
 
 
+@pytest.fixture
+def connections_kept_open():
+    """As Django's test client does: the handler's request signals must not close the test's database
+    connection (on PostgreSQL that would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_a_worker_warms_by_reading_the_public_pages_through_the_application():
+def test_a_worker_warms_by_reading_the_public_pages_through_the_application(connections_kept_open):
     from django.contrib.sessions.models import Session
 
     from config.warm import WORKER_WARM_PATHS, warm_worker
