@@ -2,7 +2,8 @@
 permission-checked, every download audited (``application_document.downloaded``).
 
 - Officers read the documents of submitted applications of a call they have rights on.
-- The evaluator of an assignment, once free of conflicts, reads the documents of the application scored.
+- The evaluator of an assignment, once free of conflicts, reads the documents of the application scored
+  (the right is the evaluation's to check: ``open_document_checked_above``).
 - The applicant's people (those acting for the applicant organisation: the ones who see the application)
   read back what they uploaded, draft or submitted: the current version of each document.
 """
@@ -41,15 +42,10 @@ def open_document_for_officer(*, actor, document: ApplicationDocument, request=N
     return _opened(actor, document, request)
 
 
-def open_document_for_evaluator(*, actor, assignment, document: ApplicationDocument, request=None):
-    """The stored file, opened for reading, for the evaluator of ``assignment`` (declared free of conflicts)
-    when the document belongs to the application they score."""
-    from grants.evaluation.permissions import can_read_assigned_application  # evaluation builds on this app
-
-    if document.application_id != assignment.application_id or not can_read_assigned_application(
-        actor, assignment
-    ):
-        raise PermissionDenied(_("Puoi scaricare solo i documenti delle domande che valuti."))
+def open_document_checked_above(*, actor, document: ApplicationDocument, request=None):
+    """The stored file, opened for reading and the download audited, for a context built on this one that
+    checked its own right to it (the evaluation: the evaluator of the assignment, free of conflicts,
+    ``grants.evaluation.views.evaluators.assignment_document``)."""
     return _opened(actor, document, request)
 
 

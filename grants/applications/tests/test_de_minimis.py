@@ -153,16 +153,18 @@ def test_the_officer_page_links_the_applicants_register_for_staff_who_may_open_i
     submitted application; an officer who may not open the register is not shown a link to a 404 (#17)."""
     from django.urls import reverse
 
-    from grants.evaluation.tests.factories import OFFICER_PERMISSIONS, staff
+    from grants.registry.tests.factories import staff_user
 
     user, company, call = setting
     application = ready_application(call=call, user=user, organisation=company)
     services.submit(actor=user, application=application, idempotency_key="k", declarations_accepted=True)
     url = reverse("applications:officer_application_detail", args=[call.code, application.pk])
     register = reverse("registry:de_minimis", args=[company.pk])
-    client.force_login(staff(*OFFICER_PERMISSIONS, "registry.view_organisation"))
+    client.force_login(
+        staff_user("applications.view_application", "registry.view_organisation", calls=[call])
+    )
     page = client.get(url).content.decode()
     assert f'href="{register}"' in page and 'data-testid="de-minimis-position"' in page
     assert client.get(register).status_code == 200
-    client.force_login(staff(*OFFICER_PERMISSIONS))
+    client.force_login(staff_user("applications.view_application", calls=[call]))
     assert f'href="{register}"' not in client.get(url).content.decode()

@@ -182,8 +182,10 @@ def assignment_document(request, pk: int, document_pk: int):
         document = document_access.officer_document(application.call, application.pk, document_pk)
     except ApplicationDocument.DoesNotExist:
         raise Http404(_("Documento non trovato.")) from None
-    handle = document_access.open_document_for_evaluator(
-        actor=request.user, assignment=assignment, document=document, request=request
+    # The right was checked above: the evaluator of this assignment, free of conflicts, and a document of
+    # the application scored (officer_document finds it only under that application and call).
+    handle = document_access.open_document_checked_above(
+        actor=request.user, document=document, request=request
     )
     return document_access.download_response(handle, document)
 
