@@ -461,3 +461,18 @@ def submitted_application(pk) -> Application | None:
         .select_related("call", "applicant")
         .first()
     )
+
+
+def assigned_document(user, assignment, document_pk):
+    """A document of the application ``assignment`` scores, for its evaluator once free of conflicts (page
+    and API alike). ``ApplicationDocument.DoesNotExist`` before the declaration, after a conflict, or for a
+    document of another application: each answers as a document that does not exist."""
+    from grants.applications.document_access import officer_document
+    from grants.applications.models import ApplicationDocument
+
+    from .permissions import can_read_assigned_application
+
+    if not can_read_assigned_application(user, assignment):
+        raise ApplicationDocument.DoesNotExist
+    application = assignment.application
+    return officer_document(application.call, application.pk, document_pk)

@@ -7,9 +7,12 @@ from django.http import Http404
 from ninja import Field, Query, Schema
 from ninja.pagination import paginate
 
+from grants.applications import document_access
+from grants.applications.models import ApplicationDocument
 from grants.evaluation import permissions, selectors, services
 from grants.evaluation.models import AssignmentStatus
 
+from ..applications.schemas import DOCUMENT_FILE
 from ..pagination import LazyRows, Ordering, Pagination
 from . import router
 from .access import assignment_out, my_assignment, staff_application
@@ -74,6 +77,32 @@ def assignment_parties(request, assignment_id: int):
         {"partner_id": p.pk, "name": p.display_name, "role": p.role}
         for p in selectors.lead_first(selectors.parties(assignment.application))
     ]
+
+
+@router.get(
+    "/evaluation/assignments/{assignment_id}/documents/{document_id}",
+    openapi_extra={
+        "responses": {
+            **DOCUMENT_FILE["responses"],
+            404: {
+                "description": "Documento non trovato, o domanda non ancora leggibile (prima della "
+                "dichiarazione)."
+            },
+        }
+    },
+)
+def assignment_document(request, assignment_id: int, document_id: int):
+    """Un documento della domanda da valutare, per il valutatore dopo la dichiarazione senza conflitti; ogni
+    download è registrato, come per i funzionari."""
+    assignment = my_assignment(request, assignment_id)
+    try:
+        document = selectors.assigned_document(request.auth, assignment, document_id)
+    except ApplicationDocument.DoesNotExist:
+        raise Http404 from None
+    handle = document_access.open_document_checked_above(
+        actor=request.auth, document=document, request=request
+    )
+    return document_access.download_response(handle, document)
 
 
 @router.post("/evaluation/assignments/{assignment_id}/declaration", response=DeclarationOut)

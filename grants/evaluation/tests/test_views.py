@@ -134,6 +134,8 @@ def test_a_refused_score_sheet_keeps_what_was_typed_next_to_the_application(clie
     client.force_login(user)
     download = reverse("evaluation:assignment_document", args=[assignment.pk, document.pk])
     assert client.get(download).status_code == 404  # not before the declaration of conflicts
+    api_download = f"/api/v1/evaluation/assignments/{assignment.pk}/documents/{document.pk}"
+    assert client.get(api_download).status_code == 404  # the API alike
     parties = {p.pk: False for p in application.partners.all()}
     services.declare_conflicts(actor=user, assignment=assignment, conflicts=parties)
     page = client.get(reverse("evaluation:assignment_detail", args=[assignment.pk])).content.decode()
@@ -142,8 +144,12 @@ def test_a_refused_score_sheet_keeps_what_was_typed_next_to_the_application(clie
     response = client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content) == content
     assert AuditEvent.objects.filter(action="application_document.downloaded", actor=user).count() == 1
+    by_api = client.get(api_download)
+    assert by_api.status_code == 200 and b"".join(by_api.streaming_content) == content
+    assert AuditEvent.objects.filter(action="application_document.downloaded", actor=user).count() == 2
     client.force_login(evaluator())  # another evaluator
     assert client.get(download).status_code == 404
+    assert client.get(api_download).status_code == 404
     client.force_login(user)
     data = {f"points-{code}": value for code, value in FULL_MARKS.items()} | {"points-A1": "99"}
     data |= {f"justification-{code}": f"Motivazione scritta per {code}" for code in FULL_MARKS}

@@ -175,15 +175,10 @@ def assignment_document(request, pk: int, document_pk: int):
     """A document of the application being scored, for its evaluator once free of conflicts (before the
     declaration, or after a conflict, the application's documents are not theirs to read: 404)."""
     assignment = _assignment_or_404(request, pk)
-    if not permissions.can_read_assigned_application(request.user, assignment):
-        raise Http404(_("Documento non trovato."))
-    application = assignment.application
-    try:
-        document = document_access.officer_document(application.call, application.pk, document_pk)
+    try:  # the right is checked there: the evaluator of this assignment, free of conflicts
+        document = selectors.assigned_document(request.user, assignment, document_pk)
     except ApplicationDocument.DoesNotExist:
         raise Http404(_("Documento non trovato.")) from None
-    # The right was checked above: the evaluator of this assignment, free of conflicts, and a document of
-    # the application scored (officer_document finds it only under that application and call).
     handle = document_access.open_document_checked_above(
         actor=request.user, document=document, request=request
     )

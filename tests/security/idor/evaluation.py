@@ -647,6 +647,11 @@ EVALUATION_API_CASES: dict[str, Case] = {
     "grants_api_evaluation_assignment_parties": Case(
         args=lambda w: {"assignment_id": _assigned(w).assignment.pk}, secrets=_a_secrets(_assigned)
     ),
+    # A's application carries no document here: the assignment (A's evaluator's) answers first, 404.
+    "grants_api_evaluation_assignment_document": Case(
+        args=lambda w: {"assignment_id": _declared(w).assignment.pk, "document_id": 1},
+        secrets=_a_secrets(_declared),
+    ),
     "grants_api_evaluation_post_declaration": Case(
         args=lambda w: {"assignment_id": _assigned(w).assignment.pk},
         method="post",
