@@ -36,6 +36,11 @@ def main() -> None:
     parser.add_argument("--skip", type=int, default=0, help="lines already used by a run")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--time-only",
+        action="store_true",
+        help="no profiler: the submissions' time per request beside /health/'s, in the same process",
+    )
     args = parser.parse_args()
     rows = [line.split("\t") for line in args.lines.read_text().splitlines()][
         args.skip : args.skip + args.count
@@ -60,6 +65,19 @@ def main() -> None:
     for q in queries.captured_queries:
         print(f"  {q['time']}s {q['sql'][:160]}")
     reset_queries()
+    if args.time_only:
+        started = time.perf_counter()
+        for _ in rows[1:]:
+            client.get("/health/")
+        health = (time.perf_counter() - started) / len(rows[1:])
+        started = time.perf_counter()
+        statuses = [submit(row).status_code for row in rows[1:]]
+        each = (time.perf_counter() - started) / len(statuses)
+        print(
+            f"{len(statuses)} submissions: {each * 1000:.2f} ms each ({1 / each:.1f}/s in one process), "
+            f"statuses {sorted(set(statuses))}; /health/ {health * 1000:.2f} ms; ratio {each / health:.1f}"
+        )
+        return
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -68,6 +86,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"{len(statuses)} submissions in {elapsed:.2f} s = {len(statuses) / elapsed:.1f}/s in one process;")
     print(f"statuses {sorted(set(statuses))}")
+    profiler.dump_stats("/tmp/submit.prof")
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
