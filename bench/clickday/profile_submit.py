@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--skip", type=int, default=0, help="lines already used by a run")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", type=Path, help="also write the profile here (pstats format)")
     parser.add_argument(
         "--time-only",
         action="store_true",
@@ -86,7 +87,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"{len(statuses)} submissions in {elapsed:.2f} s = {len(statuses) / elapsed:.1f}/s in one process;")
     print(f"statuses {sorted(set(statuses))}")
-    profiler.dump_stats("/tmp/submit.prof")
+    if args.dump:
+        profiler.dump_stats(args.dump)
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)

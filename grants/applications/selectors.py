@@ -13,6 +13,7 @@ from grants.registry.ateco import excluded_sectors
 from grants.registry.selectors import de_minimis_position, regulation_in_force
 from grants.territory.models import Municipality
 
+from . import history
 from .budget import CategoryRule, LineAmount
 from .de_minimis import members_of
 from .models import Application, ApplicationDocument, ApplicationPartner, Arrival, BudgetLine
@@ -46,6 +47,17 @@ def applications_for_user(user) -> QuerySet[Application]:
 def application_for_user(user, pk) -> Application:
     """The application if the user may see it; ``Application.DoesNotExist`` otherwise (answer 404)."""
     return applications_for_user(user).get(pk=pk)
+
+
+def application_ref_for_user(user, pk) -> Application:
+    """Only the ids of the application (pk, applicant, call) if the user may see it, ``DoesNotExist``
+    otherwise: for a service that reads and locks the whole row itself (the click-day submission), so the
+    request does not read it twice."""
+    return (
+        Application.objects.filter(applicant_id__in=acting_organisation_ids(user))
+        .only("pk", "applicant_id", "call_id")
+        .get(pk=pk)
+    )
 
 
 def applications_of_organisation(organisation, *, status: str | None = None) -> QuerySet[Application]:
@@ -157,6 +169,21 @@ def cached_call_terms(call: Call) -> CallTerms:
     return terms
 
 
+_RESERVES_CACHE: dict[tuple, tuple] = {}
+
+
+def cached_call_reserves(call: Call) -> tuple:
+    """The call's reserves (by code), read once per process and version of the call, as
+    :func:`cached_call_terms` (a saved or deleted reserve moves the version too)."""
+    key = (call.pk, call.updated_at)
+    reserves = _RESERVES_CACHE.get(key)
+    if reserves is None:
+        if len(_RESERVES_CACHE) >= _TERMS_CACHE_SIZE:
+            _RESERVES_CACHE.clear()
+        reserves = _RESERVES_CACHE[key] = tuple(call.reserves.order_by("code"))
+    return reserves
+
+
 def call_terms(call: Call) -> CallTerms:
     return CallTerms(
         lead_legal_forms=tuple(call.lead_legal_forms or ()),
@@ -224,18 +251,51 @@ def _documents(application: Application) -> QuerySet[ApplicationDocument]:
 
 
 def prefetch_submission_inputs(application: Application) -> Application:
-    """Read partners, budget lines, documents and territory once for both the rules and the snapshot of a
-    submission (six reads instead of twelve)."""
+    """Read partners, budget lines, documents and territory once, for the rules, the snapshot and the history
+    row of a submission: six reads. Budget lines and documents take their partner (and its organisation) from
+    the partners just read instead of joining them again, and the territory is read through its link rows,
+    kept in ``application.territory_links`` for the history row (``grants.applications.history``), which
+    simple-history would otherwise read a second time."""
     prefetch_related_objects(
         [application],
         Prefetch("partners", queryset=_partners(application)),
-        Prefetch("budget_lines", queryset=_budget_lines(application)),
-        Prefetch("documents", queryset=_documents(application)),
-        "municipalities",
-        "districts",
-        "provinces",
+        Prefetch(
+            "budget_lines",
+            queryset=BudgetLine.objects.select_related("category").order_by("order", "pk"),
+        ),
+        Prefetch(
+            "documents",
+            queryset=ApplicationDocument.objects.select_related("required_document").order_by(
+                "required_document__code", "sha256"
+            ),
+        ),
     )
+    partners = {partner.pk: partner for partner in application.partners.all()}
+    for row in (*application.budget_lines.all(), *application.documents.all()):
+        if row.partner_id in partners:
+            row.partner = partners[row.partner_id]
+    application.territory_links = {}
+    for field in history.territory_fields():
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = list(
+            field.remote_field.through.objects.filter(**{f"{source}_id": application.pk})
+            .select_related(target)
+            .order_by(f"{target}__name", "pk")  # as the relation reads them (by name)
+        )
+        _keep_prefetched(application, field.name, [getattr(row, target) for row in rows])
+        application.territory_links[field.name] = [
+            (row.pk, application.pk, getattr(row, f"{target}_id")) for row in rows
+        ]
     return application
+
+
+def _keep_prefetched(application: Application, name: str, rows: list) -> None:
+    """Keep ``rows`` as the prefetched content of ``application.<name>``, as prefetch_related_objects does
+    (a queryset of the relation whose results are already there)."""
+    queryset = getattr(application, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    application.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _prefetched(application: Application, name: str):

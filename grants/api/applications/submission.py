@@ -66,7 +66,8 @@ def submit_application(
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    application = application_of(request, application_id)
+    # Its ids only (404 for another's): the submission reads and locks the whole row itself.
+    application = selectors.application_ref_for_user(request.auth, application_id)
     if not idempotency_key or not idempotency_key.strip():
         return problem_response(
             400,

@@ -29,7 +29,6 @@ from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from simple_history.models import HistoricalRecords
 
 from grants.core.audit import REPR_MAX_LENGTH
 from grants.core.models import AuditEvent
@@ -38,6 +37,7 @@ from grants.core.tasks import enqueue_on_commit
 from grants.core.timeutils import in_rome, now
 from grants.programme.models import Call, CallMode
 
+from .. import history
 from ..models import Application, Arrival, CallBooking, ProtocolCounter, ReserveBooking
 from ..receipt_mail import send_receipt
 from ..sequencing import Pools, Request, book_in_order
@@ -244,24 +244,7 @@ def _book(call: Call, applications: list[Application]) -> None:
 
 def _history(applications: list[Application], moment) -> None:
     """The applications' history rows, with their territory as simple-history would copy it one by one."""
-    rows = Application.history.bulk_history_create(applications, update=True, default_date=moment)
-    history_of = {row.id: row for row in rows}
-    for field in Application.history.model._history_m2m_fields:
-        m2m_history = HistoricalRecords.m2m_models[field]
-        through = field.remote_field.through
-        source = field.m2m_field_name()
-        target = field.m2m_reverse_field_name()
-        links = through.objects.filter(**{f"{source}_id__in": list(history_of)}).values_list(
-            "id", f"{source}_id", f"{target}_id"
-        )
-        m2m_history.objects.bulk_create(
-            [
-                m2m_history(
-                    id=link, history=history_of[owner], **{f"{source}_id": owner, f"{target}_id": other}
-                )
-                for link, owner, other in links
-            ]
-        )
+    history.write(applications, moment=moment, links=history.read_links([a.pk for a in applications]))
 
 
 def _audit(applications: list[Application], arrivals: list[Arrival], moment) -> None:

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from grants.core.timeutils import now
 from grants.programme.models import CallMode, ReserveKind
 
-from .. import selectors
+from .. import history, permissions, selectors
 from ..fingerprint import fingerprint_of
 from ..models import Application, Arrival
 from ..reserves import ReserveFacts, matching_reserve
@@ -29,10 +30,8 @@ from .common import (
     IdempotencyKeyReused,
     SubmissionRefused,
     _error,
-    _lock,
     _require_editable,
     _require_executive_window,
-    _require_member,
     _require_window,
 )
 
@@ -53,19 +52,20 @@ class SubmissionResult:
 
 
 def _matching_reserve(application: Application, reserves: Sequence):
-    """The reserve of the call the application matches (read before the locks), or None."""
+    """The reserve of the call the application matches, or None: on the territory the intake has just read
+    (``selectors.prefetch_submission_inputs``), so it costs no query."""
     if not reserves:
         return None
     kinds = {r.kind for r in reserves}
     province_ids: set[int] = set()
     district_ids: set[int] = set()
     if ReserveKind.PROVINCE in kinds:
-        province_ids = set(application.provinces.values_list("pk", flat=True))
-        province_ids |= set(application.municipalities.values_list("province_id", flat=True))
+        province_ids = {province.pk for province in application.provinces.all()}
+        province_ids |= {municipality.province_id for municipality in application.municipalities.all()}
         if not province_ids:
             province_ids = {application.applicant.seat.province_id}
     if ReserveKind.DISTRICT in kinds:
-        district_ids = set(application.districts.values_list("pk", flat=True))
+        district_ids = {district.pk for district in application.districts.all()}
     facts = ReserveFacts(
         legal_form=application.applicant.legal_form,
         company_size=application.applicant.company_size,
@@ -92,10 +92,6 @@ def submit(
             code="idempotency_key_missing",
         )
     moment = now()
-    call = application.call
-    reserve = None
-    if call.mode == CallMode.FIRST_COME:  # the reserve is matched on what is sent, before any lock
-        reserve = _matching_reserve(application, list(call.reserves.order_by("code")))
     try:
         result = _intake(
             actor=actor,
@@ -103,7 +99,6 @@ def submit(
             key=key,
             moment=moment,
             declarations_accepted=declarations_accepted,
-            reserve=reserve,
         )
     except IntegrityError:
         # The only unique value an intake can collide on is the idempotency key, reused at the same instant
@@ -121,10 +116,39 @@ def submit(
     return result
 
 
+def _lock_own(actor, application: Application) -> Application:
+    """The application's row, read whole with its call and applicant and locked, in one statement with the
+    check that the actor still acts for its applicant (PermissionDenied otherwise). Only the application's
+    row is locked (``of=("self",)``): locking the call too would make every submission to it queue behind
+    the previous one."""
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "applicant")
+        .filter(pk=application.pk, applicant_id__in=permissions.acting_organisation_ids(actor))
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("Non sei abilitato ad agire per il soggetto proponente di questa domanda."))
+    return locked
+
+
+# What the intake changes on the application (the UPDATE names only these).
+_RECEIVED_FIELDS = [
+    "status",
+    "submitted_data",
+    "fingerprint",
+    "submitted_at",
+    "submitted_by",
+    "declarations_accepted_at",
+    "idempotency_key",
+    "reserve",
+    "updated_at",
+]
+
+
 @transaction.atomic
-def _intake(*, actor, application, key, moment, declarations_accepted, reserve=None) -> SubmissionResult:
-    application = _lock(application)  # its own row: no other submission waits on it
-    _require_member(actor, application)
+def _intake(*, actor, application, key, moment, declarations_accepted) -> SubmissionResult:
+    application = _lock_own(actor, application)
     if application.status != ApplicationStatus.DRAFT:
         if application.idempotency_key == key:
             arrival = Arrival.objects.filter(application_id=application.pk).first()
@@ -132,12 +156,6 @@ def _intake(*, actor, application, key, moment, declarations_accepted, reserve=N
         if application.submitted_at is not None:
             raise AlreadySubmitted(application)
         _require_editable(application)
-    if (
-        Application.objects.filter(applicant_id=application.applicant_id, idempotency_key=key)
-        .exclude(pk=application.pk)
-        .exists()
-    ):
-        raise IdempotencyKeyReused(_("La chiave di idempotenza è già stata usata per un'altra domanda."))
     call = application.call
     _require_window(call, moment)
     _require_executive_window(application, moment)
@@ -148,8 +166,8 @@ def _intake(*, actor, application, key, moment, declarations_accepted, reserve=N
         raise SubmissionRefused(
             message, errors=[_error("declarations_required", "declarations_accepted", message)]
         )
-    # Partners, budget lines, documents and territory read once, for the rules and for the snapshot; the
-    # call's rules from this process's copy of the call's current version.
+    # Partners, budget lines, documents and territory read once, for the rules, the snapshot, the reserve
+    # and the history row; the call's rules and reserves from this process's copy of the call's version.
     selectors.prefetch_submission_inputs(application)
     violations = selectors.check_application(application, terms=selectors.cached_call_terms(call))
     if violations:
@@ -166,15 +184,23 @@ def _intake(*, actor, application, key, moment, declarations_accepted, reserve=N
     application.submitted_by = actor
     application.declarations_accepted_at = moment
     application.idempotency_key = key
-    application.reserve = reserve
+    if call.mode == CallMode.FIRST_COME:
+        application.reserve = _matching_reserve(application, selectors.cached_call_reserves(call))
     application.mark_received()
     # The foreign keys are left out: full_clean would query each one, and they are the rows just read and
-    # locked (call, applicant, preliminary, author) and the acting user.
+    # locked (call, applicant, preliminary, author) and the acting user. An idempotency key already used on
+    # another application of the applicant fails the UPDATE on its unique constraint (see submit()).
     application.full_clean(exclude=_VALIDATED_RELATIONS, validate_constraints=False)
     if getattr(actor, "is_authenticated", False):
         application._history_user = actor
     application._change_reason = "Ricevuta, in protocollazione"
-    application.save()
+    # The history row with the territory links just read (simple-history would read them again).
+    application.skip_history_when_saving = True
+    try:
+        application.save(update_fields=_RECEIVED_FIELDS)
+    finally:
+        del application.skip_history_when_saving
+    history.write([application], moment=moment, links=application.territory_links)
     arrival = Arrival.objects.create(
         application=application,
         call=call,
