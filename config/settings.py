@@ -73,14 +73,15 @@ INSTALLED_APPS = [
 ]
 
 # grants.core.middleware.Page*: a middleware that pages need and the JSON API and health probes do not (SAML
-# session, htmx), skipped on those paths (grants/core/middleware.py). Those that Django's and the libraries'
-# checks look for by name (messages, allauth, frame options, CSP) stay as they are.
+# session, htmx, the page's content-security policy), skipped on those paths (grants/core/middleware.py).
+# Those that Django's and the libraries' checks look for by name (messages, allauth, frame options) stay.
 MIDDLEWARE = [
     # First: request counts and latencies for Prometheus cover the whole stack (grants/ops/metrics.py).
     "grants.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "grants.core.middleware.RequestContextMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp for pages, a constant deny-all policy on the API and probes (grants/core/middleware.py).
+    "grants.core.middleware.PageCSP",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # SPID/CIE: its own SameSite=None cookie, so the identity provider's POST back finds the pending request.

@@ -49,6 +49,14 @@ def test_pages_carry_the_content_security_policy(client):
     assert policy["object-src"] == ["'none'"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/programmes", "/health/"])
+def test_json_answers_and_probes_may_load_and_be_framed_by_nothing(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert _policy(response) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+
+
 def test_the_api_documentation_keeps_the_policy_and_loads_only_files(client):
     response = client.get("/api/v1/docs")
 

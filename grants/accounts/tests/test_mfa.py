@@ -72,6 +72,19 @@ def test_member_of_a_staff_role_group_is_staff_even_without_is_staff(client, db)
     assert client.get("/").headers["Location"] == reverse("mfa_activate_totp")
 
 
+@pytest.mark.parametrize("role", [*StaffRole.values, "altro gruppo", None])
+def test_staff_role_check_answers_as_the_orm_query(db, role):
+    person = User.objects.create_user(email="persona@example.it", password=PASSWORD)
+    User.objects.create_user(email="altra@example.it", password=PASSWORD).groups.add(
+        Group.objects.get_or_create(name=StaffRole.OFFICER.value)[0]
+    )
+    if role:
+        person.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    expected = person.groups.filter(name__in=StaffRole.values).exists()
+    assert mfa.is_staff_account(person) is expected is (role in StaffRole.values)
+
+
 def test_staff_activates_totp_and_then_passes(client, officer):
     sign_in(client, officer.email)
     secret = open_totp_setup(client).context["form"].secret
