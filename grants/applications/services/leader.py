@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
+from grants.core.timeutils import now
+
 from . import sequencer
 
 logger = logging.getLogger("grants.sequencer")
@@ -50,6 +52,40 @@ def step_down() -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [sequencer.LEADER_LOCK])
 
 
+class BatchReport:
+    """What the leader logs while it numbers, at most once every ``every`` seconds and when it falls idle:
+    batches, arrivals, the longest batch and the longest wait from arrival to protocol number."""
+
+    def __init__(self, every: float = 5.0):
+        self.every = every
+        self.opened = time.monotonic()
+        self.batches = self.arrivals = 0
+        self.longest_batch = self.longest_lag = 0.0
+
+    def add(self, applications, seconds: float) -> None:
+        moment = now()
+        self.batches += 1
+        self.arrivals += len(applications)
+        self.longest_batch = max(self.longest_batch, seconds)
+        lags = [(moment - a.submitted_at).total_seconds() for a in applications if a.submitted_at]
+        self.longest_lag = max([self.longest_lag, *lags])
+        if time.monotonic() - self.opened >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batches:
+            logger.info(
+                "sequencer: %d arrivals numbered in %d batches in %.1f s; longest batch %.0f ms, "
+                "longest wait from arrival to number %.0f ms",
+                self.arrivals,
+                self.batches,
+                time.monotonic() - self.opened,
+                self.longest_batch * 1000,
+                self.longest_lag * 1000,
+            )
+        self.__init__(self.every)
+
+
 def run(
     *,
     poll: float = 0.05,
@@ -61,6 +97,7 @@ def run(
     """Lead (or wait to), then number arrivals until ``should_stop()``: a batch whenever some are waiting,
     otherwise a probe every ``poll`` seconds."""
     leading = False
+    report = BatchReport()
     while not should_stop():
         try:
             if not leading or not still_leading():
@@ -73,16 +110,20 @@ def run(
                     time.sleep(retry)
                     continue
                 logger.info("sequencer: leading")
-            numbered = len(sequencer.sequence_batch(limit=batch_size))
-            if numbered:
-                on_batch(numbered)
+            started = time.monotonic()
+            batch = sequencer.sequence_batch(limit=batch_size)
+            if batch:
+                report.add(batch, time.monotonic() - started)
+                on_batch(len(batch))
             else:
+                report.flush()
                 time.sleep(poll)
         except (OperationalError, InterfaceError) as exc:  # the database went away: wait, then lead again
             logger.warning("sequencer: database unavailable (%s), retrying", exc)
             leading = False
             close_old_connections()
             time.sleep(retry)
+    report.flush()
     if leading:
         with contextlib.suppress(OperationalError, InterfaceError):  # a lost session took its lock with it
             step_down()

@@ -161,3 +161,16 @@ def test_the_leader_loop_numbers_what_arrives_and_stops_when_told():
     leader.run(poll=0, batch_size=2, on_batch=batches.append, should_stop=lambda: len(batches) == 2)
     assert batches == [2, 1]
     assert not sequencer.pending_exists()
+
+
+def test_the_leader_reports_what_it_numbered_and_the_longest_wait(caplog):
+    from grants.applications.services import leader
+
+    for application in [ready_application() for _ in range(3)]:
+        send(application)
+    batches = []
+    with caplog.at_level("INFO", logger="grants.sequencer"):
+        leader.run(poll=0, batch_size=2, on_batch=batches.append, should_stop=lambda: len(batches) == 2)
+    [line] = [r.getMessage() for r in caplog.records if "numbered" in r.getMessage()]
+    assert line.startswith("sequencer: 3 arrivals numbered in 2 batches")
+    assert "longest wait from arrival to number" in line
