@@ -174,3 +174,18 @@ def test_the_leader_reports_what_it_numbered_and_the_longest_wait(caplog):
     [line] = [r.getMessage() for r in caplog.records if "numbered" in r.getMessage()]
     assert line.startswith("sequencer: 3 arrivals numbered in 2 batches")
     assert "longest wait from arrival to number" in line
+
+
+def test_a_batch_sends_one_message_for_its_receipts_and_e_mails(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from grants.applications import tasks
+
+    applications = [ready_application() for _ in range(3)]
+    for application in applications:
+        send(application)
+    messages = []
+    monkeypatch.setattr(tasks.after_numbering, "delay", lambda ids: messages.append(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(sequencer.sequence_batch()) == 3
+    assert messages == [[application.pk for application in applications]]
