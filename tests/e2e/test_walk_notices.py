@@ -92,6 +92,8 @@ def test_officer_sends_the_notice_on_a_score_below_the_minimum_then_decides(
     page = open_home(browser, live_server, PHONE, clerk)
     desk_queue(page, call, PHONE)  # the phone's menu; from the queue on, 1280 px (each page also at 390 px)
     assert "Sotto il minimo: inviare il preavviso di rigetto" in row(page, rejected).inner_text()
+    # The notice already sent to the other one: no PEC, not read yet, so its term has not started.
+    assert "non ancora letto dal proponente, il termine non è iniziato" in row(page, accepted).inner_text()
     assert_accessible(page)
     step(page, row(page, rejected).get_by_role("link", name="Invia il preavviso di rigetto"))
     assert "sotto il minimo" in page.locator("h1").inner_text()
@@ -109,7 +111,7 @@ def test_officer_sends_the_notice_on_a_score_below_the_minimum_then_decides(
     # Without PEC the term runs from the applicant's first reading, which has not happened yet.
     notices = page.get_by_test_id("score-notices").inner_text()
     assert "termine dalla presa visione nell'area riservata, non ancora avvenuta" in notices
-    assert page.get_by_test_id("term-running").is_visible()
+    assert "non è ancora iniziato" in page.get_by_test_id("term-running").inner_text()
     rejected.refresh_from_db()
     assert rejected.status == ApplicationStatus.REJECTION_NOTIFIED
     notice = services.latest_notice(rejected)
