@@ -49,6 +49,11 @@ REJECTION_LABELS = {
     desk.DECISION_AFTER_NOTICE: _("Preavviso di rigetto: decidere (non idonea o osservazioni accolte)"),
     desk.RESCORE: _("Osservazioni accolte: il nucleo deve fissare il nuovo punteggio"),
 }
+# The notice sent, its term not started yet: it waits for the first reading (no PEC) or the PEC's delivery.
+TERM_WAITING_LABELS = {
+    "reading": _("Preavviso di rigetto inviato: non ancora letto dal proponente, il termine non è iniziato"),
+    "pec": _("Preavviso di rigetto inviato: PEC non ancora consegnata, il termine non è iniziato"),
+}
 
 
 def first_come_calls(user) -> QuerySet[Call]:
@@ -93,9 +98,12 @@ class QueueRow:
     decision: str  # "n. X del d/m/Y", or ""
     rejection: str = ""  # below the minimum: a key of REJECTION_LABELS (grants.evaluation.desk), or ""
     notice_id: int | None = None  # the notice of intended rejection on the score, if any
+    term_waits_for: str = ""  # the notice's term not started: a key of TERM_WAITING_LABELS, or ""
 
     @property
     def rejection_label(self) -> str:
+        if self.rejection == desk.OBSERVATION_TERM and self.term_waits_for:
+            return str(TERM_WAITING_LABELS[self.term_waits_for])
         return str(REJECTION_LABELS.get(self.rejection, ""))
 
     @property
@@ -146,6 +154,12 @@ def _rejection(application: Application, score, notice: RejectionNotice | None, 
     )
 
 
+def _term_waits_for(notice: RejectionNotice) -> str:
+    if notice.deadline is not None:
+        return ""
+    return "reading" if notice.term_from_reading else "pec"
+
+
 def queue_rows(
     call: Call, *, step: str = "", overdue_only: bool = False, today: date | None = None
 ) -> list[QueueRow]:
@@ -189,6 +203,7 @@ def queue_rows(
             decision=f"n. {grant.decision.number} del {grant.decision.date:%d/%m/%Y}" if grant else "",
             rejection=rejection,
             notice_id=notice.pk if notice is not None and notice.stage == RejectionStage.SCORE else None,
+            term_waits_for=_term_waits_for(notice) if rejection == desk.OBSERVATION_TERM else "",
         )
         if step and row.step != step:
             continue

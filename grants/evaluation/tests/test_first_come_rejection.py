@@ -25,12 +25,14 @@ from grants.evaluation.models import (
 )
 from grants.evaluation.services import GrantInput
 from grants.notifications.models import Notification
+from grants.notifications.pec.models import PecKind, PecNotice
 from grants.programme.models import CallStaff, CallStaffRole
 
 from .factories import (
     FULL_MARKS,
     LOW_MARKS,
     admissible,
+    deliver_pec,
     evaluate,
     manager,
     panel_with,
@@ -174,7 +176,10 @@ def test_below_the_minimum_stays_evaluated_and_flagged_then_not_eligible_moves_t
         services.decide_below_minimum(actor=boss, application=first, outcome="not_eligible", reasons="No.")
     assert running.value.code == "observation_term_running"
 
+    # without PEC the term waits for the applicant's first reading, and the queue says so
+    assert "non ancora letto dal proponente" in _row(call, first).rejection_label
     notice = services.record_reading(actor=first.created_by, target=notice)
+    assert "termine per le osservazioni in corso" in _row(call, first).rejection_label
     services.submit_observations(actor=first.created_by, notice=notice, text="Il punteggio è errato.")
     assert _row(call, first).rejection == "decisione_preavviso"
     with pytest.raises(services.EvaluationError) as missing:
@@ -245,6 +250,16 @@ def test_after_accepted_observations_the_presidents_consensus_rescores_and_a_gra
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
+
+
+def test_with_pec_the_queue_says_the_term_waits_for_the_delivery(boss):
+    call = sportello()
+    application = submitted(call=call)  # the organisation has a PEC
+    _scored([application], [LOW_MARKS], boss)
+    notice = services.notify_intended_rejection(actor=boss, application=application, reasons="Sotto.")
+    assert "PEC non ancora consegnata" in _row(call, application).rejection_label
+    deliver_pec(PecNotice.objects.get(kind=PecKind.REJECTION_NOTICE, target_id=str(notice.pk)))
+    assert "termine per le osservazioni in corso" in _row(call, application).rejection_label
 
 
 def test_only_first_come_evaluated_applications_below_the_minimum_get_a_score_notice(boss):

@@ -141,6 +141,18 @@ def test_without_pec_the_first_reading_on_the_page_starts_the_term(client):
     assert in_rome(request.deadline).strftime("%d/%m/%Y") in page
 
 
+@pytest.mark.parametrize("pec", [True, False])
+def test_the_notice_form_of_the_formal_check_speaks_of_a_pec_only_when_there_is_one(client, pec):
+    application = submitted(call=scored_call())
+    if not pec:
+        without_pec(application)
+    client.force_login(officer())
+    url = reverse("evaluation:admissibility", args=[application.call.code, application.pk])
+    page = client.get(url).content.decode().replace("&#x27;", "'")
+    assert ("Confermo l'invio del preavviso di rigetto via PEC" in page) is pec
+    assert ("dalla presa visione nell'area riservata: il proponente non ha PEC" in page) is not pec
+
+
 def test_a_refused_request_leaves_no_notice():
     application = submitted(call=scored_call())
     with pytest.raises(services.EvaluationError):
