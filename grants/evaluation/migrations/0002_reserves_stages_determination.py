@@ -98,7 +98,8 @@ class Migration(migrations.Migration):
             name='outcome',
             field=models.CharField(choices=[('funded', 'Finanziata'), ('partially_funded', 'Finanziata parzialmente'), ('eligible_not_funded', 'Idonea non finanziata'), ('not_eligible', 'Non idonea'), ('renounced', 'Rinuncia'), ('admitted', 'Ammessa alla seconda fase')], max_length=20, verbose_name='esito'),
         ),
-        migrations.RunPython(record_missing_determinations, migrations.RunPython.noop),
+        # Elidable: only existing rankings need it, so the squashed migration (fresh databases) leaves it out.
+        migrations.RunPython(record_missing_determinations, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='ranking',
             constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(models.Q(('determination_number', ''), _negated=True), ('determination_date__isnull', False)), _connector='OR'), name='ranking_approval_has_determination'),

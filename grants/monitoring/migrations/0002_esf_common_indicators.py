@@ -16,4 +16,5 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("monitoring", "0001_initial")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    # Elidable: 0003 loads the same catalogue with the same function, so the squashed migration loads it once.
+    operations = [migrations.RunPython(load, migrations.RunPython.noop, elidable=True)]
