@@ -33,8 +33,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _data_operations():
-    """The RunPython operations of the project's migrations, app by app in INSTALLED_APPS order, each app's
-    migrations in their file order (they are numbered)."""
+    """The RunPython operations of the migrations a fresh database applies, app by app in INSTALLED_APPS
+    order, each app's migrations in their file order (they are numbered); a squashed migration stands for
+    the ones it replaces."""
     from django.apps import apps
     from django.db import migrations
 
@@ -46,8 +47,13 @@ def _data_operations():
         except ModuleNotFoundError:
             continue
         names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[:4].isdigit())
+        loaded = {name: importlib.import_module(f"{package.__name__}.{name}").Migration for name in names}
+        # A fresh database applies a squashed migration instead of those it replaces: replay it, not them.
+        replaced = {n for m in loaded.values() for app, n in (m.replaces or ()) if app == config.label}
         for name in names:
-            migration = importlib.import_module(f"{package.__name__}.{name}").Migration
+            if name in replaced:
+                continue
+            migration = loaded[name]
             for operation in migration.operations:
                 if isinstance(operation, migrations.RunSQL):
                     raise AssertionError(
