@@ -24,9 +24,11 @@ never interleave, whoever runs them; ``run_sequencer`` additionally holds a sess
 leader, so a standby process waits and takes over when the leader's connection goes away.
 """
 
+import logging
 from collections import defaultdict
 from itertools import groupby
 
+from celery import current_app
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
@@ -48,6 +50,7 @@ from ..tasks import after_numbering
 LEADER_LOCK = 0x57454341_01
 BATCH_LOCK = 0x57454341_02
 DEFAULT_BATCH_SIZE = 500
+logger = logging.getLogger("grants.sequencer")
 
 _INCREMENT_COUNTER = "UPDATE {table} SET last_number = last_number + %s WHERE year = %s RETURNING last_number"
 # What the booking sets on a first-come application, row by row (see _save).
@@ -67,6 +70,20 @@ def pending_exists() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(_PENDING.format(table=connection.ops.quote_name(Arrival._meta.db_table)))
         return cursor.fetchone() is not None
+
+
+def warm_up() -> None:
+    """Load what the first batch would otherwise load while its applicants wait for their numbers: the
+    broker's transport and a connection from the producer pool (importing kombu's transport alone took half
+    a second), and the content type of the audit rows."""
+    ContentType.objects.get_for_model(Application)
+    if current_app.conf.task_always_eager:
+        return
+    try:
+        with current_app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # a broker still down: the first send retries, as it would without this
+        logger.warning("sequencer: broker not reachable yet (%s)", exc)
 
 
 def sequence_pending(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:

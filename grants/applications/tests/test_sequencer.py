@@ -189,3 +189,42 @@ def test_a_batch_sends_one_message_for_its_receipts_and_e_mails(
     with django_capture_on_commit_callbacks(execute=True):
         assert len(sequencer.sequence_batch()) == 3
     assert messages == [[application.pk for application in applications]]
+
+
+def test_after_a_batch_that_did_not_fill_up_the_leader_lets_the_next_one_gather(monkeypatch):
+    from grants.applications.services import leader
+
+    for application in [ready_application() for _ in range(3)]:
+        send(application)
+    pauses, batches = [], []
+    monkeypatch.setattr(leader.time, "sleep", pauses.append)
+    leader.run(
+        poll=0, interval=0.2, batch_size=2, on_batch=batches.append, should_stop=lambda: len(batches) == 2
+    )
+    assert batches == [2, 1]
+    # None after the full batch; after the short one, what is left of the interval.
+    assert len(pauses) == 1 and 0 < pauses[0] <= 0.2
+
+
+def test_warming_up_loads_what_the_first_batch_would(monkeypatch):
+    from celery import current_app
+
+    acquired = []
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+
+    class Producer:
+        class connection:  # kombu's connection object
+            @staticmethod
+            def ensure_connection(max_retries):
+                acquired.append(max_retries)
+
+    class Pool:
+        def __enter__(self):
+            return Producer()
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(current_app, "producer_or_acquire", lambda: Pool())
+    sequencer.warm_up()
+    assert acquired == [1]

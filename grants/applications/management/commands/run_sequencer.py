@@ -17,11 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--poll", type=float, default=0.05, help="pausa tra due controlli (secondi)")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=leader.DEFAULT_INTERVAL,
+            help="dopo un lotto non pieno, attesa minima prima del successivo (secondi)",
+        )
         parser.add_argument("--retry", type=float, default=1.0, help="attesa del subentro (secondi)")
         parser.add_argument("--batch-size", type=int, default=sequencer.DEFAULT_BATCH_SIZE)
         parser.add_argument("--once", action="store_true", help="numera ciò che attende ed esce")
 
-    def handle(self, *args, poll, retry, batch_size, once, **options):
+    def handle(self, *args, poll, interval, retry, batch_size, once, **options):
         if once:
             count = sequencer.sequence_pending(batch_size=batch_size)
             self.stdout.write(f"{count} domande protocollate")
@@ -33,6 +39,13 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        sequencer.warm_up()
         self.stdout.write("Sequencer avviato: in attesa di guidare o di domande da protocollare.")
-        leader.run(poll=poll, retry=retry, batch_size=batch_size, should_stop=lambda: bool(stopping))
+        leader.run(
+            poll=poll,
+            interval=interval,
+            retry=retry,
+            batch_size=batch_size,
+            should_stop=lambda: bool(stopping),
+        )
         self.stdout.write("Sequencer fermato.")
