@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Recorded with bench/README.md ("Cost of one submission"); raise only with a reason written there.
 # 2026-12-07 (intake + sequencer): 21 on PostgreSQL, plus one of slack. Later that day 15: the lock checks the
 # membership in the same statement, the idempotency key is left to its unique constraint, the reserves come
-# from the process's copy of the call, and the history row copies the territory links the intake read.
-MAX_STATEMENTS = 16
+# from the process's copy of the call, and the history row copies the territory links the intake read; then
+# 14: the API hands the intake the id, and the lock is the only read of the application.
+MAX_STATEMENTS = 15
 SHARED_ROWS = ("applications_callbooking", "applications_reservebooking", "applications_protocolcounter")
 WHITESPACE = re.compile(r"\s+")
 

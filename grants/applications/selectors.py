@@ -49,17 +49,6 @@ def application_for_user(user, pk) -> Application:
     return applications_for_user(user).get(pk=pk)
 
 
-def application_ref_for_user(user, pk) -> Application:
-    """Only the ids of the application (pk, applicant, call) if the user may see it, ``DoesNotExist``
-    otherwise: for a service that reads and locks the whole row itself (the click-day submission), so the
-    request does not read it twice."""
-    return (
-        Application.objects.filter(applicant_id__in=acting_organisation_ids(user))
-        .only("pk", "applicant_id", "call_id")
-        .get(pk=pk)
-    )
-
-
 def applications_of_organisation(organisation, *, status: str | None = None) -> QuerySet[Application]:
     queryset = Application.objects.filter(applicant=organisation).select_related("call")
     if status:

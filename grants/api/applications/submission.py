@@ -66,8 +66,6 @@ def submit_application(
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    # Its ids only (404 for another's): the submission reads and locks the whole row itself.
-    application = selectors.application_ref_for_user(request.auth, application_id)
     if not idempotency_key or not idempotency_key.strip():
         return problem_response(
             400,
@@ -76,15 +74,16 @@ def submit_application(
                 {"code": "required", "field": "Idempotency-Key", "message": "Intestazione obbligatoria."}
             ],
         )
+    # By id: the intake reads and locks the row itself, and another's application does not exist (404).
     result = services.submit(
         actor=request.auth,
-        application=application,
+        application=application_id,
         idempotency_key=idempotency_key,
         declarations_accepted=payload.declarations_accepted,
     )
     # The same key always gets the same arrival; a repeated request is only marked by this header.
     response["Idempotent-Replayed"] = "false" if result.created else "true"
-    status_url = reverse("api:get_application", kwargs={"application_id": application.pk})
+    status_url = reverse("api:get_application", kwargs={"application_id": application_id})
     response["Location"] = status_url
     arrival = result.arrival or selectors.arrival(result.application)
     if arrival is None:  # sent before arrivals were recorded: nothing to report but the application

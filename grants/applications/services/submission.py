@@ -76,11 +76,16 @@ def _matching_reserve(application: Application, reserves: Sequence):
 
 
 def submit(
-    *, actor, application: Application, idempotency_key: str, declarations_accepted: bool
+    *, actor, application: Application | int, idempotency_key: str, declarations_accepted: bool
 ) -> SubmissionResult:
     """Send the application: window, declarations and rules checked, the arrival recorded durably. The
     protocol number and the booking follow in arrival order (at once with the inline sequencer). Repeating
-    the request with the same key returns the same arrival."""
+    the request with the same key returns the same arrival.
+
+    ``application`` is the application, or only its id (the API): the intake reads and locks the row itself,
+    so the request does not read it twice. An id the actor does not act for answers as one that does not
+    exist (``Application.DoesNotExist``); an application the caller already found is refused
+    (PermissionDenied)."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApplicationError(
@@ -92,10 +97,13 @@ def submit(
             code="idempotency_key_missing",
         )
     moment = now()
+    by_id = isinstance(application, int)
+    pk = application if by_id else application.pk
     try:
         result = _intake(
             actor=actor,
-            application=application,
+            pk=pk,
+            hidden=by_id,
             key=key,
             moment=moment,
             declarations_accepted=declarations_accepted,
@@ -103,30 +111,33 @@ def submit(
     except IntegrityError:
         # The only unique value an intake can collide on is the idempotency key, reused at the same instant
         # on another application of the same organisation.
-        if Application.objects.filter(applicant_id=application.applicant_id, idempotency_key=key).exists():
+        applicant = Application.objects.filter(pk=pk).values("applicant_id")
+        if Application.objects.filter(applicant_id__in=applicant, idempotency_key=key).exists():
             raise IdempotencyKeyReused(
                 _("La chiave di idempotenza è già stata usata per un'altra domanda.")
             ) from None
         raise
     if settings.SUBMISSION_SEQUENCER == "inline" and result.application.protocol_number is None:
         sequencer.sequence_pending()
-        application = Application.objects.select_related("call", "applicant").get(pk=application.pk)
-        arrival = Arrival.objects.filter(application_id=application.pk).first()
+        application = Application.objects.select_related("call", "applicant").get(pk=pk)
+        arrival = Arrival.objects.filter(application_id=pk).first()
         result = SubmissionResult(application=application, created=result.created, arrival=arrival)
     return result
 
 
-def _lock_own(actor, application: Application) -> Application:
+def _lock_own(actor, pk: int, *, hidden: bool) -> Application:
     """The application's row, read whole with its call and applicant and locked, in one statement with the
-    check that the actor still acts for its applicant (PermissionDenied otherwise). Only the application's
-    row is locked (``of=("self",)``): locking the call too would make every submission to it queue behind
-    the previous one."""
+    check that the actor still acts for its applicant (otherwise ``DoesNotExist`` if ``hidden``, else
+    PermissionDenied). Only the application's row is locked (``of=("self",)``): locking the call too would
+    make every submission to it queue behind the previous one."""
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("call", "applicant")
-        .filter(pk=application.pk, applicant_id__in=permissions.acting_organisation_ids(actor))
+        .filter(pk=pk, applicant_id__in=permissions.acting_organisation_ids(actor))
         .first()
     )
+    if locked is None and hidden:
+        raise Application.DoesNotExist("No Application matches the given query.")
     if locked is None:
         raise PermissionDenied(_("Non sei abilitato ad agire per il soggetto proponente di questa domanda."))
     return locked
@@ -147,8 +158,8 @@ _RECEIVED_FIELDS = [
 
 
 @transaction.atomic
-def _intake(*, actor, application, key, moment, declarations_accepted) -> SubmissionResult:
-    application = _lock_own(actor, application)
+def _intake(*, actor, pk, hidden, key, moment, declarations_accepted) -> SubmissionResult:
+    application = _lock_own(actor, pk, hidden=hidden)
     if application.status != ApplicationStatus.DRAFT:
         if application.idempotency_key == key:
             arrival = Arrival.objects.filter(application_id=application.pk).first()
