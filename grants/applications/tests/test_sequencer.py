@@ -228,3 +228,21 @@ def test_warming_up_loads_what_the_first_batch_would(monkeypatch):
     monkeypatch.setattr(current_app, "producer_or_acquire", lambda: Pool())
     sequencer.warm_up()
     assert acquired == [1]
+
+
+def test_the_history_rows_of_the_intake_and_of_the_numbering_copy_the_territory():
+    from grants.territory.tests.factories import MunicipalityFactory
+
+    application = ready_application()
+    chosen = MunicipalityFactory.create_batch(2)
+    application.municipalities.set(chosen)
+    send(application)
+    expected = sorted(m.pk for m in chosen)
+
+    received = application.history.get(status=ApplicationStatus.RECEIVED)
+    assert received.history_change_reason == "Ricevuta, in protocollazione"
+    assert received.history_user == application.created_by
+    assert sorted(received.municipalities.values_list("municipality_id", flat=True)) == expected
+    assert sequencer.sequence_pending() == 1
+    numbered = application.history.get(status=ApplicationStatus.SUBMITTED)
+    assert sorted(numbered.municipalities.values_list("municipality_id", flat=True)) == expected
