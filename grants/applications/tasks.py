@@ -10,7 +10,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from grants.core.tasks import PermanentTaskError, enqueue_on_commit, idempotent_task
+from grants.core.tasks import PermanentTaskError, idempotent_task
 
 from .models import Application
 from .receipt import render_receipt_pdf
@@ -58,22 +58,14 @@ def register_protocol(application_id: int) -> str:
     return str(registration_of(application))
 
 
-def queue_receipt(application: Application) -> None:
-    """After the submitting transaction commits, have a worker make the receipt and register the
-    submission in the protocol register.
-
-    Without a broker (the embedded demo, tests) nothing is queued: the download renders the receipt on
-    demand, and inline rendering would put WeasyPrint back on the submission's path. So with the protocol
-    register: the registration is then asked for (and stored) when the segnatura is first read."""
-    if not current_app.conf.task_always_eager:
-        enqueue_on_commit(issue_receipt, application.pk)
-        enqueue_on_commit(register_protocol, application.pk)  # the Region's register (external or not)
-
-
 @idempotent_task(name="grants.applications.tasks.after_numbering")
 def after_numbering(application_ids: list[int]) -> int:
-    """What follows the numbering of a batch, for each application: its receipt and protocol registration
-    (:func:`queue_receipt`) and the receipt e-mail to the sender, each a task of its own, retried alone.
+    """What follows the numbering of a batch, for each application: its receipt and its registration in the
+    protocol register, and the receipt e-mail to the sender, each a task of its own, retried alone.
+
+    Without a broker (the embedded demo, tests) only the e-mail is sent: the download renders the receipt on
+    demand, and inline rendering would put WeasyPrint back on the submission's path; the registration is
+    asked for (and stored) when the segnatura is first read.
 
     The sequencer sends this one message per batch instead of three per application: each message is a
     round trip to the broker, and on a click day sending them cost the sequencer more than the numbering

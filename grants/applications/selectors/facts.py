@@ -54,36 +54,32 @@ def category_rules(call: Call) -> tuple[CategoryRule, ...]:
     )
 
 
-_TERMS_CACHE: dict[tuple, CallTerms] = {}
-_TERMS_CACHE_SIZE = 256
+# What a process keeps of a call, per version: (what, call id, updated_at) -> value. ``updated_at`` moves with
+# every change of the call, its cost categories, required documents and reserves (grants.programme.receivers).
+_PER_VERSION: dict[tuple, object] = {}
+_PER_VERSION_SIZE = 512
+
+
+def _per_version(what: str, call: Call, read):
+    """``read(call)``, once per process and version of ``call``, which must be freshly read (the submission's
+    locked application brings it)."""
+    key = (what, call.pk, call.updated_at)
+    if key not in _PER_VERSION:
+        if len(_PER_VERSION) >= _PER_VERSION_SIZE:
+            _PER_VERSION.clear()
+        _PER_VERSION[key] = read(call)
+    return _PER_VERSION[key]
 
 
 def cached_call_terms(call: Call) -> CallTerms:
-    """The call's rules, read once per process and version: ``call`` must be freshly read (the submission's
-    locked application brings it), since ``updated_at`` moves with every change of the call, its cost
-    categories and its required documents (grants.programme.receivers). Saves two reads per submission."""
-    key = (call.pk, call.updated_at)
-    terms = _TERMS_CACHE.get(key)
-    if terms is None:
-        if len(_TERMS_CACHE) >= _TERMS_CACHE_SIZE:
-            _TERMS_CACHE.clear()
-        terms = _TERMS_CACHE[key] = call_terms(call)
-    return terms
-
-
-_RESERVES_CACHE: dict[tuple, tuple] = {}
+    """The call's rules, once per process and version of the call: saves two reads per submission."""
+    return _per_version("terms", call, call_terms)
 
 
 def cached_call_reserves(call: Call) -> tuple:
-    """The call's reserves (by code), read once per process and version of the call, as
-    :func:`cached_call_terms` (a saved or deleted reserve moves the version too)."""
-    key = (call.pk, call.updated_at)
-    reserves = _RESERVES_CACHE.get(key)
-    if reserves is None:
-        if len(_RESERVES_CACHE) >= _TERMS_CACHE_SIZE:
-            _RESERVES_CACHE.clear()
-        reserves = _RESERVES_CACHE[key] = tuple(call.reserves.order_by("code"))
-    return reserves
+    """The call's reserves (by code), once per process and version of the call: saves a read per
+    submission to a first-come call."""
+    return _per_version("reserves", call, lambda c: tuple(c.reserves.order_by("code")))
 
 
 def call_terms(call: Call) -> CallTerms:

@@ -6,7 +6,12 @@ import pytest
 
 from grants.applications import selectors
 from grants.programme.models import Call
-from grants.programme.tests.factories import CallFactory, CostCategoryFactory, RequiredDocumentFactory
+from grants.programme.tests.factories import (
+    CallFactory,
+    CallReserveFactory,
+    CostCategoryFactory,
+    RequiredDocumentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +48,18 @@ def test_the_same_version_is_read_once(django_assert_num_queries):
     same_version = Call(pk=fresh.pk, updated_at=fresh.updated_at)  # another request's read of the call
     with django_assert_num_queries(0):
         assert [c.code for c in selectors.cached_call_terms(same_version).categories] == ["personale"]
+
+
+def test_the_cached_reserves_follow_every_change_of_the_reserves():
+    call = CallFactory()
+    assert selectors.cached_call_reserves(_fresh(call)) == ()
+
+    reserve = CallReserveFactory(call=call, code="linea-a")
+    assert [r.code for r in selectors.cached_call_reserves(_fresh(call))] == ["linea-a"]
+
+    reserve.code = "linea-b"
+    reserve.save()
+    assert [r.code for r in selectors.cached_call_reserves(_fresh(call))] == ["linea-b"]
+
+    reserve.delete()
+    assert selectors.cached_call_reserves(_fresh(call)) == ()
